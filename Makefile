@@ -1,0 +1,56 @@
+# Mit Forløb. Two commands do everything on a fresh machine:
+#   make run    installs what is missing, builds, migrates, seeds demo data, serves on :3000
+#   make test   installs what is missing, runs every test
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+CARGO_LEPTOS_VERSION := 0.3.10
+# wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly.
+WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/"/, "", $$3); print $$3 }' Cargo.lock)
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
+SERVER := $(TARGET_DIR)/server-release/server
+export PATH := $(HOME)/.cargo/bin:$(CURDIR)/end2end/node_modules/.bin:$(PATH)
+export LEPTOS_SITE_ROOT ?= $(CURDIR)/target/site
+
+.PHONY: run test tools release check unit-tests e2e budget clean
+
+## Tools: each is installed only when missing.
+tools:
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	@cargo leptos --version 2>/dev/null | grep -q " $(CARGO_LEPTOS_VERSION)" || \
+		cargo install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked --features no_downloads
+	@wasm-bindgen --version 2>/dev/null | grep -q " $(WASM_BINDGEN_VERSION)" || \
+		cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
+	@test -x /usr/bin/chromium || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
+	@cmp -s end2end/package-lock.json end2end/node_modules/.installed-lock.json || \
+		(cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund && \
+		 cp package-lock.json node_modules/.installed-lock.json)
+	@command -v wasm-opt >/dev/null || { echo "wasm-opt missing after npm ci"; exit 1; }
+
+## The release build: size-optimised WebAssembly, hashed and precompressed assets.
+release: tools
+	cargo leptos build --release --precompress
+
+run: release
+	$(SERVER) seed-demo
+	$(SERVER) serve
+
+check:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy -p app --lib --target wasm32-unknown-unknown --no-default-features --features hydrate -- -D warnings
+
+unit-tests:
+	cargo test --workspace
+
+budget: release
+	node end2end/budget.mjs
+
+e2e: release
+	cd end2end && SERVER_BIN=$(SERVER) npx playwright test
+
+test: tools check unit-tests budget e2e
+
+clean:
+	cargo clean
+	rm -rf data end2end/test-results

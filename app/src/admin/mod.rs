@@ -1,0 +1,145 @@
+//! The administrator's page: staff, regions, caseloads. No health data.
+use crate::error::AppError;
+use crate::i18n::{fill, t, Msg};
+use crate::layout::ErrorBox;
+use crate::model::Role;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StaffRow {
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub region: Option<String>,
+    pub caseload: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AdminOverview {
+    pub staff: Vec<StaffRow>,
+    pub regions: Vec<(String, String)>,
+    /// Requests whose region has no coordinator: counted, never shown in content.
+    pub unassigned_requests: i64,
+}
+
+#[cfg(feature = "ssr")]
+pub async fn overview(db: &crate::db::Db, viewer: &crate::model::CurrentUser) -> Result<AdminOverview, AppError> {
+    use sqlx::Row;
+    crate::auth::policy::ensure_role(viewer, Role::Administrator)?;
+    let staff = sqlx::query(
+        "SELECT u.display_name, COALESCE(u.email, ''), u.role, r.name, \
+           (SELECT COUNT(*) FROM caseload_assignments a WHERE a.caseworker_id = u.id AND a.ended_at IS NULL) \
+         FROM users u LEFT JOIN regions r ON r.id = u.region_id \
+         WHERE u.role <> 'citizen' ORDER BY u.role, u.display_name",
+    )
+    .fetch_all(db.pool())
+    .await?
+    .into_iter()
+    .map(|r| {
+        let role: String = r.try_get(2)?;
+        Ok(StaffRow {
+            name: r.try_get(0)?,
+            email: r.try_get(1)?,
+            role: Role::parse(&role).unwrap_or(Role::Administrator),
+            region: r.try_get(3)?,
+            caseload: r.try_get(4)?,
+        })
+    })
+    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let regions = sqlx::query(
+        "SELECT r.name, COALESCE((SELECT MIN(u.display_name) FROM coordinator_regions cr \
+           JOIN users u ON u.id = cr.coordinator_id WHERE cr.region_id = r.id), '') \
+         FROM regions r ORDER BY r.name",
+    )
+    .fetch_all(db.pool())
+    .await?
+    .into_iter()
+    .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let unassigned: i64 = sqlx::query(
+        "SELECT COUNT(*) FROM health_concerns WHERE coordinator_id IS NULL AND state NOT IN ('answered', 'withdrawn')",
+    )
+    .fetch_one(db.pool())
+    .await?
+    .try_get(0)?;
+    Ok(AdminOverview {
+        staff,
+        regions,
+        unassigned_requests: unassigned,
+    })
+}
+
+#[server]
+pub async fn get_admin_overview() -> Result<AdminOverview, AppError> {
+    let state = crate::state::app_state()?;
+    let user = crate::state::require_user()?;
+    overview(&state.db, &user).await
+}
+
+#[component]
+pub fn AdminPage() -> impl IntoView {
+    view! {
+        <Title text=t(Msg::AdminTitle)/>
+        <h1>{t(Msg::AdminTitle)}</h1>
+        <Await future=get_admin_overview() let:data>
+            {match data.clone() {
+                Ok(d) => view! { <Admin data=d/> }.into_any(),
+                Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+            }}
+        </Await>
+    }
+}
+
+#[component]
+fn Admin(data: AdminOverview) -> impl IntoView {
+    view! {
+        {(data.unassigned_requests > 0).then(|| view! {
+            <div class="alert alert-error" role="alert">
+                <p><strong>{t(Msg::AdminAttention)}</strong> " "
+                {fill(t(Msg::AdminUnassigned), &[("count", &data.unassigned_requests.to_string())])}</p>
+            </div>
+        })}
+        <div class="table-wrap">
+            <table class="data-table">
+                <caption>{t(Msg::AdminStaff)}</caption>
+                <thead><tr>
+                    <th scope="col">{t(Msg::CaseloadName)}</th>
+                    <th scope="col">{t(Msg::AdminRole)}</th>
+                    <th scope="col">{t(Msg::CaseloadEmail)}</th>
+                    <th scope="col">{t(Msg::AdminRegion)}</th>
+                    <th scope="col">{t(Msg::AdminCaseload)}</th>
+                </tr></thead>
+                <tbody>
+                    {data.staff.into_iter().map(|s| view! {
+                        <tr>
+                            <th scope="row">{s.name}</th>
+                            <td>{t(s.role.label())}</td>
+                            <td>{s.email}</td>
+                            <td>{s.region.unwrap_or_default()}</td>
+                            <td>{s.caseload}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        <div class="table-wrap">
+            <table class="data-table">
+                <caption>{t(Msg::AdminRegions)}</caption>
+                <thead><tr>
+                    <th scope="col">{t(Msg::AdminRegion)}</th>
+                    <th scope="col">{t(Msg::AdminCoordinator)}</th>
+                </tr></thead>
+                <tbody>
+                    {data.regions.into_iter().map(|(name, coordinator)| view! {
+                        <tr>
+                            <th scope="row">{name}</th>
+                            <td>{if coordinator.is_empty() { t(Msg::AdminNoCoordinator).to_string() } else { coordinator }}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}

@@ -1,0 +1,51 @@
+//! The audit log: one append-only row for every staff read of a citizen's data.
+use crate::db::{new_id, now_ms, Db};
+use crate::error::AppError;
+use crate::model::CurrentUser;
+use serde::{Deserialize, Serialize};
+
+/// What was looked at, in words the citizen can read later.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AuditAction {
+    CaseloadList,
+    CitizenSummary,
+    ConcernQueue,
+}
+
+impl AuditAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditAction::CaseloadList => "caseload_list",
+            AuditAction::CitizenSummary => "citizen_summary",
+            AuditAction::ConcernQueue => "concern_queue",
+        }
+    }
+}
+
+/// Records that `actor` read `citizen_id`'s data. Reads by the citizen
+/// themself are not staff reads and are not recorded.
+pub async fn record_read(
+    db: &Db,
+    actor: &CurrentUser,
+    citizen_id: &str,
+    action: AuditAction,
+    purpose: &str,
+) -> Result<(), AppError> {
+    if !actor.role.is_staff() {
+        return Ok(());
+    }
+    sqlx::query(
+        "INSERT INTO audit_events (id, actor_id, actor_role, citizen_id, action, purpose, at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(new_id())
+    .bind(&actor.id)
+    .bind(actor.role.as_str())
+    .bind(citizen_id)
+    .bind(action.as_str())
+    .bind(purpose)
+    .bind(now_ms())
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}

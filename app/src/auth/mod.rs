@@ -1,0 +1,232 @@
+//! Logging in and out, activation of citizen accounts, language choice.
+//!
+//! The seam for federated login (MitID through NemLog-in): any authenticator
+//! ends by calling `start_session(user_id)`. Local passwords are one such
+//! authenticator; an OpenID Connect callback that maps its subject through
+//! `user_identities` would be another, and no feature needs to change.
+use crate::error::AppError;
+use crate::forms::{FormStatus, TextField};
+use crate::i18n::{t, Msg};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+pub mod activation;
+#[cfg(feature = "ssr")]
+pub mod password;
+#[cfg(feature = "ssr")]
+pub mod policy;
+#[cfg(feature = "ssr")]
+pub mod rate_limit;
+#[cfg(feature = "ssr")]
+pub mod session;
+#[cfg(all(test, feature = "ssr"))]
+mod tests;
+
+/// A one-time message carried to the next page in the session.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Flash {
+    ActivationCode { citizen_id: String, code: String, expires: String },
+}
+
+/// Longest accepted password; argon2 does not need more, and it bounds the work.
+pub const PASSWORD_MAX: usize = 128;
+pub const PASSWORD_MIN: usize = 10;
+
+#[cfg(feature = "ssr")]
+mod server {
+    use super::*;
+    use crate::db::Db;
+    use crate::state::{app_state, request_parts};
+    use axum::extract::ConnectInfo;
+    use http::header::{HeaderValue, SET_COOKIE};
+    use leptos_axum::{redirect, ResponseOptions};
+    use std::net::SocketAddr;
+
+    /// Sends a plain form post back to `page` with the error in the query;
+    /// a script caller gets the error itself.
+    pub fn fail<T>(page: &str, err: AppError) -> Result<T, AppError> {
+        let mut url = format!("{page}?error={}", err.message().key());
+        if let Some(field) = err.field() {
+            url.push_str("&field=");
+            url.push_str(field);
+        }
+        redirect(&url);
+        Err(err)
+    }
+
+    pub fn set_header(name: http::HeaderName, value: &str) {
+        if let (Some(res), Ok(value)) = (use_context::<ResponseOptions>(), HeaderValue::from_str(value)) {
+            res.append_header(name, value);
+        }
+    }
+
+    pub fn client_ip() -> String {
+        request_parts()
+            .and_then(|p| p.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()))
+            .unwrap_or_else(|| "unknown".into())
+    }
+
+    /// Verifies a local password. Unknown accounts are checked against a dummy
+    /// hash and fail with the same message, so nothing tells them apart.
+    pub async fn login_with_password(db: &Db, email: &str, password: String, ip: &str) -> Result<String, AppError> {
+        use secrecy::SecretString;
+        use sqlx::Row;
+        let account = email.trim().to_lowercase();
+        rate_limit::check(db, &account, ip).await?;
+        let row = sqlx::query("SELECT id, password_hash FROM users WHERE email = $1 AND disabled_at IS NULL")
+            .bind(&account)
+            .fetch_optional(db.pool())
+            .await?;
+        let (user_id, stored) = match row {
+            Some(r) => (Some(r.try_get::<String, _>(0)?), r.try_get::<Option<String>, _>(1)?),
+            None => (None, None),
+        };
+        let ok = password::verify_password(stored, SecretString::from(password))
+            .await
+            .map_err(|e| {
+                tracing::error!(error = %e, "password check failed");
+                AppError::Internal
+            })?;
+        rate_limit::record(db, &account, ip, ok).await?;
+        match (ok, user_id) {
+            (true, Some(id)) => Ok(id),
+            _ => Err(AppError::LoginFailed),
+        }
+    }
+
+    /// Starts a session for `user_id` and sets its cookie: the end of every login.
+    pub async fn start_session(user_id: &str) -> Result<(), AppError> {
+        let state = app_state()?;
+        // A session that was open in this browser ends: a new login, a new id.
+        if let Some(old) = crate::state::current_user() {
+            session::end(&state.db, &old.session_key).await?;
+        }
+        let token = session::create(&state.db, &state.config, user_id).await?;
+        set_header(SET_COOKIE, &session::set_cookie(&state.config, &token));
+        Ok(())
+    }
+}
+#[cfg(feature = "ssr")]
+pub use server::{fail, login_with_password, set_header};
+
+#[server(endpoint = "login")]
+pub async fn login(email: String, password: String) -> Result<(), AppError> {
+    use crate::state::app_state;
+    let state = app_state()?;
+    let ip = server::client_ip();
+    match server::login_with_password(&state.db, &email, password, &ip).await {
+        Ok(user_id) => {
+            server::start_session(&user_id).await?;
+            // The home page sends each role on to its own start page.
+            leptos_axum::redirect("/");
+            Ok(())
+        }
+        Err(e) => fail("/login", e),
+    }
+}
+
+#[server(endpoint = "logout")]
+pub async fn logout() -> Result<(), AppError> {
+    use crate::state::{app_state, current_user};
+    let state = app_state()?;
+    if let Some(user) = current_user() {
+        session::end(&state.db, &user.session_key).await?;
+    }
+    set_header(http::header::SET_COOKIE, &session::clear_cookie(&state.config));
+    leptos_axum::redirect("/login?notice=auth.logged_out");
+    Ok(())
+}
+
+#[server(endpoint = "logout-everywhere")]
+pub async fn logout_everywhere() -> Result<(), AppError> {
+    use crate::state::{app_state, require_user};
+    let state = app_state()?;
+    let user = require_user()?;
+    session::end_all(&state.db, &user.id).await?;
+    set_header(http::header::SET_COOKIE, &session::clear_cookie(&state.config));
+    leptos_axum::redirect("/login?notice=auth.logged_out_everywhere");
+    Ok(())
+}
+
+#[server(endpoint = "activate")]
+pub async fn activate(code: String, password: String, password_repeat: String) -> Result<(), AppError> {
+    use crate::state::app_state;
+    let state = app_state()?;
+    match activation::redeem(&state.db, &code, password, password_repeat).await {
+        Ok(()) => {
+            leptos_axum::redirect("/login?notice=auth.activated");
+            Ok(())
+        }
+        Err(e) => fail("/activate", e),
+    }
+}
+
+#[server(endpoint = "language")]
+pub async fn set_language(lang: String) -> Result<(), AppError> {
+    use crate::i18n::Lang;
+    use crate::state::{app_state, current_user};
+    let Some(lang) = Lang::parse(&lang) else {
+        return Err(AppError::invalid("lang", Msg::ErrorInvalidChoice));
+    };
+    let state = app_state()?;
+    if let Some(user) = current_user() {
+        sqlx::query("UPDATE users SET language = $1 WHERE id = $2")
+            .bind(lang.code())
+            .bind(&user.id)
+            .execute(state.db.pool())
+            .await?;
+    }
+    let secure = if state.config.secure_cookies { "; Secure" } else { "" };
+    set_header(
+        http::header::SET_COOKIE,
+        &format!("lang={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}", lang.code()),
+    );
+    // With no Location set, a form post goes back to the page it came from.
+    Ok(())
+}
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    view! {
+        <div class="login-page stack">
+            <h1>{t(Msg::AuthLoginTitle)}</h1>
+            <p>{t(Msg::AuthLoginIntro)}</p>
+            <FormStatus/>
+            <form method="post" action="/api/login" class="stack">
+                <TextField name="email" label=Msg::AuthEmail kind="email" autocomplete="username" required=true maxlength=254/>
+                <TextField name="password" label=Msg::AuthPassword kind="password" autocomplete="current-password" required=true maxlength=PASSWORD_MAX/>
+                <button type="submit" class="button">{t(Msg::AuthLoginButton)}</button>
+            </form>
+            <p><a href="/activate">{t(Msg::AuthActivateLink)}</a></p>
+            <p class="muted">{t(Msg::AuthMitidLater)}</p>
+        </div>
+    }
+}
+
+#[component]
+pub fn ActivatePage() -> impl IntoView {
+    view! {
+        <div class="login-page stack">
+            <h1>{t(Msg::AuthActivateTitle)}</h1>
+            <p>{t(Msg::AuthActivateIntro)}</p>
+            <FormStatus/>
+            <form method="post" action="/api/activate" class="stack">
+                <TextField name="code" label=Msg::AuthActivationCode autocomplete="one-time-code" required=true maxlength=64 hint=Msg::AuthActivationCodeHint/>
+                <TextField name="password" label=Msg::AuthNewPassword kind="password" autocomplete="new-password" required=true maxlength=PASSWORD_MAX hint=Msg::AuthPasswordRules/>
+                <TextField name="password_repeat" label=Msg::AuthRepeatPassword kind="password" autocomplete="new-password" required=true maxlength=PASSWORD_MAX/>
+                <button type="submit" class="button">{t(Msg::AuthActivateButton)}</button>
+            </form>
+        </div>
+    }
+}
+
+/// The log-out button in the header (a POST form: no state change by GET).
+#[component]
+pub fn LogoutForm() -> impl IntoView {
+    view! {
+        <form method="post" action="/api/logout" class="inline-form">
+            <button type="submit" class="link-button">{t(Msg::AuthLogout)}</button>
+        </form>
+    }
+}

@@ -1,0 +1,133 @@
+//! The frame around every page: skip link, header, navigation, footer.
+use crate::auth::LogoutForm;
+use crate::i18n::{t, use_lang, Lang, Msg};
+use crate::model::{CurrentUser, Role};
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+/// The person on this page, provided by the shell (server side).
+pub fn page_user() -> Option<CurrentUser> {
+    use_context::<Option<CurrentUser>>().flatten()
+}
+
+#[component]
+pub fn Header() -> impl IntoView {
+    let user = page_user();
+    let staff_links = user.as_ref().filter(|u| u.role.is_staff()).map(|u| staff_nav(u.role));
+    view! {
+        <header class="site-header">
+            <a class="brand" href="/">{t(Msg::AppName)}</a>
+            {staff_links}
+            {user.map(|u| view! {
+                <p class="muted">
+                    <span class="visually-hidden">{t(Msg::LayoutLoggedInAs)} " "</span>
+                    {u.name.clone()} " · " {t(u.role.label())}
+                </p>
+                <LogoutForm/>
+            })}
+        </header>
+    }
+}
+
+fn staff_nav(role: Role) -> impl IntoView {
+    let links: Vec<(&'static str, Msg)> = match role {
+        Role::Caseworker => vec![("/caseload", Msg::NavCaseload)],
+        Role::HealthCoordinator => vec![("/requests", Msg::NavRequests)],
+        Role::Administrator => vec![("/admin", Msg::NavAdmin)],
+        Role::Citizen => vec![],
+    };
+    view! {
+        <nav class="staff-nav" aria-label=t(Msg::NavStaffLabel)>
+            <ul>
+                {links.into_iter().map(|(href, label)| view! { <li><A href=href>{t(label)}</A></li> }).collect_view()}
+                <li><A href="/me">{t(Msg::NavMe)}</A></li>
+            </ul>
+        </nav>
+    }
+}
+
+/// The citizen's five main places, at the bottom of a phone screen.
+#[component]
+pub fn CitizenNav() -> impl IntoView {
+    let items = [
+        ("/", Msg::NavOverview, ICON_HOME),
+        ("/plan", Msg::NavPlan, ICON_PLAN),
+        ("/wellbeing", Msg::NavWellbeing, ICON_HEART),
+        ("/messages", Msg::NavMessages, ICON_MESSAGE),
+        ("/me", Msg::NavMe, ICON_PERSON),
+    ];
+    view! {
+        <nav class="bottom-nav" aria-label=t(Msg::NavMainLabel)>
+            <ul>
+                {items.into_iter().map(|(href, label, icon)| view! {
+                    <li>
+                        <A href=href exact=true>
+                            <span class="icon" aria-hidden="true">
+                                <svg viewBox="0 0 24 24" width="24" height="24" focusable="false">
+                                    <path d=icon fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"/>
+                                </svg>
+                            </span>
+                            <span class="label">{t(label)}</span>
+                        </A>
+                    </li>
+                }).collect_view()}
+            </ul>
+        </nav>
+    }
+}
+
+const ICON_HOME: &str = "M3 11l9-8 9 8M5 10v10h5v-6h4v6h5V10";
+const ICON_PLAN: &str = "M8 6h12M8 12h12M8 18h12M4 6h.01M4 12h.01M4 18h.01";
+const ICON_HEART: &str = "M12 20s-7-4.5-9-9a5 5 0 0 1 9-3 5 5 0 0 1 9 3c-2 4.5-9 9-9 9z";
+const ICON_MESSAGE: &str = "M4 5h16v11H8l-4 4z";
+const ICON_PERSON: &str = "M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM4 21a8 8 0 0 1 16 0";
+
+#[component]
+pub fn Footer() -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <footer class="site-footer">
+            <ul>
+                <li><a href="/accessibility">{t(Msg::FooterAccessibility)}</a></li>
+                <li><a href="/privacy">{t(Msg::FooterPrivacy)}</a></li>
+                <li><a href="/contact">{t(Msg::FooterContact)}</a></li>
+            </ul>
+            <form method="post" action="/api/language" class="lang-form">
+                <label for="lang-select">{t(Msg::FooterLanguage)}</label>
+                <select id="lang-select" name="lang">
+                    <option value="da" selected=lang == Lang::Da lang="da">"Dansk"</option>
+                    <option value="en" selected=lang == Lang::En lang="en">"English"</option>
+                </select>
+                <button type="submit" class="button secondary">{t(Msg::FooterLanguageButton)}</button>
+            </form>
+        </footer>
+    }
+}
+
+/// Shown where something does not exist or may not be seen.
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <h1>{t(Msg::ErrorNotFoundTitle)}</h1>
+        <p>{t(Msg::ErrorNotFound)}</p>
+        <p><a href="/">{t(Msg::ErrorBackHome)}</a></p>
+    }
+}
+
+/// A server function's error, as a page section.
+#[component]
+pub fn ErrorBox(error: crate::error::AppError) -> impl IntoView {
+    if error == crate::error::AppError::NotFound {
+        return view! { <NotFound/> }.into_any();
+    }
+    view! {
+        <div class="alert alert-error" role="alert">
+            <p><strong>{t(Msg::FormErrorLead)}</strong> " " {t(error.message())}</p>
+        </div>
+    }
+    .into_any()
+}

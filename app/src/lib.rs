@@ -1,0 +1,44 @@
+//! Mit Forløb: the pages, islands and server functions.
+//!
+//! Pages render on the server as plain HTML (islands mode); forms post to
+//! server functions and are redirected back, so every journey works before
+//! any WebAssembly has arrived. Server-only code sits behind `feature = "ssr"`.
+#![recursion_limit = "256"]
+
+pub mod error;
+pub mod forms;
+pub mod i18n;
+pub mod model;
+
+pub mod admin;
+pub mod auth;
+pub mod caseload;
+pub mod concerns;
+pub mod info;
+pub mod layout;
+pub mod me;
+pub mod messages;
+pub mod plan;
+pub mod routes;
+pub mod wellbeing;
+
+#[cfg(feature = "ssr")]
+pub mod audit;
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod seed;
+#[cfg(feature = "ssr")]
+pub mod state;
+#[cfg(all(test, feature = "ssr"))]
+pub mod testing;
+
+pub use routes::{shell, App};
+
+/// Entry point of the WebAssembly: wakes up the islands only.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_islands();
+}

@@ -1,0 +1,301 @@
+//! Domain words shared by the pages and the server.
+use crate::i18n::{Lang, Msg};
+use serde::{Deserialize, Serialize};
+
+/// Who someone is in the product. Access follows relationships, not only roles.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Role {
+    Citizen,
+    Caseworker,
+    HealthCoordinator,
+    Administrator,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [
+        Role::Citizen,
+        Role::Caseworker,
+        Role::HealthCoordinator,
+        Role::Administrator,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Citizen => "citizen",
+            Role::Caseworker => "caseworker",
+            Role::HealthCoordinator => "health_coordinator",
+            Role::Administrator => "administrator",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    pub fn label(self) -> Msg {
+        match self {
+            Role::Citizen => Msg::RoleCitizen,
+            Role::Caseworker => Msg::RoleCaseworker,
+            Role::HealthCoordinator => Msg::RoleHealthCoordinator,
+            Role::Administrator => Msg::RoleAdministrator,
+        }
+    }
+
+    /// Where this role lands after logging in.
+    pub fn home(self) -> &'static str {
+        match self {
+            Role::Citizen => "/",
+            Role::Caseworker => "/caseload",
+            Role::HealthCoordinator => "/requests",
+            Role::Administrator => "/admin",
+        }
+    }
+
+    pub fn is_staff(self) -> bool {
+        self != Role::Citizen
+    }
+}
+
+/// The person behind the current request, as the session middleware found them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub id: String,
+    pub role: Role,
+    pub name: String,
+    pub lang: Lang,
+    /// Hash of the session token, so the session can be ended.
+    #[serde(skip)]
+    pub session_key: String,
+}
+
+/// The legal kind of a course. Kind-specific rules live in [`CourseKind::max_months`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CourseKind {
+    Ressourceforloeb,
+    Jobafklaringsforloeb,
+}
+
+impl CourseKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CourseKind::Ressourceforloeb => "ressourceforloeb",
+            CourseKind::Jobafklaringsforloeb => "jobafklaringsforloeb",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<CourseKind> {
+        match s {
+            "ressourceforloeb" => Some(CourseKind::Ressourceforloeb),
+            "jobafklaringsforloeb" => Some(CourseKind::Jobafklaringsforloeb),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> Msg {
+        match self {
+            CourseKind::Ressourceforloeb => Msg::CourseKindRessourceforloeb,
+            CourseKind::Jobafklaringsforloeb => Msg::CourseKindJobafklaringsforloeb,
+        }
+    }
+
+    /// The longest a course of this kind may run (months).
+    pub fn max_months(self) -> i32 {
+        match self {
+            CourseKind::Ressourceforloeb => 36,
+            CourseKind::Jobafklaringsforloeb => 24,
+        }
+    }
+}
+
+/// What kind of activity (indsats) something is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ActivityKind {
+    WorkPlacement,
+    WageSubsidy,
+    PaidHours,
+    Mentor,
+    Guidance,
+    SocialSupport,
+    HealthMeasure,
+    FollowUpMeeting,
+    RehabTeamMeeting,
+    Other,
+}
+
+impl ActivityKind {
+    pub const ALL: [ActivityKind; 10] = [
+        ActivityKind::WorkPlacement,
+        ActivityKind::WageSubsidy,
+        ActivityKind::PaidHours,
+        ActivityKind::Mentor,
+        ActivityKind::Guidance,
+        ActivityKind::SocialSupport,
+        ActivityKind::HealthMeasure,
+        ActivityKind::FollowUpMeeting,
+        ActivityKind::RehabTeamMeeting,
+        ActivityKind::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActivityKind::WorkPlacement => "work_placement",
+            ActivityKind::WageSubsidy => "wage_subsidy",
+            ActivityKind::PaidHours => "paid_hours",
+            ActivityKind::Mentor => "mentor",
+            ActivityKind::Guidance => "guidance",
+            ActivityKind::SocialSupport => "social_support",
+            ActivityKind::HealthMeasure => "health_measure",
+            ActivityKind::FollowUpMeeting => "follow_up_meeting",
+            ActivityKind::RehabTeamMeeting => "rehab_team_meeting",
+            ActivityKind::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ActivityKind> {
+        ActivityKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    pub fn label(self) -> Msg {
+        match self {
+            ActivityKind::WorkPlacement => Msg::ActivityKindWorkPlacement,
+            ActivityKind::WageSubsidy => Msg::ActivityKindWageSubsidy,
+            ActivityKind::PaidHours => Msg::ActivityKindPaidHours,
+            ActivityKind::Mentor => Msg::ActivityKindMentor,
+            ActivityKind::Guidance => Msg::ActivityKindGuidance,
+            ActivityKind::SocialSupport => Msg::ActivityKindSocialSupport,
+            ActivityKind::HealthMeasure => Msg::ActivityKindHealthMeasure,
+            ActivityKind::FollowUpMeeting => Msg::ActivityKindFollowUpMeeting,
+            ActivityKind::RehabTeamMeeting => Msg::ActivityKindRehabTeamMeeting,
+            ActivityKind::Other => Msg::ActivityKindOther,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ActivityStatus {
+    Planned,
+    Ongoing,
+    Completed,
+    Cancelled,
+    OnHold,
+}
+
+impl ActivityStatus {
+    pub const ALL: [ActivityStatus; 5] = [
+        ActivityStatus::Planned,
+        ActivityStatus::Ongoing,
+        ActivityStatus::Completed,
+        ActivityStatus::Cancelled,
+        ActivityStatus::OnHold,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActivityStatus::Planned => "planned",
+            ActivityStatus::Ongoing => "ongoing",
+            ActivityStatus::Completed => "completed",
+            ActivityStatus::Cancelled => "cancelled",
+            ActivityStatus::OnHold => "on_hold",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ActivityStatus> {
+        ActivityStatus::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    pub fn label(self) -> Msg {
+        match self {
+            ActivityStatus::Planned => Msg::ActivityStatusPlanned,
+            ActivityStatus::Ongoing => Msg::ActivityStatusOngoing,
+            ActivityStatus::Completed => Msg::ActivityStatusCompleted,
+            ActivityStatus::Cancelled => Msg::ActivityStatusCancelled,
+            ActivityStatus::OnHold => Msg::ActivityStatusOnHold,
+        }
+    }
+}
+
+/// The states of a second-opinion request, in order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ConcernState {
+    Sent,
+    Received,
+    BeingAssessed,
+    ConversationBooked,
+    Answered,
+    Withdrawn,
+}
+
+impl ConcernState {
+    pub const ALL: [ConcernState; 6] = [
+        ConcernState::Sent,
+        ConcernState::Received,
+        ConcernState::BeingAssessed,
+        ConcernState::ConversationBooked,
+        ConcernState::Answered,
+        ConcernState::Withdrawn,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConcernState::Sent => "sent",
+            ConcernState::Received => "received",
+            ConcernState::BeingAssessed => "being_assessed",
+            ConcernState::ConversationBooked => "conversation_booked",
+            ConcernState::Answered => "answered",
+            ConcernState::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ConcernState> {
+        ConcernState::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    pub fn label(self) -> Msg {
+        match self {
+            ConcernState::Sent => Msg::ConcernStateSent,
+            ConcernState::Received => Msg::ConcernStateReceived,
+            ConcernState::BeingAssessed => Msg::ConcernStateBeingAssessed,
+            ConcernState::ConversationBooked => Msg::ConcernStateConversationBooked,
+            ConcernState::Answered => Msg::ConcernStateAnswered,
+            ConcernState::Withdrawn => Msg::ConcernStateWithdrawn,
+        }
+    }
+
+    pub fn is_open(self) -> bool {
+        !matches!(self, ConcernState::Answered | ConcernState::Withdrawn)
+    }
+}
+
+/// A calendar date shown to people: `2026-11-23` becomes "23.11.2026".
+pub fn format_date(iso: &str) -> String {
+    let mut parts = iso.split('-');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(y), Some(m), Some(d)) if parts.next().is_none() => format!("{d}.{m}.{y}"),
+        _ => iso.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        for r in Role::ALL {
+            assert_eq!(Role::parse(r.as_str()), Some(r));
+        }
+        for k in ActivityKind::ALL {
+            assert_eq!(ActivityKind::parse(k.as_str()), Some(k));
+        }
+        for s in ConcernState::ALL {
+            assert_eq!(ConcernState::parse(s.as_str()), Some(s));
+        }
+        assert_eq!(Role::parse("root"), None);
+    }
+
+    #[test]
+    fn dates_are_shown_the_danish_way() {
+        assert_eq!(format_date("2026-03-01"), "01.03.2026");
+        assert_eq!(format_date("garbage"), "garbage");
+    }
+}

@@ -1,0 +1,201 @@
+//! Reading courses, goals and activities.
+use super::{ActivityView, CourseView, GoalView, Overview, PlanView};
+use crate::db::{format_ms, now_ms, today, Db};
+use crate::error::AppError;
+use crate::model::{format_date, ActivityKind, ActivityStatus, CourseKind};
+use sqlx::Row;
+
+#[derive(sqlx::FromRow)]
+struct CourseRow {
+    id: String,
+    kind: String,
+    start_date: String,
+    planned_end_date: String,
+    main_goal: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct ActivityRow {
+    id: String,
+    kind: String,
+    status: String,
+    title: String,
+    purpose: Option<String>,
+    place: Option<String>,
+    contact_name: Option<String>,
+    starts_at: i64,
+    ends_at: Option<i64>,
+    hours_per_week: Option<i64>,
+}
+
+/// Adds whole months to a `YYYY-MM-DD` date; the 31st becomes the month's last day.
+pub fn add_months(date: &str, months: i32) -> Option<String> {
+    let d: jiff::civil::Date = date.parse().ok()?;
+    let later = d.checked_add(jiff::Span::new().months(months)).ok()?;
+    Some(later.to_string())
+}
+
+async fn active_course(db: &Db, citizen_id: &str) -> Result<Option<CourseRow>, AppError> {
+    Ok(sqlx::query_as::<_, CourseRow>(
+        "SELECT id, kind, start_date, planned_end_date, main_goal FROM courses \
+         WHERE citizen_id = $1 AND status = 'active' ORDER BY start_date DESC LIMIT 1",
+    )
+    .bind(citizen_id)
+    .fetch_optional(db.pool())
+    .await?)
+}
+
+fn course_view(c: &CourseRow, started_activity: bool) -> Option<CourseView> {
+    let kind = CourseKind::parse(&c.kind)?;
+    Some(CourseView {
+        kind,
+        start: format_date(&c.start_date),
+        planned_end: format_date(&c.planned_end_date),
+        six_month_right: add_months(&c.start_date, 6).map(|d| format_date(&d)).unwrap_or_default(),
+        limit: add_months(&c.start_date, kind.max_months()).map(|d| format_date(&d)).unwrap_or_default(),
+        started_activity,
+        main_goal: c.main_goal.clone(),
+    })
+}
+
+fn activity_view(a: ActivityRow) -> Option<ActivityView> {
+    Some(ActivityView {
+        kind: ActivityKind::parse(&a.kind)?,
+        status: ActivityStatus::parse(&a.status)?,
+        when: format_ms(a.starts_at),
+        until: a.ends_at.map(format_ms),
+        id: a.id,
+        title: a.title,
+        purpose: a.purpose,
+        place: a.place,
+        contact: a.contact_name,
+        hours_per_week: a.hours_per_week,
+    })
+}
+
+async fn activities(db: &Db, course_id: &str) -> Result<Vec<ActivityRow>, AppError> {
+    Ok(sqlx::query_as::<_, ActivityRow>(
+        "SELECT id, kind, status, title, purpose, place, contact_name, starts_at, ends_at, hours_per_week \
+         FROM activities WHERE course_id = $1 ORDER BY starts_at",
+    )
+    .bind(course_id)
+    .fetch_all(db.pool())
+    .await?)
+}
+
+async fn count(db: &Db, sql: &str, citizen_id: &str) -> Result<i64, AppError> {
+    let row = sqlx::query(sql).bind(citizen_id).fetch_one(db.pool()).await?;
+    Ok(row.try_get(0)?)
+}
+
+pub async fn unread_messages(db: &Db, citizen_id: &str) -> Result<i64, AppError> {
+    count(
+        db,
+        "SELECT COUNT(*) FROM messages m JOIN message_threads t ON t.id = m.thread_id \
+         WHERE t.citizen_id = $1 AND m.sender_id <> $1 AND m.read_at IS NULL",
+        citizen_id,
+    )
+    .await
+}
+
+pub async fn open_concerns(db: &Db, citizen_id: &str) -> Result<i64, AppError> {
+    count(
+        db,
+        "SELECT COUNT(*) FROM health_concerns WHERE citizen_id = $1 AND state NOT IN ('answered', 'withdrawn')",
+        citizen_id,
+    )
+    .await
+}
+
+/// The next activity that has not yet happened.
+pub async fn next_activity(db: &Db, citizen_id: &str) -> Result<Option<ActivityView>, AppError> {
+    let row = sqlx::query_as::<_, ActivityRow>(
+        "SELECT a.id, a.kind, a.status, a.title, a.purpose, a.place, a.contact_name, a.starts_at, a.ends_at, a.hours_per_week \
+         FROM activities a JOIN courses c ON c.id = a.course_id \
+         WHERE c.citizen_id = $1 AND c.status = 'active' AND a.starts_at >= $2 \
+         AND a.status IN ('planned', 'ongoing') ORDER BY a.starts_at LIMIT 1",
+    )
+    .bind(citizen_id)
+    .bind(now_ms())
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(row.and_then(activity_view))
+}
+
+pub async fn overview(db: &Db, citizen_id: &str, name: &str) -> Result<Overview, AppError> {
+    let course = match active_course(db, citizen_id).await? {
+        Some(c) => {
+            let started = activities(db, &c.id)
+                .await?
+                .iter()
+                .any(|a| a.status == "ongoing" || a.status == "completed");
+            course_view(&c, started)
+        }
+        None => None,
+    };
+    let logged_today = sqlx::query("SELECT 1 FROM wellbeing_entries WHERE citizen_id = $1 AND entry_date = $2")
+        .bind(citizen_id)
+        .bind(today())
+        .fetch_optional(db.pool())
+        .await?
+        .is_some();
+    Ok(Overview {
+        name: name.to_string(),
+        course,
+        next_activity: next_activity(db, citizen_id).await?,
+        unread_messages: unread_messages(db, citizen_id).await?,
+        open_concerns: open_concerns(db, citizen_id).await?,
+        logged_today,
+    })
+}
+
+pub async fn plan(db: &Db, citizen_id: &str) -> Result<PlanView, AppError> {
+    let Some(course) = active_course(db, citizen_id).await? else {
+        return Ok(PlanView::default());
+    };
+    let goals = sqlx::query("SELECT title, description FROM goals WHERE course_id = $1 ORDER BY position")
+        .bind(&course.id)
+        .fetch_all(db.pool())
+        .await?
+        .into_iter()
+        .map(|r| {
+            Ok(GoalView {
+                title: r.try_get(0)?,
+                description: r.try_get(1)?,
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let rows = activities(db, &course.id).await?;
+    let started = rows.iter().any(|a| a.status == "ongoing" || a.status == "completed");
+    let all: Vec<ActivityView> = rows.into_iter().filter_map(activity_view).collect();
+    let (mut upcoming, mut ongoing, mut finished) = (vec![], vec![], vec![]);
+    for a in all {
+        match a.status {
+            ActivityStatus::Ongoing => ongoing.push(a),
+            ActivityStatus::Completed | ActivityStatus::Cancelled => finished.push(a),
+            ActivityStatus::Planned | ActivityStatus::OnHold => upcoming.push(a),
+        }
+    }
+    finished.reverse();
+    Ok(PlanView {
+        course: course_view(&course, started),
+        goals,
+        upcoming,
+        ongoing,
+        finished,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::add_months;
+
+    #[test]
+    fn months_are_calendar_months_and_clamp_at_month_end() {
+        assert_eq!(add_months("2026-01-15", 6).as_deref(), Some("2026-07-15"));
+        assert_eq!(add_months("2025-08-31", 6).as_deref(), Some("2026-02-28"));
+        assert_eq!(add_months("2023-08-31", 6).as_deref(), Some("2024-02-29"));
+        assert_eq!(add_months("2024-02-29", 36).as_deref(), Some("2027-02-28"));
+        assert_eq!(add_months("not a date", 6), None);
+    }
+}

@@ -1,0 +1,229 @@
+//! The course plan: overview (home) and the plan page.
+use crate::error::AppError;
+use crate::i18n::{fill, t, Msg};
+use crate::layout::ErrorBox;
+use crate::model::{ActivityKind, ActivityStatus, CourseKind};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+pub mod data;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CourseView {
+    pub kind: CourseKind,
+    pub start: String,
+    pub planned_end: String,
+    pub six_month_right: String,
+    pub limit: String,
+    pub started_activity: bool,
+    pub main_goal: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ActivityView {
+    pub id: String,
+    pub kind: ActivityKind,
+    pub status: ActivityStatus,
+    pub title: String,
+    pub when: String,
+    pub until: Option<String>,
+    pub purpose: Option<String>,
+    pub place: Option<String>,
+    pub contact: Option<String>,
+    pub hours_per_week: Option<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GoalView {
+    pub title: String,
+    pub description: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Overview {
+    pub name: String,
+    pub course: Option<CourseView>,
+    pub next_activity: Option<ActivityView>,
+    pub unread_messages: i64,
+    pub open_concerns: i64,
+    pub logged_today: bool,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PlanView {
+    pub course: Option<CourseView>,
+    pub goals: Vec<GoalView>,
+    pub upcoming: Vec<ActivityView>,
+    pub ongoing: Vec<ActivityView>,
+    pub finished: Vec<ActivityView>,
+}
+
+#[server]
+pub async fn citizen_overview() -> Result<Overview, AppError> {
+    use crate::model::Role;
+    let state = crate::state::app_state()?;
+    let user = crate::state::require_user()?;
+    crate::auth::policy::ensure_role(&user, Role::Citizen)?;
+    data::overview(&state.db, &user.id, &user.name).await
+}
+
+#[server]
+pub async fn my_plan() -> Result<PlanView, AppError> {
+    use crate::model::Role;
+    let state = crate::state::app_state()?;
+    let user = crate::state::require_user()?;
+    crate::auth::policy::ensure_role(&user, Role::Citizen)?;
+    data::plan(&state.db, &user.id).await
+}
+
+#[component]
+pub fn OverviewPage() -> impl IntoView {
+    view! {
+        <Title text=t(Msg::OverviewTitle)/>
+        <Await future=citizen_overview() let:overview>
+            {match overview.clone() {
+                Ok(o) => view! { <Overview overview=o/> }.into_any(),
+                Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+            }}
+        </Await>
+    }
+}
+
+#[component]
+fn Overview(overview: Overview) -> impl IntoView {
+    let greeting = fill(t(Msg::OverviewGreeting), &[("name", &overview.name)]);
+    view! {
+        <h1>{greeting}</h1>
+        {(!overview.logged_today).then(|| view! {
+            <p class="alert alert-info"><strong>{t(Msg::OverviewHowAreYou)}</strong> " "
+                <a href="/wellbeing">{t(Msg::OverviewLogWellbeing)}</a></p>
+        })}
+        <div class="card-grid">
+            <section class="card" aria-labelledby="next-heading">
+                <h2 id="next-heading">{t(Msg::OverviewNextActivity)}</h2>
+                {match overview.next_activity {
+                    Some(a) => view! { <ActivitySummary activity=a/> }.into_any(),
+                    None => view! { <p>{t(Msg::OverviewNoNextActivity)}</p> }.into_any(),
+                }}
+            </section>
+            <section class="card" aria-labelledby="messages-heading">
+                <h2 id="messages-heading">{t(Msg::NavMessages)}</h2>
+                <p>{fill(t(Msg::OverviewUnreadMessages), &[("count", &overview.unread_messages.to_string())])}</p>
+                <p><a href="/messages">{t(Msg::OverviewGoToMessages)}</a></p>
+            </section>
+            <section class="card" aria-labelledby="concerns-heading">
+                <h2 id="concerns-heading">{t(Msg::OverviewHealthConcerns)}</h2>
+                <p>{fill(t(Msg::OverviewOpenConcerns), &[("count", &overview.open_concerns.to_string())])}</p>
+                <p class="muted">{t(Msg::OverviewConcernRight)}</p>
+            </section>
+        </div>
+        {overview.course.map(|c| view! { <CourseFacts course=c/> })}
+    }
+}
+
+/// The course's key dates in words.
+#[component]
+pub fn CourseFacts(course: CourseView) -> impl IntoView {
+    let right = if course.started_activity { Msg::CourseSixMonthMet } else { Msg::CourseSixMonthNotYet };
+    view! {
+        <section class="card" aria-labelledby="course-heading">
+            <h2 id="course-heading">{t(Msg::CourseTitle)}</h2>
+            <dl class="facts">
+                <dt>{t(Msg::CourseKind)}</dt><dd>{t(course.kind.label())}</dd>
+                <dt>{t(Msg::CourseStart)}</dt><dd>{course.start}</dd>
+                <dt>{t(Msg::CourseSixMonthRight)}</dt><dd>{course.six_month_right} " – " {t(right)}</dd>
+                <dt>{t(Msg::CoursePlannedEnd)}</dt><dd>{course.planned_end}</dd>
+                <dt>{t(Msg::CourseLimit)}</dt><dd>{course.limit}</dd>
+            </dl>
+        </section>
+    }
+}
+
+#[component]
+fn ActivitySummary(activity: ActivityView) -> impl IntoView {
+    view! {
+        <p><strong>{activity.title}</strong></p>
+        <dl class="facts">
+            <dt>{t(Msg::ActivityKind)}</dt><dd>{t(activity.kind.label())}</dd>
+            <dt>{t(Msg::ActivityWhen)}</dt><dd>{activity.when}</dd>
+            {activity.place.map(|p| view! { <dt>{t(Msg::ActivityPlace)}</dt><dd>{p}</dd> })}
+            {activity.contact.map(|p| view! { <dt>{t(Msg::ActivityContact)}</dt><dd>{p}</dd> })}
+        </dl>
+    }
+}
+
+#[component]
+pub fn PlanPage() -> impl IntoView {
+    view! {
+        <Title text=t(Msg::PlanTitle)/>
+        <h1>{t(Msg::PlanTitle)}</h1>
+        <Await future=my_plan() let:plan>
+            {match plan.clone() {
+                Ok(p) => view! { <Plan plan=p/> }.into_any(),
+                Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+            }}
+        </Await>
+    }
+}
+
+#[component]
+fn Plan(plan: PlanView) -> impl IntoView {
+    let Some(course) = plan.course else {
+        return view! { <p>{t(Msg::PlanNoCourse)}</p> }.into_any();
+    };
+    let main_goal = course.main_goal.clone();
+    view! {
+        <section class="card" aria-labelledby="goals-heading">
+            <h2 id="goals-heading">{t(Msg::PlanGoals)}</h2>
+            {main_goal.map(|g| view! { <p><strong>{t(Msg::PlanMainGoal)}</strong> " " {g}</p> })}
+            <ul class="list-rows">
+                {plan.goals.into_iter().map(|g| view! {
+                    <li><strong>{g.title}</strong>{g.description.map(|d| view! { <br/><span>{d}</span> })}</li>
+                }).collect_view()}
+            </ul>
+        </section>
+        <ActivityGroup heading=Msg::PlanOngoing id="ongoing" activities=plan.ongoing/>
+        <ActivityGroup heading=Msg::PlanUpcoming id="upcoming" activities=plan.upcoming/>
+        <ActivityGroup heading=Msg::PlanFinished id="finished" activities=plan.finished/>
+        <CourseFacts course=course/>
+    }
+    .into_any()
+}
+
+#[component]
+fn ActivityGroup(heading: Msg, id: &'static str, activities: Vec<ActivityView>) -> impl IntoView {
+    let heading_id = format!("{id}-heading");
+    let labelled_by = heading_id.clone();
+    view! {
+        <section class="card" aria-labelledby=labelled_by>
+            <h2 id=heading_id>{t(heading)}</h2>
+            {if activities.is_empty() {
+                view! { <p>{t(Msg::PlanNone)}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="list-rows">
+                        {activities.into_iter().map(|a| view! { <li><ActivityDetails activity=a/></li> }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn ActivityDetails(activity: ActivityView) -> impl IntoView {
+    view! {
+        <h3>{activity.title}</h3>
+        <p><span class="status-tag">{t(activity.status.label())}</span></p>
+        <dl class="facts">
+            <dt>{t(Msg::ActivityKind)}</dt><dd>{t(activity.kind.label())}</dd>
+            <dt>{t(Msg::ActivityWhen)}</dt><dd>{activity.when}{activity.until.map(|u| format!(" – {u}"))}</dd>
+            {activity.place.map(|p| view! { <dt>{t(Msg::ActivityPlace)}</dt><dd>{p}</dd> })}
+            {activity.contact.map(|p| view! { <dt>{t(Msg::ActivityContact)}</dt><dd>{p}</dd> })}
+            {activity.hours_per_week.map(|h| view! { <dt>{t(Msg::ActivityHours)}</dt><dd>{h}</dd> })}
+            {activity.purpose.map(|p| view! { <dt>{t(Msg::ActivityPurpose)}</dt><dd>{p}</dd> })}
+        </dl>
+    }
+}

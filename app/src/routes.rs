@@ -1,0 +1,128 @@
+//! The HTML shell and the route table.
+use crate::auth::{ActivatePage, LoginPage};
+use crate::i18n::{t, Lang, Msg};
+use crate::layout::{page_user, CitizenNav, Footer, Header, NotFound};
+use crate::model::{CurrentUser, Role};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Title};
+use leptos_router::{
+    components::{Redirect, Route, Router, Routes},
+    path, SsrMode,
+};
+
+/// The whole document. Runs on the server once per request.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[allow(unused_mut)]
+    let mut lang = Lang::default();
+    #[allow(unused_mut)]
+    let mut user: Option<CurrentUser> = None;
+    #[allow(unused_mut)]
+    let mut stylesheet = String::from("/pkg/mitforlob.css");
+    #[cfg(feature = "ssr")]
+    {
+        if let Some(parts) = crate::state::request_parts() {
+            lang = parts.extensions.get::<Lang>().copied().unwrap_or_default();
+            user = parts.extensions.get::<CurrentUser>().cloned();
+        }
+        if let Ok(state) = crate::state::app_state() {
+            stylesheet = state.config.stylesheet.clone();
+        }
+        set_security_headers();
+    }
+    provide_context(lang);
+    provide_context(user.clone());
+    let body_class = match &user {
+        Some(u) if u.role == Role::Citizen => "role-citizen",
+        Some(_) => "role-staff",
+        None => "role-guest",
+    };
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang.code()>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="theme-color" content="#0b5470"/>
+                <link rel="stylesheet" href=stylesheet/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <HydrationScripts options islands=true/>
+                <MetaTags/>
+            </head>
+            <body class=body_class>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The page's content security policy, with this response's script nonce.
+#[cfg(feature = "ssr")]
+fn set_security_headers() {
+    use http::header::{HeaderValue, CONTENT_SECURITY_POLICY};
+    let nonce = leptos::nonce::use_nonce().map(|n| n.to_string()).unwrap_or_default();
+    let csp = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; \
+         manifest-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'; \
+         form-action 'self'; frame-ancestors 'none'"
+    );
+    if let (Some(res), Ok(value)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        HeaderValue::from_str(&csp),
+    ) {
+        res.insert_header(CONTENT_SECURITY_POLICY, value);
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let is_citizen = page_user().is_some_and(|u| u.role == Role::Citizen);
+    view! {
+        <Title formatter=|title: String| format!("{title} · Mit Forløb")/>
+        <Router>
+            <a class="skip-link" href="#main">{t(Msg::LayoutSkipLink)}</a>
+            <Header/>
+            {is_citizen.then(|| view! { <CitizenNav/> })}
+            <main id="main" class="page" tabindex="-1">
+                <Routes fallback=|| view! { <Title text=t(Msg::ErrorNotFoundTitle)/><NotFound/> }>
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/login") view=|| view! { <Title text=t(Msg::AuthLoginTitle)/><LoginPage/> }/>
+                    <Route path=path!("/activate") view=|| view! { <Title text=t(Msg::AuthActivateTitle)/><ActivatePage/> }/>
+                    <Route path=path!("/plan") view=|| guarded(&[Role::Citizen], crate::plan::PlanPage) ssr=SsrMode::Async/>
+                    <Route path=path!("/wellbeing") view=|| guarded(&[Role::Citizen], crate::wellbeing::WellbeingPage) ssr=SsrMode::Async/>
+                    <Route path=path!("/messages") view=|| guarded(&[Role::Citizen], crate::messages::MessagesPage) ssr=SsrMode::Async/>
+                    <Route path=path!("/me") view=|| guarded(&Role::ALL, crate::me::MePage) ssr=SsrMode::Async/>
+                    <Route path=path!("/caseload") view=|| guarded(&[Role::Caseworker], crate::caseload::CaseloadPage) ssr=SsrMode::Async/>
+                    <Route path=path!("/caseload/citizens/:id") view=|| guarded(&[Role::Caseworker], crate::caseload::CitizenPage) ssr=SsrMode::Async/>
+                    <Route path=path!("/requests") view=|| guarded(&[Role::HealthCoordinator], crate::concerns::QueuePage) ssr=SsrMode::Async/>
+                    <Route path=path!("/admin") view=|| guarded(&[Role::Administrator], crate::admin::AdminPage) ssr=SsrMode::Async/>
+                    <Route path=path!("/accessibility") view=crate::info::AccessibilityPage/>
+                    <Route path=path!("/privacy") view=crate::info::PrivacyPage/>
+                    <Route path=path!("/contact") view=crate::info::ContactPage/>
+                </Routes>
+            </main>
+            <Footer/>
+        </Router>
+    }
+}
+
+/// Shows `page` to the given roles; others see "not found", and someone not
+/// logged in is sent to the login page.
+fn guarded<V: IntoView + 'static>(roles: &'static [Role], page: fn() -> V) -> AnyView {
+    match page_user() {
+        None => view! { <Redirect path="/login"/> }.into_any(),
+        Some(u) if roles.contains(&u.role) => page().into_any(),
+        Some(_) => view! { <Title text=t(Msg::ErrorNotFoundTitle)/><NotFound/> }.into_any(),
+    }
+}
+
+/// `/`: the citizen's overview; staff are sent on to their own start page.
+#[component]
+fn HomePage() -> impl IntoView {
+    match page_user() {
+        None => view! { <Redirect path="/login"/> }.into_any(),
+        Some(u) if u.role == Role::Citizen => view! { <crate::plan::OverviewPage/> }.into_any(),
+        Some(u) => view! { <Redirect path=u.role.home()/> }.into_any(),
+    }
+}

@@ -1,0 +1,147 @@
+//! Test helpers: a fresh, real database per test, on SQLite and PostgreSQL.
+use crate::db::{new_id, now_ms, Db};
+use crate::i18n::Lang;
+use crate::model::{CurrentUser, Role};
+
+/// A throwaway database, removed again when the test ends.
+pub struct TestDb {
+    pub db: Db,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    File(std::path::PathBuf),
+    Postgres { admin_url: String, name: String },
+}
+
+/// The PostgreSQL server tests use. Tests fail (never skip) when it is unreachable.
+pub fn postgres_admin_url() -> String {
+    std::env::var("TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+impl TestDb {
+    pub async fn sqlite() -> TestDb {
+        let path = std::env::temp_dir().join(format!("mitforlob-test-{}.db", new_id()));
+        let db = Db::connect(&format!("sqlite://{}", path.display())).await.expect("open SQLite");
+        db.migrate().await.expect("migrate SQLite");
+        TestDb { db, cleanup: Cleanup::File(path) }
+    }
+
+    pub async fn postgres() -> TestDb {
+        use sqlx::Executor;
+        let admin_url = postgres_admin_url();
+        let name = format!("mitforlob_test_{}", new_id());
+        let admin = Db::connect(&admin_url)
+            .await
+            .unwrap_or_else(|e| panic!("PostgreSQL must be reachable at {admin_url} for the tests: {e}"));
+        admin
+            .pool()
+            .execute(format!("CREATE DATABASE {name}").as_str())
+            .await
+            .expect("create test database");
+        admin.close().await;
+        let (base, _) = admin_url.rsplit_once('/').expect("database URL with a path");
+        let db = Db::connect(&format!("{base}/{name}")).await.expect("open test database");
+        db.migrate().await.expect("migrate PostgreSQL");
+        TestDb { db, cleanup: Cleanup::Postgres { admin_url, name } }
+    }
+
+    pub async fn close(self) {
+        self.db.close().await;
+        match self.cleanup {
+            Cleanup::File(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+                }
+            }
+            Cleanup::Postgres { admin_url, name } => {
+                use sqlx::Executor;
+                if let Ok(admin) = Db::connect(&admin_url).await {
+                    let _ = admin.pool().execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str()).await;
+                    admin.close().await;
+                }
+            }
+        }
+    }
+}
+
+/// Runs the same test body against a fresh SQLite and a fresh PostgreSQL database.
+#[macro_export]
+macro_rules! db_test {
+    ($name:ident, |$db:ident| $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            async fn run($db: &$crate::db::Db) $body
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let t = $crate::testing::TestDb::sqlite().await;
+                run(&t.db).await;
+                t.close().await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let t = $crate::testing::TestDb::postgres().await;
+                run(&t.db).await;
+                t.close().await;
+            }
+        }
+    };
+}
+
+/// Creates a user (without password) and returns them as a logged-in person.
+pub async fn user(db: &Db, role: Role, name: &str) -> CurrentUser {
+    let id = new_id();
+    sqlx::query("INSERT INTO users (id, role, display_name, email, created_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(&id)
+        .bind(role.as_str())
+        .bind(name)
+        .bind(format!("{id}@test.invalid"))
+        .bind(now_ms())
+        .execute(db.pool())
+        .await
+        .expect("insert user");
+    CurrentUser { id, role, name: name.into(), lang: Lang::Da, session_key: String::new() }
+}
+
+pub async fn assign(db: &Db, caseworker: &CurrentUser, citizen: &CurrentUser) {
+    sqlx::query("INSERT INTO caseload_assignments (id, caseworker_id, citizen_id, assigned_at) VALUES ($1, $2, $3, $4)")
+        .bind(new_id())
+        .bind(&caseworker.id)
+        .bind(&citizen.id)
+        .bind(now_ms())
+        .execute(db.pool())
+        .await
+        .expect("assign");
+}
+
+pub async fn course(db: &Db, citizen: &CurrentUser) -> String {
+    let id = new_id();
+    sqlx::query(
+        "INSERT INTO courses (id, citizen_id, kind, status, start_date, planned_end_date, created_at, updated_at) \
+         VALUES ($1, $2, 'ressourceforloeb', 'active', '2026-01-05', '2028-01-05', $3, $4)",
+    )
+    .bind(&id)
+    .bind(&citizen.id)
+    .bind(now_ms())
+    .bind(now_ms())
+    .execute(db.pool())
+    .await
+    .expect("insert course");
+    id
+}
+
+pub async fn audit_count(db: &Db, actor: &CurrentUser, citizen: &CurrentUser) -> i64 {
+    use sqlx::Row;
+    sqlx::query("SELECT COUNT(*) FROM audit_events WHERE actor_id = $1 AND citizen_id = $2")
+        .bind(&actor.id)
+        .bind(&citizen.id)
+        .fetch_one(db.pool())
+        .await
+        .expect("count audit")
+        .try_get(0)
+        .expect("count")
+}

@@ -1,0 +1,44 @@
+import { defineConfig, devices } from '@playwright/test';
+
+const port = 3100;
+// Debian's Chromium; flags that keep it from reaching for the network here.
+const launchOptions = {
+  executablePath: '/usr/bin/chromium',
+  args: [
+    '--headless=new',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
+};
+
+export default defineConfig({
+  testDir: './tests',
+  timeout: 30_000,
+  expect: { timeout: 5_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    launchOptions,
+    trace: 'off',
+  },
+  projects: [
+    { name: 'desktop-js', use: { ...devices['Desktop Chrome'], launchOptions } },
+    { name: 'desktop-no-js', use: { ...devices['Desktop Chrome'], launchOptions, javaScriptEnabled: false } },
+    { name: 'phone', use: { ...devices['Pixel 5'], launchOptions } },
+  ],
+  webServer: {
+    command: `./start-server.sh ${port}`,
+    url: `http://127.0.0.1:${port}/login`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'pipe',
+    stderr: 'pipe',
+  },
+});

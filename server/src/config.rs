@@ -1,0 +1,75 @@
+//! Typed configuration, read from the environment once at start-up.
+use secrecy::{ExposeSecret, SecretString};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{name} is not valid: {reason}")]
+    Invalid { name: &'static str, reason: String },
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Where to listen (`MITFORLOB_ADDR`, default 127.0.0.1:3000).
+    pub addr: SocketAddr,
+    /// `DATABASE_URL`: `sqlite://…` (default `sqlite://data/mitforlob.db`) or `postgres://…`.
+    pub database_url: SecretString,
+    /// Built site with the hashed, precompressed assets (`LEPTOS_SITE_ROOT`).
+    pub site_root: PathBuf,
+    /// `MITFORLOB_SECURE_COOKIES`: default on unless listening on loopback (plain-http development).
+    pub secure_cookies: bool,
+    pub session_idle_minutes: i64,
+    pub session_absolute_hours: i64,
+    pub activation_days: i64,
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn parse<T: std::str::FromStr>(name: &'static str, default: T) -> Result<T, ConfigError>
+where
+    T::Err: std::fmt::Display,
+{
+    match var(name) {
+        None => Ok(default),
+        Some(v) => v.trim().parse().map_err(|e: T::Err| ConfigError::Invalid { name, reason: e.to_string() }),
+    }
+}
+
+impl Settings {
+    pub fn from_env() -> Result<Settings, ConfigError> {
+        let addr: SocketAddr = parse("MITFORLOB_ADDR", SocketAddr::from(([127, 0, 0, 1], 3000)))?;
+        let secure_default = !addr.ip().is_loopback();
+        let positive = |name: &'static str, v: i64| {
+            if v > 0 {
+                Ok(v)
+            } else {
+                Err(ConfigError::Invalid { name, reason: "must be a positive number".into() })
+            }
+        };
+        Ok(Settings {
+            addr,
+            database_url: SecretString::from(var("DATABASE_URL").unwrap_or_else(|| "sqlite://data/mitforlob.db".into())),
+            site_root: PathBuf::from(var("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into())),
+            secure_cookies: parse("MITFORLOB_SECURE_COOKIES", secure_default)?,
+            session_idle_minutes: positive("MITFORLOB_SESSION_IDLE_MINUTES", parse("MITFORLOB_SESSION_IDLE_MINUTES", 30)?)?,
+            session_absolute_hours: positive("MITFORLOB_SESSION_ABSOLUTE_HOURS", parse("MITFORLOB_SESSION_ABSOLUTE_HOURS", 12)?)?,
+            activation_days: positive("MITFORLOB_ACTIVATION_DAYS", parse("MITFORLOB_ACTIVATION_DAYS", 14)?)?,
+        })
+    }
+
+    pub fn database_url(&self) -> &str {
+        self.database_url.expose_secret()
+    }
+
+    /// The database kind, for logs (never the URL: it may hold a password).
+    pub fn database_kind(&self) -> &'static str {
+        if self.database_url().starts_with("sqlite:") {
+            "SQLite"
+        } else {
+            "PostgreSQL"
+        }
+    }
+}

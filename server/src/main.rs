@@ -1,0 +1,155 @@
+//! `server serve | migrate | seed-demo | create-user`.
+use app::auth::password::hash_password;
+use app::db::{new_id, now_ms, Db};
+use app::model::Role;
+use clap::{Parser, Subcommand};
+use secrecy::{ExposeSecret, SecretString};
+use server::config::Settings;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "server", about = "Mit Forløb server")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Migrate the database and serve the app (the default).
+    Serve,
+    /// Apply database migrations and stop.
+    Migrate,
+    /// Fill an empty database with the demo municipality.
+    SeedDemo,
+    /// Create a staff account. The password is read from MITFORLOB_NEW_PASSWORD or standard input.
+    CreateUser {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// caseworker, health_coordinator or administrator
+        #[arg(long)]
+        role: String,
+    },
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=warn".into()),
+        )
+        .init();
+    match run(Cli::parse()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            // The whole cause chain, for whoever runs the server.
+            let mut msg = e.to_string();
+            let mut source = e.source();
+            while let Some(s) = source {
+                msg.push_str(&format!(": {s}"));
+                source = s.source();
+            }
+            tracing::error!("{msg}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+async fn open(settings: &Settings) -> Result<Db, BoxError> {
+    let db = Db::connect(settings.database_url()).await?;
+    db.migrate().await?;
+    Ok(db)
+}
+
+async fn run(cli: Cli) -> Result<(), BoxError> {
+    let settings = Settings::from_env()?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Migrate => {
+            open(&settings).await?;
+            tracing::info!(database = settings.database_kind(), "migrations applied");
+        }
+        Command::SeedDemo => {
+            let db = open(&settings).await?;
+            if app::seed::seed_demo(&db).await? {
+                tracing::info!("demo data created");
+            } else {
+                tracing::info!("the database already has users; demo data not added");
+            }
+            print_demo_logins();
+        }
+        Command::CreateUser { email, name, role } => {
+            let db = open(&settings).await?;
+            create_user(&db, &email, &name, &role).await?;
+        }
+        Command::Serve => serve(settings).await?,
+    }
+    Ok(())
+}
+
+fn print_demo_logins() {
+    println!("\nDemo logins (password for all: {}):", app::seed::DEMO_PASSWORD);
+    for l in app::seed::DEMO_LOGINS {
+        println!("  {:<20} {:<28} {}", l.role, l.email, l.name);
+    }
+    println!();
+}
+
+async fn create_user(db: &Db, email: &str, name: &str, role: &str) -> Result<(), BoxError> {
+    let role = Role::parse(role).filter(|r| r.is_staff()).ok_or("role must be caseworker, health_coordinator or administrator")?;
+    let email = email.trim().to_lowercase();
+    if !email.contains('@') || name.trim().is_empty() {
+        return Err("give a valid --email and a --name".into());
+    }
+    let password = match std::env::var("MITFORLOB_NEW_PASSWORD") {
+        Ok(p) => SecretString::from(p),
+        Err(_) => {
+            eprintln!("Password (at least {} characters), then Enter:", app::auth::PASSWORD_MIN);
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line)?;
+            SecretString::from(line.trim_end_matches(['\r', '\n']).to_string())
+        }
+    };
+    let len = password.expose_secret().chars().count();
+    if len < app::auth::PASSWORD_MIN || len > app::auth::PASSWORD_MAX {
+        return Err(format!("the password must be {}–{} characters", app::auth::PASSWORD_MIN, app::auth::PASSWORD_MAX).into());
+    }
+    let hash = hash_password(password).await?;
+    sqlx::query(
+        "INSERT INTO users (id, role, display_name, email, password_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(new_id())
+    .bind(role.as_str())
+    .bind(name.trim())
+    .bind(&email)
+    .bind(hash)
+    .bind(now_ms())
+    .execute(db.pool())
+    .await?;
+    tracing::info!(role = role.as_str(), "staff account created");
+    Ok(())
+}
+
+async fn serve(settings: Settings) -> Result<(), BoxError> {
+    let db = open(&settings).await?;
+    let state = server::app_state(&settings, db);
+    let app = server::router::build(state);
+    let listener = tokio::net::TcpListener::bind(settings.addr).await?;
+    tracing::info!(
+        database = settings.database_kind(),
+        secure_cookies = settings.secure_cookies,
+        "Mit Forløb is listening on http://{}",
+        settings.addr
+    );
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}
