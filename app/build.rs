@@ -19,7 +19,8 @@ fn parse(lang: &str) -> BTreeMap<String, String> {
             .unwrap_or_else(|| panic!("{path}:{}: expected `key = text`", n + 1));
         let key = key.trim().to_string();
         assert!(
-            key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.'),
+            key.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.'),
             "{path}:{}: key `{key}` must be lower-case ascii, digits, `_` and `.`",
             n + 1
         );
@@ -50,7 +51,10 @@ fn main() {
             assert!(map.contains_key(*k), "locales/{lang}.txt lacks `{k}`");
         }
         for k in &other {
-            assert!(maps[0].contains_key(*k), "locales/{lang}.txt has `{k}`, which da.txt lacks");
+            assert!(
+                maps[0].contains_key(*k),
+                "locales/{lang}.txt has `{k}`, which da.txt lacks"
+            );
         }
     }
     let mut out = String::from(

@@ -56,7 +56,9 @@ pub fn TextField(
     #[prop(optional)] maxlength: Option<usize>,
     #[prop(optional, into)] value: Option<String>,
 ) -> impl IntoView {
-    let error = query_error().filter(|(_, f)| f.as_deref() == Some(name)).map(|(m, _)| m);
+    let error = query_error()
+        .filter(|(_, f)| f.as_deref() == Some(name))
+        .map(|(m, _)| m);
     let hint_id = format!("{name}-hint");
     let error_id = format!("{name}-error");
     let mut described = Vec::new();

@@ -13,7 +13,10 @@ pub fn page_user() -> Option<CurrentUser> {
 #[component]
 pub fn Header() -> impl IntoView {
     let user = page_user();
-    let staff_links = user.as_ref().filter(|u| u.role.is_staff()).map(|u| staff_nav(u.role));
+    let staff_links = user
+        .as_ref()
+        .filter(|u| u.role.is_staff())
+        .map(|u| staff_nav(u.role));
     view! {
         <header class="site-header">
             <a class="brand" href="/">{t(Msg::AppName)}</a>

@@ -16,12 +16,36 @@ pub struct DemoLogin {
 }
 
 pub const DEMO_LOGINS: [DemoLogin; 6] = [
-    DemoLogin { email: "sofie@demo.mitforlob.dk", name: "Sofie Larsen", role: "citizen" },
-    DemoLogin { email: "ali@demo.mitforlob.dk", name: "Ali Hassan", role: "citizen" },
-    DemoLogin { email: "birgitte@demo.mitforlob.dk", name: "Birgitte Møller", role: "citizen" },
-    DemoLogin { email: "mette@demo.mitforlob.dk", name: "Mette Jensen", role: "caseworker" },
-    DemoLogin { email: "lars@demo.mitforlob.dk", name: "Lars Holm", role: "health_coordinator" },
-    DemoLogin { email: "henrik@demo.mitforlob.dk", name: "Henrik Nielsen", role: "administrator" },
+    DemoLogin {
+        email: "sofie@demo.mitforlob.dk",
+        name: "Sofie Larsen",
+        role: "citizen",
+    },
+    DemoLogin {
+        email: "ali@demo.mitforlob.dk",
+        name: "Ali Hassan",
+        role: "citizen",
+    },
+    DemoLogin {
+        email: "birgitte@demo.mitforlob.dk",
+        name: "Birgitte Møller",
+        role: "citizen",
+    },
+    DemoLogin {
+        email: "mette@demo.mitforlob.dk",
+        name: "Mette Jensen",
+        role: "caseworker",
+    },
+    DemoLogin {
+        email: "lars@demo.mitforlob.dk",
+        name: "Lars Holm",
+        role: "health_coordinator",
+    },
+    DemoLogin {
+        email: "henrik@demo.mitforlob.dk",
+        name: "Henrik Nielsen",
+        role: "administrator",
+    },
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -37,7 +61,10 @@ pub enum SeedError {
 }
 
 pub async fn is_empty(db: &Db) -> Result<bool, sqlx::Error> {
-    let n: i64 = sqlx::query("SELECT COUNT(*) FROM users").fetch_one(db.pool()).await?.try_get(0)?;
+    let n: i64 = sqlx::query("SELECT COUNT(*) FROM users")
+        .fetch_one(db.pool())
+        .await?
+        .try_get(0)?;
     Ok(n == 0)
 }
 
@@ -54,7 +81,8 @@ impl Seeder<'_> {
             q = match a {
                 Arg::S(s) => q.bind(s),
                 Arg::N(n) => q.bind(n),
-                Arg::Null => q.bind(None::<String>),
+                // Every NULL the seed writes is a number column.
+                Arg::Null => q.bind(None::<i64>),
             };
         }
         q.execute(self.db.pool()).await?;
@@ -75,7 +103,15 @@ impl Seeder<'_> {
             .as_millisecond())
     }
 
-    async fn user(&self, id: &str, role: &str, name: &str, email: &str, hash: &str, region: &str) -> Result<(), sqlx::Error> {
+    async fn user(
+        &self,
+        id: &str,
+        role: &str,
+        name: &str,
+        email: &str,
+        hash: &str,
+        region: &str,
+    ) -> Result<(), sqlx::Error> {
         self.exec(
             "INSERT INTO users (id, role, display_name, email, password_hash, language, region_id, created_at) \
              VALUES ($1, $2, $3, $4, $5, 'da', $6, $7)",
@@ -84,7 +120,15 @@ impl Seeder<'_> {
         .await
     }
 
-    async fn course(&self, id: &str, citizen: &str, kind: &str, start: Date, end: Date, goal: &str) -> Result<(), sqlx::Error> {
+    async fn course(
+        &self,
+        id: &str,
+        citizen: &str,
+        kind: &str,
+        start: Date,
+        end: Date,
+        goal: &str,
+    ) -> Result<(), sqlx::Error> {
         self.exec(
             "INSERT INTO courses (id, citizen_id, kind, status, start_date, planned_end_date, main_goal, created_at, updated_at) \
              VALUES ($1, $2, $3, 'active', $4, $5, $6, $7, $8)",
@@ -93,11 +137,25 @@ impl Seeder<'_> {
         .await
     }
 
-    async fn goal(&self, course: &str, position: i64, title: &str, description: &str) -> Result<(), sqlx::Error> {
+    async fn goal(
+        &self,
+        course: &str,
+        position: i64,
+        title: &str,
+        description: &str,
+    ) -> Result<(), sqlx::Error> {
         self.exec(
             "INSERT INTO goals (id, course_id, title, description, position, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            vec![s(&new_id()), s(course), s(title), s(description), Arg::N(position), Arg::N(self.now), Arg::N(self.now)],
+            vec![
+                s(&new_id()),
+                s(course),
+                s(title),
+                s(description),
+                Arg::N(position),
+                Arg::N(self.now),
+                Arg::N(self.now),
+            ],
         )
         .await
     }
@@ -122,16 +180,32 @@ impl Seeder<'_> {
                starts_at, ends_at, hours_per_week, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
             vec![
-                s(&id), s(course), s(kind), s(status), s(title), s(purpose), s(place), s(contact),
-                Arg::N(starts), ends.map(Arg::N).unwrap_or(Arg::Null), hours.map(Arg::N).unwrap_or(Arg::Null),
-                Arg::N(self.now), Arg::N(self.now),
+                s(&id),
+                s(course),
+                s(kind),
+                s(status),
+                s(title),
+                s(purpose),
+                s(place),
+                s(contact),
+                Arg::N(starts),
+                ends.map(Arg::N).unwrap_or(Arg::Null),
+                hours.map(Arg::N).unwrap_or(Arg::Null),
+                Arg::N(self.now),
+                Arg::N(self.now),
             ],
         )
         .await?;
         Ok(id)
     }
 
-    async fn thread(&self, citizen: &str, caseworker: &str, subject: &str, messages: &[(bool, i64, &str, bool)]) -> Result<(), sqlx::Error> {
+    async fn thread(
+        &self,
+        citizen: &str,
+        caseworker: &str,
+        subject: &str,
+        messages: &[(bool, i64, &str, bool)],
+    ) -> Result<(), sqlx::Error> {
         let id = new_id();
         let last = messages.iter().map(|m| m.1).max().unwrap_or(self.now);
         let waiting = messages.last().is_some_and(|m| !m.0);
@@ -147,7 +221,12 @@ impl Seeder<'_> {
                 "INSERT INTO messages (id, thread_id, sender_id, body, idempotency_key, sent_at, read_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7)",
                 vec![
-                    s(&new_id()), s(&id), s(sender), s(body), s(&new_id()), Arg::N(*at),
+                    s(&new_id()),
+                    s(&id),
+                    s(sender),
+                    s(body),
+                    s(&new_id()),
+                    Arg::N(*at),
                     if *read { Arg::N(at + 3_600_000) } else { Arg::Null },
                 ],
             )
@@ -175,15 +254,28 @@ pub async fn seed_demo(db: &Db) -> Result<bool, SeedError> {
     }
     let hash = hash_password(SecretString::from(DEMO_PASSWORD)).await?;
     let today = jiff::Timestamp::now().to_zoned(copenhagen()).date();
-    let sd = Seeder { db, today, now: now_ms() };
+    let sd = Seeder {
+        db,
+        today,
+        now: now_ms(),
+    };
 
     let (hovedstaden, sjaelland) = (new_id(), new_id());
-    sd.exec("INSERT INTO regions (id, name) VALUES ($1, $2)", vec![s(&hovedstaden), s("Region Hovedstaden")]).await?;
-    sd.exec("INSERT INTO regions (id, name) VALUES ($1, $2)", vec![s(&sjaelland), s("Region Sjælland")]).await?;
+    sd.exec(
+        "INSERT INTO regions (id, name) VALUES ($1, $2)",
+        vec![s(&hovedstaden), s("Region Hovedstaden")],
+    )
+    .await?;
+    sd.exec(
+        "INSERT INTO regions (id, name) VALUES ($1, $2)",
+        vec![s(&sjaelland), s("Region Sjælland")],
+    )
+    .await?;
 
     let ids: Vec<String> = DEMO_LOGINS.iter().map(|_| new_id()).collect();
     for (login, id) in DEMO_LOGINS.iter().zip(&ids) {
-        sd.user(id, login.role, login.name, login.email, &hash, &hovedstaden).await?;
+        sd.user(id, login.role, login.name, login.email, &hash, &hovedstaden)
+            .await?;
     }
     let (sofie, ali, birgitte, mette, lars) = (&ids[0], &ids[1], &ids[2], &ids[3], &ids[4]);
     sd.exec(
@@ -201,25 +293,173 @@ pub async fn seed_demo(db: &Db) -> Result<bool, SeedError> {
 
     // Sofie: new in a resource course, nothing started yet.
     let c1 = new_id();
-    sd.course(&c1, sofie, "ressourceforloeb", sd.day(-21)?, sd.day(-21)?.checked_add(2.years())?, "Job i en butik, 15 timer om ugen").await?;
-    sd.goal(&c1, 1, "Få mere overskud i hverdagen", "Gå en tur hver dag og sove bedre.").await?;
-    sd.goal(&c1, 2, "Afklare hvilket arbejde der passer mig", "Tale med mentor om mine ønsker.").await?;
-    sd.activity(&c1, "follow_up_meeting", "completed", "Første samtale med din sagsbehandler", sd.at(-20, 10, 0)?, None, "Jobcenter København, Gyldenløvesgade 11", "Mette Jensen", None, "Lære hinanden at kende og tale om dine ønsker.").await?;
-    sd.activity(&c1, "mentor", "planned", "Første møde med mentor", sd.at(5, 13, 0)?, None, "Jobcenter København, mødelokale 2", "Jonas Berg (mentor)", None, "Tale om hvad du gerne vil, og hvad der er svært.").await?;
-    sd.activity(&c1, "rehab_team_meeting", "planned", "Møde i rehabiliteringsteamet", sd.at(19, 9, 30)?, None, "Jobcenter København", "Mette Jensen", None, "Teamet hører om din situation. Du må gerne tage en bisidder med.").await?;
+    sd.course(
+        &c1,
+        sofie,
+        "ressourceforloeb",
+        sd.day(-21)?,
+        sd.day(-21)?.checked_add(2.years())?,
+        "Job i en butik, 15 timer om ugen",
+    )
+    .await?;
+    sd.goal(
+        &c1,
+        1,
+        "Få mere overskud i hverdagen",
+        "Gå en tur hver dag og sove bedre.",
+    )
+    .await?;
+    sd.goal(
+        &c1,
+        2,
+        "Afklare hvilket arbejde der passer mig",
+        "Tale med mentor om mine ønsker.",
+    )
+    .await?;
+    sd.activity(
+        &c1,
+        "follow_up_meeting",
+        "completed",
+        "Første samtale med din sagsbehandler",
+        sd.at(-20, 10, 0)?,
+        None,
+        "Jobcenter København, Gyldenløvesgade 11",
+        "Mette Jensen",
+        None,
+        "Lære hinanden at kende og tale om dine ønsker.",
+    )
+    .await?;
+    sd.activity(
+        &c1,
+        "mentor",
+        "planned",
+        "Første møde med mentor",
+        sd.at(5, 13, 0)?,
+        None,
+        "Jobcenter København, mødelokale 2",
+        "Jonas Berg (mentor)",
+        None,
+        "Tale om hvad du gerne vil, og hvad der er svært.",
+    )
+    .await?;
+    sd.activity(
+        &c1,
+        "rehab_team_meeting",
+        "planned",
+        "Møde i rehabiliteringsteamet",
+        sd.at(19, 9, 30)?,
+        None,
+        "Jobcenter København",
+        "Mette Jensen",
+        None,
+        "Teamet hører om din situation. Du må gerne tage en bisidder med.",
+    )
+    .await?;
     sd.thread(sofie, mette, "Velkommen til dit forløb", &[(false, sd.at(-19, 11, 0)?, "Hej Sofie. Velkommen til dit ressourceforløb. Skriv endelig, hvis du har spørgsmål. Venlig hilsen Mette", false)]).await?;
 
     // Ali: a year in, a work placement with paid hours stepped up.
     let c2 = new_id();
-    sd.course(&c2, ali, "ressourceforloeb", sd.day(-370)?, sd.day(-370)?.checked_add(3.years())?, "Fast job på et lager").await?;
-    sd.goal(&c2, 1, "Arbejde 15 timer om ugen", "Trappe op fra 5 timer om ugen i mit eget tempo.").await?;
-    sd.goal(&c2, 2, "Klare smerterne i ryggen bedre", "Fysioterapi og øvelser hjemme.").await?;
-    sd.activity(&c2, "work_placement", "completed", "Virksomhedspraktik hos Grønt Lager ApS", sd.at(-300, 8, 0)?, Some(sd.at(-200, 12, 0)?), "Grønt Lager ApS, Køge", "Susanne Dahl", Some(10), "Prøve lagerarbejde af i et roligt tempo.").await?;
-    sd.activity(&c2, "paid_hours", "ongoing", "Lønnede timer hos Grønt Lager ApS", sd.at(-90, 8, 0)?, None, "Grønt Lager ApS, Køge", "Susanne Dahl", Some(8), "Trappe op til 15 timer om ugen.").await?;
-    sd.activity(&c2, "health_measure", "ongoing", "Fysioterapi for ryggen", sd.at(-60, 14, 0)?, None, "Fysioterapeuterne, Køge", "Mads Krogh", None, "Styrke ryggen, så arbejdet gør mindre ondt.").await?;
-    sd.activity(&c2, "follow_up_meeting", "completed", "Opfølgningssamtale", sd.at(-7, 10, 0)?, None, "Jobcenter København", "Mette Jensen", None, "Tale om hvordan timerne går.").await?;
-    sd.activity(&c2, "follow_up_meeting", "planned", "Opfølgningssamtale", sd.at(2, 10, 0)?, None, "Jobcenter København", "Mette Jensen", None, "Tale om at gå op i timer.").await?;
-    sd.activity(&c2, "work_placement", "planned", "Ny praktik: pakkeafdelingen", sd.at(12, 8, 0)?, None, "Grønt Lager ApS, Køge", "Susanne Dahl", Some(12), "Prøve opgaver med mindre løft.").await?;
+    sd.course(
+        &c2,
+        ali,
+        "ressourceforloeb",
+        sd.day(-370)?,
+        sd.day(-370)?.checked_add(3.years())?,
+        "Fast job på et lager",
+    )
+    .await?;
+    sd.goal(
+        &c2,
+        1,
+        "Arbejde 15 timer om ugen",
+        "Trappe op fra 5 timer om ugen i mit eget tempo.",
+    )
+    .await?;
+    sd.goal(
+        &c2,
+        2,
+        "Klare smerterne i ryggen bedre",
+        "Fysioterapi og øvelser hjemme.",
+    )
+    .await?;
+    sd.activity(
+        &c2,
+        "work_placement",
+        "completed",
+        "Virksomhedspraktik hos Grønt Lager ApS",
+        sd.at(-300, 8, 0)?,
+        Some(sd.at(-200, 12, 0)?),
+        "Grønt Lager ApS, Køge",
+        "Susanne Dahl",
+        Some(10),
+        "Prøve lagerarbejde af i et roligt tempo.",
+    )
+    .await?;
+    sd.activity(
+        &c2,
+        "paid_hours",
+        "ongoing",
+        "Lønnede timer hos Grønt Lager ApS",
+        sd.at(-90, 8, 0)?,
+        None,
+        "Grønt Lager ApS, Køge",
+        "Susanne Dahl",
+        Some(8),
+        "Trappe op til 15 timer om ugen.",
+    )
+    .await?;
+    sd.activity(
+        &c2,
+        "health_measure",
+        "ongoing",
+        "Fysioterapi for ryggen",
+        sd.at(-60, 14, 0)?,
+        None,
+        "Fysioterapeuterne, Køge",
+        "Mads Krogh",
+        None,
+        "Styrke ryggen, så arbejdet gør mindre ondt.",
+    )
+    .await?;
+    sd.activity(
+        &c2,
+        "follow_up_meeting",
+        "completed",
+        "Opfølgningssamtale",
+        sd.at(-7, 10, 0)?,
+        None,
+        "Jobcenter København",
+        "Mette Jensen",
+        None,
+        "Tale om hvordan timerne går.",
+    )
+    .await?;
+    sd.activity(
+        &c2,
+        "follow_up_meeting",
+        "planned",
+        "Opfølgningssamtale",
+        sd.at(2, 10, 0)?,
+        None,
+        "Jobcenter København",
+        "Mette Jensen",
+        None,
+        "Tale om at gå op i timer.",
+    )
+    .await?;
+    sd.activity(
+        &c2,
+        "work_placement",
+        "planned",
+        "Ny praktik: pakkeafdelingen",
+        sd.at(12, 8, 0)?,
+        None,
+        "Grønt Lager ApS, Køge",
+        "Susanne Dahl",
+        Some(12),
+        "Prøve opgaver med mindre løft.",
+    )
+    .await?;
     for (i, week) in (0..6).rev().enumerate() {
         let monday = sd.day(-7 * week - 40)?;
         sd.exec(
@@ -254,12 +494,75 @@ pub async fn seed_demo(db: &Db) -> Result<bool, SeedError> {
     // Birgitte: near the end of three years, with an open health concern.
     let c3 = new_id();
     let start3 = sd.day(-3 * 365 + 60)?;
-    sd.course(&c3, birgitte, "ressourceforloeb", start3, start3.checked_add(3.years())?, "Afklaring af min fremtid på arbejdsmarkedet").await?;
-    sd.goal(&c3, 1, "Finde ud af, hvad jeg kan holde til", "Afprøve arbejde i små doser.").await?;
-    sd.activity(&c3, "work_placement", "completed", "Praktik i kantinen", sd.at(-400, 9, 0)?, Some(sd.at(-300, 13, 0)?), "Plejecenter Solgården", "Hanne Friis", Some(6), "Prøve lettere køkkenarbejde.").await?;
-    sd.activity(&c3, "social_support", "ongoing", "Støtte-kontaktperson", sd.at(-200, 10, 0)?, None, "Hjemme hos dig", "Karen Vestergaard", None, "Hjælp til at få hverdagen til at hænge sammen.").await?;
-    let placement = sd.activity(&c3, "work_placement", "planned", "Praktik på kontor", sd.at(9, 9, 0)?, None, "Borgerservice, Rådhuset", "Per Lund", Some(6), "Prøve kontorarbejde siddende.").await?;
-    sd.activity(&c3, "rehab_team_meeting", "planned", "Møde i rehabiliteringsteamet om forløbets afslutning", sd.at(30, 10, 0)?, None, "Jobcenter København", "Mette Jensen", None, "Tale om hvad der skal ske, når forløbet slutter.").await?;
+    sd.course(
+        &c3,
+        birgitte,
+        "ressourceforloeb",
+        start3,
+        start3.checked_add(3.years())?,
+        "Afklaring af min fremtid på arbejdsmarkedet",
+    )
+    .await?;
+    sd.goal(
+        &c3,
+        1,
+        "Finde ud af, hvad jeg kan holde til",
+        "Afprøve arbejde i små doser.",
+    )
+    .await?;
+    sd.activity(
+        &c3,
+        "work_placement",
+        "completed",
+        "Praktik i kantinen",
+        sd.at(-400, 9, 0)?,
+        Some(sd.at(-300, 13, 0)?),
+        "Plejecenter Solgården",
+        "Hanne Friis",
+        Some(6),
+        "Prøve lettere køkkenarbejde.",
+    )
+    .await?;
+    sd.activity(
+        &c3,
+        "social_support",
+        "ongoing",
+        "Støtte-kontaktperson",
+        sd.at(-200, 10, 0)?,
+        None,
+        "Hjemme hos dig",
+        "Karen Vestergaard",
+        None,
+        "Hjælp til at få hverdagen til at hænge sammen.",
+    )
+    .await?;
+    let placement = sd
+        .activity(
+            &c3,
+            "work_placement",
+            "planned",
+            "Praktik på kontor",
+            sd.at(9, 9, 0)?,
+            None,
+            "Borgerservice, Rådhuset",
+            "Per Lund",
+            Some(6),
+            "Prøve kontorarbejde siddende.",
+        )
+        .await?;
+    sd.activity(
+        &c3,
+        "rehab_team_meeting",
+        "planned",
+        "Møde i rehabiliteringsteamet om forløbets afslutning",
+        sd.at(30, 10, 0)?,
+        None,
+        "Jobcenter København",
+        "Mette Jensen",
+        None,
+        "Tale om hvad der skal ske, når forløbet slutter.",
+    )
+    .await?;
     let concern = new_id();
     let sent = sd.at(-4, 16, 20)?;
     sd.exec(

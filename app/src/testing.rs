@@ -16,15 +16,21 @@ enum Cleanup {
 
 /// The PostgreSQL server tests use. Tests fail (never skip) when it is unreachable.
 pub fn postgres_admin_url() -> String {
-    std::env::var("TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    std::env::var("TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
 impl TestDb {
     pub async fn sqlite() -> TestDb {
         let path = std::env::temp_dir().join(format!("mitforlob-test-{}.db", new_id()));
-        let db = Db::connect(&format!("sqlite://{}", path.display())).await.expect("open SQLite");
+        let db = Db::connect(&format!("sqlite://{}", path.display()))
+            .await
+            .expect("open SQLite");
         db.migrate().await.expect("migrate SQLite");
-        TestDb { db, cleanup: Cleanup::File(path) }
+        TestDb {
+            db,
+            cleanup: Cleanup::File(path),
+        }
     }
 
     pub async fn postgres() -> TestDb {
@@ -41,9 +47,14 @@ impl TestDb {
             .expect("create test database");
         admin.close().await;
         let (base, _) = admin_url.rsplit_once('/').expect("database URL with a path");
-        let db = Db::connect(&format!("{base}/{name}")).await.expect("open test database");
+        let db = Db::connect(&format!("{base}/{name}"))
+            .await
+            .expect("open test database");
         db.migrate().await.expect("migrate PostgreSQL");
-        TestDb { db, cleanup: Cleanup::Postgres { admin_url, name } }
+        TestDb {
+            db,
+            cleanup: Cleanup::Postgres { admin_url, name },
+        }
     }
 
     pub async fn close(self) {
@@ -57,7 +68,10 @@ impl TestDb {
             Cleanup::Postgres { admin_url, name } => {
                 use sqlx::Executor;
                 if let Ok(admin) = Db::connect(&admin_url).await {
-                    let _ = admin.pool().execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str()).await;
+                    let _ = admin
+                        .pool()
+                        .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
+                        .await;
                     admin.close().await;
                 }
             }
@@ -104,7 +118,13 @@ pub async fn user(db: &Db, role: Role, name: &str) -> CurrentUser {
         .execute(db.pool())
         .await
         .expect("insert user");
-    CurrentUser { id, role, name: name.into(), lang: Lang::Da, session_key: String::new() }
+    CurrentUser {
+        id,
+        role,
+        name: name.into(),
+        lang: Lang::Da,
+        session_key: String::new(),
+    }
 }
 
 pub async fn assign(db: &Db, caseworker: &CurrentUser, citizen: &CurrentUser) {

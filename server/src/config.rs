@@ -34,7 +34,10 @@ where
 {
     match var(name) {
         None => Ok(default),
-        Some(v) => v.trim().parse().map_err(|e: T::Err| ConfigError::Invalid { name, reason: e.to_string() }),
+        Some(v) => v.trim().parse().map_err(|e: T::Err| ConfigError::Invalid {
+            name,
+            reason: e.to_string(),
+        }),
     }
 }
 
@@ -46,17 +49,31 @@ impl Settings {
             if v > 0 {
                 Ok(v)
             } else {
-                Err(ConfigError::Invalid { name, reason: "must be a positive number".into() })
+                Err(ConfigError::Invalid {
+                    name,
+                    reason: "must be a positive number".into(),
+                })
             }
         };
         Ok(Settings {
             addr,
-            database_url: SecretString::from(var("DATABASE_URL").unwrap_or_else(|| "sqlite://data/mitforlob.db".into())),
+            database_url: SecretString::from(
+                var("DATABASE_URL").unwrap_or_else(|| "sqlite://data/mitforlob.db".into()),
+            ),
             site_root: PathBuf::from(var("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into())),
             secure_cookies: parse("MITFORLOB_SECURE_COOKIES", secure_default)?,
-            session_idle_minutes: positive("MITFORLOB_SESSION_IDLE_MINUTES", parse("MITFORLOB_SESSION_IDLE_MINUTES", 30)?)?,
-            session_absolute_hours: positive("MITFORLOB_SESSION_ABSOLUTE_HOURS", parse("MITFORLOB_SESSION_ABSOLUTE_HOURS", 12)?)?,
-            activation_days: positive("MITFORLOB_ACTIVATION_DAYS", parse("MITFORLOB_ACTIVATION_DAYS", 14)?)?,
+            session_idle_minutes: positive(
+                "MITFORLOB_SESSION_IDLE_MINUTES",
+                parse("MITFORLOB_SESSION_IDLE_MINUTES", 30)?,
+            )?,
+            session_absolute_hours: positive(
+                "MITFORLOB_SESSION_ABSOLUTE_HOURS",
+                parse("MITFORLOB_SESSION_ABSOLUTE_HOURS", 12)?,
+            )?,
+            activation_days: positive(
+                "MITFORLOB_ACTIVATION_DAYS",
+                parse("MITFORLOB_ACTIVATION_DAYS", 14)?,
+            )?,
         })
     }
 

@@ -101,7 +101,9 @@ fn print_demo_logins() {
 }
 
 async fn create_user(db: &Db, email: &str, name: &str, role: &str) -> Result<(), BoxError> {
-    let role = Role::parse(role).filter(|r| r.is_staff()).ok_or("role must be caseworker, health_coordinator or administrator")?;
+    let role = Role::parse(role)
+        .filter(|r| r.is_staff())
+        .ok_or("role must be caseworker, health_coordinator or administrator")?;
     let email = email.trim().to_lowercase();
     if !email.contains('@') || name.trim().is_empty() {
         return Err("give a valid --email and a --name".into());
@@ -109,16 +111,25 @@ async fn create_user(db: &Db, email: &str, name: &str, role: &str) -> Result<(),
     let password = match std::env::var("MITFORLOB_NEW_PASSWORD") {
         Ok(p) => SecretString::from(p),
         Err(_) => {
-            eprintln!("Password (at least {} characters), then Enter:", app::auth::PASSWORD_MIN);
+            eprintln!(
+                "Password (at least {} characters), then Enter:",
+                app::auth::PASSWORD_MIN
+            );
             let mut line = String::new();
             std::io::stdin().read_line(&mut line)?;
             SecretString::from(line.trim_end_matches(['\r', '\n']).to_string())
         }
     };
-    let len = password.expose_secret().chars().count();
-    if len < app::auth::PASSWORD_MIN || len > app::auth::PASSWORD_MAX {
-        return Err(format!("the password must be {}–{} characters", app::auth::PASSWORD_MIN, app::auth::PASSWORD_MAX).into());
-    }
+    // The same rules as a citizen choosing a password.
+    app::auth::activation::check_new_password(password.expose_secret(), password.expose_secret()).map_err(
+        |_| {
+            format!(
+                "the password must be {}–{} characters",
+                app::auth::PASSWORD_MIN,
+                app::auth::PASSWORD_MAX
+            )
+        },
+    )?;
     let hash = hash_password(password).await?;
     sqlx::query(
         "INSERT INTO users (id, role, display_name, email, password_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6)",

@@ -59,7 +59,10 @@ pub async fn same_origin_writes(req: Request, next: Next) -> Response {
         Some(site) => site == "same-origin" || site == "none",
         None => match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
             Some(origin) => {
-                let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
+                let host = headers
+                    .get(header::HOST)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default();
                 origin.split_once("://").map(|(_, h)| h) == Some(host)
             }
             // No browser sends a cross-site form without either header.
@@ -98,10 +101,22 @@ pub async fn headers(State(secure): State<bool>, req: Request, next: Next) -> Re
     set(h, header::X_FRAME_OPTIONS, "DENY");
     // Same-origin keeps the Referer that sends a failed form back to its page.
     set(h, header::REFERRER_POLICY, "same-origin");
-    set(h, HeaderName::from_static("cross-origin-opener-policy"), "same-origin");
-    set(h, HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=()");
+    set(
+        h,
+        HeaderName::from_static("cross-origin-opener-policy"),
+        "same-origin",
+    );
+    set(
+        h,
+        HeaderName::from_static("permissions-policy"),
+        "camera=(), microphone=(), geolocation=()",
+    );
     if secure {
-        set(h, header::STRICT_TRANSPORT_SECURITY, "max-age=31536000; includeSubDomains");
+        set(
+            h,
+            header::STRICT_TRANSPORT_SECURITY,
+            "max-age=31536000; includeSubDomains",
+        );
     }
     let is_html = h
         .get(header::CONTENT_TYPE)
@@ -115,6 +130,7 @@ pub async fn headers(State(secure): State<bool>, req: Request, next: Next) -> Re
     } else {
         STATIC_MAX_AGE
     };
-    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     res
 }

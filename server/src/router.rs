@@ -2,12 +2,12 @@
 use crate::middleware;
 use app::state::AppState;
 use app::{shell, App};
-use axum::extract::DefaultBodyLimit;
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
 use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
 
 /// The largest request body we accept: forms are small; a long message is a few KB.
@@ -43,8 +43,11 @@ pub fn build(state: AppState) -> Router {
         .leptos_routes_with_context(&state, routes, context, page_shell)
         .fallback_service(static_files)
         .layer(axum::middleware::from_fn(middleware::same_origin_writes))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::session_and_language))
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::session_and_language,
+        ))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(CompressionLayer::new().compress_when(compress_when))
         .layer(axum::middleware::from_fn_with_state(secure, middleware::headers))
         .with_state(state)

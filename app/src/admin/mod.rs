@@ -25,7 +25,10 @@ pub struct AdminOverview {
 }
 
 #[cfg(feature = "ssr")]
-pub async fn overview(db: &crate::db::Db, viewer: &crate::model::CurrentUser) -> Result<AdminOverview, AppError> {
+pub async fn overview(
+    db: &crate::db::Db,
+    viewer: &crate::model::CurrentUser,
+) -> Result<AdminOverview, AppError> {
     use sqlx::Row;
     crate::auth::policy::ensure_role(viewer, Role::Administrator)?;
     let staff = sqlx::query(

@@ -48,7 +48,12 @@ fn code_hash(code: &str) -> String {
 }
 
 /// Issues a fresh code for `user_id`; earlier unused codes stop working.
-pub async fn issue(db: &Db, user_id: &str, created_by: &str, valid_ms: i64) -> Result<(String, i64), AppError> {
+pub async fn issue(
+    db: &Db,
+    user_id: &str,
+    created_by: &str,
+    valid_ms: i64,
+) -> Result<(String, i64), AppError> {
     let code = new_code();
     let now = now_ms();
     let expires = now + valid_ms;

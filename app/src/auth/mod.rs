@@ -26,7 +26,11 @@ mod tests;
 /// A one-time message carried to the next page in the session.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Flash {
-    ActivationCode { citizen_id: String, code: String, expires: String },
+    ActivationCode {
+        citizen_id: String,
+        code: String,
+        expires: String,
+    },
 }
 
 /// Longest accepted password; argon2 does not need more, and it bounds the work.
@@ -63,23 +67,40 @@ mod server {
 
     pub fn client_ip() -> String {
         request_parts()
-            .and_then(|p| p.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()))
+            .and_then(|p| {
+                p.extensions
+                    .get::<ConnectInfo<SocketAddr>>()
+                    .map(|c| c.0.ip().to_string())
+            })
             .unwrap_or_else(|| "unknown".into())
     }
 
     /// Verifies a local password. Unknown accounts are checked against a dummy
     /// hash and fail with the same message, so nothing tells them apart.
-    pub async fn login_with_password(db: &Db, email: &str, password: String, ip: &str) -> Result<String, AppError> {
+    pub async fn login_with_password(
+        db: &Db,
+        email: &str,
+        password: String,
+        ip: &str,
+    ) -> Result<String, AppError> {
         use secrecy::SecretString;
         use sqlx::Row;
         let account = email.trim().to_lowercase();
         rate_limit::check(db, &account, ip).await?;
+        // No password is longer than we allow to set; don't spend argon2 on it.
+        if password.chars().count() > PASSWORD_MAX {
+            rate_limit::record(db, &account, ip, false).await?;
+            return Err(AppError::LoginFailed);
+        }
         let row = sqlx::query("SELECT id, password_hash FROM users WHERE email = $1 AND disabled_at IS NULL")
             .bind(&account)
             .fetch_optional(db.pool())
             .await?;
         let (user_id, stored) = match row {
-            Some(r) => (Some(r.try_get::<String, _>(0)?), r.try_get::<Option<String>, _>(1)?),
+            Some(r) => (
+                Some(r.try_get::<String, _>(0)?),
+                r.try_get::<Option<String>, _>(1)?,
+            ),
             None => (None, None),
         };
         let ok = password::verify_password(stored, SecretString::from(password))
@@ -177,10 +198,17 @@ pub async fn set_language(lang: String) -> Result<(), AppError> {
             .execute(state.db.pool())
             .await?;
     }
-    let secure = if state.config.secure_cookies { "; Secure" } else { "" };
+    let secure = if state.config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
     set_header(
         http::header::SET_COOKIE,
-        &format!("lang={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}", lang.code()),
+        &format!(
+            "lang={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}",
+            lang.code()
+        ),
     );
     // With no Location set, a form post goes back to the page it came from.
     Ok(())

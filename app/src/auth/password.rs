@@ -40,7 +40,10 @@ fn limiter() -> Arc<Semaphore> {
 
 /// Runs argon2 off the async runtime, within the concurrency bound.
 async fn off_runtime<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, PasswordError> {
-    let _permit = limiter().acquire_owned().await.map_err(|_| PasswordError::Closed)?;
+    let _permit = limiter()
+        .acquire_owned()
+        .await
+        .map_err(|_| PasswordError::Closed)?;
     Ok(tokio::task::spawn_blocking(f).await?)
 }
 
@@ -92,7 +95,9 @@ mod tests {
 
     #[tokio::test]
     async fn hashes_with_the_agreed_argon2id_parameters() {
-        let hash = hash_password(SecretString::from("correct horse battery")).await.unwrap();
+        let hash = hash_password(SecretString::from("correct horse battery"))
+            .await
+            .unwrap();
         let parsed = PasswordHash::new(&hash).unwrap();
         assert_eq!(parsed.algorithm.as_str(), "argon2id");
         let params = Params::try_from(&parsed).unwrap();
@@ -103,9 +108,19 @@ mod tests {
 
     #[tokio::test]
     async fn verifies_only_the_right_password() {
-        let hash = hash_password(SecretString::from("correct horse battery")).await.unwrap();
-        assert!(verify_password(Some(hash.clone()), SecretString::from("correct horse battery")).await.unwrap());
-        assert!(!verify_password(Some(hash), SecretString::from("wrong")).await.unwrap());
-        assert!(!verify_password(None, SecretString::from("anything")).await.unwrap());
+        let hash = hash_password(SecretString::from("correct horse battery"))
+            .await
+            .unwrap();
+        assert!(
+            verify_password(Some(hash.clone()), SecretString::from("correct horse battery"))
+                .await
+                .unwrap()
+        );
+        assert!(!verify_password(Some(hash), SecretString::from("wrong"))
+            .await
+            .unwrap());
+        assert!(!verify_password(None, SecretString::from("anything"))
+            .await
+            .unwrap());
     }
 }

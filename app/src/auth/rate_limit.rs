@@ -10,8 +10,13 @@ pub const MAX_PER_ACCOUNT: i64 = 5;
 pub const MAX_PER_IP: i64 = 30;
 
 async fn failures(db: &Db, column: &str, value: &str, since: i64) -> Result<i64, AppError> {
-    let sql = format!("SELECT COUNT(*) FROM login_attempts WHERE {column} = $1 AND succeeded = 0 AND at > $2");
-    let row = sqlx::query(&sql).bind(value).bind(since).fetch_one(db.pool()).await?;
+    let sql =
+        format!("SELECT COUNT(*) FROM login_attempts WHERE {column} = $1 AND succeeded = 0 AND at > $2");
+    let row = sqlx::query(&sql)
+        .bind(value)
+        .bind(since)
+        .fetch_one(db.pool())
+        .await?;
     Ok(row.try_get(0)?)
 }
 
@@ -27,13 +32,15 @@ pub async fn check(db: &Db, account_key: &str, ip: &str) -> Result<(), AppError>
 }
 
 pub async fn record(db: &Db, account_key: &str, ip: &str, succeeded: bool) -> Result<(), AppError> {
-    sqlx::query("INSERT INTO login_attempts (id, account_key, ip, succeeded, at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(new_id())
-        .bind(account_key)
-        .bind(ip)
-        .bind(succeeded as i64)
-        .bind(now_ms())
-        .execute(db.pool())
-        .await?;
+    sqlx::query(
+        "INSERT INTO login_attempts (id, account_key, ip, succeeded, at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(new_id())
+    .bind(account_key)
+    .bind(ip)
+    .bind(succeeded as i64)
+    .bind(now_ms())
+    .execute(db.pool())
+    .await?;
     Ok(())
 }

@@ -32,7 +32,9 @@ pub async fn caseload(db: &Db, viewer: &CurrentUser) -> Result<Vec<CaseloadRow>,
         out.push(CaseloadRow {
             name: r.try_get(1)?,
             course_kind: kind.as_deref().and_then(CourseKind::parse),
-            next_activity: plan_data::next_activity(db, &id).await?.map(|a| format!("{} · {}", a.title, a.when)),
+            next_activity: plan_data::next_activity(db, &id)
+                .await?
+                .map(|a| format!("{} · {}", a.title, a.when)),
             unread_from_citizen: unread_from_citizen(db, &id).await?,
             open_concerns: plan_data::open_concerns(db, &id).await?,
             id,
@@ -52,7 +54,11 @@ async fn unread_from_citizen(db: &Db, citizen_id: &str) -> Result<i64, AppError>
     Ok(row.try_get(0)?)
 }
 
-pub async fn citizen_summary(db: &Db, viewer: &CurrentUser, citizen_id: &str) -> Result<CitizenSummary, AppError> {
+pub async fn citizen_summary(
+    db: &Db,
+    viewer: &CurrentUser,
+    citizen_id: &str,
+) -> Result<CitizenSummary, AppError> {
     ensure_caseworker_of(db, viewer, citizen_id).await?;
     let row = sqlx::query("SELECT display_name, email, password_hash IS NOT NULL FROM users WHERE id = $1")
         .bind(citizen_id)
@@ -98,7 +104,13 @@ pub fn check_invite(name: &str, email: &str) -> Result<(String, String), AppErro
 }
 
 /// Creates a citizen account on the caseworker's caseload, with an activation code.
-pub async fn invite(db: &Db, viewer: &CurrentUser, valid_ms: i64, name: &str, email: &str) -> Result<(String, Flash), AppError> {
+pub async fn invite(
+    db: &Db,
+    viewer: &CurrentUser,
+    valid_ms: i64,
+    name: &str,
+    email: &str,
+) -> Result<(String, Flash), AppError> {
     ensure_role(viewer, Role::Caseworker)?;
     let (name, email) = check_invite(name, email)?;
     let taken = sqlx::query("SELECT 1 FROM users WHERE email = $1")
@@ -138,12 +150,22 @@ pub async fn invite(db: &Db, viewer: &CurrentUser, valid_ms: i64, name: &str, em
 }
 
 /// A new activation code for a citizen on the caseworker's caseload.
-pub async fn new_code(db: &Db, viewer: &CurrentUser, citizen_id: &str, valid_ms: i64) -> Result<Flash, AppError> {
+pub async fn new_code(
+    db: &Db,
+    viewer: &CurrentUser,
+    citizen_id: &str,
+    valid_ms: i64,
+) -> Result<Flash, AppError> {
     ensure_caseworker_of(db, viewer, citizen_id).await?;
     issue_code(db, viewer, citizen_id, valid_ms).await
 }
 
-async fn issue_code(db: &Db, viewer: &CurrentUser, citizen_id: &str, valid_ms: i64) -> Result<Flash, AppError> {
+async fn issue_code(
+    db: &Db,
+    viewer: &CurrentUser,
+    citizen_id: &str,
+    valid_ms: i64,
+) -> Result<Flash, AppError> {
     let (code, expires) = activation::issue(db, citizen_id, &viewer.id, valid_ms).await?;
     Ok(Flash::ActivationCode {
         citizen_id: citizen_id.to_string(),

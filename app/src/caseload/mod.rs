@@ -50,8 +50,11 @@ pub async fn get_citizen_summary(citizen_id: String) -> Result<CitizenSummary, A
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
     let mut summary = data::citizen_summary(&state.db, &user, &citizen_id).await?;
-    if let Some(Flash::ActivationCode { citizen_id: id, code, expires }) =
-        session::take_flash(&state.db, &user.session_key).await?
+    if let Some(Flash::ActivationCode {
+        citizen_id: id,
+        code,
+        expires,
+    }) = session::take_flash(&state.db, &user.session_key).await?
     {
         if id == citizen_id {
             summary.new_code = Some((code, expires));

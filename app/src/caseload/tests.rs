@@ -23,13 +23,26 @@ db_test!(only_the_citizens_own_caseworker_sees_them_and_is_audited, |db| {
 
     for outsider in [&other_cw, &coordinator, &admin, &ali] {
         let r = data::citizen_summary(db, outsider, &sofie.id).await;
-        assert_eq!(r, Err(AppError::NotFound), "{:?} must get not found", outsider.role);
+        assert_eq!(
+            r,
+            Err(AppError::NotFound),
+            "{:?} must get not found",
+            outsider.role
+        );
         let r = data::new_code(db, outsider, &sofie.id, 60_000).await;
-        assert_eq!(r.err(), Some(AppError::NotFound), "{:?} must get not found", outsider.role);
+        assert_eq!(
+            r.err(),
+            Some(AppError::NotFound),
+            "{:?} must get not found",
+            outsider.role
+        );
         assert_eq!(audit_count(db, outsider, &sofie).await, 0);
     }
     // An id that does not exist looks the same as one you may not see.
-    assert_eq!(data::citizen_summary(db, &mette, "no-such-id").await, Err(AppError::NotFound));
+    assert_eq!(
+        data::citizen_summary(db, &mette, "no-such-id").await,
+        Err(AppError::NotFound)
+    );
 });
 
 db_test!(caseload_lists_only_own_citizens_and_audits_each, |db| {
@@ -40,7 +53,10 @@ db_test!(caseload_lists_only_own_citizens_and_audits_each, |db| {
     assign(db, &mette, &sofie).await;
     assign(db, &peter, &ali).await;
     let rows = data::caseload(db, &mette).await.unwrap();
-    assert_eq!(rows.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(), vec!["Sofie"]);
+    assert_eq!(
+        rows.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(),
+        vec!["Sofie"]
+    );
     assert_eq!(audit_count(db, &mette, &sofie).await, 1);
     assert_eq!(audit_count(db, &mette, &ali).await, 0);
     let citizen_view = data::caseload(db, &sofie).await;
@@ -49,15 +65,27 @@ db_test!(caseload_lists_only_own_citizens_and_audits_each, |db| {
 
 db_test!(invitations_create_a_citizen_on_the_caseload, |db| {
     let mette = user(db, Role::Caseworker, "Mette").await;
-    let (citizen_id, flash) = data::invite(db, &mette, 60_000, "  Jens Olsen ", "Jens@Example.dk").await.unwrap();
-    let crate::auth::Flash::ActivationCode { code, .. } = flash;
-    assert!(crate::auth::policy::is_on_caseload(db, &mette.id, &citizen_id).await.unwrap());
-    crate::auth::activation::redeem(db, &code, "a long enough secret".into(), "a long enough secret".into())
+    let (citizen_id, flash) = data::invite(db, &mette, 60_000, "  Jens Olsen ", "Jens@Example.dk")
         .await
         .unwrap();
+    let crate::auth::Flash::ActivationCode { code, .. } = flash;
+    assert!(crate::auth::policy::is_on_caseload(db, &mette.id, &citizen_id)
+        .await
+        .unwrap());
+    crate::auth::activation::redeem(
+        db,
+        &code,
+        "a long enough secret".into(),
+        "a long enough secret".into(),
+    )
+    .await
+    .unwrap();
     // The same e-mail again is refused, with a reason tied to the field, and nothing is stored.
     let again = data::invite(db, &mette, 60_000, "Jens", "jens@example.dk").await;
-    assert_eq!(again.err(), Some(AppError::invalid("email", Msg::CaseloadEmailTaken)));
+    assert_eq!(
+        again.err(),
+        Some(AppError::invalid("email", Msg::CaseloadEmailTaken))
+    );
     let citizens: i64 = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM users WHERE role = 'citizen'")
         .fetch_one(db.pool())
         .await
@@ -67,7 +95,10 @@ db_test!(invitations_create_a_citizen_on_the_caseload, |db| {
 
 #[test]
 fn invitation_fields_are_checked() {
-    assert_eq!(data::check_invite("", "a@b.dk").err(), Some(AppError::invalid("name", Msg::CaseloadNameMissing)));
+    assert_eq!(
+        data::check_invite("", "a@b.dk").err(),
+        Some(AppError::invalid("name", Msg::CaseloadNameMissing))
+    );
     assert_eq!(
         data::check_invite(&"x".repeat(101), "a@b.dk").err(),
         Some(AppError::invalid("name", Msg::CaseloadNameTooLong))
@@ -79,5 +110,8 @@ fn invitation_fields_are_checked() {
             "{bad}"
         );
     }
-    assert_eq!(data::check_invite(" Jens ", "A@B.DK").unwrap(), ("Jens".into(), "a@b.dk".into()));
+    assert_eq!(
+        data::check_invite(" Jens ", "A@B.DK").unwrap(),
+        ("Jens".into(), "a@b.dk".into())
+    );
 }

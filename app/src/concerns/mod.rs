@@ -21,7 +21,10 @@ pub struct QueueRow {
 /// The coordinator's open requests, oldest first. Each citizen shown is a
 /// staff read and is audited.
 #[cfg(feature = "ssr")]
-pub async fn queue(db: &crate::db::Db, viewer: &crate::model::CurrentUser) -> Result<Vec<QueueRow>, AppError> {
+pub async fn queue(
+    db: &crate::db::Db,
+    viewer: &crate::model::CurrentUser,
+) -> Result<Vec<QueueRow>, AppError> {
     use crate::audit::{record_read, AuditAction};
     use sqlx::Row;
     crate::auth::policy::ensure_role(viewer, crate::model::Role::HealthCoordinator)?;
@@ -39,7 +42,14 @@ pub async fn queue(db: &crate::db::Db, viewer: &crate::model::CurrentUser) -> Re
         let citizen_id: String = r.try_get(0)?;
         let created: i64 = r.try_get(2)?;
         let state: String = r.try_get(3)?;
-        record_read(db, viewer, &citizen_id, AuditAction::ConcernQueue, "second_opinion").await?;
+        record_read(
+            db,
+            viewer,
+            &citizen_id,
+            AuditAction::ConcernQueue,
+            "second_opinion",
+        )
+        .await?;
         out.push(QueueRow {
             citizen_name: r.try_get(1)?,
             sent: crate::db::format_ms(created),

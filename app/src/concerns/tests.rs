@@ -24,14 +24,24 @@ db_test!(coordinators_see_only_requests_assigned_to_them, |db| {
     .execute(db.pool())
     .await
     .unwrap();
-    let rows = super::queue(db, &lars).await.unwrap();
+    let rows = crate::concerns::queue(db, &lars).await.unwrap();
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].citizen_name, "Birgitte");
     assert_eq!(audit_count(db, &lars, &birgitte).await, 1);
-    assert!(super::queue(db, &other).await.unwrap().is_empty());
+    assert!(crate::concerns::queue(db, &other).await.unwrap().is_empty());
     assert_eq!(audit_count(db, &other, &birgitte).await, 0);
-    assert_eq!(super::queue(db, &caseworker).await, Err(AppError::NotFound));
+    assert_eq!(
+        crate::concerns::queue(db, &caseworker).await,
+        Err(AppError::NotFound)
+    );
     // Through the request, the coordinator may see this citizen; the other may not.
-    assert!(crate::auth::policy::ensure_can_see_citizen(db, &lars, &birgitte.id).await.is_ok());
-    assert_eq!(crate::auth::policy::ensure_can_see_citizen(db, &other, &birgitte.id).await, Err(AppError::NotFound));
+    assert!(
+        crate::auth::policy::ensure_can_see_citizen(db, &lars, &birgitte.id)
+            .await
+            .is_ok()
+    );
+    assert_eq!(
+        crate::auth::policy::ensure_can_see_citizen(db, &other, &birgitte.id).await,
+        Err(AppError::NotFound)
+    );
 });

@@ -63,7 +63,11 @@ impl Db {
         if backend == Backend::Sqlite {
             ensure_sqlite_folder(&url)?;
             if !url.contains("mode=") {
-                url.push_str(if url.contains('?') { "&mode=rwc" } else { "?mode=rwc" });
+                url.push_str(if url.contains('?') {
+                    "&mode=rwc"
+                } else {
+                    "?mode=rwc"
+                });
             }
         }
         let pool = AnyPoolOptions::new()
@@ -147,8 +151,7 @@ fn ensure_sqlite_folder(url: &str) -> Result<(), DbError> {
     }
     if let Some(parent) = std::path::Path::new(path).parent() {
         if !parent.as_os_str().is_empty() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| DbError::Folder(parent.display().to_string(), e))?;
+            std::fs::create_dir_all(parent).map_err(|e| DbError::Folder(parent.display().to_string(), e))?;
         }
     }
     Ok(())
@@ -166,10 +169,7 @@ pub fn now_ms() -> i64 {
 
 /// Today's date in Copenhagen as `YYYY-MM-DD`.
 pub fn today() -> String {
-    jiff::Timestamp::now()
-        .to_zoned(copenhagen())
-        .date()
-        .to_string()
+    jiff::Timestamp::now().to_zoned(copenhagen()).date().to_string()
 }
 
 pub fn copenhagen() -> jiff::tz::TimeZone {

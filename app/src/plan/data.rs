@@ -51,8 +51,12 @@ fn course_view(c: &CourseRow, started_activity: bool) -> Option<CourseView> {
         kind,
         start: format_date(&c.start_date),
         planned_end: format_date(&c.planned_end_date),
-        six_month_right: add_months(&c.start_date, 6).map(|d| format_date(&d)).unwrap_or_default(),
-        limit: add_months(&c.start_date, kind.max_months()).map(|d| format_date(&d)).unwrap_or_default(),
+        six_month_right: add_months(&c.start_date, 6)
+            .map(|d| format_date(&d))
+            .unwrap_or_default(),
+        limit: add_months(&c.start_date, kind.max_months())
+            .map(|d| format_date(&d))
+            .unwrap_or_default(),
         started_activity,
         main_goal: c.main_goal.clone(),
     })
@@ -133,12 +137,13 @@ pub async fn overview(db: &Db, citizen_id: &str, name: &str) -> Result<Overview,
         }
         None => None,
     };
-    let logged_today = sqlx::query("SELECT 1 FROM wellbeing_entries WHERE citizen_id = $1 AND entry_date = $2")
-        .bind(citizen_id)
-        .bind(today())
-        .fetch_optional(db.pool())
-        .await?
-        .is_some();
+    let logged_today =
+        sqlx::query("SELECT 1 FROM wellbeing_entries WHERE citizen_id = $1 AND entry_date = $2")
+            .bind(citizen_id)
+            .bind(today())
+            .fetch_optional(db.pool())
+            .await?
+            .is_some();
     Ok(Overview {
         name: name.to_string(),
         course,
@@ -166,7 +171,9 @@ pub async fn plan(db: &Db, citizen_id: &str) -> Result<PlanView, AppError> {
         })
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
     let rows = activities(db, &course.id).await?;
-    let started = rows.iter().any(|a| a.status == "ongoing" || a.status == "completed");
+    let started = rows
+        .iter()
+        .any(|a| a.status == "ongoing" || a.status == "completed");
     let all: Vec<ActivityView> = rows.into_iter().filter_map(activity_view).collect();
     let (mut upcoming, mut ongoing, mut finished) = (vec![], vec![], vec![]);
     for a in all {

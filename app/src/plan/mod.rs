@@ -126,7 +126,11 @@ fn Overview(overview: Overview) -> impl IntoView {
 /// The course's key dates in words.
 #[component]
 pub fn CourseFacts(course: CourseView) -> impl IntoView {
-    let right = if course.started_activity { Msg::CourseSixMonthMet } else { Msg::CourseSixMonthNotYet };
+    let right = if course.started_activity {
+        Msg::CourseSixMonthMet
+    } else {
+        Msg::CourseSixMonthNotYet
+    };
     view! {
         <section class="card" aria-labelledby="course-heading">
             <h2 id="course-heading">{t(Msg::CourseTitle)}</h2>

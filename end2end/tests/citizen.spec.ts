@@ -1,0 +1,84 @@
+// The citizen's own pages show the seeded data (Ali Hassan, a year into a
+// resource course) and pass axe.
+import { expect, test } from '@playwright/test';
+import { demo, expectNoAxeViolations, login, newProjectContext } from './helpers';
+
+test.beforeEach(async ({ page }) => {
+  await login(page, demo.ali.email);
+  await expect(page.getByRole('heading', { level: 1, name: 'Hej Ali Hassan' })).toBeVisible();
+});
+
+test('the overview shows the next appointment and the course', async ({ page }) => {
+  await expect(page.getByRole('region', { name: 'Næste aftale' })).toContainText('Opfølgningssamtale');
+  await expect(page.getByRole('region', { name: 'Beskeder' })).toContainText(/Ulæste beskeder: \d+/);
+  await expect(page.getByRole('region', { name: 'Dit forløb' })).toContainText('Ressourceforløb');
+  await expectNoAxeViolations(page);
+});
+
+test('the plan shows goals and activities', async ({ page }) => {
+  await page.getByRole('navigation', { name: 'Hovedmenu' }).getByRole('link', { name: 'Plan', exact: true }).click();
+  await expect(page).toHaveURL(/\/plan$/);
+  await expect(page.getByRole('heading', { level: 1, name: 'Min plan' })).toBeVisible();
+  await expect(page.getByRole('navigation', { name: 'Hovedmenu' }).getByRole('link', { name: 'Plan', exact: true }))
+    .toHaveAttribute('aria-current', 'page');
+
+  const goals = page.getByRole('region', { name: 'Mål' });
+  await expect(goals).toContainText('Hovedmål: Fast job på et lager');
+  await expect(goals).toContainText('Arbejde 15 timer om ugen');
+
+  const ongoing = page.getByRole('region', { name: 'I gang' });
+  await expect(ongoing.getByRole('heading', { level: 3, name: 'Lønnede timer hos Grønt Lager ApS' })).toBeVisible();
+  await expect(ongoing.getByText('Grønt Lager ApS, Køge').first()).toBeVisible();
+  const upcoming = page.getByRole('region', { name: 'Kommende' });
+  await expect(upcoming.getByRole('heading', { level: 3, name: 'Ny praktik: pakkeafdelingen' })).toBeVisible();
+  const finished = page.getByRole('region', { name: 'Afsluttet' });
+  await expect(finished.getByRole('heading', { level: 3, name: 'Virksomhedspraktik hos Grønt Lager ApS' })).toBeVisible();
+  await expectNoAxeViolations(page);
+});
+
+test('the wellbeing page lists the latest entries in words', async ({ page }) => {
+  await page.goto('/wellbeing');
+  await expect(page.getByRole('heading', { level: 1, name: 'Trivsel' })).toBeVisible();
+  const table = page.getByRole('table', { name: 'Dine seneste registreringer' });
+  await expect(table).toBeVisible();
+  for (const column of ['Dato', 'Humør', 'Energi', 'Smerter', 'Søvn', 'Delt med sagsbehandler']) {
+    await expect(table.getByRole('columnheader', { name: column, exact: true })).toBeVisible();
+  }
+  // 20 seeded days; a date in each row header, the scale in words.
+  await expect(table.getByRole('rowheader')).toHaveCount(20);
+  await expect(table.getByRole('rowheader').first()).toHaveText(/^\d{2}\.\d{2}\.\d{4}$/);
+  await expect(table.getByRole('cell', { name: 'Middel', exact: true }).first()).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Har du brug for hjælp nu?' })).toContainText('112');
+  await expectNoAxeViolations(page);
+});
+
+test('the messages page lists the threads', async ({ page }) => {
+  await page.goto('/messages');
+  await expect(page.getByRole('heading', { level: 1, name: 'Beskeder' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 2, name: 'Flere timer på lageret?' })).toBeVisible();
+  await expect(page.getByText('Venter på dit svar')).toBeVisible();
+  await expect(page.getByText(/^Seneste besked \d{2}\.\d{2}\.\d{4}/)).toBeVisible();
+  await expectNoAxeViolations(page);
+});
+
+test('"Mig" shows the profile and who has looked at my data', async ({ page, browser }, testInfo) => {
+  // The caseworker looks at her caseload first, so there is something to show
+  // whatever order the tests run in.
+  const staff = await newProjectContext(browser, testInfo);
+  const mette = await staff.newPage();
+  await login(mette, demo.mette.email);
+  await expect(mette.getByRole('table', { name: 'Borgere i din sagsstamme' })).toBeVisible();
+  await staff.close();
+
+  await page.goto('/me');
+  await expect(page.getByRole('heading', { level: 1, name: 'Mig' })).toBeVisible();
+  await expect(page.getByRole('main')).toContainText(demo.ali.email);
+  const looked = page.getByRole('region', { name: 'Hvem har set mine oplysninger' });
+  await expect(looked).toBeVisible();
+  const table = looked.getByRole('table', { name: 'Hvem har set mine oplysninger' });
+  await expect(
+    table.getByRole('row').filter({ hasText: 'Din sagsbehandler så dig i sin oversigt over borgere' }).first(),
+  ).toContainText('Sagsbehandler');
+  await expect(page.getByRole('button', { name: 'Log ud på alle enheder' })).toBeVisible();
+  await expectNoAxeViolations(page);
+});

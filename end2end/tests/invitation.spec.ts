@@ -1,0 +1,151 @@
+// The caseworker invites a citizen; the citizen activates the account with
+// the one-time code and logs in.
+import { expect, test } from '@playwright/test';
+import { demo, expectNoAxeViolations, login, newProjectContext, uniqueEmail } from './helpers';
+
+const CODE = /^[0-9A-Z]{4}(-[0-9A-Z]{4}){7}$/;
+
+test.beforeEach(async ({ page }) => {
+  await login(page, demo.mette.email);
+  await expect(page.getByRole('heading', { level: 1, name: 'Mine borgere' })).toBeVisible();
+});
+
+test('an invited citizen activates the account and logs in', async ({ page, browser }, testInfo) => {
+  const name = `Test Borger ${testInfo.project.name}`;
+  const email = uniqueEmail('invitation', testInfo);
+  const password = 'en lang og hemmelig sætning';
+
+  const invite = page.getByRole('region', { name: 'Invitér en borger' });
+  await invite.getByLabel('Navn', { exact: true }).fill(name);
+  await invite.getByLabel('E-mail', { exact: true }).fill(email);
+  await invite.getByRole('button', { name: 'Opret og lav kode' }).click();
+
+  // The new citizen's page, with the code shown this once.
+  await expect(page).toHaveURL(/\/caseload\/citizens\/[0-9a-f]+$/);
+  const citizenUrl = page.url();
+  await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
+  const notice = page.getByRole('status').filter({ hasText: 'Aktiveringskoden er lavet' });
+  await expect(notice).toContainText('Aktiveringskoden er lavet. Den vises kun denne ene gang.');
+  const codeText = notice.getByText(CODE);
+  await expect(codeText).toBeVisible();
+  const code = (await codeText.textContent())!.trim();
+  expect(code).toMatch(CODE);
+  await expect(page.getByRole('main')).toContainText(email);
+  await expect(page.getByText('Ikke aktiveret endnu')).toBeVisible();
+  await expectNoAxeViolations(page);
+
+  // Shown only once: a reload does not show it again.
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
+  await expect(page.getByText('Aktiveringskoden er lavet')).toHaveCount(0);
+  await expect(page.getByText(code)).toHaveCount(0);
+
+  // The citizen, in a browser of their own.
+  const citizenContext = await newProjectContext(browser, testInfo);
+  try {
+    const citizen = await citizenContext.newPage();
+    await citizen.goto('/login');
+    await citizen.getByRole('link', { name: 'Har du fået en aktiveringskode? Aktivér din konto her' }).click();
+    await expect(citizen).toHaveURL(/\/activate$/);
+    await expect(citizen.getByRole('heading', { level: 1, name: 'Aktivér din konto' })).toBeVisible();
+    // Typed in small letters: the hint says case does not matter.
+    await citizen.getByLabel('Aktiveringskode', { exact: true }).fill(code.toLowerCase());
+    await citizen.getByLabel('Ny adgangskode', { exact: true }).fill(password);
+    await citizen.getByLabel('Gentag adgangskode', { exact: true }).fill(password);
+    await citizen.getByRole('button', { name: 'Aktivér konto' }).click();
+
+    await expect(citizen).toHaveURL(/\/login\?notice=auth\.activated$/);
+    await expect(citizen.getByRole('status')).toHaveText('Udført: Din konto er aktiveret. Du kan nu logge ind.');
+
+    await login(citizen, email, password);
+    await expect(citizen).toHaveURL(/\/$/);
+    await expect(citizen.getByRole('heading', { level: 1, name: `Hej ${name}` })).toBeVisible();
+    await expect(citizen.getByRole('navigation', { name: 'Hovedmenu' })).toBeVisible();
+  } finally {
+    await citizenContext.close();
+  }
+
+  // The caseworker now sees the account as activated, and the citizen on her list.
+  await page.goto(citizenUrl);
+  await expect(page.getByText('Aktiveret', { exact: true })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Lav en ny aktiveringskode' })).toHaveCount(0);
+  await page.getByRole('link', { name: 'Tilbage til mine borgere' }).click();
+  await expect(page.getByRole('table', { name: 'Borgere i din sagsstamme' }).getByRole('link', { name, exact: true }))
+    .toBeVisible();
+});
+
+test('an activation code works only once', async ({ page, browser }, testInfo) => {
+  const email = uniqueEmail('engang', testInfo);
+  const invite = page.getByRole('region', { name: 'Invitér en borger' });
+  await invite.getByLabel('Navn', { exact: true }).fill('Engang Borger');
+  await invite.getByLabel('E-mail', { exact: true }).fill(email);
+  await invite.getByRole('button', { name: 'Opret og lav kode' }).click();
+  const code = (await page.getByRole('status').getByText(CODE).textContent())!.trim();
+
+  const citizenContext = await newProjectContext(browser, testInfo);
+  try {
+    const citizen = await citizenContext.newPage();
+    for (const attempt of [1, 2]) {
+      await citizen.goto('/activate');
+      await citizen.getByLabel('Aktiveringskode', { exact: true }).fill(code);
+      await citizen.getByLabel('Ny adgangskode', { exact: true }).fill(`adgangskode nummer ${attempt}`);
+      await citizen.getByLabel('Gentag adgangskode', { exact: true }).fill(`adgangskode nummer ${attempt}`);
+      await citizen.getByRole('button', { name: 'Aktivér konto' }).click();
+    }
+    await expect(citizen).toHaveURL(/\/activate\?error=auth\.activation_invalid$/);
+    await expect(citizen.getByRole('alert')).toHaveText(
+      'Fejl: Koden virker ikke. Den kan være brugt eller udløbet. Bed din sagsbehandler om en ny kode.',
+    );
+    await expectNoAxeViolations(citizen);
+  } finally {
+    await citizenContext.close();
+  }
+});
+
+test('an e-mail that is already taken is refused, tied to the field', async ({ page }) => {
+  const invite = page.getByRole('region', { name: 'Invitér en borger' });
+  await invite.getByLabel('Navn', { exact: true }).fill('Mette To');
+  await invite.getByLabel('E-mail', { exact: true }).fill(demo.mette.email);
+  await invite.getByRole('button', { name: 'Opret og lav kode' }).click();
+
+  await expect(page).toHaveURL(/\/caseload\?error=caseload\.email_taken&field=email$/);
+  const message = 'Der findes allerede en konto med den e-mailadresse.';
+  const field = page.getByRole('region', { name: 'Invitér en borger' }).getByLabel('E-mail', { exact: true });
+  await expect(field).toHaveAttribute('aria-invalid', 'true');
+  await expect(field).toHaveAccessibleDescription(message);
+  // The summary at the top of the form links to the field.
+  const summary = page.getByRole('alert');
+  await expect(summary).toHaveText(`Fejl: ${message}`);
+  await expect(summary.getByRole('link', { name: message })).toHaveAttribute('href', '#email');
+  // The other field is not marked.
+  await expect(page.getByLabel('Navn', { exact: true })).not.toHaveAttribute('aria-invalid', 'true');
+  await expectNoAxeViolations(page);
+});
+
+test('an e-mail the browser accepts but the server does not is refused, tied to the field', async ({ page }) => {
+  const invite = page.getByRole('region', { name: 'Invitér en borger' });
+  await invite.getByLabel('Navn', { exact: true }).fill('Uden Domæne');
+  // Valid for <input type=email>, but has no dot in the domain.
+  await invite.getByLabel('E-mail', { exact: true }).fill('navn@eksempel');
+  await invite.getByRole('button', { name: 'Opret og lav kode' }).click();
+
+  await expect(page).toHaveURL(/\/caseload\?error=caseload\.email_invalid&field=email$/);
+  const message = 'Skriv en gyldig e-mailadresse, fx navn@eksempel.dk.';
+  const field = page.getByLabel('E-mail', { exact: true });
+  await expect(field).toHaveAttribute('aria-invalid', 'true');
+  await expect(field).toHaveAccessibleDescription(message);
+  await expect(page.getByRole('alert').getByRole('link', { name: message })).toHaveAttribute('href', '#email');
+});
+
+test('the browser stops an e-mail that is not an e-mail before it is sent', async ({ page }) => {
+  const invite = page.getByRole('region', { name: 'Invitér en borger' });
+  await invite.getByLabel('Navn', { exact: true }).fill('Ikke Sendt');
+  const field = invite.getByLabel('E-mail', { exact: true });
+  await field.fill('ikke-en-mail');
+  await invite.getByRole('button', { name: 'Opret og lav kode' }).click();
+
+  // Nothing was posted: still the plain caseload page, no new citizen.
+  await expect(page).toHaveURL(/\/caseload$/);
+  expect(await field.evaluate((input: HTMLInputElement) => input.validity.typeMismatch)).toBe(true);
+  await expect(page.getByRole('table', { name: 'Borgere i din sagsstamme' }).getByText('Ikke Sendt')).toHaveCount(0);
+});

@@ -1,0 +1,291 @@
+//! The server as a browser meets it: real router, real database (SQLite and
+//! PostgreSQL), requests sent through the whole middleware stack.
+use app::db::{new_id, Db};
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use secrecy::SecretString;
+use server::config::Settings;
+use tower::ServiceExt;
+
+struct TestApp {
+    router: Router,
+    db: Db,
+    cleanup: Option<String>,
+}
+
+fn settings(url: &str) -> Settings {
+    Settings {
+        addr: "127.0.0.1:3000".parse().unwrap(),
+        database_url: SecretString::from(url.to_string()),
+        site_root: std::env::temp_dir(),
+        secure_cookies: false,
+        session_idle_minutes: 30,
+        session_absolute_hours: 12,
+        activation_days: 14,
+    }
+}
+
+/// A server on a fresh, migrated and seeded database.
+async fn spawn_app(postgres: bool) -> TestApp {
+    let (url, cleanup) = if postgres {
+        let admin_url = std::env::var("TEST_POSTGRES_URL")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+        let name = format!("mitforlob_http_{}", new_id());
+        let admin = Db::connect(&admin_url)
+            .await
+            .expect("PostgreSQL must be reachable for the tests");
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(admin.pool())
+            .await
+            .unwrap();
+        admin.close().await;
+        let base = admin_url.rsplit_once('/').unwrap().0.to_string();
+        (format!("{base}/{name}"), Some(name))
+    } else {
+        (
+            format!(
+                "sqlite://{}/mitforlob-http-{}.db",
+                std::env::temp_dir().display(),
+                new_id()
+            ),
+            None,
+        )
+    };
+    let settings = settings(&url);
+    let db = Db::connect(&url).await.unwrap();
+    db.migrate().await.unwrap();
+    app::seed::seed_demo(&db).await.unwrap();
+    let state = server::app_state(&settings, db.clone());
+    TestApp {
+        router: server::router::build(state),
+        db,
+        cleanup,
+    }
+}
+
+impl TestApp {
+    async fn send(&self, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let body = res.into_body().collect().await.unwrap().to_bytes();
+        (status, headers, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    async fn get(&self, path: &str, cookie: Option<&str>) -> (StatusCode, axum::http::HeaderMap, String) {
+        let mut req = Request::get(path).header(header::ACCEPT, "text/html");
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        self.send(req.body(Body::empty()).unwrap()).await
+    }
+
+    async fn post_form(
+        &self,
+        path: &str,
+        body: &str,
+        cookie: Option<&str>,
+    ) -> (StatusCode, axum::http::HeaderMap, String) {
+        let mut req = Request::post(path)
+            .header(header::ACCEPT, "text/html")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header("sec-fetch-site", "same-origin")
+            .header(header::REFERER, "http://127.0.0.1:3000/login")
+            .header(header::CONTENT_LENGTH, body.len());
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        self.send(req.body(Body::from(body.to_string())).unwrap()).await
+    }
+
+    /// Logs in and returns the session cookie (`name=value`).
+    async fn login(&self, email: &str) -> String {
+        let body = format!(
+            "email={}&password={}",
+            email.replace('@', "%40"),
+            app::seed::DEMO_PASSWORD
+        );
+        let (status, headers, _) = self.post_form("/api/login", &body, None).await;
+        assert_eq!(status, StatusCode::FOUND);
+        assert_eq!(headers[header::LOCATION], "/");
+        let cookie = headers[header::SET_COOKIE].to_str().unwrap().to_string();
+        cookie.split(';').next().unwrap().to_string()
+    }
+
+    async fn close(self) {
+        self.db.close().await;
+        if let Some(name) = self.cleanup {
+            let admin_url = std::env::var("TEST_POSTGRES_URL")
+                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+            if let Ok(admin) = Db::connect(&admin_url).await {
+                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(admin.pool())
+                    .await;
+            }
+        }
+    }
+}
+
+macro_rules! both {
+    ($name:ident, |$app:ident| $body:block) => {
+        mod $name {
+            use super::*;
+            async fn run($app: &TestApp) $body
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() { let a = spawn_app(false).await; run(&a).await; a.close().await; }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() { let a = spawn_app(true).await; run(&a).await; a.close().await; }
+        }
+    };
+}
+
+both!(pages_carry_security_headers, |app| {
+    let (status, h, body) = app.get("/login", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("<html lang=\"da\""));
+    let csp = h[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+    assert!(csp.contains("script-src 'self' 'nonce-"), "{csp}");
+    assert!(
+        csp.contains("'wasm-unsafe-eval'") && csp.contains("frame-ancestors 'none'"),
+        "{csp}"
+    );
+    // The nonce in the header is the one on the page's inline script.
+    let nonce = csp.split("'nonce-").nth(1).unwrap().split('\'').next().unwrap();
+    assert!(body.contains(&format!("nonce=\"{nonce}\"")));
+    assert_eq!(h[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    assert_eq!(h[header::REFERRER_POLICY], "same-origin");
+    assert_eq!(h[header::CACHE_CONTROL], "no-store");
+});
+
+both!(login_starts_a_session_and_logout_ends_it, |app| {
+    let (status, h, _) = app.get("/", None).await;
+    assert_eq!(status, StatusCode::FOUND);
+    assert_eq!(h[header::LOCATION], "/login");
+
+    let cookie = app.login("ali@demo.mitforlob.dk").await;
+    let (status, _, body) = app.get("/", Some(&cookie)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Hej Ali Hassan"), "{body}");
+
+    let (status, h, _) = app.post_form("/api/logout", "", Some(&cookie)).await;
+    assert_eq!(status, StatusCode::FOUND);
+    assert_eq!(h[header::LOCATION], "/login?notice=auth.logged_out");
+    // The old cookie no longer opens anything: the session ended on the server.
+    let (status, h, _) = app.get("/", Some(&cookie)).await;
+    assert_eq!(status, StatusCode::FOUND);
+    assert_eq!(h[header::LOCATION], "/login");
+});
+
+both!(session_cookie_is_http_only_and_strict, |app| {
+    let body = format!(
+        "email=mette%40demo.mitforlob.dk&password={}",
+        app::seed::DEMO_PASSWORD
+    );
+    let (_, h, _) = app.post_form("/api/login", &body, None).await;
+    let cookie = h[header::SET_COOKIE].to_str().unwrap();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Path=/"),
+        "{cookie}"
+    );
+});
+
+both!(wrong_and_unknown_logins_get_the_same_answer, |app| {
+    let (s1, h1, _) = app
+        .post_form("/api/login", "email=ali%40demo.mitforlob.dk&password=wrong", None)
+        .await;
+    let (s2, h2, _) = app
+        .post_form(
+            "/api/login",
+            "email=nobody%40demo.mitforlob.dk&password=wrong",
+            None,
+        )
+        .await;
+    assert_eq!((s1, s2), (StatusCode::FOUND, StatusCode::FOUND));
+    assert_eq!(h1[header::LOCATION], "/login?error=auth.login_failed");
+    assert_eq!(h2[header::LOCATION], h1[header::LOCATION]);
+    assert!(h1.get(header::SET_COOKIE).is_none());
+    let (_, _, page) = app.get("/login?error=auth.login_failed", None).await;
+    assert!(page.contains("E-mail eller adgangskode er forkert"));
+});
+
+both!(cross_site_posts_are_refused_and_change_nothing, |app| {
+    let cookie = app.login("mette@demo.mitforlob.dk").await;
+    let req = Request::post("/api/invite-citizen")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "cross-site")
+        .header(header::COOKIE, &cookie)
+        .body(Body::from("name=Eve&email=eve%40example.dk"))
+        .unwrap();
+    let (status, _, _) = app.send(req).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let req = Request::post("/api/invite-citizen")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ORIGIN, "https://evil.example")
+        .header(header::HOST, "127.0.0.1:3000")
+        .header(header::COOKIE, &cookie)
+        .body(Body::from("name=Eve&email=eve%40example.dk"))
+        .unwrap();
+    let (status, _, _) = app.send(req).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let n: i64 = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM users WHERE email = 'eve@example.dk'")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(n, 0);
+});
+
+both!(what_you_may_not_see_is_not_found, |app| {
+    let citizen = app.login("ali@demo.mitforlob.dk").await;
+    let (status, _, body) = app.get("/caseload", Some(&citizen)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(body.contains("Siden findes ikke"));
+    let coordinator = app.login("lars@demo.mitforlob.dk").await;
+    let sofie: String =
+        sqlx::query_scalar::<_, String>("SELECT id FROM users WHERE email = 'sofie@demo.mitforlob.dk'")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    let (status, _, _) = app
+        .get(&format!("/caseload/citizens/{sofie}"), Some(&coordinator))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let caseworker = app.login("mette@demo.mitforlob.dk").await;
+    let (status, _, body) = app
+        .get(&format!("/caseload/citizens/{sofie}"), Some(&caseworker))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Sofie Larsen"));
+    let (status, _, _) = app
+        .get("/caseload/citizens/no-such-citizen", Some(&caseworker))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+});
+
+both!(oversized_requests_are_refused, |app| {
+    let big = format!(
+        "email=a%40b.dk&password={}",
+        "x".repeat(server::router::BODY_LIMIT + 1)
+    );
+    let (status, _, _) = app.post_form("/api/login", &big, None).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+});
+
+both!(language_choice_is_remembered, |app| {
+    let (status, h, _) = app.post_form("/api/language", "lang=en", None).await;
+    assert_eq!(status, StatusCode::FOUND);
+    let cookie = h[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    assert_eq!(cookie, "lang=en");
+    let (_, _, body) = app.get("/login", Some(&cookie)).await;
+    assert!(body.contains("<html lang=\"en\"") && body.contains("Log in"));
+    // An unknown language is refused and changes nothing.
+    let (_, h, _) = app.post_form("/api/language", "lang=xx", None).await;
+    assert!(h.get(header::SET_COOKIE).is_none());
+});
