@@ -76,6 +76,7 @@ try {
     const res = await request('GET', url, { headers: { 'accept-encoding': 'br' } });
     if (res.status !== 200) throw new Error(`${url}: ${res.status}`);
     if (res.headers['content-encoding'] !== 'br') throw new Error(`${url} is not served precompressed with brotli`);
+    if (!/immutable/.test(res.headers['cache-control'] ?? '')) throw new Error(`${url} is not cached as immutable`);
     rows.push([url, url.split('.').pop(), res.body.length]);
   }
   const kinds = new Set(rows.map((r) => r[1]));

@@ -7,11 +7,13 @@
 use crate::error::AppError;
 use crate::forms::{FormStatus, TextField};
 use crate::i18n::{t, Msg};
+use password_fields::{NewPasswordFields, PasswordTexts};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 pub mod activation;
+pub mod password_fields;
 #[cfg(feature = "ssr")]
 pub mod password;
 #[cfg(feature = "ssr")]
@@ -232,6 +234,21 @@ pub fn LoginPage() -> impl IntoView {
     }
 }
 
+fn password_texts() -> PasswordTexts {
+    let error = crate::forms::query_error();
+    PasswordTexts {
+        password: t(Msg::AuthNewPassword).into(),
+        repeat: t(Msg::AuthRepeatPassword).into(),
+        rules: t(Msg::AuthPasswordRules).into(),
+        count: t(Msg::AuthLiveCount).into(),
+        length_ok: t(Msg::AuthLiveLengthOk).into(),
+        matching: t(Msg::AuthLiveMatch).into(),
+        mismatch: t(Msg::AuthLiveMismatch).into(),
+        error_field: error.as_ref().and_then(|(_, f)| f.clone()),
+        error: error.map(|(m, _)| t(m).to_string()),
+    }
+}
+
 #[component]
 pub fn ActivatePage() -> impl IntoView {
     view! {
@@ -241,8 +258,7 @@ pub fn ActivatePage() -> impl IntoView {
             <FormStatus/>
             <form method="post" action="/api/activate" class="stack">
                 <TextField name="code" label=Msg::AuthActivationCode autocomplete="one-time-code" required=true maxlength=64 hint=Msg::AuthActivationCodeHint/>
-                <TextField name="password" label=Msg::AuthNewPassword kind="password" autocomplete="new-password" required=true maxlength=PASSWORD_MAX hint=Msg::AuthPasswordRules/>
-                <TextField name="password_repeat" label=Msg::AuthRepeatPassword kind="password" autocomplete="new-password" required=true maxlength=PASSWORD_MAX/>
+                <NewPasswordFields texts=password_texts() min=PASSWORD_MIN max=PASSWORD_MAX/>
                 <button type="submit" class="button">{t(Msg::AuthActivateButton)}</button>
             </form>
         </div>

@@ -1,0 +1,126 @@
+//! The new-password fields with live feedback: an island, because only the
+//! browser can tell how far along someone is while they type. Without the
+//! WebAssembly the same fields post as usual and the server checks them.
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Texts for the island, translated on the server (the WebAssembly carries no dictionary).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PasswordTexts {
+    pub password: String,
+    pub repeat: String,
+    pub rules: String,
+    pub count: String,
+    pub length_ok: String,
+    pub matching: String,
+    pub mismatch: String,
+    /// An error from the server for `password` or `password_repeat`, if any.
+    pub error_field: Option<String>,
+    pub error: Option<String>,
+}
+
+/// What to tell someone about the password they are typing.
+pub fn live_status(texts: &PasswordTexts, min: usize, password: &str, repeat: &str) -> String {
+    let len = password.chars().count();
+    if len == 0 {
+        return String::new();
+    }
+    let mut status = if len < min {
+        texts
+            .count
+            .replace("{count}", &len.to_string())
+            .replace("{missing}", &(min - len).to_string())
+    } else {
+        texts.length_ok.clone()
+    };
+    if !repeat.is_empty() {
+        status.push(' ');
+        status.push_str(if repeat == password { &texts.matching } else { &texts.mismatch });
+    }
+    status
+}
+
+#[island]
+pub fn NewPasswordFields(texts: PasswordTexts, min: usize, max: usize) -> impl IntoView {
+    let password = RwSignal::new(String::new());
+    let repeat = RwSignal::new(String::new());
+    let status = {
+        let texts = texts.clone();
+        move || live_status(&texts, min, &password.get(), &repeat.get())
+    };
+    let error_for = |field: &str| {
+        (texts.error_field.as_deref() == Some(field))
+            .then(|| texts.error.clone())
+            .flatten()
+    };
+    let password_error = error_for("password");
+    let repeat_error = error_for("password_repeat");
+    let password_described = if password_error.is_some() {
+        "password-hint password-error password-status"
+    } else {
+        "password-hint password-status"
+    };
+    view! {
+        <div class="field">
+            <label for="password">{texts.password.clone()}</label>
+            <p class="hint" id="password-hint">{texts.rules.clone()}</p>
+            {password_error.clone().map(|e| view! { <p class="field-error" id="password-error">{e}</p> })}
+            <input
+                id="password"
+                name="password"
+                type="password"
+                autocomplete="new-password"
+                required
+                maxlength=max
+                aria-describedby=password_described
+                aria-invalid=password_error.as_ref().map(|_| "true")
+                on:input=move |ev| password.set(event_target_value(&ev))
+            />
+            <p class="hint" id="password-status" aria-live="polite">{status}</p>
+        </div>
+        <div class="field">
+            <label for="password_repeat">{texts.repeat.clone()}</label>
+            {repeat_error.clone().map(|e| view! { <p class="field-error" id="password_repeat-error">{e}</p> })}
+            <input
+                id="password_repeat"
+                name="password_repeat"
+                type="password"
+                autocomplete="new-password"
+                required
+                maxlength=max
+                aria-describedby=repeat_error.as_ref().map(|_| "password_repeat-error")
+                aria-invalid=repeat_error.as_ref().map(|_| "true")
+                on:input=move |ev| repeat.set(event_target_value(&ev))
+            />
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts() -> PasswordTexts {
+        PasswordTexts {
+            password: "p".into(),
+            repeat: "r".into(),
+            rules: "rules".into(),
+            count: "{count} of 10, {missing} to go.".into(),
+            length_ok: "Long enough.".into(),
+            matching: "Same.".into(),
+            mismatch: "Not the same.".into(),
+            error_field: None,
+            error: None,
+        }
+    }
+
+    #[test]
+    fn tells_how_far_along_the_password_is() {
+        let t = texts();
+        assert_eq!(live_status(&t, 10, "", ""), "");
+        assert_eq!(live_status(&t, 10, "abc", ""), "3 of 10, 7 to go.");
+        assert_eq!(live_status(&t, 10, "abcdefghij", "abc"), "Long enough. Not the same.");
+        assert_eq!(live_status(&t, 10, "abcdefghij", "abcdefghij"), "Long enough. Same.");
+        assert_eq!(live_status(&t, 10, "æøåæøåæøåæ", ""), "Long enough.");
+    }
+}
