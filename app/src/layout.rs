@@ -107,6 +107,26 @@ pub fn Footer() -> impl IntoView {
     }
 }
 
+/// The idle-session warning for someone logged in.
+#[component]
+pub fn SessionWarning() -> impl IntoView {
+    use crate::auth::session_timer::{SessionTimer, TimerTexts};
+    page_user()?;
+    #[allow(unused_mut)]
+    let mut idle_ms = 30 * 60 * 1000;
+    #[cfg(feature = "ssr")]
+    if let Ok(state) = crate::state::app_state() {
+        idle_ms = state.config.session_idle_ms;
+    }
+    let texts = TimerTexts {
+        title: t(Msg::SessionWarningTitle).into(),
+        text: t(Msg::SessionWarningText).into(),
+        stay: t(Msg::SessionStay).into(),
+        extended: t(Msg::SessionExtended).into(),
+    };
+    Some(view! { <SessionTimer idle_ms=idle_ms texts=texts/> })
+}
+
 /// Shown where something does not exist or may not be seen.
 #[component]
 pub fn NotFound() -> impl IntoView {

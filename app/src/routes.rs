@@ -1,7 +1,7 @@
 //! The HTML shell and the route table.
 use crate::auth::{ActivatePage, LoginPage};
 use crate::i18n::{t, Lang, Msg};
-use crate::layout::{page_user, CitizenNav, Footer, Header, NotFound};
+use crate::layout::{page_user, CitizenNav, Footer, Header, NotFound, SessionWarning};
 use crate::model::{CurrentUser, Role};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
@@ -87,6 +87,7 @@ pub fn App() -> impl IntoView {
             <Header/>
             {is_citizen.then(|| view! { <CitizenNav/> })}
             <main id="main" class="page" tabindex="-1">
+                <SessionWarning/>
                 <Routes fallback=|| view! { <Title text=t(Msg::ErrorNotFoundTitle)/><NotFound/> }>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=|| view! { <Title text=t(Msg::AuthLoginTitle)/><LoginPage/> }/>

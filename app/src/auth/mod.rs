@@ -7,21 +7,22 @@
 use crate::error::AppError;
 use crate::forms::{FormStatus, TextField};
 use crate::i18n::{t, Msg};
-use password_fields::{NewPasswordFields, PasswordTexts};
 use leptos::prelude::*;
+use password_fields::{NewPasswordFields, PasswordTexts};
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 pub mod activation;
-pub mod password_fields;
 #[cfg(feature = "ssr")]
 pub mod password;
+pub mod password_fields;
 #[cfg(feature = "ssr")]
 pub mod policy;
 #[cfg(feature = "ssr")]
 pub mod rate_limit;
 #[cfg(feature = "ssr")]
 pub mod session;
+pub mod session_timer;
 #[cfg(all(test, feature = "ssr"))]
 mod tests;
 

@@ -35,7 +35,11 @@ pub fn live_status(texts: &PasswordTexts, min: usize, password: &str, repeat: &s
     };
     if !repeat.is_empty() {
         status.push(' ');
-        status.push_str(if repeat == password { &texts.matching } else { &texts.mismatch });
+        status.push_str(if repeat == password {
+            &texts.matching
+        } else {
+            &texts.mismatch
+        });
     }
     status
 }
@@ -119,8 +123,14 @@ mod tests {
         let t = texts();
         assert_eq!(live_status(&t, 10, "", ""), "");
         assert_eq!(live_status(&t, 10, "abc", ""), "3 of 10, 7 to go.");
-        assert_eq!(live_status(&t, 10, "abcdefghij", "abc"), "Long enough. Not the same.");
-        assert_eq!(live_status(&t, 10, "abcdefghij", "abcdefghij"), "Long enough. Same.");
+        assert_eq!(
+            live_status(&t, 10, "abcdefghij", "abc"),
+            "Long enough. Not the same."
+        );
+        assert_eq!(
+            live_status(&t, 10, "abcdefghij", "abcdefghij"),
+            "Long enough. Same."
+        );
         assert_eq!(live_status(&t, 10, "æøåæøåæøåæ", ""), "Long enough.");
     }
 }
