@@ -127,6 +127,22 @@ pub fn SessionWarning() -> impl IntoView {
     Some(view! { <SessionTimer idle_ms=idle_ms texts=texts/> })
 }
 
+/// A data table in a wrapper that scrolls by itself on narrow screens; the
+/// wrapper is a named, focusable region so keyboard users can scroll it too.
+#[component]
+pub fn DataTable(caption: &'static str, id: &'static str, children: Children) -> impl IntoView {
+    let caption_id = format!("{id}-caption");
+    let labelled_by = caption_id.clone();
+    view! {
+        <div class="table-wrap" tabindex="0" role="region" aria-labelledby=labelled_by>
+            <table class="data-table">
+                <caption id=caption_id>{caption}</caption>
+                {children()}
+            </table>
+        </div>
+    }
+}
+
 /// Shown where something does not exist or may not be seen.
 #[component]
 pub fn NotFound() -> impl IntoView {

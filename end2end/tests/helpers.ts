@@ -1,7 +1,7 @@
 // Shared helpers for the end-to-end tests. Not a spec file (no .spec.ts), so
 // Playwright does not run it as tests.
 import AxeBuilder from '@axe-core/playwright';
-import { expect, type Browser, type BrowserContext, type Page, type TestInfo } from '@playwright/test';
+import { expect, test, type Browser, type BrowserContext, type Page, type TestInfo } from '@playwright/test';
 
 /** Every demo account's password (app/src/seed.rs). */
 export const DEMO_PASSWORD = 'demo-forloeb-2026';
@@ -23,7 +23,7 @@ const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
  * every violation (rule id, what it means, which nodes) if there is any.
  */
 export async function expectNoAxeViolations(page: Page): Promise<void> {
-  const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
+  const results = await withScriptablePage(page, (target) => new AxeBuilder({ page: target }).withTags(WCAG_TAGS).analyze());
   const violations = results.violations.map((v) => ({
     id: v.id,
     impact: v.impact,
@@ -41,6 +41,44 @@ export async function expectNoAxeViolations(page: Page): Promise<void> {
   expect(violations, `axe-core found WCAG 2.1 AA violations on ${page.url()}`).toEqual([]);
 }
 
+/**
+ * axe-core needs timers, which never fire in a page with JavaScript switched
+ * off. In the no-JavaScript project the page's current HTML (scripts removed,
+ * so it stays the page a no-JavaScript visitor gets) is therefore served at the
+ * same address in a JavaScript-enabled page with the same device settings and
+ * the same stylesheet, and analysed there.
+ */
+async function withScriptablePage<T>(page: Page, run: (target: Page) => Promise<T>): Promise<T> {
+  const testInfo = test.info();
+  if (testInfo.project.use.javaScriptEnabled !== false) {
+    return run(page);
+  }
+  const html = (await page.content()).replace(/<script\b[^>]*>[\s\S]*?<\/script>/gi, '');
+  const url = page.url().split('#')[0];
+  const context = await newProjectContext(page.context().browser()!, testInfo, {
+    javaScriptEnabled: true,
+    viewport: page.viewportSize(),
+  });
+  try {
+    const clone = await context.newPage();
+    await clone.route('**/*', (route) => {
+      const request = route.request();
+      if (request.isNavigationRequest() && request.url() === url) {
+        return route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html });
+      }
+      // The stylesheet and icon come from the server; no script is loaded.
+      if (['script', 'fetch', 'xhr'].includes(request.resourceType()) || /\.wasm$/.test(request.url())) {
+        return route.abort();
+      }
+      return route.continue();
+    });
+    await clone.goto(url);
+    return await run(clone);
+  } finally {
+    await context.close();
+  }
+}
+
 /** Logs in through the login form (works with and without JavaScript). */
 export async function login(page: Page, email: string, password: string = DEMO_PASSWORD): Promise<void> {
   await page.goto('/login');
@@ -51,16 +89,20 @@ export async function login(page: Page, email: string, password: string = DEMO_P
 }
 
 /** The browser context options of the project this test runs in (device, JavaScript on/off). */
-export async function newProjectContext(browser: Browser, testInfo: TestInfo): Promise<BrowserContext> {
+export async function newProjectContext(
+  browser: Browser,
+  testInfo: TestInfo,
+  overrides: { javaScriptEnabled?: boolean; viewport?: { width: number; height: number } | null } = {},
+): Promise<BrowserContext> {
   const use = testInfo.project.use;
   return browser.newContext({
     baseURL: use.baseURL,
-    viewport: use.viewport,
+    viewport: overrides.viewport ?? use.viewport,
     userAgent: use.userAgent,
     deviceScaleFactor: use.deviceScaleFactor,
     isMobile: use.isMobile,
     hasTouch: use.hasTouch,
-    javaScriptEnabled: use.javaScriptEnabled,
+    javaScriptEnabled: overrides.javaScriptEnabled ?? use.javaScriptEnabled,
   });
 }
 

@@ -12,8 +12,8 @@ test('the footer switch changes the language and remembers it', async ({ page })
   await page.getByLabel('Sprog', { exact: true }).selectOption({ label: 'English' });
   await page.getByRole('button', { name: 'Skift sprog' }).click();
 
-  // Back on the same page, now in English.
-  await expect(page).toHaveURL(/\/login$/);
+  // Back on the same page (the redirect may leave an empty "?"), now in English.
+  await expect(page).toHaveURL(/\/login\??$/);
   await expect(html).toHaveAttribute('lang', 'en');
   await expect(page.getByRole('heading', { level: 1, name: 'Log in' })).toBeVisible();
   await expect(page.getByLabel('Email', { exact: true })).toBeVisible();
@@ -32,7 +32,7 @@ test('the footer switch changes the language and remembers it', async ({ page })
   // And back to Danish.
   await page.getByLabel('Language', { exact: true }).selectOption({ label: 'Dansk' });
   await page.getByRole('button', { name: 'Change language' }).click();
-  await expect(page).toHaveURL(/\/contact$/);
+  await expect(page).toHaveURL(/\/contact\??$/);
   await expect(html).toHaveAttribute('lang', 'da');
   await expect(page.getByRole('heading', { level: 1, name: 'Kontakt' })).toBeVisible();
   await page.goto('/login');

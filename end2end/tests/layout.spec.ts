@@ -1,7 +1,7 @@
 // Narrow screens (320 CSS px, i.e. 1280 px at 400 % zoom: WCAG 1.4.10 Reflow)
 // and keyboard use.
 import { expect, test, type Page } from '@playwright/test';
-import { demo, login } from './helpers';
+import { demo, expectNoAxeViolations, login } from './helpers';
 
 async function expectNoHorizontalScroll(page: Page) {
   const { scrollWidth, innerWidth } = await page.evaluate(() => ({
@@ -26,9 +26,11 @@ test.describe('at 320 px wide', () => {
       await expect(page.getByRole('navigation', { name: 'Hovedmenu' }).getByRole('link', { name, exact: true }))
         .toBeInViewport();
     }
+    await expectNoAxeViolations(page);
     await page.goto('/plan');
     await expect(page.getByRole('heading', { level: 1, name: 'Min plan' })).toBeVisible();
     await expectNoHorizontalScroll(page);
+    await expectNoAxeViolations(page);
   });
 
   test('the skip link is the first thing the keyboard reaches', async ({ page }) => {

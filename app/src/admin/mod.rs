@@ -1,7 +1,7 @@
 //! The administrator's page: staff, regions, caseloads. No health data.
 use crate::error::AppError;
 use crate::i18n::{fill, t, Msg};
-use crate::layout::ErrorBox;
+use crate::layout::{DataTable, ErrorBox};
 use crate::model::Role;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -104,45 +104,39 @@ fn Admin(data: AdminOverview) -> impl IntoView {
                 {fill(t(Msg::AdminUnassigned), &[("count", &data.unassigned_requests.to_string())])}</p>
             </div>
         })}
-        <div class="table-wrap">
-            <table class="data-table">
-                <caption>{t(Msg::AdminStaff)}</caption>
-                <thead><tr>
-                    <th scope="col">{t(Msg::CaseloadName)}</th>
-                    <th scope="col">{t(Msg::AdminRole)}</th>
-                    <th scope="col">{t(Msg::CaseloadEmail)}</th>
-                    <th scope="col">{t(Msg::AdminRegion)}</th>
-                    <th scope="col">{t(Msg::AdminCaseload)}</th>
-                </tr></thead>
-                <tbody>
-                    {data.staff.into_iter().map(|s| view! {
-                        <tr>
-                            <th scope="row">{s.name}</th>
-                            <td>{t(s.role.label())}</td>
-                            <td>{s.email}</td>
-                            <td>{s.region.unwrap_or_default()}</td>
-                            <td>{s.caseload}</td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
-        <div class="table-wrap">
-            <table class="data-table">
-                <caption>{t(Msg::AdminRegions)}</caption>
-                <thead><tr>
-                    <th scope="col">{t(Msg::AdminRegion)}</th>
-                    <th scope="col">{t(Msg::AdminCoordinator)}</th>
-                </tr></thead>
-                <tbody>
-                    {data.regions.into_iter().map(|(name, coordinator)| view! {
-                        <tr>
-                            <th scope="row">{name}</th>
-                            <td>{if coordinator.is_empty() { t(Msg::AdminNoCoordinator).to_string() } else { coordinator }}</td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <DataTable caption=t(Msg::AdminStaff) id="admin-staff">
+            <thead><tr>
+                <th scope="col">{t(Msg::CaseloadName)}</th>
+                <th scope="col">{t(Msg::AdminRole)}</th>
+                <th scope="col">{t(Msg::CaseloadEmail)}</th>
+                <th scope="col">{t(Msg::AdminRegion)}</th>
+                <th scope="col">{t(Msg::AdminCaseload)}</th>
+            </tr></thead>
+            <tbody>
+                {data.staff.into_iter().map(|s| view! {
+                    <tr>
+                        <th scope="row">{s.name}</th>
+                        <td>{t(s.role.label())}</td>
+                        <td>{s.email}</td>
+                        <td>{s.region.unwrap_or_default()}</td>
+                        <td>{s.caseload}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </DataTable>
+        <DataTable caption=t(Msg::AdminRegions) id="admin-regions">
+            <thead><tr>
+                <th scope="col">{t(Msg::AdminRegion)}</th>
+                <th scope="col">{t(Msg::AdminCoordinator)}</th>
+            </tr></thead>
+            <tbody>
+                {data.regions.into_iter().map(|(name, coordinator)| view! {
+                    <tr>
+                        <th scope="row">{name}</th>
+                        <td>{if coordinator.is_empty() { t(Msg::AdminNoCoordinator).to_string() } else { coordinator }}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </DataTable>
     }
 }

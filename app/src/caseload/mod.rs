@@ -2,7 +2,7 @@
 use crate::error::AppError;
 use crate::forms::{FormStatus, TextField};
 use crate::i18n::{fill, t, Msg};
-use crate::layout::ErrorBox;
+use crate::layout::{DataTable, ErrorBox};
 use crate::model::CourseKind;
 use crate::plan::{ActivityView, CourseFacts, CourseView};
 use leptos::prelude::*;
@@ -117,29 +117,26 @@ pub fn CaseloadPage() -> impl IntoView {
 #[component]
 fn CaseloadTable(rows: Vec<CaseloadRow>) -> impl IntoView {
     view! {
-        <div class="table-wrap">
-            <table class="data-table">
-                <caption>{t(Msg::CaseloadCaption)}</caption>
-                <thead><tr>
-                    <th scope="col">{t(Msg::CaseloadCitizen)}</th>
-                    <th scope="col">{t(Msg::CourseKind)}</th>
-                    <th scope="col">{t(Msg::OverviewNextActivity)}</th>
-                    <th scope="col">{t(Msg::CaseloadUnread)}</th>
-                    <th scope="col">{t(Msg::CaseloadOpenConcerns)}</th>
-                </tr></thead>
-                <tbody>
-                    {rows.into_iter().map(|r| view! {
-                        <tr>
-                            <th scope="row"><a href=format!("/caseload/citizens/{}", r.id)>{r.name}</a></th>
-                            <td>{r.course_kind.map(|k| t(k.label())).unwrap_or_else(|| t(Msg::CaseloadNoCourse))}</td>
-                            <td>{r.next_activity.unwrap_or_else(|| t(Msg::PlanNone).to_string())}</td>
-                            <td>{r.unread_from_citizen}</td>
-                            <td>{r.open_concerns}</td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <DataTable caption=t(Msg::CaseloadCaption) id="caseload-caption">
+            <thead><tr>
+                <th scope="col">{t(Msg::CaseloadCitizen)}</th>
+                <th scope="col">{t(Msg::CourseKind)}</th>
+                <th scope="col">{t(Msg::OverviewNextActivity)}</th>
+                <th scope="col">{t(Msg::CaseloadUnread)}</th>
+                <th scope="col">{t(Msg::CaseloadOpenConcerns)}</th>
+            </tr></thead>
+            <tbody>
+                {rows.into_iter().map(|r| view! {
+                    <tr>
+                        <th scope="row"><a href=format!("/caseload/citizens/{}", r.id)>{r.name}</a></th>
+                        <td>{r.course_kind.map(|k| t(k.label())).unwrap_or_else(|| t(Msg::CaseloadNoCourse))}</td>
+                        <td>{r.next_activity.unwrap_or_else(|| t(Msg::PlanNone).to_string())}</td>
+                        <td>{r.unread_from_citizen}</td>
+                        <td>{r.open_concerns}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </DataTable>
     }
 }
 

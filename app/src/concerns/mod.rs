@@ -1,7 +1,7 @@
 //! Health concerns: second-opinion requests to the region's health coordinator.
 use crate::error::AppError;
 use crate::i18n::{fill, t, Msg};
-use crate::layout::ErrorBox;
+use crate::layout::{DataTable, ErrorBox};
 use crate::model::ConcernState;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -76,27 +76,24 @@ pub fn QueuePage() -> impl IntoView {
             {match rows.clone() {
                 Ok(rows) if rows.is_empty() => view! { <p>{t(Msg::RequestsEmpty)}</p> }.into_any(),
                 Ok(rows) => view! {
-                    <div class="table-wrap">
-                        <table class="data-table">
-                            <caption>{t(Msg::RequestsCaption)}</caption>
-                            <thead><tr>
-                                <th scope="col">{t(Msg::RequestsCitizen)}</th>
-                                <th scope="col">{t(Msg::RequestsSent)}</th>
-                                <th scope="col">{t(Msg::RequestsWaiting)}</th>
-                                <th scope="col">{t(Msg::RequestsState)}</th>
-                            </tr></thead>
-                            <tbody>
-                                {rows.into_iter().map(|r| view! {
-                                    <tr>
-                                        <th scope="row">{r.citizen_name}</th>
-                                        <td>{r.sent}</td>
-                                        <td>{fill(t(Msg::RequestsDays), &[("days", &r.days_waiting.to_string())])}</td>
-                                        <td>{t(r.state.label())}</td>
-                                    </tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
+                    <DataTable caption=t(Msg::RequestsCaption) id="requests-caption">
+                        <thead><tr>
+                            <th scope="col">{t(Msg::RequestsCitizen)}</th>
+                            <th scope="col">{t(Msg::RequestsSent)}</th>
+                            <th scope="col">{t(Msg::RequestsWaiting)}</th>
+                            <th scope="col">{t(Msg::RequestsState)}</th>
+                        </tr></thead>
+                        <tbody>
+                            {rows.into_iter().map(|r| view! {
+                                <tr>
+                                    <th scope="row">{r.citizen_name}</th>
+                                    <td>{r.sent}</td>
+                                    <td>{fill(t(Msg::RequestsDays), &[("days", &r.days_waiting.to_string())])}</td>
+                                    <td>{t(r.state.label())}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </DataTable>
                 }.into_any(),
                 Err(e) => view! { <ErrorBox error=e/> }.into_any(),
             }}

@@ -1,7 +1,7 @@
 //! "Mig": the person's own settings, and who has looked at their data.
 use crate::error::AppError;
 use crate::i18n::{t, Msg};
-use crate::layout::ErrorBox;
+use crate::layout::{DataTable, ErrorBox};
 use crate::model::Role;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -102,21 +102,18 @@ fn Me(profile: Profile) -> impl IntoView {
                     view! { <p>{t(Msg::MeNobodyLooked)}</p> }.into_any()
                 } else {
                     view! {
-                        <div class="table-wrap">
-                            <table class="data-table">
-                                <caption>{t(Msg::MeWhoLooked)}</caption>
-                                <thead><tr>
-                                    <th scope="col">{t(Msg::MeWhen)}</th>
-                                    <th scope="col">{t(Msg::AdminRole)}</th>
-                                    <th scope="col">{t(Msg::MeWhat)}</th>
-                                </tr></thead>
-                                <tbody>
-                                    {profile.accesses.into_iter().map(|a| view! {
-                                        <tr><td>{a.when}</td><td>{t(a.role.label())}</td><td>{t(a.what)}</td></tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
+                        <DataTable caption=t(Msg::MeWhoLooked) id="me-who-looked">
+                            <thead><tr>
+                                <th scope="col">{t(Msg::MeWhen)}</th>
+                                <th scope="col">{t(Msg::AdminRole)}</th>
+                                <th scope="col">{t(Msg::MeWhat)}</th>
+                            </tr></thead>
+                            <tbody>
+                                {profile.accesses.into_iter().map(|a| view! {
+                                    <tr><td>{a.when}</td><td>{t(a.role.label())}</td><td>{t(a.what)}</td></tr>
+                                }).collect_view()}
+                            </tbody>
+                        </DataTable>
                     }.into_any()
                 }}
             </section>

@@ -2,7 +2,7 @@
 //! sees it here; a caseworker only what the citizen chose to share.
 use crate::error::AppError;
 use crate::i18n::{t, Msg};
-use crate::layout::ErrorBox;
+use crate::layout::{DataTable, ErrorBox};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
@@ -88,33 +88,30 @@ pub fn WellbeingPage() -> impl IntoView {
 #[component]
 fn WellbeingTable(rows: Vec<WellbeingRow>) -> impl IntoView {
     view! {
-        <div class="table-wrap">
-            <table class="data-table">
-                <caption>{t(Msg::WellbeingHistory)}</caption>
-                <thead>
+        <DataTable caption=t(Msg::WellbeingHistory) id="wellbeing-history">
+            <thead>
+                <tr>
+                    <th scope="col">{t(Msg::WellbeingDate)}</th>
+                    <th scope="col">{t(Msg::WellbeingMood)}</th>
+                    <th scope="col">{t(Msg::WellbeingEnergy)}</th>
+                    <th scope="col">{t(Msg::WellbeingPain)}</th>
+                    <th scope="col">{t(Msg::WellbeingSleep)}</th>
+                    <th scope="col">{t(Msg::WellbeingShared)}</th>
+                </tr>
+            </thead>
+            <tbody>
+                {rows.into_iter().map(|r| view! {
                     <tr>
-                        <th scope="col">{t(Msg::WellbeingDate)}</th>
-                        <th scope="col">{t(Msg::WellbeingMood)}</th>
-                        <th scope="col">{t(Msg::WellbeingEnergy)}</th>
-                        <th scope="col">{t(Msg::WellbeingPain)}</th>
-                        <th scope="col">{t(Msg::WellbeingSleep)}</th>
-                        <th scope="col">{t(Msg::WellbeingShared)}</th>
+                        <th scope="row">{r.date}</th>
+                        <td>{t(scale_word(r.mood))}</td>
+                        <td>{t(scale_word(r.energy))}</td>
+                        <td>{t(pain_word(r.pain))}</td>
+                        <td>{t(scale_word(r.sleep))}</td>
+                        <td>{t(if r.shared { Msg::Yes } else { Msg::No })}</td>
                     </tr>
-                </thead>
-                <tbody>
-                    {rows.into_iter().map(|r| view! {
-                        <tr>
-                            <th scope="row">{r.date}</th>
-                            <td>{t(scale_word(r.mood))}</td>
-                            <td>{t(scale_word(r.energy))}</td>
-                            <td>{t(pain_word(r.pain))}</td>
-                            <td>{t(scale_word(r.sleep))}</td>
-                            <td>{t(if r.shared { Msg::Yes } else { Msg::No })}</td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+                }).collect_view()}
+            </tbody>
+        </DataTable>
     }
 }
 
