@@ -75,7 +75,7 @@ test('"Mig" shows the profile and who has looked at my data', async ({ page, bro
   await expect(page.getByRole('main')).toContainText(demo.ali.email);
   const looked = page.getByRole('region', { name: 'Hvem har set mine oplysninger' });
   await expect(looked).toBeVisible();
-  const table = looked.getByRole('table', { name: 'Hvem har set mine oplysninger' });
+  const table = looked.getByRole('table', { name: 'Opslag i dine oplysninger, nyeste først' });
   await expect(
     table.getByRole('row').filter({ hasText: 'Din sagsbehandler så dig i sin oversigt over borgere' }).first(),
   ).toContainText('Sagsbehandler');

@@ -102,7 +102,7 @@ fn Me(profile: Profile) -> impl IntoView {
                     view! { <p>{t(Msg::MeNobodyLooked)}</p> }.into_any()
                 } else {
                     view! {
-                        <DataTable caption=t(Msg::MeWhoLooked) id="me-who-looked">
+                        <DataTable caption=t(Msg::MeAccessTable) id="me-access">
                             <thead><tr>
                                 <th scope="col">{t(Msg::MeWhen)}</th>
                                 <th scope="col">{t(Msg::AdminRole)}</th>
