@@ -151,9 +151,30 @@ pub fn NotFound() -> impl IntoView {
         res.set_status(http::StatusCode::NOT_FOUND);
     }
     view! {
+        <leptos_meta::Title text=t(Msg::ErrorNotFoundTitle)/>
         <h1>{t(Msg::ErrorNotFoundTitle)}</h1>
         <p>{t(Msg::ErrorNotFound)}</p>
         <p><a href="/">{t(Msg::ErrorBackHome)}</a></p>
+    }
+}
+
+/// Waits (on the server) for a server function's result, then shows it with
+/// `children`, or shows the error in the one common way.
+#[component]
+pub fn Loaded<T, Fut, F, V>(future: Fut, children: F) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    Fut: std::future::Future<Output = Result<T, crate::error::AppError>> + Send + 'static,
+    F: FnOnce(T) -> V + Send + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <Await future=future let:result>
+            {match result.clone() {
+                Ok(data) => children(data).into_any(),
+                Err(error) => view! { <ErrorBox error=error/> }.into_any(),
+            }}
+        </Await>
     }
 }
 

@@ -88,7 +88,7 @@ pub fn App() -> impl IntoView {
             {is_citizen.then(|| view! { <CitizenNav/> })}
             <main id="main" class="page" tabindex="-1">
                 <SessionWarning/>
-                <Routes fallback=|| view! { <Title text=t(Msg::ErrorNotFoundTitle)/><NotFound/> }>
+                <Routes fallback=|| view! { <NotFound/> }>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=|| view! { <Title text=t(Msg::AuthLoginTitle)/><LoginPage/> }/>
                     <Route path=path!("/activate") view=|| view! { <Title text=t(Msg::AuthActivateTitle)/><ActivatePage/> }/>
@@ -116,7 +116,7 @@ fn guarded<V: IntoView + 'static>(roles: &'static [Role], page: fn() -> V) -> An
     match page_user() {
         None => view! { <Redirect path="/login"/> }.into_any(),
         Some(u) if roles.contains(&u.role) => page().into_any(),
-        Some(_) => view! { <Title text=t(Msg::ErrorNotFoundTitle)/><NotFound/> }.into_any(),
+        Some(_) => view! { <NotFound/> }.into_any(),
     }
 }
 

@@ -1,7 +1,7 @@
 //! The administrator's page: staff, regions, caseloads. No health data.
 use crate::error::AppError;
 use crate::i18n::{fill, t, Msg};
-use crate::layout::{DataTable, ErrorBox};
+use crate::layout::{DataTable, Loaded};
 use crate::model::Role;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -86,12 +86,9 @@ pub fn AdminPage() -> impl IntoView {
     view! {
         <Title text=t(Msg::AdminTitle)/>
         <h1>{t(Msg::AdminTitle)}</h1>
-        <Await future=get_admin_overview() let:data>
-            {match data.clone() {
-                Ok(d) => view! { <Admin data=d/> }.into_any(),
-                Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-            }}
-        </Await>
+        <Loaded future=get_admin_overview() let:data>
+            <Admin data=data/>
+        </Loaded>
     }
 }
 

@@ -2,7 +2,7 @@
 use crate::error::AppError;
 use crate::forms::{FormStatus, TextField};
 use crate::i18n::{fill, t, Msg};
-use crate::layout::{DataTable, ErrorBox};
+use crate::layout::{DataTable, Loaded};
 use crate::model::CourseKind;
 use crate::plan::{ActivityView, CourseFacts, CourseView};
 use leptos::prelude::*;
@@ -94,13 +94,12 @@ pub fn CaseloadPage() -> impl IntoView {
     view! {
         <Title text=t(Msg::CaseloadTitle)/>
         <h1>{t(Msg::CaseloadTitle)}</h1>
-        <Await future=my_caseload() let:rows>
-            {match rows.clone() {
-                Ok(rows) if rows.is_empty() => view! { <p>{t(Msg::CaseloadEmpty)}</p> }.into_any(),
-                Ok(rows) => view! { <CaseloadTable rows=rows/> }.into_any(),
-                Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+        <Loaded future=my_caseload() let:rows>
+            {match rows {
+                rows if rows.is_empty() => view! { <p>{t(Msg::CaseloadEmpty)}</p> }.into_any(),
+                rows => view! { <CaseloadTable rows=rows/> }.into_any(),
             }}
-        </Await>
+        </Loaded>
         <section class="card" aria-labelledby="invite-heading">
             <h2 id="invite-heading">{t(Msg::CaseloadInviteTitle)}</h2>
             <p>{t(Msg::CaseloadInviteIntro)}</p>
@@ -144,12 +143,9 @@ fn CaseloadTable(rows: Vec<CaseloadRow>) -> impl IntoView {
 pub fn CitizenPage() -> impl IntoView {
     let id = use_params_map().get_untracked().get("id").unwrap_or_default();
     view! {
-        <Await future=get_citizen_summary(id) let:summary>
-            {match summary.clone() {
-                Ok(s) => view! { <CitizenDetails summary=s/> }.into_any(),
-                Err(e) => view! { <Title text=t(Msg::ErrorNotFoundTitle)/><ErrorBox error=e/> }.into_any(),
-            }}
-        </Await>
+        <Loaded future=get_citizen_summary(id) let:summary>
+            <CitizenDetails summary=summary/>
+        </Loaded>
     }
 }
 

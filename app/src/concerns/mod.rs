@@ -1,7 +1,7 @@
 //! Health concerns: second-opinion requests to the region's health coordinator.
 use crate::error::AppError;
 use crate::i18n::{fill, t, Msg};
-use crate::layout::{DataTable, ErrorBox};
+use crate::layout::{DataTable, Loaded};
 use crate::model::ConcernState;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -72,11 +72,11 @@ pub fn QueuePage() -> impl IntoView {
     view! {
         <Title text=t(Msg::RequestsTitle)/>
         <h1>{t(Msg::RequestsTitle)}</h1>
-        <Await future=my_requests() let:rows>
-            {match rows.clone() {
-                Ok(rows) if rows.is_empty() => view! { <p>{t(Msg::RequestsEmpty)}</p> }.into_any(),
-                Ok(rows) => view! {
-                    <DataTable caption=t(Msg::RequestsCaption) id="requests-caption">
+        <Loaded future=my_requests() let:rows>
+            {match rows {
+                rows if rows.is_empty() => view! { <p>{t(Msg::RequestsEmpty)}</p> }.into_any(),
+                rows => view! {
+                    <DataTable caption=t(Msg::RequestsCaption) id="requests">
                         <thead><tr>
                             <th scope="col">{t(Msg::RequestsCitizen)}</th>
                             <th scope="col">{t(Msg::RequestsSent)}</th>
@@ -95,8 +95,7 @@ pub fn QueuePage() -> impl IntoView {
                         </tbody>
                     </DataTable>
                 }.into_any(),
-                Err(e) => view! { <ErrorBox error=e/> }.into_any(),
             }}
-        </Await>
+        </Loaded>
     }
 }

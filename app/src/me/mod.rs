@@ -1,7 +1,7 @@
 //! "Mig": the person's own settings, and who has looked at their data.
 use crate::error::AppError;
 use crate::i18n::{t, Msg};
-use crate::layout::{DataTable, ErrorBox};
+use crate::layout::{DataTable, Loaded};
 use crate::model::Role;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -76,12 +76,9 @@ pub fn MePage() -> impl IntoView {
     view! {
         <Title text=t(Msg::MeTitle)/>
         <h1>{t(Msg::MeTitle)}</h1>
-        <Await future=my_profile() let:profile>
-            {match profile.clone() {
-                Ok(p) => view! { <Me profile=p/> }.into_any(),
-                Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-            }}
-        </Await>
+        <Loaded future=my_profile() let:profile>
+            <Me profile=profile/>
+        </Loaded>
     }
 }
 

@@ -1,7 +1,7 @@
 //! Message threads between a citizen and their caseworker.
 use crate::error::AppError;
 use crate::i18n::{fill, t, Msg};
-use crate::layout::ErrorBox;
+use crate::layout::Loaded;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
@@ -48,10 +48,10 @@ pub fn MessagesPage() -> impl IntoView {
         <Title text=t(Msg::MessagesTitle)/>
         <h1>{t(Msg::MessagesTitle)}</h1>
         <p>{t(Msg::MessagesReplyTime)}</p>
-        <Await future=my_threads() let:rows>
-            {match rows.clone() {
-                Ok(rows) if rows.is_empty() => view! { <p>{t(Msg::MessagesEmpty)}</p> }.into_any(),
-                Ok(rows) => view! {
+        <Loaded future=my_threads() let:rows>
+            {match rows {
+                rows if rows.is_empty() => view! { <p>{t(Msg::MessagesEmpty)}</p> }.into_any(),
+                rows => view! {
                     <ul class="list-rows">
                         {rows.into_iter().map(|r| view! {
                             <li>
@@ -65,8 +65,7 @@ pub fn MessagesPage() -> impl IntoView {
                         }).collect_view()}
                     </ul>
                 }.into_any(),
-                Err(e) => view! { <ErrorBox error=e/> }.into_any(),
             }}
-        </Await>
+        </Loaded>
     }
 }

@@ -1,7 +1,7 @@
 //! The course plan: overview (home) and the plan page.
 use crate::error::AppError;
 use crate::i18n::{fill, t, Msg};
-use crate::layout::ErrorBox;
+use crate::layout::Loaded;
 use crate::model::{ActivityKind, ActivityStatus, CourseKind};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -82,12 +82,9 @@ pub async fn my_plan() -> Result<PlanView, AppError> {
 pub fn OverviewPage() -> impl IntoView {
     view! {
         <Title text=t(Msg::OverviewTitle)/>
-        <Await future=citizen_overview() let:overview>
-            {match overview.clone() {
-                Ok(o) => view! { <Overview overview=o/> }.into_any(),
-                Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-            }}
-        </Await>
+        <Loaded future=citizen_overview() let:overview>
+            <Overview overview=overview/>
+        </Loaded>
     }
 }
 
@@ -163,12 +160,9 @@ pub fn PlanPage() -> impl IntoView {
     view! {
         <Title text=t(Msg::PlanTitle)/>
         <h1>{t(Msg::PlanTitle)}</h1>
-        <Await future=my_plan() let:plan>
-            {match plan.clone() {
-                Ok(p) => view! { <Plan plan=p/> }.into_any(),
-                Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-            }}
-        </Await>
+        <Loaded future=my_plan() let:plan>
+            <Plan plan=plan/>
+        </Loaded>
     }
 }
 

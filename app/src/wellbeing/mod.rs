@@ -2,7 +2,7 @@
 //! sees it here; a caseworker only what the citizen chose to share.
 use crate::error::AppError;
 use crate::i18n::{t, Msg};
-use crate::layout::{DataTable, ErrorBox};
+use crate::layout::{DataTable, Loaded};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
@@ -74,13 +74,12 @@ pub fn WellbeingPage() -> impl IntoView {
         <Title text=t(Msg::WellbeingTitle)/>
         <h1>{t(Msg::WellbeingTitle)}</h1>
         <p>{t(Msg::WellbeingIntro)}</p>
-        <Await future=my_wellbeing() let:rows>
-            {match rows.clone() {
-                Ok(rows) if rows.is_empty() => view! { <p>{t(Msg::WellbeingEmpty)}</p> }.into_any(),
-                Ok(rows) => view! { <WellbeingTable rows=rows/> }.into_any(),
-                Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+        <Loaded future=my_wellbeing() let:rows>
+            {match rows {
+                rows if rows.is_empty() => view! { <p>{t(Msg::WellbeingEmpty)}</p> }.into_any(),
+                rows => view! { <WellbeingTable rows=rows/> }.into_any(),
             }}
-        </Await>
+        </Loaded>
         <HelpNow/>
     }
 }
