@@ -206,28 +206,6 @@ db_test!(demo_seed_fills_an_empty_database_once, |db| {
     assert!(id.is_ok());
 });
 
-#[tokio::test]
-async fn sqlite_refuses_nothing_less_than_durable_settings() {
-    let t = crate::testing::TestDb::sqlite().await;
-    use sqlx::Row;
-    let row = sqlx::query("PRAGMA journal_mode")
-        .fetch_one(t.db.pool())
-        .await
-        .unwrap();
-    assert_eq!(row.try_get::<String, _>(0).unwrap().to_lowercase(), "wal");
-    let row = sqlx::query("PRAGMA foreign_keys")
-        .fetch_one(t.db.pool())
-        .await
-        .unwrap();
-    assert_eq!(row.try_get::<i64, _>(0).unwrap(), 1);
-    // Foreign keys are enforced.
-    let orphan = sqlx::query("INSERT INTO sessions (key_hash, user_id, created_at, last_seen_at, expires_at) VALUES ('k', 'nobody', 0, 0, 0)")
-        .execute(t.db.pool())
-        .await;
-    assert!(orphan.is_err());
-    t.close().await;
-}
-
 #[test]
 fn activation_codes_are_long_random_and_readable() {
     let a = activation::new_code();

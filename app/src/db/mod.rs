@@ -183,3 +183,43 @@ pub fn format_ms(ms: i64) -> String {
         Err(_) => String::new(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn sqlite_runs_with_durable_settings() {
+        let t = crate::testing::TestDb::sqlite().await;
+        use sqlx::Row;
+        let row = sqlx::query("PRAGMA journal_mode")
+            .fetch_one(t.db.pool())
+            .await
+            .unwrap();
+        assert_eq!(row.try_get::<String, _>(0).unwrap().to_lowercase(), "wal");
+        let row = sqlx::query("PRAGMA foreign_keys")
+            .fetch_one(t.db.pool())
+            .await
+            .unwrap();
+        assert_eq!(row.try_get::<i64, _>(0).unwrap(), 1);
+        // Foreign keys are enforced.
+        let orphan = sqlx::query("INSERT INTO sessions (key_hash, user_id, created_at, last_seen_at, expires_at) VALUES ('k', 'nobody', 0, 0, 0)")
+            .execute(t.db.pool())
+            .await;
+        assert!(orphan.is_err());
+        t.close().await;
+    }
+
+    #[tokio::test]
+    async fn sqlite_without_write_ahead_log_is_refused() {
+        // An in-memory database cannot use WAL; the server must not run on it.
+        let refused = Db::connect("sqlite::memory:").await;
+        match refused {
+            Err(DbError::Pragma { name, found, .. }) => {
+                assert_eq!(name, "journal_mode");
+                assert_eq!(found, "memory");
+            }
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    }
+}
