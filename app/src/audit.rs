@@ -10,6 +10,7 @@ pub enum AuditAction {
     CaseloadList,
     CitizenSummary,
     ConcernQueue,
+    Activity,
 }
 
 impl AuditAction {
@@ -18,6 +19,7 @@ impl AuditAction {
             AuditAction::CaseloadList => "caseload_list",
             AuditAction::CitizenSummary => "citizen_summary",
             AuditAction::ConcernQueue => "concern_queue",
+            AuditAction::Activity => "activity",
         }
     }
 }

@@ -98,8 +98,8 @@ pub fn Footer() -> impl IntoView {
             <form method="post" action="/api/language" class="lang-form">
                 <label for="lang-select">{t(Msg::FooterLanguage)}</label>
                 <select id="lang-select" name="lang">
-                    <option value="da" selected=lang == Lang::Da lang="da">"Dansk"</option>
-                    <option value="en" selected=lang == Lang::En lang="en">"English"</option>
+                    <option value="da" selected=lang == Lang::Da lang="da">{t(Msg::FooterLanguageDa)}</option>
+                    <option value="en" selected=lang == Lang::En lang="en">{t(Msg::FooterLanguageEn)}</option>
                 </select>
                 <button type="submit" class="button secondary">{t(Msg::FooterLanguageButton)}</button>
             </form>

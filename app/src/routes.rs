@@ -80,8 +80,9 @@ fn set_security_headers() {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     let is_citizen = page_user().is_some_and(|u| u.role == Role::Citizen);
+    let app_name = t(Msg::AppName);
     view! {
-        <Title formatter=|title: String| format!("{title} · Mit Forløb")/>
+        <Title formatter=move |title: String| format!("{title} · {app_name}")/>
         <Router>
             <a class="skip-link" href="#main">{t(Msg::LayoutSkipLink)}</a>
             <Header/>
@@ -93,6 +94,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=|| view! { <Title text=t(Msg::AuthLoginTitle)/><LoginPage/> }/>
                     <Route path=path!("/activate") view=|| view! { <Title text=t(Msg::AuthActivateTitle)/><ActivatePage/> }/>
                     <Route path=path!("/plan") view=|| guarded(&[Role::Citizen], crate::plan::PlanPage) ssr=SsrMode::Async/>
+                    <Route path=path!("/activities/:id") view=|| guarded(&[Role::Citizen, Role::Caseworker], crate::plan::ActivityPage) ssr=SsrMode::Async/>
                     <Route path=path!("/wellbeing") view=|| guarded(&[Role::Citizen], crate::wellbeing::WellbeingPage) ssr=SsrMode::Async/>
                     <Route path=path!("/messages") view=|| guarded(&[Role::Citizen], crate::messages::MessagesPage) ssr=SsrMode::Async/>
                     <Route path=path!("/me") view=|| guarded(&Role::ALL, crate::me::MePage) ssr=SsrMode::Async/>

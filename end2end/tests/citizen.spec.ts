@@ -82,3 +82,31 @@ test('"Mig" shows the profile and who has looked at my data', async ({ page, bro
   await expect(page.getByRole('button', { name: 'Log ud på alle enheder' })).toBeVisible();
   await expectNoAxeViolations(page);
 });
+
+test('an activity has its own page and a calendar file', async ({ page }) => {
+  await page.goto('/plan');
+  const upcoming = page.getByRole('region', { name: 'Kommende' });
+  await upcoming.getByRole('link', { name: 'Ny praktik: pakkeafdelingen' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Ny praktik: pakkeafdelingen' })).toBeVisible();
+  await expect(page.getByRole('main')).toContainText('Prøve opgaver med mindre løft.');
+  await expect(page.getByRole('main')).toContainText('Susanne Dahl');
+  const download = page.getByRole('link', { name: 'Hent aftalen til din kalender (.ics)' });
+  const href = await download.getAttribute('href');
+  expect(href).toMatch(/^\/activities\/[0-9a-f]+\/calendar\.ics$/);
+
+  // The same request the link makes, with this browser's session.
+  const res = await page.request.get(href!);
+  expect(res.status()).toBe(200);
+  expect(res.headers()['content-type']).toBe('text/calendar; charset=utf-8');
+  const ics = await res.text();
+  expect(ics.startsWith('BEGIN:VCALENDAR\r\nVERSION:2.0\r\n')).toBe(true);
+  expect(ics.trimEnd().endsWith('END:VCALENDAR')).toBe(true);
+  expect(ics).toMatch(/\r\nBEGIN:VEVENT\r\nUID:[0-9a-f]+@mitforlob\r\n/);
+  expect(ics).toMatch(/\r\nDTSTART:\d{8}T\d{6}Z\r\n/);
+  expect(ics).toContain('\r\nSUMMARY:Ny praktik: pakkeafdelingen\r\n');
+  expect(ics).toContain('\r\nLOCATION:Grønt Lager ApS\\, Køge\r\n');
+  await expectNoAxeViolations(page);
+
+  await page.getByRole('link', { name: 'Tilbage til min plan' }).click();
+  await expect(page).toHaveURL(/\/plan$/);
+});

@@ -1,5 +1,6 @@
 //! The Mit Forløb server: configuration, router, middleware and commands.
 pub mod assets;
+pub mod calendar;
 pub mod config;
 pub mod middleware;
 pub mod router;

@@ -2,6 +2,7 @@
 use crate::middleware;
 use app::state::AppState;
 use app::{shell, App};
+use axum::routing::get;
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -40,6 +41,10 @@ pub fn build(state: AppState) -> Router {
         .and(NotForContentType::const_new("text/css"));
     let secure = state.config.secure_cookies;
     Router::new()
+        .route(
+            "/activities/{id}/calendar.ics",
+            get(crate::calendar::activity_ics),
+        )
         .leptos_routes_with_context(&state, routes, context, page_shell)
         .fallback_service(static_files)
         .layer(axum::middleware::from_fn(middleware::same_origin_writes))

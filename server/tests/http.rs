@@ -289,3 +289,42 @@ both!(language_choice_is_remembered, |app| {
     let (_, h, _) = app.post_form("/api/language", "lang=xx", None).await;
     assert!(h.get(header::SET_COOKIE).is_none());
 });
+
+both!(
+    activities_download_as_calendar_files_for_their_citizen_only,
+    |app| {
+        let activity: String = sqlx::query_scalar::<_, String>(
+        "SELECT a.id FROM activities a JOIN courses c ON c.id = a.course_id JOIN users u ON u.id = c.citizen_id \
+         WHERE u.email = 'ali@demo.mitforlob.dk' AND a.title = 'Ny praktik: pakkeafdelingen'",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+        let ali = app.login("ali@demo.mitforlob.dk").await;
+        let (status, h, body) = app
+            .get(&format!("/activities/{activity}/calendar.ics"), Some(&ali))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(h[header::CONTENT_TYPE], "text/calendar; charset=utf-8");
+        assert!(body.starts_with("BEGIN:VCALENDAR\r\n"), "{body}");
+        assert!(body.contains("SUMMARY:Ny praktik: pakkeafdelingen\r\n"));
+        assert!(body.contains("LOCATION:Grønt Lager ApS\\, Køge\r\n"));
+        let (status, _, page) = app.get(&format!("/activities/{activity}"), Some(&ali)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains("Prøve opgaver med mindre løft."));
+
+        let sofie = app.login("sofie@demo.mitforlob.dk").await;
+        let (status, _, body) = app
+            .get(&format!("/activities/{activity}/calendar.ics"), Some(&sofie))
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(!body.contains("pakkeafdelingen"));
+        let (status, _, _) = app.get(&format!("/activities/{activity}"), Some(&sofie)).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let (status, h, _) = app
+            .get(&format!("/activities/{activity}/calendar.ics"), None)
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        assert_eq!(h[header::LOCATION], "/login");
+    }
+);

@@ -31,6 +31,19 @@ pub async fn ensure_caseworker_of(db: &Db, viewer: &CurrentUser, citizen_id: &st
     }
 }
 
+/// Ok for the citizen themself and for their caseworker: who may see and change a plan.
+pub async fn ensure_citizen_or_caseworker(
+    db: &Db,
+    viewer: &CurrentUser,
+    citizen_id: &str,
+) -> Result<(), AppError> {
+    match viewer.role {
+        Role::Citizen if viewer.id == citizen_id => Ok(()),
+        Role::Caseworker => ensure_caseworker_of(db, viewer, citizen_id).await,
+        _ => Err(AppError::NotFound),
+    }
+}
+
 pub fn ensure_role(viewer: &CurrentUser, role: Role) -> Result<(), AppError> {
     if viewer.role == role {
         Ok(())

@@ -29,6 +29,7 @@ fn action_words(action: &str) -> Msg {
         "caseload_list" => Msg::AuditCaseloadList,
         "citizen_summary" => Msg::AuditCitizenSummary,
         "concern_queue" => Msg::AuditConcernQueue,
+        "activity" => Msg::AuditActivity,
         _ => Msg::AuditOther,
     }
 }

@@ -1,7 +1,10 @@
 //! Reading courses, goals and activities.
-use super::{ActivityView, CourseView, GoalView, Overview, PlanView};
+use super::{ActivityDetail, ActivityView, CourseView, GoalView, Overview, PlanView};
+use crate::audit::{record_read, AuditAction};
+use crate::auth::policy::ensure_citizen_or_caseworker;
 use crate::db::{format_ms, now_ms, today, Db};
 use crate::error::AppError;
+use crate::model::CurrentUser;
 use crate::model::{format_date, ActivityKind, ActivityStatus, CourseKind};
 use sqlx::Row;
 
@@ -191,6 +194,46 @@ pub async fn plan(db: &Db, citizen_id: &str) -> Result<PlanView, AppError> {
         ongoing,
         finished,
     })
+}
+
+#[derive(sqlx::FromRow)]
+struct ActivityDetailRow {
+    citizen_id: String,
+    preparation: Option<String>,
+    contact_phone: Option<String>,
+    #[sqlx(flatten)]
+    activity: ActivityRow,
+}
+
+/// One activity, for the citizen whose course it is or their caseworker.
+/// Anyone else, and an id that does not exist, get `NotFound`.
+pub async fn activity_detail(
+    db: &Db,
+    viewer: &CurrentUser,
+    activity_id: &str,
+) -> Result<(ActivityDetail, i64, Option<i64>), AppError> {
+    let row = sqlx::query_as::<_, ActivityDetailRow>(
+        "SELECT c.citizen_id, a.preparation, a.contact_phone, a.id, a.kind, a.status, a.title, a.purpose, \
+           a.place, a.contact_name, a.starts_at, a.ends_at, a.hours_per_week \
+         FROM activities a JOIN courses c ON c.id = a.course_id WHERE a.id = $1",
+    )
+    .bind(activity_id)
+    .fetch_optional(db.pool())
+    .await?
+    .ok_or(AppError::NotFound)?;
+    ensure_citizen_or_caseworker(db, viewer, &row.citizen_id).await?;
+    record_read(db, viewer, &row.citizen_id, AuditAction::Activity, "case_work").await?;
+    let (starts, ends) = (row.activity.starts_at, row.activity.ends_at);
+    let activity = activity_view(row.activity).ok_or(AppError::Internal)?;
+    Ok((
+        ActivityDetail {
+            activity,
+            preparation: row.preparation,
+            contact_phone: row.contact_phone,
+        },
+        starts,
+        ends,
+    ))
 }
 
 #[cfg(test)]

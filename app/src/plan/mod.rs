@@ -9,6 +9,10 @@ use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 pub mod data;
+#[cfg(feature = "ssr")]
+pub mod ics;
+#[cfg(all(test, feature = "ssr"))]
+mod tests;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CourseView {
@@ -33,6 +37,14 @@ pub struct ActivityView {
     pub place: Option<String>,
     pub contact: Option<String>,
     pub hours_per_week: Option<i64>,
+}
+
+/// Everything about one activity, for its own page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ActivityDetail {
+    pub activity: ActivityView,
+    pub preparation: Option<String>,
+    pub contact_phone: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -76,6 +88,13 @@ pub async fn my_plan() -> Result<PlanView, AppError> {
     let user = crate::state::require_user()?;
     crate::auth::policy::ensure_role(&user, Role::Citizen)?;
     data::plan(&state.db, &user.id).await
+}
+
+#[server]
+pub async fn get_activity(activity_id: String) -> Result<ActivityDetail, AppError> {
+    let state = crate::state::app_state()?;
+    let user = crate::state::require_user()?;
+    Ok(data::activity_detail(&state.db, &user, &activity_id).await?.0)
 }
 
 #[component]
@@ -213,7 +232,7 @@ fn ActivityGroup(heading: Msg, id: &'static str, activities: Vec<ActivityView>) 
 #[component]
 fn ActivityDetails(activity: ActivityView) -> impl IntoView {
     view! {
-        <h3>{activity.title}</h3>
+        <h3><a href=format!("/activities/{}", activity.id)>{activity.title}</a></h3>
         <p><span class="status-tag">{t(activity.status.label())}</span></p>
         <dl class="facts">
             <dt>{t(Msg::ActivityKind)}</dt><dd>{t(activity.kind.label())}</dd>
@@ -223,5 +242,47 @@ fn ActivityDetails(activity: ActivityView) -> impl IntoView {
             {activity.hours_per_week.map(|h| view! { <dt>{t(Msg::ActivityHours)}</dt><dd>{h}</dd> })}
             {activity.purpose.map(|p| view! { <dt>{t(Msg::ActivityPurpose)}</dt><dd>{p}</dd> })}
         </dl>
+    }
+}
+
+/// `/activities/:id`: one activity, with a calendar file to download.
+#[component]
+pub fn ActivityPage() -> impl IntoView {
+    let id = leptos_router::hooks::use_params_map()
+        .get_untracked()
+        .get("id")
+        .unwrap_or_default();
+    view! {
+        <Loaded future=get_activity(id) let:detail>
+            <Activity detail=detail/>
+        </Loaded>
+    }
+}
+
+#[component]
+fn Activity(detail: ActivityDetail) -> impl IntoView {
+    let a = detail.activity;
+    let calendar = format!("/activities/{}/calendar.ics", a.id);
+    view! {
+        <Title text=a.title.clone()/>
+        <p><a href="/plan">{t(Msg::ActivityBackToPlan)}</a></p>
+        <h1>{a.title}</h1>
+        <p><span class="status-tag">{t(a.status.label())}</span></p>
+        <dl class="facts">
+            <dt>{t(Msg::ActivityKind)}</dt><dd>{t(a.kind.label())}</dd>
+            <dt>{t(Msg::ActivityWhen)}</dt><dd>{a.when}{a.until.map(|u| format!(" – {u}"))}</dd>
+            {a.place.map(|p| view! { <dt>{t(Msg::ActivityPlace)}</dt><dd>{p}</dd> })}
+            {a.contact.map(|p| view! { <dt>{t(Msg::ActivityContact)}</dt><dd>{p}</dd> })}
+            {detail.contact_phone.map(|p| view! { <dt>{t(Msg::ActivityContactPhone)}</dt><dd>{p}</dd> })}
+            {a.hours_per_week.map(|h| view! { <dt>{t(Msg::ActivityHours)}</dt><dd>{h}</dd> })}
+            {a.purpose.map(|p| view! { <dt>{t(Msg::ActivityPurpose)}</dt><dd>{p}</dd> })}
+        </dl>
+        {detail.preparation.map(|p| view! {
+            <section class="card" aria-labelledby="prepare-heading">
+                <h2 id="prepare-heading">{t(Msg::ActivityPreparation)}</h2>
+                <p>{p}</p>
+            </section>
+        })}
+        <p><a href=calendar download="aktivitet.ics">{t(Msg::ActivityCalendarDownload)}</a></p>
     }
 }

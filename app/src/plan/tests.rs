@@ -1,0 +1,58 @@
+//! Who may see an activity, on both databases.
+use crate::db::{new_id, now_ms, Db};
+use crate::db_test;
+use crate::error::AppError;
+use crate::model::Role;
+use crate::testing::{assign, audit_count, course, user};
+
+async fn activity(db: &Db, course_id: &str) -> String {
+    let id = new_id();
+    sqlx::query(
+        "INSERT INTO activities (id, course_id, kind, status, title, place, preparation, starts_at, created_at, updated_at) \
+         VALUES ($1, $2, 'work_placement', 'planned', 'Praktik i kantinen', 'Solgården', 'Skridsikre sko', $3, $4, $5)",
+    )
+    .bind(&id)
+    .bind(course_id)
+    .bind(now_ms() + 86_400_000)
+    .bind(now_ms())
+    .bind(now_ms())
+    .execute(db.pool())
+    .await
+    .unwrap();
+    id
+}
+
+db_test!(
+    an_activity_is_seen_by_its_citizen_and_their_caseworker_only,
+    |db| {
+        let mette = user(db, Role::Caseworker, "Mette").await;
+        let peter = user(db, Role::Caseworker, "Peter").await;
+        let lars = user(db, Role::HealthCoordinator, "Lars").await;
+        let admin = user(db, Role::Administrator, "Henrik").await;
+        let sofie = user(db, Role::Citizen, "Sofie").await;
+        let ali = user(db, Role::Citizen, "Ali").await;
+        assign(db, &mette, &sofie).await;
+        let id = activity(db, &course(db, &sofie).await).await;
+
+        let (own, starts, _) = crate::plan::data::activity_detail(db, &sofie, &id).await.unwrap();
+        assert_eq!(own.activity.title, "Praktik i kantinen");
+        assert_eq!(own.preparation.as_deref(), Some("Skridsikre sko"));
+        assert!(starts > now_ms());
+        assert_eq!(
+            audit_count(db, &sofie, &sofie).await,
+            0,
+            "a citizen's own reads are not staff reads"
+        );
+
+        crate::plan::data::activity_detail(db, &mette, &id).await.unwrap();
+        assert_eq!(audit_count(db, &mette, &sofie).await, 1);
+
+        for outsider in [&peter, &lars, &admin, &ali] {
+            let r = crate::plan::data::activity_detail(db, outsider, &id).await;
+            assert_eq!(r.err(), Some(AppError::NotFound), "{:?}", outsider.role);
+            assert_eq!(audit_count(db, outsider, &sofie).await, 0);
+        }
+        let missing = crate::plan::data::activity_detail(db, &sofie, "no-such-activity").await;
+        assert_eq!(missing.err(), Some(AppError::NotFound));
+    }
+);
