@@ -11,7 +11,12 @@ test.beforeEach(async ({ page }) => {
 test('the overview shows the next appointment and the course', async ({ page }) => {
   await expect(page.getByRole('region', { name: 'Næste aftale' })).toContainText('Opfølgningssamtale');
   await expect(page.getByRole('region', { name: 'Beskeder' })).toContainText(/Ulæste beskeder: \d+/);
-  await expect(page.getByRole('region', { name: 'Dit forløb' })).toContainText('Ressourceforløb');
+  const course = page.getByRole('region', { name: 'Dit forløb' });
+  await expect(course).toContainText('Ressourceforløb');
+  // The timeline is an image described in words, with today's date.
+  const today = new Intl.DateTimeFormat('da-DK', { timeZone: 'Europe/Copenhagen', day: '2-digit', month: '2-digit', year: 'numeric' })
+    .format(new Date()).replace(/\//g, '.');
+  await expect(course.getByRole('img', { name: new RegExp(`Tidslinje fra start.*i dag \\(${today.replace(/\./g, '\\.')}\\)`) })).toBeVisible();
   await expectNoAxeViolations(page);
 });
 

@@ -1,5 +1,5 @@
 //! Reading courses, goals and activities.
-use super::{ActivityDetail, ActivityView, CourseView, GoalView, Overview, PlanView};
+use super::{ActivityDetail, ActivityView, CourseView, GoalView, Overview, PlanView, Timeline};
 use crate::audit::{record_read, AuditAction};
 use crate::auth::policy::ensure_citizen_or_caseworker;
 use crate::db::{format_ms, now_ms, today, Db};
@@ -62,6 +62,25 @@ fn course_view(c: &CourseRow, started_activity: bool) -> Option<CourseView> {
             .unwrap_or_default(),
         started_activity,
         main_goal: c.main_goal.clone(),
+        timeline: timeline(&c.start_date, &c.planned_end_date, kind, &today()).unwrap_or_default(),
+    })
+}
+
+/// Places the six-month right, the planned end and today on the span from
+/// the start to the kind's limit (or the planned end, if that is later).
+pub fn timeline(start: &str, planned_end: &str, kind: CourseKind, today: &str) -> Option<Timeline> {
+    use jiff::civil::Date;
+    let day = |s: &str| s.parse::<Date>().ok();
+    let (start_d, end_d, today_d) = (day(start)?, day(planned_end)?, day(today)?);
+    let six = day(&add_months(start, 6)?)?;
+    let limit = day(&add_months(start, kind.max_months())?)?.max(end_d);
+    let span = (limit - start_d).get_days().max(1) as f64;
+    let at = |d: Date| ((d - start_d).get_days() as f64 / span * 100.0).clamp(0.0, 100.0);
+    Some(Timeline {
+        six_month_right: at(six),
+        planned_end: at(end_d),
+        today: at(today_d),
+        today_label: format_date(today),
     })
 }
 
@@ -238,7 +257,52 @@ pub async fn activity_detail(
 
 #[cfg(test)]
 mod tests {
-    use super::add_months;
+    use super::{add_months, timeline};
+    use crate::model::CourseKind;
+
+    #[test]
+    fn the_timeline_places_dates_on_the_courses_span() {
+        let t = timeline(
+            "2026-01-01",
+            "2028-01-01",
+            CourseKind::Ressourceforloeb,
+            "2026-07-01",
+        )
+        .unwrap();
+        // 3 years = 1096 days (2028 is a leap year); six months = 181 days.
+        assert!((t.six_month_right - 181.0 / 1096.0 * 100.0).abs() < 0.01, "{t:?}");
+        assert!((t.planned_end - 730.0 / 1096.0 * 100.0).abs() < 0.01, "{t:?}");
+        assert!(
+            (t.today - t.six_month_right).abs() < 0.01,
+            "today is the six-month day: {t:?}"
+        );
+        assert_eq!(t.today_label, "01.07.2026");
+        // Before the start and after the limit, today stays on the line.
+        let early = timeline(
+            "2026-01-01",
+            "2028-01-01",
+            CourseKind::Ressourceforloeb,
+            "2025-01-01",
+        )
+        .unwrap();
+        assert_eq!(early.today, 0.0);
+        let late = timeline(
+            "2026-01-01",
+            "2027-01-01",
+            CourseKind::Jobafklaringsforloeb,
+            "2030-01-01",
+        )
+        .unwrap();
+        assert_eq!(late.today, 100.0);
+        assert!((late.planned_end - 50.0).abs() < 0.2, "{late:?}");
+        assert!(timeline(
+            "garbage",
+            "2027-01-01",
+            CourseKind::Ressourceforloeb,
+            "2026-01-01"
+        )
+        .is_none());
+    }
 
     #[test]
     fn months_are_calendar_months_and_clamp_at_month_end() {

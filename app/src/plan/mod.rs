@@ -23,6 +23,17 @@ pub struct CourseView {
     pub limit: String,
     pub started_activity: bool,
     pub main_goal: Option<String>,
+    /// Where the key dates and today fall, as percentages of the course's span.
+    pub timeline: Timeline,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Timeline {
+    pub six_month_right: f64,
+    pub planned_end: f64,
+    pub today: f64,
+    /// Today's date, in words.
+    pub today_label: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -157,7 +168,33 @@ pub fn CourseFacts(course: CourseView) -> impl IntoView {
                 <dt>{t(Msg::CoursePlannedEnd)}</dt><dd>{course.planned_end}</dd>
                 <dt>{t(Msg::CourseLimit)}</dt><dd>{course.limit}</dd>
             </dl>
+            <CourseTimeline timeline=course.timeline/>
         </section>
+    }
+}
+
+/// The course from start to its limit as a simple line: what has passed is
+/// drawn thick, markers differ in shape (not only colour), and the dates are
+/// in the list above, which the caption points to.
+#[component]
+fn CourseTimeline(timeline: Timeline) -> impl IntoView {
+    // 4 % margins, so markers at the ends are whole.
+    let x = |percent: f64| 4.0 + percent.clamp(0.0, 100.0) * 0.92;
+    let today = x(timeline.today);
+    let caption = fill(t(Msg::CourseTimelineCaption), &[("today", &timeline.today_label)]);
+    view! {
+        <figure class="timeline">
+            <svg viewBox="0 0 100 12" role="img" aria-labelledby="timeline-caption" focusable="false">
+                <line x1=x(0.0) y1="6" x2=x(100.0) y2="6" stroke="#6b6b6b" stroke-width="0.8"/>
+                <line x1=x(0.0) y1="6" x2=today y2="6" stroke="#0b5470" stroke-width="2.4"/>
+                <circle cx=x(0.0) cy="6" r="1.8" fill="#0b5470"/>
+                <circle cx=x(timeline.six_month_right) cy="6" r="1.8" fill="#ffffff" stroke="#1a1a1a" stroke-width="0.6"/>
+                <rect x=x(timeline.planned_end) - 1.6 y="4.4" width="3.2" height="3.2" fill="#ffffff" stroke="#1a1a1a" stroke-width="0.6"/>
+                <rect x=x(100.0) - 0.6 y="2.5" width="1.2" height="7" fill="#1a1a1a"/>
+                <path d=format!("M{today} 4.2 L{} 0.6 L{} 0.6 Z", today - 1.8, today + 1.8) fill="#b00020"/>
+            </svg>
+            <figcaption id="timeline-caption">{caption}</figcaption>
+        </figure>
     }
 }
 
