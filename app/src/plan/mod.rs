@@ -269,13 +269,25 @@ fn ActivityGroup(heading: Msg, id: &'static str, activities: Vec<ActivityView>) 
 #[component]
 fn ActivityDetails(activity: ActivityView) -> impl IntoView {
     view! {
-        <h3><a href=format!("/activities/{}", activity.id)>{activity.title}</a></h3>
+        <h3><a href=format!("/activities/{}", activity.id)>{activity.title.clone()}</a></h3>
         <p><span class="status-tag">{t(activity.status.label())}</span></p>
+        <ActivityFacts activity=activity/>
+    }
+}
+
+/// An activity's facts as a definition list: on the plan and on its own page.
+#[component]
+fn ActivityFacts(
+    activity: ActivityView,
+    #[prop(default = None)] contact_phone: Option<String>,
+) -> impl IntoView {
+    view! {
         <dl class="facts">
             <dt>{t(Msg::ActivityKind)}</dt><dd>{t(activity.kind.label())}</dd>
             <dt>{t(Msg::ActivityWhen)}</dt><dd>{activity.when}{activity.until.map(|u| format!(" – {u}"))}</dd>
             {activity.place.map(|p| view! { <dt>{t(Msg::ActivityPlace)}</dt><dd>{p}</dd> })}
             {activity.contact.map(|p| view! { <dt>{t(Msg::ActivityContact)}</dt><dd>{p}</dd> })}
+            {contact_phone.map(|p| view! { <dt>{t(Msg::ActivityContactPhone)}</dt><dd>{p}</dd> })}
             {activity.hours_per_week.map(|h| view! { <dt>{t(Msg::ActivityHours)}</dt><dd>{h}</dd> })}
             {activity.purpose.map(|p| view! { <dt>{t(Msg::ActivityPurpose)}</dt><dd>{p}</dd> })}
         </dl>
@@ -303,17 +315,9 @@ fn Activity(detail: ActivityDetail) -> impl IntoView {
     view! {
         <Title text=a.title.clone()/>
         <p><a href="/plan">{t(Msg::ActivityBackToPlan)}</a></p>
-        <h1>{a.title}</h1>
+        <h1>{a.title.clone()}</h1>
         <p><span class="status-tag">{t(a.status.label())}</span></p>
-        <dl class="facts">
-            <dt>{t(Msg::ActivityKind)}</dt><dd>{t(a.kind.label())}</dd>
-            <dt>{t(Msg::ActivityWhen)}</dt><dd>{a.when}{a.until.map(|u| format!(" – {u}"))}</dd>
-            {a.place.map(|p| view! { <dt>{t(Msg::ActivityPlace)}</dt><dd>{p}</dd> })}
-            {a.contact.map(|p| view! { <dt>{t(Msg::ActivityContact)}</dt><dd>{p}</dd> })}
-            {detail.contact_phone.map(|p| view! { <dt>{t(Msg::ActivityContactPhone)}</dt><dd>{p}</dd> })}
-            {a.hours_per_week.map(|h| view! { <dt>{t(Msg::ActivityHours)}</dt><dd>{h}</dd> })}
-            {a.purpose.map(|p| view! { <dt>{t(Msg::ActivityPurpose)}</dt><dd>{p}</dd> })}
-        </dl>
+        <ActivityFacts activity=a contact_phone=detail.contact_phone/>
         {detail.preparation.map(|p| view! {
             <section class="card" aria-labelledby="prepare-heading">
                 <h2 id="prepare-heading">{t(Msg::ActivityPreparation)}</h2>
