@@ -109,6 +109,17 @@ async fn activities(db: &Db, course_id: &str) -> Result<Vec<ActivityRow>, AppErr
     .await?)
 }
 
+/// Whether an activity has started in the course: what the 6-month right asks.
+async fn started_an_activity(db: &Db, course_id: &str) -> Result<bool, AppError> {
+    Ok(sqlx::query(
+        "SELECT 1 FROM activities WHERE course_id = $1 AND status IN ('ongoing', 'completed') LIMIT 1",
+    )
+    .bind(course_id)
+    .fetch_optional(db.pool())
+    .await?
+    .is_some())
+}
+
 async fn count(db: &Db, sql: &str, citizen_id: &str) -> Result<i64, AppError> {
     let row = sqlx::query(sql).bind(citizen_id).fetch_one(db.pool()).await?;
     Ok(row.try_get(0)?)
@@ -151,10 +162,7 @@ pub async fn next_activity(db: &Db, citizen_id: &str) -> Result<Option<ActivityV
 pub async fn overview(db: &Db, citizen_id: &str, name: &str) -> Result<Overview, AppError> {
     let course = match active_course(db, citizen_id).await? {
         Some(c) => {
-            let started = activities(db, &c.id)
-                .await?
-                .iter()
-                .any(|a| a.status == "ongoing" || a.status == "completed");
+            let started = started_an_activity(db, &c.id).await?;
             course_view(&c, started)
         }
         None => None,
@@ -193,9 +201,7 @@ pub async fn plan(db: &Db, citizen_id: &str) -> Result<PlanView, AppError> {
         })
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
     let rows = activities(db, &course.id).await?;
-    let started = rows
-        .iter()
-        .any(|a| a.status == "ongoing" || a.status == "completed");
+    let started = started_an_activity(db, &course.id).await?;
     let all: Vec<ActivityView> = rows.into_iter().filter_map(activity_view).collect();
     let (mut upcoming, mut ongoing, mut finished) = (vec![], vec![], vec![]);
     for a in all {
