@@ -11,6 +11,7 @@ pub enum AuditAction {
     CitizenSummary,
     ConcernQueue,
     Activity,
+    PlanEdit,
 }
 
 impl AuditAction {
@@ -20,6 +21,7 @@ impl AuditAction {
             AuditAction::CitizenSummary => "citizen_summary",
             AuditAction::ConcernQueue => "concern_queue",
             AuditAction::Activity => "activity",
+            AuditAction::PlanEdit => "plan_edit",
         }
     }
 }

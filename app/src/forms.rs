@@ -5,6 +5,7 @@
 use crate::i18n::{t, Msg};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
+use serde::{Deserialize, Serialize};
 
 /// The error and field named in the query string, if they are known.
 pub fn query_error() -> Option<(Msg, Option<String>)> {
@@ -56,19 +57,11 @@ pub fn TextField(
     #[prop(optional)] maxlength: Option<usize>,
     #[prop(optional, into)] value: Option<String>,
 ) -> impl IntoView {
-    let error = query_error()
-        .filter(|(_, f)| f.as_deref() == Some(name))
-        .map(|(m, _)| m);
+    let error = field_error(name);
     let hint_id = format!("{name}-hint");
     let error_id = format!("{name}-error");
-    let mut described = Vec::new();
-    if hint.is_some() {
-        described.push(hint_id.clone());
-    }
-    if error.is_some() {
-        described.push(error_id.clone());
-    }
-    let described = (!described.is_empty()).then(|| described.join(" "));
+    let described = described_by(name, hint.is_some(), error.is_some());
+    let value = draft_value(name).or(value);
     view! {
         <div class="field">
             <label for=name>{t(label)}</label>
@@ -86,5 +79,138 @@ pub fn TextField(
                 aria-invalid=error.map(|_| "true")
             />
         </div>
+    }
+}
+
+/// What a refused form held, keyed by field name; fields fill themselves from it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Draft(pub Vec<(String, String)>);
+
+impl Draft {
+    pub fn get(&self, name: &str) -> Option<String> {
+        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+    }
+}
+
+/// The draft value for `name`, if the page provided a draft.
+fn draft_value(name: &str) -> Option<String> {
+    use_context::<Draft>().and_then(|d| d.get(name))
+}
+
+/// The error for `name`, if the query names it.
+fn field_error(name: &str) -> Option<Msg> {
+    query_error()
+        .filter(|(_, f)| f.as_deref() == Some(name))
+        .map(|(m, _)| m)
+}
+
+/// `aria-describedby` for a field with an optional hint and error.
+fn described_by(name: &str, hint: bool, error: bool) -> Option<String> {
+    let mut ids = Vec::new();
+    if hint {
+        ids.push(format!("{name}-hint"));
+    }
+    if error {
+        ids.push(format!("{name}-error"));
+    }
+    (!ids.is_empty()).then(|| ids.join(" "))
+}
+
+/// A labelled multi-line text field, tied to its error like [`TextField`].
+#[component]
+pub fn TextArea(
+    name: &'static str,
+    label: Msg,
+    #[prop(optional)] hint: Option<Msg>,
+    #[prop(optional)] required: bool,
+    #[prop(default = 1000)] maxlength: usize,
+    #[prop(default = 4)] rows: u32,
+    #[prop(optional, into)] value: Option<String>,
+) -> impl IntoView {
+    let error = field_error(name);
+    let described = described_by(name, hint.is_some(), error.is_some());
+    let value = draft_value(name).or(value).unwrap_or_default();
+    view! {
+        <div class="field">
+            <label for=name>{t(label)}</label>
+            {hint.map(|h| view! { <p class="hint" id=format!("{name}-hint")>{t(h)}</p> })}
+            {error.map(|m| view! { <p class="field-error" id=format!("{name}-error")>{t(m)}</p> })}
+            <textarea
+                id=name
+                name=name
+                rows=rows
+                required=required
+                maxlength=maxlength
+                aria-describedby=described
+                aria-invalid=error.map(|_| "true")
+            >{value}</textarea>
+        </div>
+    }
+}
+
+/// A labelled drop-down of `(value, label)` options.
+#[component]
+pub fn SelectField(
+    name: &'static str,
+    label: Msg,
+    options: Vec<(&'static str, Msg)>,
+    #[prop(optional, into)] value: Option<String>,
+    #[prop(optional)] placeholder: Option<Msg>,
+) -> impl IntoView {
+    let error = field_error(name);
+    let described = described_by(name, false, error.is_some());
+    let selected = draft_value(name).or(value).unwrap_or_default();
+    view! {
+        <div class="field">
+            <label for=name>{t(label)}</label>
+            {error.map(|m| view! { <p class="field-error" id=format!("{name}-error")>{t(m)}</p> })}
+            <select id=name name=name required=true aria-describedby=described aria-invalid=error.map(|_| "true")>
+                {placeholder.map(|p| view! { <option value="" selected=selected.is_empty()>{t(p)}</option> })}
+                {options.into_iter().map(|(v, l)| view! {
+                    <option value=v selected=selected == v>{t(l)}</option>
+                }).collect_view()}
+            </select>
+        </div>
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub use server::*;
+
+#[cfg(feature = "ssr")]
+mod server {
+    use super::Draft;
+    use crate::auth::{fail, session, Flash};
+    use crate::error::AppError;
+
+    /// Like [`fail`], but what was typed comes back filled in: the values
+    /// travel in the session, never in the URL.
+    pub async fn fail_keeping<T>(
+        page: &str,
+        err: AppError,
+        form: &str,
+        values: &[(&str, &str)],
+    ) -> Result<T, AppError> {
+        if let (Ok(state), Some(user)) = (crate::state::app_state(), crate::state::current_user()) {
+            let flash = Flash::Draft {
+                form: form.to_string(),
+                values: values
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
+            };
+            if let Err(e) = session::set_flash(&state.db, &user.session_key, &flash).await {
+                tracing::warn!(error = %e, "could not keep a form draft");
+            }
+        }
+        fail(page, err)
+    }
+
+    /// The draft for `form`, if the session's one-time message is one.
+    pub fn draft_for(flash: &Option<Flash>, form: &str) -> Option<Draft> {
+        match flash {
+            Some(Flash::Draft { form: f, values }) if f == form => Some(Draft(values.clone())),
+            _ => None,
+        }
     }
 }

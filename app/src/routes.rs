@@ -94,12 +94,16 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=|| view! { <Title text=t(Msg::AuthLoginTitle)/><LoginPage/> }/>
                     <Route path=path!("/activate") view=|| view! { <Title text=t(Msg::AuthActivateTitle)/><ActivatePage/> }/>
                     <Route path=path!("/plan") view=|| guarded(&[Role::Citizen], crate::plan::PlanPage) ssr=SsrMode::Async/>
+                    <Route path=path!("/plan/print") view=|| guarded(&[Role::Citizen], crate::plan::PrintPlanPage) ssr=SsrMode::Async/>
                     <Route path=path!("/activities/:id") view=|| guarded(&[Role::Citizen, Role::Caseworker], crate::plan::ActivityPage) ssr=SsrMode::Async/>
                     <Route path=path!("/wellbeing") view=|| guarded(&[Role::Citizen], crate::wellbeing::WellbeingPage) ssr=SsrMode::Async/>
                     <Route path=path!("/messages") view=|| guarded(&[Role::Citizen], crate::messages::MessagesPage) ssr=SsrMode::Async/>
                     <Route path=path!("/me") view=|| guarded(&Role::ALL, crate::me::MePage) ssr=SsrMode::Async/>
                     <Route path=path!("/caseload") view=|| guarded(&[Role::Caseworker], crate::caseload::CaseloadPage) ssr=SsrMode::Async/>
                     <Route path=path!("/caseload/citizens/:id") view=|| guarded(&[Role::Caseworker], crate::caseload::CitizenPage) ssr=SsrMode::Async/>
+                    <Route path=path!("/caseload/citizens/:id/course") view=|| guarded(&[Role::Caseworker], crate::plan::edit::CourseEditPage) ssr=SsrMode::Async/>
+                    <Route path=path!("/caseload/citizens/:id/goals/:goal") view=|| guarded(&[Role::Caseworker], crate::plan::edit::GoalEditPage) ssr=SsrMode::Async/>
+                    <Route path=path!("/caseload/citizens/:id/activities/:activity") view=|| guarded(&[Role::Caseworker], crate::plan::edit::ActivityEditPage) ssr=SsrMode::Async/>
                     <Route path=path!("/requests") view=|| guarded(&[Role::HealthCoordinator], crate::concerns::QueuePage) ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view=|| guarded(&[Role::Administrator], crate::admin::AdminPage) ssr=SsrMode::Async/>
                     <Route path=path!("/accessibility") view=crate::info::AccessibilityPage/>

@@ -41,3 +41,39 @@ pub async fn activity_ics(State(state): State<AppState>, Path(id): Path<String>,
         Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, Msg::ErrorInternal.text(lang)).into_response(),
     }
 }
+
+/// `GET /calendar/{token}.ics`: the citizen's subscribed calendar. The token
+/// is the only key, so an unknown or stopped one is simply not found.
+pub async fn feed_ics(State(state): State<AppState>, Path(file): Path<String>) -> Response {
+    let token = file.strip_suffix(".ics").unwrap_or(&file);
+    // Tokens are 40 hex digits; anything else is not worth a query.
+    if token.len() != 40 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    match app::plan::feed::data::events(&state.db, token).await {
+        Ok(Some((lang, show_titles, events))) => {
+            // Without the citizen's say-so the feed says only "an appointment".
+            let hidden = Msg::FeedHiddenTitle.text(lang);
+            let list: Vec<IcsEvent> = events
+                .iter()
+                .map(|e| IcsEvent {
+                    uid: &e.id,
+                    title: if show_titles { &e.title } else { hidden },
+                    place: if show_titles { e.place.as_deref() } else { None },
+                    starts_ms: e.starts_at,
+                    ends_ms: e.ends_at,
+                })
+                .collect();
+            (
+                [
+                    (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
+                    (header::CACHE_CONTROL, "private, no-store"),
+                ],
+                calendar(&list, now_ms()),
+            )
+                .into_response()
+        }
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}

@@ -45,6 +45,7 @@ pub fn build(state: AppState) -> Router {
             "/activities/{id}/calendar.ics",
             get(crate::calendar::activity_ics),
         )
+        .route("/calendar/{token}", get(crate::calendar::feed_ics))
         .leptos_routes_with_context(&state, routes, context, page_shell)
         .fallback_service(static_files)
         .layer(axum::middleware::from_fn(middleware::same_origin_writes))

@@ -34,6 +34,13 @@ pub enum Flash {
         code: String,
         expires: String,
     },
+    /// A calendar feed address just made: shown once, never stored.
+    CalendarFeed { url: String },
+    /// What someone typed into a form the server refused, so it comes back filled in.
+    Draft {
+        form: String,
+        values: Vec<(String, String)>,
+    },
 }
 
 /// Longest accepted password; argon2 does not need more, and it bounds the work.

@@ -1,57 +1,103 @@
 //! The caseworker's side: caseload, one citizen, invitations.
-use super::{CaseloadRow, CitizenSummary};
+use super::{CaseloadFilter, CaseloadRow, CaseloadView, CitizenSummary};
 use crate::audit::{record_read, AuditAction};
 use crate::auth::policy::{ensure_caseworker_of, ensure_role};
 use crate::auth::{activation, Flash};
-use crate::db::{format_ms, new_id, now_ms, Db};
+use crate::db::{copenhagen, format_ms, new_id, now_ms, today, Db};
 use crate::error::AppError;
 use crate::i18n::Msg;
-use crate::model::{CourseKind, CurrentUser, Role};
+use crate::model::{format_date, CourseKind, CurrentUser, Role};
 use crate::plan::data as plan_data;
 use sqlx::Row;
 
 pub const NAME_MAX: usize = 100;
 pub const EMAIL_MAX: usize = 254;
 
-pub async fn caseload(db: &Db, viewer: &CurrentUser) -> Result<Vec<CaseloadRow>, AppError> {
+/// The caseworker's citizens with what needs attention, one query for all;
+/// only the rows the filter keeps are shown, and each shown row is audited.
+pub async fn caseload(
+    db: &Db,
+    viewer: &CurrentUser,
+    filter: CaseloadFilter,
+) -> Result<CaseloadView, AppError> {
     ensure_role(viewer, Role::Caseworker)?;
+    let today = today();
+    let (day_start, day_end) = day_bounds(&today).ok_or(AppError::Internal)?;
     let rows = sqlx::query(
-        "SELECT u.id, u.display_name, \
-           (SELECT kind FROM courses c WHERE c.citizen_id = u.id AND c.status = 'active' ORDER BY start_date DESC LIMIT 1) \
-         FROM caseload_assignments a JOIN users u ON u.id = a.citizen_id \
-         WHERE a.caseworker_id = $1 AND a.ended_at IS NULL ORDER BY u.display_name",
+        "SELECT u.id, u.display_name, c.kind, c.start_date, c.planned_end_date, \
+           (SELECT a.title FROM activities a WHERE a.course_id = c.id AND a.starts_at >= $2 \
+              AND a.status IN ('planned', 'ongoing') ORDER BY a.starts_at LIMIT 1), \
+           (SELECT a.starts_at FROM activities a WHERE a.course_id = c.id AND a.starts_at >= $2 \
+              AND a.status IN ('planned', 'ongoing') ORDER BY a.starts_at LIMIT 1), \
+           (SELECT COUNT(*) FROM messages m JOIN message_threads t ON t.id = m.thread_id \
+              WHERE t.citizen_id = u.id AND m.sender_id = u.id AND m.read_at IS NULL), \
+           (SELECT COUNT(*) FROM health_concerns h WHERE h.citizen_id = u.id \
+              AND h.state NOT IN ('answered', 'withdrawn')), \
+           (SELECT COUNT(*) FROM activities a WHERE a.course_id = c.id AND a.status IN ('ongoing', 'completed')), \
+           (SELECT COUNT(*) FROM activities a WHERE a.course_id = c.id AND a.status <> 'cancelled' \
+              AND a.starts_at >= $3 AND a.starts_at < $4) \
+         FROM caseload_assignments ca JOIN users u ON u.id = ca.citizen_id \
+         LEFT JOIN courses c ON c.id = (SELECT id FROM courses WHERE citizen_id = u.id AND status = 'active' \
+           ORDER BY start_date DESC LIMIT 1) \
+         WHERE ca.caseworker_id = $1 AND ca.ended_at IS NULL ORDER BY u.display_name",
     )
     .bind(&viewer.id)
+    .bind(now_ms())
+    .bind(day_start)
+    .bind(day_end)
     .fetch_all(db.pool())
     .await?;
-    let mut out = Vec::with_capacity(rows.len());
+    let ending_by = plan_data::add_months(&today, 3).ok_or(AppError::Internal)?;
+    let mut all = Vec::with_capacity(rows.len());
     for r in rows {
-        let id: String = r.try_get(0)?;
+        let start: Option<String> = r.try_get(3)?;
+        let planned_end: Option<String> = r.try_get(4)?;
+        let next_title: Option<String> = r.try_get(5)?;
+        let next_at: Option<i64> = r.try_get(6)?;
+        let started: i64 = r.try_get(9)?;
+        let today_count: i64 = r.try_get(10)?;
         let kind: Option<String> = r.try_get(2)?;
-        record_read(db, viewer, &id, AuditAction::CaseloadList, "caseload").await?;
-        out.push(CaseloadRow {
+        all.push(CaseloadRow {
+            id: r.try_get(0)?,
             name: r.try_get(1)?,
             course_kind: kind.as_deref().and_then(CourseKind::parse),
-            next_activity: plan_data::next_activity(db, &id)
-                .await?
-                .map(|a| format!("{} · {}", a.title, a.when)),
-            unread_from_citizen: unread_from_citizen(db, &id).await?,
-            open_concerns: plan_data::open_concerns(db, &id).await?,
-            id,
+            next_activity: next_title
+                .zip(next_at)
+                .map(|(t, at)| format!("{t} · {}", format_ms(at))),
+            unread_from_citizen: r.try_get(7)?,
+            open_concerns: r.try_get(8)?,
+            no_activity_started: start.is_some() && started == 0,
+            six_month_deadline: start
+                .as_deref()
+                .and_then(|s| plan_data::add_months(s, 6))
+                .map(|d| format_date(&d)),
+            ending_soon: planned_end
+                .as_deref()
+                .is_some_and(|e| e >= today.as_str() && e <= ending_by.as_str()),
+            planned_end: planned_end.as_deref().map(format_date),
+            activity_today: today_count > 0,
         });
     }
-    Ok(out)
+    let counts = CaseloadFilter::ALL
+        .into_iter()
+        .map(|f| (f, all.iter().filter(|r| f.keeps(r)).count() as i64))
+        .collect();
+    let rows: Vec<CaseloadRow> = all.into_iter().filter(|r| filter.keeps(r)).collect();
+    for r in &rows {
+        record_read(db, viewer, &r.id, AuditAction::CaseloadList, "caseload").await?;
+    }
+    Ok(CaseloadView { filter, rows, counts })
 }
 
-async fn unread_from_citizen(db: &Db, citizen_id: &str) -> Result<i64, AppError> {
-    let row = sqlx::query(
-        "SELECT COUNT(*) FROM messages m JOIN message_threads t ON t.id = m.thread_id \
-         WHERE t.citizen_id = $1 AND m.sender_id = $1 AND m.read_at IS NULL",
-    )
-    .bind(citizen_id)
-    .fetch_one(db.pool())
-    .await?;
-    Ok(row.try_get(0)?)
+/// The first and last instant of a Copenhagen day, as epoch milliseconds.
+fn day_bounds(day: &str) -> Option<(i64, i64)> {
+    let d: jiff::civil::Date = day.parse().ok()?;
+    let start = d.to_zoned(copenhagen()).ok()?;
+    let end = d.tomorrow().ok()?.to_zoned(copenhagen()).ok()?;
+    Some((
+        start.timestamp().as_millisecond(),
+        end.timestamp().as_millisecond(),
+    ))
 }
 
 pub async fn citizen_summary(
@@ -66,7 +112,7 @@ pub async fn citizen_summary(
         .await?
         .ok_or(AppError::NotFound)?;
     record_read(db, viewer, citizen_id, AuditAction::CitizenSummary, "case_work").await?;
-    let plan = plan_data::plan(db, citizen_id).await?;
+    let plan = plan_data::plan(db, citizen_id, None).await?;
     let activated: bool = match row.try_get::<bool, _>(2) {
         Ok(b) => b,
         Err(_) => row.try_get::<i64, _>(2)? != 0,
@@ -76,8 +122,10 @@ pub async fn citizen_summary(
         name: row.try_get(0)?,
         email: row.try_get(1)?,
         activated,
-        course: plan.course,
         next_activity: plan_data::next_activity(db, citizen_id).await?,
+        responses: crate::plan::responses::data::for_citizen(db, citizen_id).await?,
+        plan,
+        draft: None,
         new_code: None,
     })
 }

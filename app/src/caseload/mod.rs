@@ -1,13 +1,15 @@
 //! Caseworker pages: the caseload and one citizen.
 use crate::error::AppError;
+use crate::forms::Draft;
 use crate::forms::{FormStatus, TextField};
 use crate::i18n::{fill, t, Msg};
 use crate::layout::{DataTable, Loaded};
 use crate::model::CourseKind;
-use crate::plan::{ActivityView, CourseFacts, CourseView};
+use crate::plan::responses::{CitizenResponse, CitizenResponses};
+use crate::plan::{ActivityView, CourseFacts, PaidHoursChart, PlanView};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
@@ -23,6 +25,83 @@ pub struct CaseloadRow {
     pub next_activity: Option<String>,
     pub unread_from_citizen: i64,
     pub open_concerns: i64,
+    /// The course has no started activity yet (the 6-month right).
+    pub no_activity_started: bool,
+    pub six_month_deadline: Option<String>,
+    /// The planned end is within 3 months.
+    pub ending_soon: bool,
+    pub planned_end: Option<String>,
+    pub activity_today: bool,
+}
+
+/// The caseload's filters: who needs something now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CaseloadFilter {
+    All,
+    NoActivityStarted,
+    EndingSoon,
+    ActivityToday,
+    OpenConcerns,
+    Unread,
+}
+
+impl CaseloadFilter {
+    pub const ALL: [CaseloadFilter; 6] = [
+        CaseloadFilter::All,
+        CaseloadFilter::NoActivityStarted,
+        CaseloadFilter::EndingSoon,
+        CaseloadFilter::ActivityToday,
+        CaseloadFilter::OpenConcerns,
+        CaseloadFilter::Unread,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaseloadFilter::All => "all",
+            CaseloadFilter::NoActivityStarted => "no-activity-started",
+            CaseloadFilter::EndingSoon => "ending-soon",
+            CaseloadFilter::ActivityToday => "activity-today",
+            CaseloadFilter::OpenConcerns => "open-concerns",
+            CaseloadFilter::Unread => "unread",
+        }
+    }
+
+    pub fn parse(s: &str) -> CaseloadFilter {
+        CaseloadFilter::ALL
+            .into_iter()
+            .find(|f| f.as_str() == s)
+            .unwrap_or(CaseloadFilter::All)
+    }
+
+    pub fn label(self) -> Msg {
+        match self {
+            CaseloadFilter::All => Msg::CaseloadFilterAll,
+            CaseloadFilter::NoActivityStarted => Msg::CaseloadFilterNoActivity,
+            CaseloadFilter::EndingSoon => Msg::CaseloadFilterEndingSoon,
+            CaseloadFilter::ActivityToday => Msg::CaseloadFilterActivityToday,
+            CaseloadFilter::OpenConcerns => Msg::CaseloadFilterOpenConcerns,
+            CaseloadFilter::Unread => Msg::CaseloadFilterUnread,
+        }
+    }
+
+    pub fn keeps(self, r: &CaseloadRow) -> bool {
+        match self {
+            CaseloadFilter::All => true,
+            CaseloadFilter::NoActivityStarted => r.no_activity_started,
+            CaseloadFilter::EndingSoon => r.ending_soon,
+            CaseloadFilter::ActivityToday => r.activity_today,
+            CaseloadFilter::OpenConcerns => r.open_concerns > 0,
+            CaseloadFilter::Unread => r.unread_from_citizen > 0,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CaseloadView {
+    pub filter: CaseloadFilter,
+    pub rows: Vec<CaseloadRow>,
+    /// How many citizens each filter keeps.
+    pub counts: Vec<(CaseloadFilter, i64)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -31,17 +110,21 @@ pub struct CitizenSummary {
     pub name: String,
     pub email: Option<String>,
     pub activated: bool,
-    pub course: Option<CourseView>,
+    pub plan: PlanView,
     pub next_activity: Option<ActivityView>,
+    /// Reflections and feedback the citizen gave, newest first.
+    pub responses: Vec<CitizenResponse>,
+    /// What was typed into the paid-hours form, if the server refused it.
+    pub draft: Option<Draft>,
     /// An activation code just made, shown once.
     pub new_code: Option<(String, String)>,
 }
 
 #[server]
-pub async fn my_caseload() -> Result<Vec<CaseloadRow>, AppError> {
+pub async fn my_caseload(filter: String) -> Result<CaseloadView, AppError> {
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
-    data::caseload(&state.db, &user).await
+    data::caseload(&state.db, &user, CaseloadFilter::parse(&filter)).await
 }
 
 #[server]
@@ -50,11 +133,13 @@ pub async fn get_citizen_summary(citizen_id: String) -> Result<CitizenSummary, A
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
     let mut summary = data::citizen_summary(&state.db, &user, &citizen_id).await?;
+    let flash = session::take_flash(&state.db, &user.session_key).await?;
+    summary.draft = crate::forms::draft_for(&flash, "paid_hours");
     if let Some(Flash::ActivationCode {
         citizen_id: id,
         code,
         expires,
-    }) = session::take_flash(&state.db, &user.session_key).await?
+    }) = flash
     {
         if id == citizen_id {
             summary.new_code = Some((code, expires));
@@ -91,14 +176,12 @@ pub async fn new_activation_code(citizen_id: String) -> Result<(), AppError> {
 
 #[component]
 pub fn CaseloadPage() -> impl IntoView {
+    let filter = use_query_map().get_untracked().get("filter").unwrap_or_default();
     view! {
         <Title text=t(Msg::CaseloadTitle)/>
         <h1>{t(Msg::CaseloadTitle)}</h1>
-        <Loaded future=my_caseload() let:rows>
-            {match rows {
-                rows if rows.is_empty() => view! { <p>{t(Msg::CaseloadEmpty)}</p> }.into_any(),
-                rows => view! { <CaseloadTable rows=rows/> }.into_any(),
-            }}
+        <Loaded future=my_caseload(filter) let:view>
+            <Caseload view=view/>
         </Loaded>
         <section class="card" aria-labelledby="invite-heading">
             <h2 id="invite-heading">{t(Msg::CaseloadInviteTitle)}</h2>
@@ -114,25 +197,66 @@ pub fn CaseloadPage() -> impl IntoView {
 }
 
 #[component]
+fn Caseload(view: CaseloadView) -> impl IntoView {
+    let current = view.filter;
+    view! {
+        <nav aria-labelledby="filters-heading" class="filters">
+            <h2 id="filters-heading" class="visually-hidden">{t(Msg::CaseloadFilters)}</h2>
+            <ul>
+                {view.counts.into_iter().map(|(f, n)| {
+                    let href = match f {
+                        CaseloadFilter::All => "/caseload".to_string(),
+                        f => format!("/caseload?filter={}", f.as_str()),
+                    };
+                    view! {
+                        <li><a href=href aria-current=(f == current).then_some("page")>{t(f.label())} " (" {n} ")"</a></li>
+                    }
+                }).collect_view()}
+            </ul>
+        </nav>
+        {if view.rows.is_empty() {
+            let empty = if current == CaseloadFilter::All { Msg::CaseloadEmpty } else { Msg::CaseloadFilterEmpty };
+            view! { <p>{t(empty)}</p> }.into_any()
+        } else {
+            view! { <CaseloadTable rows=view.rows/> }.into_any()
+        }}
+    }
+}
+
+#[component]
 fn CaseloadTable(rows: Vec<CaseloadRow>) -> impl IntoView {
     view! {
-        <DataTable caption=t(Msg::CaseloadCaption) id="caseload-caption">
+        <DataTable caption=t(Msg::CaseloadCaption) id="caseload">
             <thead><tr>
                 <th scope="col">{t(Msg::CaseloadCitizen)}</th>
                 <th scope="col">{t(Msg::CourseKind)}</th>
                 <th scope="col">{t(Msg::OverviewNextActivity)}</th>
+                <th scope="col">{t(Msg::CaseloadAttention)}</th>
                 <th scope="col">{t(Msg::CaseloadUnread)}</th>
                 <th scope="col">{t(Msg::CaseloadOpenConcerns)}</th>
             </tr></thead>
             <tbody>
-                {rows.into_iter().map(|r| view! {
-                    <tr>
-                        <th scope="row"><a href=format!("/caseload/citizens/{}", r.id)>{r.name}</a></th>
-                        <td>{r.course_kind.map(|k| t(k.label())).unwrap_or_else(|| t(Msg::CaseloadNoCourse))}</td>
-                        <td>{r.next_activity.unwrap_or_else(|| t(Msg::PlanNone).to_string())}</td>
-                        <td>{r.unread_from_citizen}</td>
-                        <td>{r.open_concerns}</td>
-                    </tr>
+                {rows.into_iter().map(|r| {
+                    let mut attention = Vec::new();
+                    if r.activity_today {
+                        attention.push(t(Msg::CaseloadFlagToday).to_string());
+                    }
+                    if r.no_activity_started {
+                        attention.push(fill(t(Msg::CaseloadFlagNoActivity), &[("date", &r.six_month_deadline.clone().unwrap_or_default())]));
+                    }
+                    if r.ending_soon {
+                        attention.push(fill(t(Msg::CaseloadFlagEnding), &[("date", &r.planned_end.clone().unwrap_or_default())]));
+                    }
+                    view! {
+                        <tr>
+                            <th scope="row"><a href=format!("/caseload/citizens/{}", r.id)>{r.name}</a></th>
+                            <td>{r.course_kind.map(|k| t(k.label())).unwrap_or_else(|| t(Msg::CaseloadNoCourse))}</td>
+                            <td>{r.next_activity.unwrap_or_else(|| t(Msg::PlanNone).to_string())}</td>
+                            <td>{attention.into_iter().map(|a| view! { <span class="flag">{a}</span> }).collect_view()}</td>
+                            <td>{r.unread_from_citizen}</td>
+                            <td>{r.open_concerns}</td>
+                        </tr>
+                    }
                 }).collect_view()}
             </tbody>
         </DataTable>
@@ -151,11 +275,16 @@ pub fn CitizenPage() -> impl IntoView {
 
 #[component]
 fn CitizenDetails(summary: CitizenSummary) -> impl IntoView {
+    provide_context(summary.draft.clone().unwrap_or_default());
     let id = summary.id.clone();
+    let base = format!("/caseload/citizens/{id}");
+    let plan = summary.plan;
+    let has_course = plan.course.is_some();
     view! {
         <Title text=summary.name.clone()/>
         <p><a href="/caseload">{t(Msg::CaseloadBack)}</a></p>
         <h1>{summary.name.clone()}</h1>
+        <FormStatus/>
         {summary.new_code.map(|(code, expires)| view! {
             <div class="alert alert-success" role="status">
                 <p><strong>{t(Msg::FormNoticeLead)}</strong> " " {t(Msg::CaseloadCodeCreated)}</p>
@@ -182,9 +311,97 @@ fn CitizenDetails(summary: CitizenSummary) -> impl IntoView {
                 None => view! { <p>{t(Msg::OverviewNoNextActivity)}</p> }.into_any(),
             }}
         </section>
-        {match summary.course {
-            Some(c) => view! { <CourseFacts course=c/> }.into_any(),
-            None => view! { <p>{t(Msg::PlanNoCourse)}</p> }.into_any(),
+        {match plan.course {
+            Some(c) => view! {
+                <CourseFacts course=c/>
+                <p><a class="button secondary" href=format!("{base}/course")>{t(Msg::EditCourseTitle)}</a></p>
+            }.into_any(),
+            None => view! {
+                <p>{t(Msg::CaseloadNoCourseYet)}</p>
+                <p><a class="button" href=format!("{base}/course")>{t(Msg::EditCourseNew)}</a></p>
+            }.into_any(),
         }}
+        {has_course.then(|| view! {
+            <section class="card" aria-labelledby="goals-heading">
+                <h2 id="goals-heading">{t(Msg::PlanGoals)}</h2>
+                {if plan.goals.is_empty() {
+                    view! { <p>{t(Msg::PlanNone)}</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="list-rows">
+                            {plan.goals.into_iter().map(|g| {
+                                let latest = g.ratings.first().map(|r| fill(t(Msg::GoalLatestRating), &[("word", t(crate::plan::progress_word(r.rating))), ("when", &r.when)]));
+                                view! {
+                                    <li>
+                                        <a href=format!("{base}/goals/{}", g.id)>{g.title}</a>
+                                        <br/><span>{latest.unwrap_or_else(|| t(Msg::GoalNotRated).to_string())}</span>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
+                <p><a href=format!("{base}/goals/new")>{t(Msg::EditGoalNew)}</a></p>
+            </section>
+            <ActivityTable base=base.clone() activities=[plan.ongoing, plan.upcoming, plan.finished].concat()/>
+            <section class="card" aria-labelledby="paid-hours-heading">
+                <h2 id="paid-hours-heading">{t(Msg::PaidHoursTitle)}</h2>
+                {if plan.paid_hours.is_empty() {
+                    view! { <p>{t(Msg::PaidHoursNone)}</p> }.into_any()
+                } else {
+                    view! { <PaidHoursChart weeks=plan.paid_hours/> }.into_any()
+                }}
+                <h3>{t(Msg::PaidHoursRecord)}</h3>
+                <form method="post" action="/api/record-paid-hours" class="stack">
+                    <input type="hidden" name="citizen_id" value=id.clone()/>
+                    <TextField name="week" label=Msg::PaidHoursWeekField kind="date" required=true hint=Msg::PaidHoursWeekHint/>
+                    <TextField name="hours" label=Msg::PaidHoursHours kind="number" required=true/>
+                    <button type="submit" class="button">{t(Msg::PaidHoursSave)}</button>
+                </form>
+            </section>
+        })}
+        <section class="card" aria-labelledby="responses-heading">
+            <h2 id="responses-heading">{t(Msg::ResponsesTitle)}</h2>
+            <CitizenResponses responses=summary.responses/>
+        </section>
+    }
+}
+
+/// All the course's activities, with a way to edit each and to add one.
+#[component]
+fn ActivityTable(base: String, activities: Vec<ActivityView>) -> impl IntoView {
+    let add = format!("{base}/activities/new");
+    view! {
+        <section class="card" aria-labelledby="activities-heading">
+            <h2 id="activities-heading">{t(Msg::CaseloadActivities)}</h2>
+            {if activities.is_empty() {
+                view! { <p>{t(Msg::PlanNone)}</p> }.into_any()
+            } else {
+                view! {
+                    <DataTable caption=t(Msg::CaseloadActivitiesCaption) id="activities">
+                        <thead><tr>
+                            <th scope="col">{t(Msg::EditActivityName)}</th>
+                            <th scope="col">{t(Msg::FieldStatusLabel)}</th>
+                            <th scope="col">{t(Msg::ActivityWhen)}</th>
+                            <th scope="col">{t(Msg::EditColumn)}</th>
+                        </tr></thead>
+                        <tbody>
+                            {activities.into_iter().map(|a| {
+                                let edit_label = fill(t(Msg::EditActivityNamed), &[("title", &a.title)]);
+                                view! {
+                                    <tr>
+                                        <th scope="row"><a href=format!("/activities/{}", a.id)>{a.title.clone()}</a></th>
+                                        <td>{t(a.status.label())}</td>
+                                        <td>{a.when}</td>
+                                        <td><a href=format!("{base}/activities/{}", a.id) aria-label=edit_label>{t(Msg::EditLink)}</a></td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </DataTable>
+                }.into_any()
+            }}
+            <p><a href=add>{t(Msg::EditActivityNew)}</a></p>
+        </section>
     }
 }

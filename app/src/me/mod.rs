@@ -28,6 +28,7 @@ fn action_words(action: &str) -> Msg {
     match action {
         "caseload_list" => Msg::AuditCaseloadList,
         "citizen_summary" => Msg::AuditCitizenSummary,
+        "plan_edit" => Msg::AuditPlanEdit,
         "concern_queue" => Msg::AuditConcernQueue,
         "activity" => Msg::AuditActivity,
         _ => Msg::AuditOther,

@@ -1,5 +1,8 @@
 //! Reading courses, goals and activities.
-use super::{ActivityDetail, ActivityView, CourseView, GoalView, Overview, PlanView, Timeline};
+use super::{
+    ActivityDetail, ActivityView, CourseView, GoalView, Marker, Overview, PaidWeek, PlanView, RatingView,
+    Timeline,
+};
 use crate::audit::{record_read, AuditAction};
 use crate::auth::policy::ensure_citizen_or_caseworker;
 use crate::db::{format_ms, now_ms, today, Db};
@@ -9,12 +12,12 @@ use crate::model::{format_date, ActivityKind, ActivityStatus, CourseKind};
 use sqlx::Row;
 
 #[derive(sqlx::FromRow)]
-struct CourseRow {
-    id: String,
-    kind: String,
-    start_date: String,
-    planned_end_date: String,
-    main_goal: Option<String>,
+pub(crate) struct CourseRow {
+    pub id: String,
+    pub kind: String,
+    pub start_date: String,
+    pub planned_end_date: String,
+    pub main_goal: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -29,6 +32,31 @@ struct ActivityRow {
     starts_at: i64,
     ends_at: Option<i64>,
     hours_per_week: Option<i64>,
+    created_at: i64,
+    updated_at: i64,
+    updated_by: Option<String>,
+}
+
+/// When the viewer last saw the plan, and who they are: what "new" and
+/// "changed" are measured against. Their own changes are not news to them.
+#[derive(Clone, Copy)]
+pub struct LastVisit<'a> {
+    pub seen_at: i64,
+    pub viewer_id: &'a str,
+}
+
+impl LastVisit<'_> {
+    fn marker(&self, created_at: i64, updated_at: i64, updated_by: Option<&str>) -> Option<Marker> {
+        if updated_by == Some(self.viewer_id) {
+            None
+        } else if created_at > self.seen_at {
+            Some(Marker::New)
+        } else if updated_at > self.seen_at {
+            Some(Marker::Changed)
+        } else {
+            None
+        }
+    }
 }
 
 /// Adds whole months to a `YYYY-MM-DD` date; the 31st becomes the month's last day.
@@ -38,7 +66,7 @@ pub fn add_months(date: &str, months: i32) -> Option<String> {
     Some(later.to_string())
 }
 
-async fn active_course(db: &Db, citizen_id: &str) -> Result<Option<CourseRow>, AppError> {
+pub(crate) async fn active_course(db: &Db, citizen_id: &str) -> Result<Option<CourseRow>, AppError> {
     Ok(sqlx::query_as::<_, CourseRow>(
         "SELECT id, kind, start_date, planned_end_date, main_goal FROM courses \
          WHERE citizen_id = $1 AND status = 'active' ORDER BY start_date DESC LIMIT 1",
@@ -96,14 +124,18 @@ fn activity_view(a: ActivityRow) -> Option<ActivityView> {
         place: a.place,
         contact: a.contact_name,
         hours_per_week: a.hours_per_week,
+        marker: None,
     })
 }
 
+const ACTIVITY_COLUMNS: &str =
+    "a.id, a.kind, a.status, a.title, a.purpose, a.place, a.contact_name, a.starts_at, \
+     a.ends_at, a.hours_per_week, a.created_at, a.updated_at, a.updated_by";
+
 async fn activities(db: &Db, course_id: &str) -> Result<Vec<ActivityRow>, AppError> {
-    Ok(sqlx::query_as::<_, ActivityRow>(
-        "SELECT id, kind, status, title, purpose, place, contact_name, starts_at, ends_at, hours_per_week \
-         FROM activities WHERE course_id = $1 ORDER BY starts_at",
-    )
+    Ok(sqlx::query_as::<_, ActivityRow>(&format!(
+        "SELECT {ACTIVITY_COLUMNS} FROM activities a WHERE a.course_id = $1 ORDER BY a.starts_at"
+    ))
     .bind(course_id)
     .fetch_all(db.pool())
     .await?)
@@ -146,12 +178,11 @@ pub async fn open_concerns(db: &Db, citizen_id: &str) -> Result<i64, AppError> {
 
 /// The next activity that has not yet happened.
 pub async fn next_activity(db: &Db, citizen_id: &str) -> Result<Option<ActivityView>, AppError> {
-    let row = sqlx::query_as::<_, ActivityRow>(
-        "SELECT a.id, a.kind, a.status, a.title, a.purpose, a.place, a.contact_name, a.starts_at, a.ends_at, a.hours_per_week \
-         FROM activities a JOIN courses c ON c.id = a.course_id \
+    let row = sqlx::query_as::<_, ActivityRow>(&format!(
+        "SELECT {ACTIVITY_COLUMNS} FROM activities a JOIN courses c ON c.id = a.course_id \
          WHERE c.citizen_id = $1 AND c.status = 'active' AND a.starts_at >= $2 \
-         AND a.status IN ('planned', 'ongoing') ORDER BY a.starts_at LIMIT 1",
-    )
+         AND a.status IN ('planned', 'ongoing') ORDER BY a.starts_at LIMIT 1"
+    ))
     .bind(citizen_id)
     .bind(now_ms())
     .fetch_optional(db.pool())
@@ -184,27 +215,43 @@ pub async fn overview(db: &Db, citizen_id: &str, name: &str) -> Result<Overview,
     })
 }
 
-pub async fn plan(db: &Db, citizen_id: &str) -> Result<PlanView, AppError> {
+/// The citizen's plan. With `visit`, items changed by others since then are marked.
+pub async fn plan(db: &Db, citizen_id: &str, visit: Option<LastVisit<'_>>) -> Result<PlanView, AppError> {
     let Some(course) = active_course(db, citizen_id).await? else {
         return Ok(PlanView::default());
     };
-    let goals = sqlx::query("SELECT title, description FROM goals WHERE course_id = $1 ORDER BY position")
-        .bind(&course.id)
-        .fetch_all(db.pool())
-        .await?
-        .into_iter()
-        .map(|r| {
-            Ok(GoalView {
-                title: r.try_get(0)?,
-                description: r.try_get(1)?,
-            })
-        })
-        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let goal_rows = sqlx::query(
+        "SELECT id, title, description, created_at, updated_at, updated_by FROM goals \
+         WHERE course_id = $1 ORDER BY position",
+    )
+    .bind(&course.id)
+    .fetch_all(db.pool())
+    .await?;
+    let mut goals = Vec::with_capacity(goal_rows.len());
+    for r in goal_rows {
+        let id: String = r.try_get(0)?;
+        let updated_by: Option<String> = r.try_get(5)?;
+        goals.push(GoalView {
+            marker: visit.and_then(|v| {
+                v.marker(
+                    r.try_get(3).unwrap_or(0),
+                    r.try_get(4).unwrap_or(0),
+                    updated_by.as_deref(),
+                )
+            }),
+            ratings: goal_ratings(db, &id).await?,
+            title: r.try_get(1)?,
+            description: r.try_get(2)?,
+            id,
+        });
+    }
     let rows = activities(db, &course.id).await?;
     let started = started_an_activity(db, &course.id).await?;
-    let all: Vec<ActivityView> = rows.into_iter().filter_map(activity_view).collect();
     let (mut upcoming, mut ongoing, mut finished) = (vec![], vec![], vec![]);
-    for a in all {
+    for row in rows {
+        let marker = visit.and_then(|v| v.marker(row.created_at, row.updated_at, row.updated_by.as_deref()));
+        let Some(mut a) = activity_view(row) else { continue };
+        a.marker = marker;
         match a.status {
             ActivityStatus::Ongoing => ongoing.push(a),
             ActivityStatus::Completed | ActivityStatus::Cancelled => finished.push(a),
@@ -218,7 +265,88 @@ pub async fn plan(db: &Db, citizen_id: &str) -> Result<PlanView, AppError> {
         upcoming,
         ongoing,
         finished,
+        paid_hours: paid_hours(db, &course.id).await?,
+        ..Default::default()
     })
+}
+
+/// The citizen's own view of their plan: marks what changed since their last
+/// visit, then records this visit.
+pub async fn citizen_plan(db: &Db, citizen: &CurrentUser, record_visit: bool) -> Result<PlanView, AppError> {
+    let seen_at: Option<i64> = sqlx::query(
+        "SELECT v.seen_at FROM plan_visits v JOIN courses c ON c.id = v.course_id \
+         WHERE v.user_id = $1 AND c.citizen_id = $1 AND c.status = 'active'",
+    )
+    .bind(&citizen.id)
+    .fetch_optional(db.pool())
+    .await?
+    .map(|r| r.try_get(0))
+    .transpose()?;
+    let visit = seen_at.map(|seen_at| LastVisit {
+        seen_at,
+        viewer_id: &citizen.id,
+    });
+    let plan = plan(db, &citizen.id, visit).await?;
+    if record_visit {
+        if let Some(course) = active_course(db, &citizen.id).await? {
+            sqlx::query(
+                "INSERT INTO plan_visits (user_id, course_id, seen_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (user_id, course_id) DO UPDATE SET seen_at = excluded.seen_at",
+            )
+            .bind(&citizen.id)
+            .bind(&course.id)
+            .bind(now_ms())
+            .execute(db.pool())
+            .await?;
+        }
+    }
+    Ok(plan)
+}
+
+/// A goal's progress ratings, newest first.
+pub async fn goal_ratings(db: &Db, goal_id: &str) -> Result<Vec<RatingView>, AppError> {
+    let rows = sqlx::query(
+        "SELECT rating, note, rated_at FROM goal_ratings WHERE goal_id = $1 ORDER BY rated_at DESC",
+    )
+    .bind(goal_id)
+    .fetch_all(db.pool())
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(RatingView {
+                rating: r.try_get(0)?,
+                note: r.try_get(1)?,
+                when: format_ms(r.try_get(2)?),
+            })
+        })
+        .collect()
+}
+
+/// Paid hours per week, the latest half year, oldest first.
+async fn paid_hours(db: &Db, course_id: &str) -> Result<Vec<PaidWeek>, AppError> {
+    let rows = sqlx::query(
+        "SELECT week_start, hours FROM paid_hours WHERE course_id = $1 ORDER BY week_start DESC LIMIT 26",
+    )
+    .bind(course_id)
+    .fetch_all(db.pool())
+    .await?;
+    let mut weeks = rows
+        .into_iter()
+        .map(|r| {
+            let week: String = r.try_get(0)?;
+            let number = week
+                .parse::<jiff::civil::Date>()
+                .map(|d| d.iso_week_date().week())
+                .unwrap_or_default();
+            Ok(PaidWeek {
+                week: format_date(&week),
+                number: number.into(),
+                hours: r.try_get(1)?,
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+    weeks.reverse();
+    Ok(weeks)
 }
 
 #[derive(sqlx::FromRow)]
@@ -237,11 +365,10 @@ pub async fn activity_detail(
     viewer: &CurrentUser,
     activity_id: &str,
 ) -> Result<(ActivityDetail, i64, Option<i64>), AppError> {
-    let row = sqlx::query_as::<_, ActivityDetailRow>(
-        "SELECT c.citizen_id, a.preparation, a.contact_phone, a.id, a.kind, a.status, a.title, a.purpose, \
-           a.place, a.contact_name, a.starts_at, a.ends_at, a.hours_per_week \
-         FROM activities a JOIN courses c ON c.id = a.course_id WHERE a.id = $1",
-    )
+    let row = sqlx::query_as::<_, ActivityDetailRow>(&format!(
+        "SELECT c.citizen_id, a.preparation, a.contact_phone, {ACTIVITY_COLUMNS} \
+         FROM activities a JOIN courses c ON c.id = a.course_id WHERE a.id = $1"
+    ))
     .bind(activity_id)
     .fetch_optional(db.pool())
     .await?
@@ -253,6 +380,7 @@ pub async fn activity_detail(
     Ok((
         ActivityDetail {
             activity,
+            citizen_id: row.citizen_id,
             preparation: row.preparation,
             contact_phone: row.contact_phone,
         },

@@ -1,5 +1,6 @@
 //! The course plan: overview (home) and the plan page.
 use crate::error::AppError;
+use crate::forms::FormStatus;
 use crate::i18n::{fill, t, Msg};
 use crate::layout::Loaded;
 use crate::model::{ActivityKind, ActivityStatus, CourseKind};
@@ -7,12 +8,23 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
+mod activity;
 #[cfg(feature = "ssr")]
 pub mod data;
+pub mod edit;
+pub mod feed;
+pub mod history;
 #[cfg(feature = "ssr")]
 pub mod ics;
+mod paid_hours;
+pub mod responses;
+#[cfg(feature = "ssr")]
+pub mod rules;
 #[cfg(all(test, feature = "ssr"))]
 mod tests;
+
+pub use activity::ActivityPage;
+pub use paid_hours::PaidHoursChart;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CourseView {
@@ -48,20 +60,61 @@ pub struct ActivityView {
     pub place: Option<String>,
     pub contact: Option<String>,
     pub hours_per_week: Option<i64>,
+    /// Changed by someone else since the viewer last saw the plan.
+    pub marker: Option<Marker>,
+}
+
+/// "New" or "changed since your last visit".
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Marker {
+    New,
+    Changed,
+}
+
+impl Marker {
+    pub fn label(self) -> Msg {
+        match self {
+            Marker::New => Msg::PlanMarkerNew,
+            Marker::Changed => Msg::PlanMarkerChanged,
+        }
+    }
+}
+
+/// One of the citizen's ratings of their progress on a goal (1–5).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RatingView {
+    pub rating: i64,
+    pub note: Option<String>,
+    pub when: String,
+}
+
+/// Paid hours in one week.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PaidWeek {
+    /// The week's Monday, e.g. "23.11.2026".
+    pub week: String,
+    /// The ISO week number.
+    pub number: i64,
+    pub hours: i64,
 }
 
 /// Everything about one activity, for its own page.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ActivityDetail {
     pub activity: ActivityView,
+    pub citizen_id: String,
     pub preparation: Option<String>,
     pub contact_phone: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GoalView {
+    pub id: String,
     pub title: String,
     pub description: Option<String>,
+    pub marker: Option<Marker>,
+    /// Newest first.
+    pub ratings: Vec<RatingView>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -81,6 +134,14 @@ pub struct PlanView {
     pub upcoming: Vec<ActivityView>,
     pub ongoing: Vec<ActivityView>,
     pub finished: Vec<ActivityView>,
+    pub paid_hours: Vec<PaidWeek>,
+    /// The citizen's calendar feed, if they have one.
+    pub feed: Option<feed::FeedStatus>,
+    /// A feed address just made, shown once.
+    pub new_feed_url: Option<String>,
+    /// Makes each of the page's forms count once, however often it is sent.
+    pub form_key: String,
+    pub today: String,
 }
 
 #[server]
@@ -92,20 +153,25 @@ pub async fn citizen_overview() -> Result<Overview, AppError> {
     data::overview(&state.db, &user.id, &user.name).await
 }
 
+/// The citizen's plan. `print` shows it without counting as a visit, so
+/// the "changed" markers stay until the plan itself has been seen.
 #[server]
-pub async fn my_plan() -> Result<PlanView, AppError> {
+pub async fn my_plan(print: bool) -> Result<PlanView, AppError> {
+    use crate::auth::{session, Flash};
     use crate::model::Role;
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
     crate::auth::policy::ensure_role(&user, Role::Citizen)?;
-    data::plan(&state.db, &user.id).await
-}
-
-#[server]
-pub async fn get_activity(activity_id: String) -> Result<ActivityDetail, AppError> {
-    let state = crate::state::app_state()?;
-    let user = crate::state::require_user()?;
-    Ok(data::activity_detail(&state.db, &user, &activity_id).await?.0)
+    let mut plan = data::citizen_plan(&state.db, &user, !print).await?;
+    plan.feed = feed::data::status(&state.db, &user.id).await?;
+    plan.form_key = crate::db::new_id();
+    plan.today = crate::db::today();
+    if !print {
+        if let Some(Flash::CalendarFeed { url }) = session::take_flash(&state.db, &user.session_key).await? {
+            plan.new_feed_url = Some(url);
+        }
+    }
+    Ok(plan)
 }
 
 #[component]
@@ -216,7 +282,8 @@ pub fn PlanPage() -> impl IntoView {
     view! {
         <Title text=t(Msg::PlanTitle)/>
         <h1>{t(Msg::PlanTitle)}</h1>
-        <Loaded future=my_plan() let:plan>
+        <FormStatus/>
+        <Loaded future=my_plan(false) let:plan>
             <Plan plan=plan/>
         </Loaded>
     }
@@ -228,20 +295,91 @@ fn Plan(plan: PlanView) -> impl IntoView {
         return view! { <p>{t(Msg::PlanNoCourse)}</p> }.into_any();
     };
     let main_goal = course.main_goal.clone();
+    let form_key = plan.form_key.clone();
     view! {
+        <p class="no-print"><a href="/plan/print">{t(Msg::PlanPrintLink)}</a></p>
         <section class="card" aria-labelledby="goals-heading">
             <h2 id="goals-heading">{t(Msg::PlanGoals)}</h2>
             {main_goal.map(|g| view! { <p><strong>{t(Msg::PlanMainGoal)}</strong> " " {g}</p> })}
             <ul class="list-rows">
-                {plan.goals.into_iter().map(|g| view! {
-                    <li><strong>{g.title}</strong>{g.description.map(|d| view! { <br/><span>{d}</span> })}</li>
+                {plan.goals.into_iter().map(|g| {
+                    let key = format!("{form_key}-{}", g.id);
+                    view! { <li><Goal goal=g form_key=key/></li> }
                 }).collect_view()}
             </ul>
         </section>
         <ActivityGroup heading=Msg::PlanOngoing id="ongoing" activities=plan.ongoing/>
         <ActivityGroup heading=Msg::PlanUpcoming id="upcoming" activities=plan.upcoming/>
         <ActivityGroup heading=Msg::PlanFinished id="finished" activities=plan.finished/>
+        {(!plan.paid_hours.is_empty()).then(|| view! {
+            <section class="card" aria-labelledby="paid-hours-heading">
+                <h2 id="paid-hours-heading">{t(Msg::PaidHoursTitle)}</h2>
+                <PaidHoursChart weeks=plan.paid_hours/>
+            </section>
+        })}
         <CourseFacts course=course/>
+        <feed::CalendarFeed status=plan.feed new_url=plan.new_feed_url/>
+    }
+    .into_any()
+}
+
+/// The "new" or "changed" tag: words, not colour alone.
+#[component]
+fn MarkerTag(marker: Option<Marker>) -> impl IntoView {
+    marker.map(|m| view! { " " <span class="marker-tag">{t(m.label())}</span> })
+}
+
+/// A goal with the citizen's progress: the latest rating, its history, and
+/// a form to rate it again.
+#[component]
+fn Goal(goal: GoalView, form_key: String) -> impl IntoView {
+    let latest = goal.ratings.first().cloned();
+    view! {
+        <h3>{goal.title.clone()}<MarkerTag marker=goal.marker/></h3>
+        {goal.description.map(|d| view! { <p>{d}</p> })}
+        <p>
+            {match latest {
+                Some(r) => fill(t(Msg::GoalLatestRating), &[("word", t(progress_word(r.rating))), ("when", &r.when)]),
+                None => t(Msg::GoalNotRated).to_string(),
+            }}
+        </p>
+        <responses::RateGoal goal_id=goal.id title=goal.title form_key=form_key/>
+        {(!goal.ratings.is_empty()).then(|| view! {
+            <details>
+                <summary>{t(Msg::GoalRatingsHistory)}</summary>
+                <RatingList ratings=goal.ratings/>
+            </details>
+        })}
+    }
+}
+
+/// The words of the progress scale, 1 to 5.
+pub fn progress_word(rating: i64) -> Msg {
+    match rating {
+        1 => Msg::GoalProgress1,
+        2 => Msg::GoalProgress2,
+        3 => Msg::GoalProgress3,
+        4 => Msg::GoalProgress4,
+        _ => Msg::GoalProgress5,
+    }
+}
+
+/// A goal's ratings as a list, newest first.
+#[component]
+pub fn RatingList(ratings: Vec<RatingView>) -> impl IntoView {
+    if ratings.is_empty() {
+        return view! { <p>{t(Msg::GoalNotRated)}</p> }.into_any();
+    }
+    view! {
+        <ul class="list-rows">
+            {ratings.into_iter().map(|r| view! {
+                <li>
+                    <strong>{r.when}</strong> ": " {t(progress_word(r.rating))}
+                    " (" {r.rating} "/5)"
+                    {r.note.map(|n| view! { <br/><span>{n}</span> })}
+                </li>
+            }).collect_view()}
+        </ul>
     }
     .into_any()
 }
@@ -269,15 +407,76 @@ fn ActivityGroup(heading: Msg, id: &'static str, activities: Vec<ActivityView>) 
 #[component]
 fn ActivityDetails(activity: ActivityView) -> impl IntoView {
     view! {
-        <h3><a href=format!("/activities/{}", activity.id)>{activity.title.clone()}</a></h3>
+        <h3><a href=format!("/activities/{}", activity.id)>{activity.title.clone()}</a><MarkerTag marker=activity.marker/></h3>
         <p><span class="status-tag">{t(activity.status.label())}</span></p>
         <ActivityFacts activity=activity/>
     }
 }
 
+/// `/plan/print`: the whole plan on paper, without menus and forms.
+#[component]
+pub fn PrintPlanPage() -> impl IntoView {
+    view! {
+        <Title text=t(Msg::PlanPrintTitle)/>
+        <Loaded future=my_plan(true) let:plan>
+            <PrintPlan plan=plan/>
+        </Loaded>
+    }
+}
+
+#[component]
+fn PrintPlan(plan: PlanView) -> impl IntoView {
+    let user = crate::layout::page_user().map(|u| u.name).unwrap_or_default();
+    let heading = fill(t(Msg::PlanPrintHeading), &[("name", &user)]);
+    let printed = fill(
+        t(Msg::PlanPrintedOn),
+        &[("date", &crate::model::format_date(&plan.today))],
+    );
+    let Some(course) = plan.course else {
+        return view! { <h1>{heading}</h1><p>{t(Msg::PlanNoCourse)}</p> }.into_any();
+    };
+    let all = [
+        (Msg::PlanOngoing, plan.ongoing),
+        (Msg::PlanUpcoming, plan.upcoming),
+        (Msg::PlanFinished, plan.finished),
+    ];
+    view! {
+        <div class="print-view">
+            <p class="no-print"><a href="/plan">{t(Msg::PlanPrintBack)}</a> " · " {t(Msg::PlanPrintHint)}</p>
+            <h1>{heading}</h1>
+            <p>{printed}</p>
+            <CourseFacts course=course.clone()/>
+            <h2>{t(Msg::PlanGoals)}</h2>
+            {course.main_goal.map(|g| view! { <p><strong>{t(Msg::PlanMainGoal)}</strong> " " {g}</p> })}
+            <ul>
+                {plan.goals.into_iter().map(|g| {
+                    let latest = g.ratings.first().map(|r| format!(" – {}", t(progress_word(r.rating))));
+                    view! { <li><strong>{g.title}</strong>{latest}{g.description.map(|d| view! { <br/>{d} })}</li> }
+                }).collect_view()}
+            </ul>
+            {all.into_iter().map(|(heading, activities)| view! {
+                <h2>{t(heading)}</h2>
+                {if activities.is_empty() {
+                    view! { <p>{t(Msg::PlanNone)}</p> }.into_any()
+                } else {
+                    activities.into_iter().map(|a| view! {
+                        <h3>{a.title.clone()} " (" {t(a.status.label())} ")"</h3>
+                        <ActivityFacts activity=a/>
+                    }).collect_view().into_any()
+                }}
+            }).collect_view()}
+            {(!plan.paid_hours.is_empty()).then(|| view! {
+                <h2>{t(Msg::PaidHoursTitle)}</h2>
+                <PaidHoursChart weeks=plan.paid_hours/>
+            })}
+        </div>
+    }
+    .into_any()
+}
+
 /// An activity's facts as a definition list: on the plan and on its own page.
 #[component]
-fn ActivityFacts(
+pub(crate) fn ActivityFacts(
     activity: ActivityView,
     #[prop(default = None)] contact_phone: Option<String>,
 ) -> impl IntoView {
@@ -291,39 +490,5 @@ fn ActivityFacts(
             {activity.hours_per_week.map(|h| view! { <dt>{t(Msg::ActivityHours)}</dt><dd>{h}</dd> })}
             {activity.purpose.map(|p| view! { <dt>{t(Msg::ActivityPurpose)}</dt><dd>{p}</dd> })}
         </dl>
-    }
-}
-
-/// `/activities/:id`: one activity, with a calendar file to download.
-#[component]
-pub fn ActivityPage() -> impl IntoView {
-    let id = leptos_router::hooks::use_params_map()
-        .get_untracked()
-        .get("id")
-        .unwrap_or_default();
-    view! {
-        <Loaded future=get_activity(id) let:detail>
-            <Activity detail=detail/>
-        </Loaded>
-    }
-}
-
-#[component]
-fn Activity(detail: ActivityDetail) -> impl IntoView {
-    let a = detail.activity;
-    let calendar = format!("/activities/{}/calendar.ics", a.id);
-    view! {
-        <Title text=a.title.clone()/>
-        <p><a href="/plan">{t(Msg::ActivityBackToPlan)}</a></p>
-        <h1>{a.title.clone()}</h1>
-        <p><span class="status-tag">{t(a.status.label())}</span></p>
-        <ActivityFacts activity=a contact_phone=detail.contact_phone/>
-        {detail.preparation.map(|p| view! {
-            <section class="card" aria-labelledby="prepare-heading">
-                <h2 id="prepare-heading">{t(Msg::ActivityPreparation)}</h2>
-                <p>{p}</p>
-            </section>
-        })}
-        <p><a href=calendar download="aktivitet.ics">{t(Msg::ActivityCalendarDownload)}</a></p>
     }
 }

@@ -1,0 +1,487 @@
+//! Editing a plan, its history, and what the citizen sees of it, on both databases.
+use super::data;
+use crate::db::{new_id, now_ms, Db};
+use crate::db_test;
+use crate::error::AppError;
+use crate::model::{CurrentUser, Role};
+use crate::plan::data::{citizen_plan, plan};
+use crate::plan::edit::ActivityForm;
+use crate::plan::history::{store, Entity, PlanField};
+use crate::plan::rules::{local_time_value, CourseInput, GoalInput, PaidHoursInput};
+use crate::plan::Marker;
+use crate::testing::{assign, audit_count, course, user};
+use sqlx::Row;
+
+async fn count(db: &Db, sql: &str, id: &str) -> i64 {
+    sqlx::query(sql)
+        .bind(id)
+        .fetch_one(db.pool())
+        .await
+        .unwrap()
+        .try_get(0)
+        .unwrap()
+}
+
+fn tomorrow_form(title: &str) -> ActivityForm {
+    ActivityForm {
+        kind: "work_placement".into(),
+        status: "planned".into(),
+        title: title.into(),
+        place: "Solgården".into(),
+        starts_at: local_time_value(now_ms() + 24 * 3_600_000),
+        ..Default::default()
+    }
+}
+
+/// Lets the clock move on, so "after the last visit" is strictly after.
+async fn tick() {
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+}
+
+db_test!(
+    a_caseworker_creates_and_changes_a_course_and_it_is_kept_as_history,
+    |db| {
+        let mette = user(db, Role::Caseworker, "Mette").await;
+        let peter = user(db, Role::Caseworker, "Peter").await;
+        let sofie = user(db, Role::Citizen, "Sofie").await;
+        assign(db, &mette, &sofie).await;
+
+        let edit = data::course_edit(db, &mette, &sofie.id).await.unwrap();
+        assert!(!edit.exists);
+        assert_eq!(
+            audit_count(db, &mette, &sofie).await,
+            1,
+            "opening the form is a read"
+        );
+
+        let first =
+            CourseInput::parse("ressourceforloeb", "2026-01-05", "2028-01-05", "Et job i køkken").unwrap();
+        data::save_course(db, &mette, &sofie.id, &first).await.unwrap();
+        // Saving the same again is no change and adds no history.
+        data::save_course(db, &mette, &sofie.id, &first).await.unwrap();
+        let longer =
+            CourseInput::parse("ressourceforloeb", "2026-01-05", "2029-01-05", "Et job i køkken").unwrap();
+        data::save_course(db, &mette, &sofie.id, &longer).await.unwrap();
+
+        let shown = plan(db, &sofie.id, None).await.unwrap().course.unwrap();
+        assert_eq!(shown.planned_end, "05.01.2029");
+        assert_eq!(shown.main_goal.as_deref(), Some("Et job i køkken"));
+        let course_id: String = sqlx::query("SELECT id FROM courses WHERE citizen_id = $1")
+            .bind(&sofie.id)
+            .fetch_one(db.pool())
+            .await
+            .unwrap()
+            .try_get(0)
+            .unwrap();
+        let history = store::for_item(db, Entity::Course, &course_id).await.unwrap();
+        assert_eq!(history.len(), 2, "{history:?}");
+        assert!(!history[0].created);
+        assert_eq!(history[0].who, "Mette");
+        assert_eq!(history[0].fields.len(), 1);
+        assert_eq!(history[0].fields[0].field, PlanField::PlannedEnd);
+        assert_eq!(history[0].fields[0].old.as_deref(), Some("05.01.2028"));
+        assert_eq!(history[0].fields[0].new.as_deref(), Some("05.01.2029"));
+        assert_eq!(
+            history[0].in_words(),
+            format!("Mette ændrede planlagt slutdato {}.", history[0].when)
+        );
+        assert!(history[1].created);
+
+        // Another caseworker can neither read nor change it.
+        assert_eq!(
+            data::course_edit(db, &peter, &sofie.id).await.err(),
+            Some(AppError::NotFound)
+        );
+        let other = CourseInput::parse("jobafklaringsforloeb", "2026-02-01", "2027-02-01", "").unwrap();
+        assert_eq!(
+            data::save_course(db, &peter, &sofie.id, &other).await.err(),
+            Some(AppError::NotFound)
+        );
+        assert_eq!(
+            data::save_course(db, &sofie, &sofie.id, &other).await.err(),
+            Some(AppError::NotFound)
+        );
+        let kind: String = sqlx::query("SELECT kind FROM courses WHERE id = $1")
+            .bind(&course_id)
+            .fetch_one(db.pool())
+            .await
+            .unwrap()
+            .try_get(0)
+            .unwrap();
+        assert_eq!(kind, "ressourceforloeb");
+        assert_eq!(
+            count(
+                db,
+                "SELECT COUNT(*) FROM courses WHERE citizen_id = $1",
+                &sofie.id
+            )
+            .await,
+            1
+        );
+    }
+);
+
+db_test!(a_new_activity_is_added_once_and_marked_for_the_citizen, |db| {
+    let mette = user(db, Role::Caseworker, "Mette").await;
+    let sofie = user(db, Role::Citizen, "Sofie").await;
+    let ali = user(db, Role::Citizen, "Ali").await;
+    assign(db, &mette, &sofie).await;
+    let course_id = course(db, &sofie).await;
+
+    // Sofie has seen her plan before the caseworker adds anything.
+    citizen_plan(db, &sofie, true).await.unwrap();
+    tick().await;
+    let key = new_id();
+    let form = tomorrow_form("Praktik i Netto");
+    let id = data::save_activity(db, &mette, &sofie.id, None, &key, &form)
+        .await
+        .unwrap();
+    assert_eq!(id, key);
+    // The same form sent again (a double click, a retry) adds nothing.
+    data::save_activity(db, &mette, &sofie.id, None, &key, &form)
+        .await
+        .unwrap();
+    assert_eq!(
+        count(
+            db,
+            "SELECT COUNT(*) FROM activities WHERE course_id = $1",
+            &course_id
+        )
+        .await,
+        1
+    );
+    assert_eq!(store::for_item(db, Entity::Activity, &id).await.unwrap().len(), 1);
+
+    let seen = citizen_plan(db, &sofie, true).await.unwrap();
+    assert_eq!(seen.upcoming[0].title, "Praktik i Netto");
+    assert_eq!(seen.upcoming[0].marker, Some(Marker::New));
+    // Seen now: no longer news.
+    let again = citizen_plan(db, &sofie, true).await.unwrap();
+    assert_eq!(again.upcoming[0].marker, None);
+
+    tick().await;
+    let mut moved = form.clone();
+    moved.place = "Netto, Vesterbrogade".into();
+    data::save_activity(db, &mette, &sofie.id, Some(&id), &new_id(), &moved)
+        .await
+        .unwrap();
+    // Printing the plan does not count as a visit.
+    let printed = citizen_plan(db, &sofie, false).await.unwrap();
+    assert_eq!(printed.upcoming[0].marker, Some(Marker::Changed));
+    let changed = citizen_plan(db, &sofie, true).await.unwrap();
+    assert_eq!(changed.upcoming[0].marker, Some(Marker::Changed));
+    assert_eq!(changed.upcoming[0].place.as_deref(), Some("Netto, Vesterbrogade"));
+    let history = store::for_item(db, Entity::Activity, &id).await.unwrap();
+    assert_eq!(history.len(), 2);
+    assert_eq!(
+        history[0].in_words(),
+        format!("Mette ændrede sted {}.", history[0].when)
+    );
+
+    // Bad input changes nothing.
+    let mut bad = moved.clone();
+    bad.title = " ".into();
+    bad.place = "Et andet sted".into();
+    let refused = data::save_activity(db, &mette, &sofie.id, Some(&id), &new_id(), &bad).await;
+    assert!(
+        matches!(refused, Err(AppError::Invalid { ref field, .. }) if field == "title"),
+        "{refused:?}"
+    );
+    assert_eq!(store::for_item(db, Entity::Activity, &id).await.unwrap().len(), 2);
+
+    // Nobody else can add to or change Sofie's plan.
+    for outsider in [&sofie, &ali] {
+        let r = data::save_activity(db, outsider, &sofie.id, Some(&id), &new_id(), &bad).await;
+        assert_eq!(r.err(), Some(AppError::NotFound));
+    }
+    let peter = user(db, Role::Caseworker, "Peter").await;
+    let r = data::save_activity(db, &peter, &sofie.id, None, &new_id(), &form).await;
+    assert_eq!(r.err(), Some(AppError::NotFound));
+    assert_eq!(
+        count(
+            db,
+            "SELECT COUNT(*) FROM activities WHERE course_id = $1",
+            &course_id
+        )
+        .await,
+        1
+    );
+});
+
+db_test!(goals_are_rated_by_their_citizen_once_per_form, |db| {
+    let mette = user(db, Role::Caseworker, "Mette").await;
+    let sofie = user(db, Role::Citizen, "Sofie").await;
+    let ali = user(db, Role::Citizen, "Ali").await;
+    assign(db, &mette, &sofie).await;
+    course(db, &sofie).await;
+    let goal = GoalInput::parse("Arbejde 10 timer om ugen", "").unwrap();
+    let goal_id = data::save_goal(db, &mette, &sofie.id, None, &new_id(), &goal)
+        .await
+        .unwrap();
+
+    let rate = crate::plan::responses::data::rate_goal;
+    let key = new_id();
+    rate(db, &sofie, &goal_id, 2, Some("Svært i starten"), &key)
+        .await
+        .unwrap();
+    rate(db, &sofie, &goal_id, 2, Some("Svært i starten"), &key)
+        .await
+        .unwrap();
+    rate(db, &sofie, &goal_id, 4, None, &new_id()).await.unwrap();
+    assert_eq!(
+        rate(db, &ali, &goal_id, 5, None, &new_id()).await.err(),
+        Some(AppError::NotFound)
+    );
+    assert_eq!(
+        rate(db, &mette, &goal_id, 5, None, &new_id()).await.err(),
+        Some(AppError::NotFound)
+    );
+
+    let seen = plan(db, &sofie.id, None).await.unwrap();
+    let ratings: Vec<i64> = seen.goals[0].ratings.iter().map(|r| r.rating).collect();
+    assert_eq!(ratings.len(), 2, "{ratings:?}");
+    assert_eq!(ratings.iter().sum::<i64>(), 6);
+    let edit = data::goal_edit(db, &mette, &sofie.id, Some(&goal_id))
+        .await
+        .unwrap();
+    assert_eq!(edit.ratings.len(), 2, "the caseworker sees the ratings too");
+});
+
+db_test!(reflections_and_feedback_reach_the_caseworker_once, |db| {
+    let mette = user(db, Role::Caseworker, "Mette").await;
+    let sofie = user(db, Role::Citizen, "Sofie").await;
+    let ali = user(db, Role::Citizen, "Ali").await;
+    assign(db, &mette, &sofie).await;
+    course(db, &sofie).await;
+    let id = data::save_activity(db, &mette, &sofie.id, None, &new_id(), &tomorrow_form("Mentor"))
+        .await
+        .unwrap();
+    use crate::plan::responses::data::{add_reflection, for_activity, for_citizen, give_feedback};
+
+    let key = new_id();
+    add_reflection(db, &sofie, &id, "Det gik fint, men jeg var træt bagefter.", &key)
+        .await
+        .unwrap();
+    add_reflection(db, &sofie, &id, "Det gik fint, men jeg var træt bagefter.", &key)
+        .await
+        .unwrap();
+    give_feedback(db, &sofie, &id, 4, Some("Rart at møde nogen"), &new_id())
+        .await
+        .unwrap();
+    assert_eq!(
+        add_reflection(db, &ali, &id, "x", &new_id()).await.err(),
+        Some(AppError::NotFound)
+    );
+    assert_eq!(
+        give_feedback(db, &mette, &id, 1, None, &new_id()).await.err(),
+        Some(AppError::NotFound)
+    );
+
+    let on_activity = for_activity(db, &id).await.unwrap();
+    assert_eq!(on_activity.reflections.len(), 1);
+    assert_eq!(on_activity.feedback.len(), 1);
+    assert_eq!(on_activity.feedback[0].rating, 4);
+    let all = for_citizen(db, &sofie.id).await.unwrap();
+    assert_eq!(all.len(), 2);
+    assert!(all
+        .iter()
+        .any(|r| r.rating == Some(4) && r.text.as_deref() == Some("Rart at møde nogen")));
+    assert!(all
+        .iter()
+        .any(|r| r.rating.is_none() && r.activity_title == "Mentor"));
+    assert!(for_citizen(db, &ali.id).await.unwrap().is_empty());
+});
+
+db_test!(paid_hours_are_one_number_per_week_with_history, |db| {
+    let mette = user(db, Role::Caseworker, "Mette").await;
+    let sofie = user(db, Role::Citizen, "Sofie").await;
+    assign(db, &mette, &sofie).await;
+    let course_id = course(db, &sofie).await;
+    // Thursday and Sunday of the same week.
+    data::record_paid_hours(
+        db,
+        &mette,
+        &sofie.id,
+        &PaidHoursInput::parse("2026-11-26", "12").unwrap(),
+    )
+    .await
+    .unwrap();
+    data::record_paid_hours(
+        db,
+        &mette,
+        &sofie.id,
+        &PaidHoursInput::parse("29.11.2026", "15").unwrap(),
+    )
+    .await
+    .unwrap();
+    data::record_paid_hours(
+        db,
+        &mette,
+        &sofie.id,
+        &PaidHoursInput::parse("2026-11-16", "8").unwrap(),
+    )
+    .await
+    .unwrap();
+    let weeks = plan(db, &sofie.id, None).await.unwrap().paid_hours;
+    let shown: Vec<(i64, String, i64)> = weeks.into_iter().map(|w| (w.number, w.week, w.hours)).collect();
+    assert_eq!(
+        shown,
+        vec![(47, "16.11.2026".into(), 8), (48, "23.11.2026".into(), 15)]
+    );
+    let id: String =
+        sqlx::query("SELECT id FROM paid_hours WHERE course_id = $1 AND week_start = '2026-11-23'")
+            .bind(&course_id)
+            .fetch_one(db.pool())
+            .await
+            .unwrap()
+            .try_get(0)
+            .unwrap();
+    let history = store::for_item(db, Entity::PaidHours, &id).await.unwrap();
+    assert_eq!(history.len(), 2);
+    let change = history[0]
+        .fields
+        .iter()
+        .find(|f| f.field == PlanField::PaidHours)
+        .unwrap();
+    assert_eq!(
+        (change.old.as_deref(), change.new.as_deref()),
+        (Some("12"), Some("15"))
+    );
+    let peter = user(db, Role::Caseworker, "Peter").await;
+    let r = data::record_paid_hours(
+        db,
+        &peter,
+        &sofie.id,
+        &PaidHoursInput::parse("2026-11-16", "30").unwrap(),
+    )
+    .await;
+    assert_eq!(r.err(), Some(AppError::NotFound));
+});
+
+db_test!(a_calendar_feed_lives_until_replaced_or_stopped, |db| {
+    use crate::plan::feed::data::{events, start, status, stop};
+    let mette = user(db, Role::Caseworker, "Mette").await;
+    let sofie = user(db, Role::Citizen, "Sofie").await;
+    assign(db, &mette, &sofie).await;
+    course(db, &sofie).await;
+    data::save_activity(
+        db,
+        &mette,
+        &sofie.id,
+        None,
+        &new_id(),
+        &tomorrow_form("Samtale på Rygcenteret"),
+    )
+    .await
+    .unwrap();
+    let mut cancelled = tomorrow_form("Aflyst møde");
+    cancelled.status = "cancelled".into();
+    data::save_activity(db, &mette, &sofie.id, None, &new_id(), &cancelled)
+        .await
+        .unwrap();
+
+    assert_eq!(status(db, &sofie.id).await.unwrap(), None);
+    let first = start(db, &sofie.id, false).await.unwrap();
+    assert_eq!(first.len(), 40);
+    let (_, show_titles, list) = events(db, &first).await.unwrap().unwrap();
+    assert!(!show_titles);
+    let titles: Vec<&str> = list.iter().map(|e| e.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        vec!["Samtale på Rygcenteret"],
+        "cancelled activities are left out"
+    );
+
+    let second = start(db, &sofie.id, true).await.unwrap();
+    assert!(
+        events(db, &first).await.unwrap().is_none(),
+        "a new link ends the old one"
+    );
+    assert!(events(db, &second).await.unwrap().unwrap().1);
+    assert!(status(db, &sofie.id).await.unwrap().unwrap().show_titles);
+    stop(db, &sofie.id).await.unwrap();
+    assert!(events(db, &second).await.unwrap().is_none());
+    assert_eq!(status(db, &sofie.id).await.unwrap(), None);
+    assert!(events(db, &"0".repeat(40)).await.unwrap().is_none());
+});
+
+async fn course_ending_in(db: &Db, citizen: &CurrentUser, months: i32) {
+    let today = crate::db::today();
+    let start = crate::plan::data::add_months(&today, -6).unwrap();
+    let end = crate::plan::data::add_months(&today, months).unwrap();
+    sqlx::query(
+        "INSERT INTO courses (id, citizen_id, kind, status, start_date, planned_end_date, created_at, updated_at) \
+         VALUES ($1, $2, 'jobafklaringsforloeb', 'active', $3, $4, $5, $5)",
+    )
+    .bind(new_id())
+    .bind(&citizen.id)
+    .bind(start)
+    .bind(end)
+    .bind(now_ms())
+    .execute(db.pool())
+    .await
+    .unwrap();
+}
+
+db_test!(caseload_filters_find_who_needs_attention, |db| {
+    use crate::caseload::{data::caseload, CaseloadFilter};
+    let mette = user(db, Role::Caseworker, "Mette").await;
+    let sofie = user(db, Role::Citizen, "Sofie").await;
+    let ali = user(db, Role::Citizen, "Ali").await;
+    let jens = user(db, Role::Citizen, "Jens").await;
+    for c in [&sofie, &ali, &jens] {
+        assign(db, &mette, c).await;
+    }
+    // Sofie: no activity started. Ali: ends in 2 months, has an ongoing activity today.
+    course(db, &sofie).await;
+    course_ending_in(db, &ali, 2).await;
+    let mut today = tomorrow_form("Praktik");
+    today.status = "ongoing".into();
+    today.starts_at = local_time_value(now_ms());
+    data::save_activity(db, &mette, &ali.id, None, &new_id(), &today)
+        .await
+        .unwrap();
+    // Jens: ends in 5 months, nothing else.
+    course_ending_in(db, &jens, 5).await;
+    let mut started = tomorrow_form("Mentor");
+    started.status = "completed".into();
+    started.starts_at = local_time_value(now_ms() + 7 * 24 * 3_600_000);
+    data::save_activity(db, &mette, &jens.id, None, &new_id(), &started)
+        .await
+        .unwrap();
+
+    let names = |v: crate::caseload::CaseloadView| v.rows.into_iter().map(|r| r.name).collect::<Vec<_>>();
+    assert_eq!(
+        names(caseload(db, &mette, CaseloadFilter::All).await.unwrap()),
+        vec!["Ali", "Jens", "Sofie"]
+    );
+    assert_eq!(
+        names(
+            caseload(db, &mette, CaseloadFilter::NoActivityStarted)
+                .await
+                .unwrap()
+        ),
+        vec!["Sofie"]
+    );
+    assert_eq!(
+        names(caseload(db, &mette, CaseloadFilter::EndingSoon).await.unwrap()),
+        vec!["Ali"]
+    );
+    let view = caseload(db, &mette, CaseloadFilter::ActivityToday).await.unwrap();
+    assert_eq!(
+        view.counts
+            .iter()
+            .find(|(f, _)| *f == CaseloadFilter::All)
+            .unwrap()
+            .1,
+        3
+    );
+    assert_eq!(names(view), vec!["Ali"]);
+    let sofie_row = caseload(db, &mette, CaseloadFilter::All)
+        .await
+        .unwrap()
+        .rows
+        .pop()
+        .unwrap();
+    assert_eq!(sofie_row.six_month_deadline.as_deref(), Some("05.07.2026"));
+});

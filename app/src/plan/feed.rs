@@ -1,0 +1,206 @@
+//! A private calendar feed of the citizen's activities, for their phone's
+//! calendar. Its address holds an unguessable token, shown once; only a hash
+//! is stored. Making a new address or stopping the feed ends the old one.
+use crate::error::AppError;
+use crate::i18n::{fill, t, Msg};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FeedStatus {
+    pub created: String,
+    pub show_titles: bool,
+}
+
+#[server(endpoint = "calendar-feed")]
+pub async fn start_calendar_feed(show_titles: Option<String>) -> Result<(), AppError> {
+    use crate::auth::{session, Flash};
+    use crate::model::Role;
+    let state = crate::state::app_state()?;
+    let user = crate::state::require_user()?;
+    crate::auth::policy::ensure_role(&user, Role::Citizen)?;
+    let token = data::start(&state.db, &user.id, show_titles.is_some()).await?;
+    // The address the calendar app will fetch: this site, as the browser reached it.
+    let host = crate::state::request_parts()
+        .and_then(|p| {
+            p.headers
+                .get(http::header::HOST)?
+                .to_str()
+                .ok()
+                .map(str::to_string)
+        })
+        .unwrap_or_else(|| "127.0.0.1:3000".into());
+    let scheme = if state.config.secure_cookies {
+        "https"
+    } else {
+        "http"
+    };
+    let url = format!("{scheme}://{host}/calendar/{token}.ics");
+    session::set_flash(&state.db, &user.session_key, &Flash::CalendarFeed { url }).await?;
+    leptos_axum::redirect("/plan?notice=feed.created#calendar-heading");
+    Ok(())
+}
+
+#[server(endpoint = "stop-calendar-feed")]
+pub async fn stop_calendar_feed() -> Result<(), AppError> {
+    use crate::model::Role;
+    let state = crate::state::app_state()?;
+    let user = crate::state::require_user()?;
+    crate::auth::policy::ensure_role(&user, Role::Citizen)?;
+    data::stop(&state.db, &user.id).await?;
+    leptos_axum::redirect("/plan?notice=feed.stopped#calendar-heading");
+    Ok(())
+}
+
+/// The plan's calendar section: start a feed, see the new address once, stop it.
+#[component]
+pub fn CalendarFeed(status: Option<FeedStatus>, new_url: Option<String>) -> impl IntoView {
+    view! {
+        <section class="card no-print" aria-labelledby="calendar-heading">
+            <h2 id="calendar-heading">{t(Msg::FeedTitle)}</h2>
+            <p>{t(Msg::FeedIntro)}</p>
+            {new_url.map(|url| view! {
+                <div class="alert alert-success" role="status">
+                    <p>{t(Msg::FeedNewAddress)}</p>
+                    <p class="code-box"><a href=url.clone()>{url.clone()}</a></p>
+                    <p>{t(Msg::FeedKeepPrivate)}</p>
+                </div>
+            })}
+            {match status {
+                Some(s) => {
+                    let words = fill(t(Msg::FeedActive), &[("when", &s.created)]);
+                    let titles = t(if s.show_titles { Msg::FeedShowsTitles } else { Msg::FeedHidesTitles });
+                    view! {
+                        <p>{words} " " {titles}</p>
+                        <form method="post" action="/api/stop-calendar-feed">
+                            <button type="submit" class="button secondary">{t(Msg::FeedStop)}</button>
+                        </form>
+                    }.into_any()
+                }
+                None => ().into_any(),
+            }}
+            <form method="post" action="/api/calendar-feed" class="stack">
+                <div class="choice">
+                    <input type="checkbox" id="show_titles" name="show_titles" value="yes"/>
+                    <label for="show_titles">{t(Msg::FeedShowTitlesLabel)}</label>
+                </div>
+                <p class="hint">{t(Msg::FeedShowTitlesHint)}</p>
+                <button type="submit" class="button">{t(Msg::FeedStart)}</button>
+            </form>
+        </section>
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub mod data {
+    use super::FeedStatus;
+    use crate::db::{format_ms, new_id, now_ms, Db};
+    use crate::error::AppError;
+    use crate::i18n::Lang;
+    use sha2::{Digest, Sha256};
+    use sqlx::Row;
+
+    fn token_hash(token: &str) -> String {
+        hex::encode(Sha256::digest(token.as_bytes()))
+    }
+
+    /// Starts a new feed (ending any earlier one) and returns its token.
+    pub async fn start(db: &Db, citizen_id: &str, show_titles: bool) -> Result<String, AppError> {
+        let token = hex::encode(rand::random::<[u8; 20]>());
+        let now = now_ms();
+        let mut tx = db.pool().begin().await?;
+        sqlx::query("UPDATE calendar_feeds SET revoked_at = $1 WHERE citizen_id = $2 AND revoked_at IS NULL")
+            .bind(now)
+            .bind(citizen_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO calendar_feeds (id, citizen_id, token_hash, show_titles, created_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(new_id())
+        .bind(citizen_id)
+        .bind(token_hash(&token))
+        .bind(i64::from(show_titles))
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(token)
+    }
+
+    pub async fn stop(db: &Db, citizen_id: &str) -> Result<(), AppError> {
+        sqlx::query("UPDATE calendar_feeds SET revoked_at = $1 WHERE citizen_id = $2 AND revoked_at IS NULL")
+            .bind(now_ms())
+            .bind(citizen_id)
+            .execute(db.pool())
+            .await?;
+        Ok(())
+    }
+
+    pub async fn status(db: &Db, citizen_id: &str) -> Result<Option<FeedStatus>, AppError> {
+        let row = sqlx::query(
+            "SELECT created_at, show_titles FROM calendar_feeds WHERE citizen_id = $1 AND revoked_at IS NULL",
+        )
+        .bind(citizen_id)
+        .fetch_optional(db.pool())
+        .await?;
+        row.map(|r| {
+            Ok(FeedStatus {
+                created: format_ms(r.try_get(0)?),
+                show_titles: r.try_get::<i64, _>(1)? != 0,
+            })
+        })
+        .transpose()
+    }
+
+    /// One event of the feed.
+    pub struct FeedEvent {
+        pub id: String,
+        pub title: String,
+        pub place: Option<String>,
+        pub starts_at: i64,
+        pub ends_at: Option<i64>,
+    }
+
+    /// The activities a live token's feed shows: from a week ago on, not
+    /// cancelled. `None` for an unknown or stopped token.
+    pub async fn events(db: &Db, token: &str) -> Result<Option<(Lang, bool, Vec<FeedEvent>)>, AppError> {
+        let Some(feed) = sqlx::query(
+            "SELECT f.citizen_id, f.show_titles, u.language FROM calendar_feeds f JOIN users u ON u.id = f.citizen_id \
+             WHERE f.token_hash = $1 AND f.revoked_at IS NULL",
+        )
+        .bind(token_hash(token))
+        .fetch_optional(db.pool())
+        .await?
+        else {
+            return Ok(None);
+        };
+        let citizen_id: String = feed.try_get(0)?;
+        let show_titles = feed.try_get::<i64, _>(1)? != 0;
+        let lang = Lang::parse(&feed.try_get::<String, _>(2)?).unwrap_or_default();
+        let week_ago = now_ms() - 7 * 24 * 60 * 60 * 1000;
+        let rows = sqlx::query(
+            "SELECT a.id, a.title, a.place, a.starts_at, a.ends_at FROM activities a \
+             JOIN courses c ON c.id = a.course_id \
+             WHERE c.citizen_id = $1 AND c.status = 'active' AND a.status <> 'cancelled' AND a.starts_at >= $2 \
+             ORDER BY a.starts_at LIMIT 500",
+        )
+        .bind(&citizen_id)
+        .bind(week_ago)
+        .fetch_all(db.pool())
+        .await?;
+        let events = rows
+            .into_iter()
+            .map(|r| {
+                Ok(FeedEvent {
+                    id: r.try_get(0)?,
+                    title: r.try_get(1)?,
+                    place: r.try_get(2)?,
+                    starts_at: r.try_get(3)?,
+                    ends_at: r.try_get(4)?,
+                })
+            })
+            .collect::<Result<Vec<_>, AppError>>()?;
+        Ok(Some((lang, show_titles, events)))
+    }
+}

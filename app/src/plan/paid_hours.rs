@@ -1,0 +1,57 @@
+//! Paid hours per week: a small bar chart and the same numbers as a table.
+use super::PaidWeek;
+use crate::i18n::{fill, t, Msg};
+use crate::layout::DataTable;
+use leptos::prelude::*;
+
+/// Bars are drawn against at least a 37-hour week, so a few hours look small.
+const FULL_WEEK: i64 = 37;
+
+#[component]
+pub fn PaidHoursChart(weeks: Vec<PaidWeek>) -> impl IntoView {
+    let top = weeks.iter().map(|w| w.hours).max().unwrap_or(0).max(FULL_WEEK) as f64;
+    let n = weeks.len().max(1) as f64;
+    // Drawing area 100 × 40 units; 8 units at the bottom for week numbers.
+    let slot = 100.0 / n;
+    let bar = (slot * 0.7).min(12.0);
+    let first = weeks.first().map(|w| w.week.clone()).unwrap_or_default();
+    let last = weeks.last().map(|w| w.week.clone()).unwrap_or_default();
+    let caption = fill(t(Msg::PaidHoursCaption), &[("from", &first), ("to", &last)]);
+    let bars = weeks
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            let h = w.hours as f64 / top * 30.0;
+            let x = i as f64 * slot + (slot - bar) / 2.0;
+            let label_x = x + bar / 2.0;
+            view! {
+                <rect x=x y=32.0 - h width=bar height=h fill="#0b5470"/>
+                <text x=label_x y="30.5" font-size="3" text-anchor="middle" fill="#1a1a1a" transform=format!("translate(0 {})", -h - 0.5)>{w.hours}</text>
+                <text x=label_x y="37" font-size="3" text-anchor="middle" fill="#1a1a1a">{w.number}</text>
+            }
+        })
+        .collect_view();
+    view! {
+        <figure class="chart">
+            <svg viewBox="0 0 100 40" role="img" aria-labelledby="paid-hours-chart-caption" focusable="false">
+                <line x1="0" y1="32" x2="100" y2="32" stroke="#6b6b6b" stroke-width="0.3"/>
+                {bars}
+            </svg>
+            <figcaption id="paid-hours-chart-caption">{caption}</figcaption>
+        </figure>
+        <DataTable caption=t(Msg::PaidHoursTableCaption) id="paid-hours">
+            <thead><tr>
+                <th scope="col">{t(Msg::PaidHoursWeek)}</th>
+                <th scope="col">{t(Msg::PaidHoursHours)}</th>
+            </tr></thead>
+            <tbody>
+                {weeks.into_iter().rev().map(|w| view! {
+                    <tr>
+                        <th scope="row">{fill(t(Msg::PaidHoursWeekLabel), &[("number", &w.number.to_string()), ("date", &w.week)])}</th>
+                        <td>{w.hours}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </DataTable>
+    }
+}

@@ -1,0 +1,452 @@
+//! What the citizen tells about their plan: progress on a goal, how an
+//! activity went, and how meaningful it is. The caseworker reads all three.
+//! Each form carries a once-only key, so sending it twice stores it once.
+use super::progress_word;
+use crate::error::AppError;
+use crate::i18n::{fill, t, Msg};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+pub const NOTE_MAX: usize = 500;
+pub const REFLECTION_MAX: usize = 2000;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Reflection {
+    pub when: String,
+    pub body: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FeedbackView {
+    pub when: String,
+    pub rating: i64,
+    pub comment: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Responses {
+    pub reflections: Vec<Reflection>,
+    pub feedback: Vec<FeedbackView>,
+}
+
+/// A reflection or a rating, with the activity it is about: the caseworker's list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CitizenResponse {
+    pub activity_id: String,
+    pub activity_title: String,
+    pub when: String,
+    /// `None` for a reflection; the meaningfulness rating for feedback.
+    pub rating: Option<i64>,
+    pub text: Option<String>,
+}
+
+#[server(endpoint = "rate-goal")]
+pub async fn rate_goal(
+    goal_id: String,
+    rating: Option<String>,
+    note: String,
+    form_key: String,
+) -> Result<(), AppError> {
+    use super::rules::{optional_text, parse_form_key, parse_rating};
+    use crate::auth::fail;
+    let state = crate::state::app_state()?;
+    let user = crate::state::require_user()?;
+    let field = format!("rating_{goal_id}");
+    let saved = async {
+        let rating = parse_rating(&field, rating.as_deref().unwrap_or_default())?;
+        let note = optional_text(&format!("note_{goal_id}"), &note, NOTE_MAX)?;
+        let key = parse_form_key(&form_key)?;
+        data::rate_goal(&state.db, &user, &goal_id, rating, note.as_deref(), &key).await
+    }
+    .await;
+    match saved {
+        Ok(()) => {
+            leptos_axum::redirect("/plan?notice=goal.rated");
+            Ok(())
+        }
+        Err(e) => fail("/plan", e),
+    }
+}
+
+#[server(endpoint = "add-reflection")]
+pub async fn add_reflection(activity_id: String, body: String, form_key: String) -> Result<(), AppError> {
+    use super::rules::{optional_text, parse_form_key};
+    let state = crate::state::app_state()?;
+    let user = crate::state::require_user()?;
+    let saved = async {
+        let text = optional_text("body", &body, REFLECTION_MAX)?
+            .ok_or_else(|| AppError::invalid("body", Msg::ReflectionMissing))?;
+        let key = parse_form_key(&form_key)?;
+        data::add_reflection(&state.db, &user, &activity_id, &text, &key).await
+    }
+    .await;
+    back_to_activity(&activity_id, saved, Msg::ReflectionSaved, &[("body", &body)]).await
+}
+
+#[server(endpoint = "give-feedback")]
+pub async fn give_feedback(
+    activity_id: String,
+    rating: Option<String>,
+    comment: String,
+    form_key: String,
+) -> Result<(), AppError> {
+    use super::rules::{optional_text, parse_form_key, parse_rating};
+    let state = crate::state::app_state()?;
+    let user = crate::state::require_user()?;
+    let saved = async {
+        let rating = parse_rating("meaning", rating.as_deref().unwrap_or_default())?;
+        let comment = optional_text("comment", &comment, NOTE_MAX)?;
+        let key = parse_form_key(&form_key)?;
+        data::give_feedback(&state.db, &user, &activity_id, rating, comment.as_deref(), &key).await
+    }
+    .await;
+    back_to_activity(&activity_id, saved, Msg::FeedbackSaved, &[("comment", &comment)]).await
+}
+
+/// Back to the activity: with a notice, or with the error and what was typed.
+#[cfg(feature = "ssr")]
+async fn back_to_activity(
+    activity_id: &str,
+    saved: Result<(), AppError>,
+    notice: Msg,
+    typed: &[(&str, &str)],
+) -> Result<(), AppError> {
+    let page = format!("/activities/{activity_id}");
+    match saved {
+        Ok(()) => {
+            leptos_axum::redirect(&format!("{page}?notice={}", notice.key()));
+            Ok(())
+        }
+        Err(AppError::NotFound) => Err(AppError::NotFound),
+        Err(e) => {
+            crate::forms::fail_keeping(&page, e, &format!("activity-response:{activity_id}"), typed).await
+        }
+    }
+}
+
+/// Five radio buttons with words, in a fieldset: a scale that does not rely on colour.
+#[component]
+fn Scale(
+    id: String,
+    legend: String,
+    words: fn(i64) -> Msg,
+    #[prop(optional)] hint: Option<Msg>,
+) -> impl IntoView {
+    let error = crate::forms::query_error()
+        .filter(|(_, f)| f.as_deref() == Some(id.as_str()))
+        .map(|(m, _)| m);
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let described = [hint.map(|_| hint_id.clone()), error.map(|_| error_id.clone())]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    view! {
+        <fieldset id=id.clone() class="scale" aria-describedby=(!described.is_empty()).then_some(described)>
+            <legend>{legend}</legend>
+            {hint.map(|h| view! { <p class="hint" id=hint_id>{t(h)}</p> })}
+            {error.map(|m| view! { <p class="field-error" id=error_id>{t(m)}</p> })}
+            {(1..=5).map(|n| {
+                let option_id = format!("{id}-{n}");
+                view! {
+                    <div class="choice">
+                        <input type="radio" id=option_id.clone() name="rating" value=n.to_string() required=true/>
+                        <label for=option_id>{t(words(n))}</label>
+                    </div>
+                }
+            }).collect_view()}
+        </fieldset>
+    }
+}
+
+/// "How far have you come?" for one goal.
+#[component]
+pub fn RateGoal(goal_id: String, title: String, form_key: String) -> impl IntoView {
+    let note_id = format!("note_{goal_id}");
+    let legend = fill(t(Msg::GoalRateLegend), &[("goal", &title)]);
+    view! {
+        <details class="rate-goal">
+            <summary>{t(Msg::GoalRate)}</summary>
+            <form method="post" action="/api/rate-goal" class="stack">
+                <input type="hidden" name="goal_id" value=goal_id.clone()/>
+                <input type="hidden" name="form_key" value=form_key/>
+                <Scale id=format!("rating_{goal_id}") legend=legend words=progress_word/>
+                <div class="field">
+                    <label for=note_id.clone()>{t(Msg::GoalRateNote)}</label>
+                    <textarea id=note_id name="note" rows="2" maxlength=NOTE_MAX></textarea>
+                </div>
+                <button type="submit" class="button">{t(Msg::GoalRateSave)}</button>
+            </form>
+        </details>
+    }
+}
+
+/// The words of the meaningfulness scale, 1 to 5.
+pub fn meaning_word(rating: i64) -> Msg {
+    match rating {
+        1 => Msg::FeedbackMeaning1,
+        2 => Msg::FeedbackMeaning2,
+        3 => Msg::FeedbackMeaning3,
+        4 => Msg::FeedbackMeaning4,
+        _ => Msg::FeedbackMeaning5,
+    }
+}
+
+#[component]
+pub fn ReflectionForm(activity_id: String, form_key: String) -> impl IntoView {
+    view! {
+        <form method="post" action="/api/add-reflection" class="stack">
+            <input type="hidden" name="activity_id" value=activity_id/>
+            <input type="hidden" name="form_key" value=form_key/>
+            <crate::forms::TextArea name="body" label=Msg::ReflectionLabel hint=Msg::ReflectionHint required=true maxlength=REFLECTION_MAX/>
+            <button type="submit" class="button">{t(Msg::ReflectionSave)}</button>
+        </form>
+    }
+}
+
+#[component]
+pub fn ReflectionList(reflections: Vec<Reflection>) -> impl IntoView {
+    (!reflections.is_empty()).then(|| {
+        view! {
+            <ul class="list-rows">
+                {reflections.into_iter().map(|r| view! {
+                    <li><strong>{r.when}</strong><br/><span class="pre-wrap">{r.body}</span></li>
+                }).collect_view()}
+            </ul>
+        }
+    })
+}
+
+#[component]
+pub fn FeedbackForm(activity_id: String, form_key: String) -> impl IntoView {
+    view! {
+        <form method="post" action="/api/give-feedback" class="stack">
+            <input type="hidden" name="activity_id" value=activity_id/>
+            <input type="hidden" name="form_key" value=form_key/>
+            <Scale id="meaning".to_string() legend=t(Msg::FeedbackLegend).to_string() words=meaning_word hint=Msg::FeedbackHint/>
+            <crate::forms::TextArea name="comment" label=Msg::FeedbackComment maxlength=NOTE_MAX rows=2/>
+            <button type="submit" class="button">{t(Msg::FeedbackSave)}</button>
+        </form>
+    }
+}
+
+#[component]
+pub fn FeedbackList(feedback: Vec<FeedbackView>) -> impl IntoView {
+    (!feedback.is_empty()).then(|| {
+        view! {
+            <ul class="list-rows">
+                {feedback.into_iter().map(|f| view! {
+                    <li>
+                        <strong>{f.when}</strong> ": " {t(meaning_word(f.rating))} " (" {f.rating} "/5)"
+                        {f.comment.map(|c| view! { <br/><span class="pre-wrap">{c}</span> })}
+                    </li>
+                }).collect_view()}
+            </ul>
+        }
+    })
+}
+
+/// The caseworker's list of everything the citizen said about their activities.
+#[component]
+pub fn CitizenResponses(responses: Vec<CitizenResponse>) -> impl IntoView {
+    if responses.is_empty() {
+        return view! { <p>{t(Msg::ResponsesNone)}</p> }.into_any();
+    }
+    view! {
+        <ul class="list-rows">
+            {responses.into_iter().map(|r| {
+                let what = match r.rating {
+                    Some(n) => format!("{}: {} ({n}/5)", t(Msg::FeedbackTitle), t(meaning_word(n))),
+                    None => t(Msg::ReflectionTitle).to_string(),
+                };
+                view! {
+                    <li>
+                        <strong>{r.when}</strong> " · "
+                        <a href=format!("/activities/{}", r.activity_id)>{r.activity_title}</a><br/>
+                        {what}
+                        {r.text.map(|c| view! { <br/><span class="pre-wrap">{c}</span> })}
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+#[cfg(feature = "ssr")]
+pub mod data {
+    use super::{CitizenResponse, FeedbackView, Reflection, Responses};
+    use crate::auth::policy::ensure_role;
+    use crate::db::{format_ms, new_id, now_ms, Db};
+    use crate::error::AppError;
+    use crate::model::{CurrentUser, Role};
+    use sqlx::Row;
+
+    /// The course of the citizen's own activity; anything else is not found.
+    async fn own_activity_course(
+        db: &Db,
+        citizen: &CurrentUser,
+        activity_id: &str,
+    ) -> Result<String, AppError> {
+        ensure_role(citizen, Role::Citizen)?;
+        let row = sqlx::query(
+            "SELECT a.course_id FROM activities a JOIN courses c ON c.id = a.course_id \
+             WHERE a.id = $1 AND c.citizen_id = $2",
+        )
+        .bind(activity_id)
+        .bind(&citizen.id)
+        .fetch_optional(db.pool())
+        .await?
+        .ok_or(AppError::NotFound)?;
+        Ok(row.try_get(0)?)
+    }
+
+    pub async fn rate_goal(
+        db: &Db,
+        citizen: &CurrentUser,
+        goal_id: &str,
+        rating: i64,
+        note: Option<&str>,
+        key: &str,
+    ) -> Result<(), AppError> {
+        ensure_role(citizen, Role::Citizen)?;
+        let own = sqlx::query(
+            "SELECT 1 FROM goals g JOIN courses c ON c.id = g.course_id WHERE g.id = $1 AND c.citizen_id = $2",
+        )
+        .bind(goal_id)
+        .bind(&citizen.id)
+        .fetch_optional(db.pool())
+        .await?;
+        if own.is_none() {
+            return Err(AppError::NotFound);
+        }
+        sqlx::query(
+            "INSERT INTO goal_ratings (id, goal_id, rating, note, rated_at, idempotency_key) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (idempotency_key) DO NOTHING",
+        )
+        .bind(new_id())
+        .bind(goal_id)
+        .bind(rating)
+        .bind(note)
+        .bind(now_ms())
+        .bind(key)
+        .execute(db.pool())
+        .await?;
+        Ok(())
+    }
+
+    pub async fn add_reflection(
+        db: &Db,
+        citizen: &CurrentUser,
+        activity_id: &str,
+        body: &str,
+        key: &str,
+    ) -> Result<(), AppError> {
+        own_activity_course(db, citizen, activity_id).await?;
+        sqlx::query(
+            "INSERT INTO activity_reflections (id, activity_id, citizen_id, body, idempotency_key, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (idempotency_key) DO NOTHING",
+        )
+        .bind(new_id())
+        .bind(activity_id)
+        .bind(&citizen.id)
+        .bind(body)
+        .bind(key)
+        .bind(now_ms())
+        .execute(db.pool())
+        .await?;
+        Ok(())
+    }
+
+    pub async fn give_feedback(
+        db: &Db,
+        citizen: &CurrentUser,
+        activity_id: &str,
+        rating: i64,
+        comment: Option<&str>,
+        key: &str,
+    ) -> Result<(), AppError> {
+        let course_id = own_activity_course(db, citizen, activity_id).await?;
+        sqlx::query(
+            "INSERT INTO feedback (id, citizen_id, course_id, activity_id, rating, comment, idempotency_key, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (idempotency_key) DO NOTHING",
+        )
+        .bind(new_id())
+        .bind(&citizen.id)
+        .bind(&course_id)
+        .bind(activity_id)
+        .bind(rating)
+        .bind(comment)
+        .bind(key)
+        .bind(now_ms())
+        .execute(db.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// An activity's reflections and feedback, newest first. The caller has
+    /// already checked who may see the activity.
+    pub async fn for_activity(db: &Db, activity_id: &str) -> Result<Responses, AppError> {
+        let reflections = sqlx::query(
+            "SELECT created_at, body FROM activity_reflections WHERE activity_id = $1 ORDER BY created_at DESC",
+        )
+        .bind(activity_id)
+        .fetch_all(db.pool())
+        .await?
+        .into_iter()
+        .map(|r| {
+            Ok(Reflection {
+                when: format_ms(r.try_get(0)?),
+                body: r.try_get(1)?,
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+        let feedback = sqlx::query(
+            "SELECT created_at, rating, comment FROM feedback WHERE activity_id = $1 ORDER BY created_at DESC",
+        )
+        .bind(activity_id)
+        .fetch_all(db.pool())
+        .await?
+        .into_iter()
+        .map(|r| {
+            Ok(FeedbackView {
+                when: format_ms(r.try_get(0)?),
+                rating: r.try_get(1)?,
+                comment: r.try_get(2)?,
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+        Ok(Responses {
+            reflections,
+            feedback,
+        })
+    }
+
+    /// The latest reflections and feedback on a citizen's activities, newest
+    /// first. The caller has already checked that the viewer is their caseworker.
+    pub async fn for_citizen(db: &Db, citizen_id: &str) -> Result<Vec<CitizenResponse>, AppError> {
+        let rows = sqlx::query(
+            "SELECT x.activity_id, a.title, x.created_at, x.rating, x.body FROM ( \
+               SELECT activity_id, created_at, NULL AS rating, body FROM activity_reflections WHERE citizen_id = $1 \
+               UNION ALL \
+               SELECT activity_id, created_at, rating, comment AS body FROM feedback \
+               WHERE citizen_id = $1 AND activity_id IS NOT NULL \
+             ) x JOIN activities a ON a.id = x.activity_id ORDER BY x.created_at DESC LIMIT 50",
+        )
+        .bind(citizen_id)
+        .fetch_all(db.pool())
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(CitizenResponse {
+                    activity_id: r.try_get(0)?,
+                    activity_title: r.try_get(1)?,
+                    when: format_ms(r.try_get(2)?),
+                    rating: r.try_get(3)?,
+                    text: r.try_get(4)?,
+                })
+            })
+            .collect()
+    }
+}

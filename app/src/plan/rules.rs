@@ -1,0 +1,380 @@
+//! What makes plan input valid. Each type is made only by parsing the raw
+//! form, so anything holding one has passed every rule; errors name the field.
+use super::data::add_months;
+use super::edit::ActivityForm;
+use super::history::PlanField;
+use crate::db::copenhagen;
+use crate::error::AppError;
+use crate::i18n::Msg;
+use crate::model::{ActivityKind, ActivityStatus, CourseKind};
+use jiff::civil::{Date, DateTime};
+
+pub const TITLE_MAX: usize = 120;
+pub const TEXT_MAX: usize = 1000;
+pub const SHORT_MAX: usize = 100;
+pub const HOURS_MAX: i64 = 80;
+
+/// Optional free text: trimmed, empty becomes `None`, too long is an error.
+pub fn optional_text(field: &str, raw: &str, max: usize) -> Result<Option<String>, AppError> {
+    let s = raw.trim();
+    if s.chars().count() > max {
+        return Err(AppError::invalid(field, too_long(max)));
+    }
+    Ok((!s.is_empty()).then(|| s.to_string()))
+}
+
+fn required_text(field: &str, raw: &str, max: usize, missing: Msg) -> Result<String, AppError> {
+    optional_text(field, raw, max)?.ok_or_else(|| AppError::invalid(field, missing))
+}
+
+fn too_long(max: usize) -> Msg {
+    match max {
+        SHORT_MAX => Msg::RulesTooLong100,
+        TITLE_MAX => Msg::RulesTooLong120,
+        _ => Msg::RulesTooLong1000,
+    }
+}
+
+/// A date as a date field sends it (`2026-03-01`) or as people write it (`1.3.2026`).
+pub fn parse_date(raw: &str) -> Option<Date> {
+    let s = raw.trim();
+    if let Ok(d) = s.parse::<Date>() {
+        return Some(d);
+    }
+    let mut parts = s.split(['.', '-', '/']);
+    let (d, m, y) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() {
+        return None;
+    }
+    Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?).ok()
+}
+
+/// A Copenhagen wall-clock time as a `datetime-local` field sends it
+/// (`2026-03-01T09:30`), or with a space; returns UTC epoch milliseconds.
+pub fn parse_local_time(raw: &str) -> Option<i64> {
+    let s = raw.trim().replacen(' ', "T", 1);
+    let dt: DateTime = s.parse().ok()?;
+    Some(dt.to_zoned(copenhagen()).ok()?.timestamp().as_millisecond())
+}
+
+/// The value a `datetime-local` field shows for a stored instant.
+pub fn local_time_value(ms: i64) -> String {
+    jiff::Timestamp::from_millisecond(ms)
+        .map(|ts| ts.to_zoned(copenhagen()).strftime("%Y-%m-%dT%H:%M").to_string())
+        .unwrap_or_default()
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct CourseInput {
+    pub kind: CourseKind,
+    pub start: Date,
+    pub planned_end: Date,
+    pub main_goal: Option<String>,
+}
+
+impl CourseInput {
+    pub fn parse(kind: &str, start: &str, planned_end: &str, main_goal: &str) -> Result<Self, AppError> {
+        let kind =
+            CourseKind::parse(kind).ok_or_else(|| AppError::invalid("kind", Msg::RulesCourseKindMissing))?;
+        let start = parse_date(start).ok_or_else(|| AppError::invalid("start", Msg::RulesDateInvalid))?;
+        let planned_end =
+            parse_date(planned_end).ok_or_else(|| AppError::invalid("planned_end", Msg::RulesDateInvalid))?;
+        if planned_end <= start {
+            return Err(AppError::invalid("planned_end", Msg::RulesEndBeforeStart));
+        }
+        let limit = add_months(&start.to_string(), kind.max_months())
+            .and_then(|d| parse_date(&d))
+            .ok_or(AppError::Internal)?;
+        if planned_end > limit {
+            return Err(AppError::invalid(
+                "planned_end",
+                match kind {
+                    CourseKind::Ressourceforloeb => Msg::RulesRessourceforloebTooLong,
+                    CourseKind::Jobafklaringsforloeb => Msg::RulesJobafklaringsforloebTooLong,
+                },
+            ));
+        }
+        Ok(CourseInput {
+            kind,
+            start,
+            planned_end,
+            main_goal: optional_text("main_goal", main_goal, TEXT_MAX)?,
+        })
+    }
+
+    /// The values the history compares.
+    pub fn fields(&self) -> Vec<(PlanField, Option<String>)> {
+        vec![
+            (PlanField::CourseKind, Some(self.kind.as_str().to_string())),
+            (
+                PlanField::Start,
+                Some(crate::model::format_date(&self.start.to_string())),
+            ),
+            (
+                PlanField::PlannedEnd,
+                Some(crate::model::format_date(&self.planned_end.to_string())),
+            ),
+            (PlanField::MainGoal, self.main_goal.clone()),
+        ]
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct GoalInput {
+    pub title: String,
+    pub description: Option<String>,
+}
+
+impl GoalInput {
+    pub fn parse(title: &str, description: &str) -> Result<Self, AppError> {
+        Ok(GoalInput {
+            title: required_text("title", title, TITLE_MAX, Msg::RulesTitleMissing)?,
+            description: optional_text("description", description, TEXT_MAX)?,
+        })
+    }
+
+    pub fn fields(&self) -> Vec<(PlanField, Option<String>)> {
+        vec![
+            (PlanField::Title, Some(self.title.clone())),
+            (PlanField::Description, self.description.clone()),
+        ]
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ActivityInput {
+    pub kind: ActivityKind,
+    pub status: ActivityStatus,
+    pub title: String,
+    pub purpose: Option<String>,
+    pub place: Option<String>,
+    pub contact_name: Option<String>,
+    pub contact_phone: Option<String>,
+    pub preparation: Option<String>,
+    pub starts_at: i64,
+    pub ends_at: Option<i64>,
+    pub hours_per_week: Option<i64>,
+}
+
+impl ActivityInput {
+    /// `course` is the course's start and planned end: an activity lies within it.
+    pub fn parse(f: &ActivityForm, course: (Date, Date)) -> Result<Self, AppError> {
+        let kind = ActivityKind::parse(&f.kind)
+            .ok_or_else(|| AppError::invalid("kind", Msg::RulesActivityKindMissing))?;
+        let status = ActivityStatus::parse(&f.status)
+            .ok_or_else(|| AppError::invalid("status", Msg::RulesStatusMissing))?;
+        let title = required_text("title", &f.title, TITLE_MAX, Msg::RulesTitleMissing)?;
+        let starts_at = parse_local_time(&f.starts_at)
+            .ok_or_else(|| AppError::invalid("starts_at", Msg::RulesTimeInvalid))?;
+        let ends_at = match f.ends_at.trim() {
+            "" => None,
+            raw => Some(
+                parse_local_time(raw).ok_or_else(|| AppError::invalid("ends_at", Msg::RulesTimeInvalid))?,
+            ),
+        };
+        if ends_at.is_some_and(|e| e <= starts_at) {
+            return Err(AppError::invalid("ends_at", Msg::RulesEndBeforeStart));
+        }
+        let start_day = jiff::Timestamp::from_millisecond(starts_at)
+            .map_err(|_| AppError::invalid("starts_at", Msg::RulesTimeInvalid))?
+            .to_zoned(copenhagen())
+            .date();
+        if start_day < course.0 || start_day > course.1 {
+            return Err(AppError::invalid("starts_at", Msg::RulesOutsideCourse));
+        }
+        let hours_per_week = match f.hours_per_week.trim() {
+            "" => None,
+            raw => Some(parse_hours("hours_per_week", raw)?),
+        };
+        Ok(ActivityInput {
+            kind,
+            status,
+            title,
+            purpose: optional_text("purpose", &f.purpose, TEXT_MAX)?,
+            place: optional_text("place", &f.place, SHORT_MAX)?,
+            contact_name: optional_text("contact_name", &f.contact_name, SHORT_MAX)?,
+            contact_phone: optional_text("contact_phone", &f.contact_phone, SHORT_MAX)?,
+            preparation: optional_text("preparation", &f.preparation, TEXT_MAX)?,
+            starts_at,
+            ends_at,
+            hours_per_week,
+        })
+    }
+
+    pub fn fields(&self) -> Vec<(PlanField, Option<String>)> {
+        use crate::db::format_ms;
+        vec![
+            (PlanField::ActivityKind, Some(self.kind.as_str().to_string())),
+            (PlanField::Status, Some(self.status.as_str().to_string())),
+            (PlanField::Title, Some(self.title.clone())),
+            (PlanField::Purpose, self.purpose.clone()),
+            (PlanField::Place, self.place.clone()),
+            (PlanField::Contact, self.contact_name.clone()),
+            (PlanField::ContactPhone, self.contact_phone.clone()),
+            (PlanField::Preparation, self.preparation.clone()),
+            (PlanField::StartsAt, Some(format_ms(self.starts_at))),
+            (PlanField::EndsAt, self.ends_at.map(format_ms)),
+            (
+                PlanField::HoursPerWeek,
+                self.hours_per_week.map(|h| h.to_string()),
+            ),
+        ]
+    }
+}
+
+/// Whole hours per week, 0 to 80.
+pub fn parse_hours(field: &str, raw: &str) -> Result<i64, AppError> {
+    match raw.trim().parse::<i64>() {
+        Ok(h) if (0..=HOURS_MAX).contains(&h) => Ok(h),
+        _ => Err(AppError::invalid(field, Msg::RulesHoursInvalid)),
+    }
+}
+
+/// Paid hours for one week; any day in the week names the week (its Monday).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PaidHoursInput {
+    pub week_start: Date,
+    pub hours: i64,
+}
+
+impl PaidHoursInput {
+    pub fn parse(week: &str, hours: &str) -> Result<Self, AppError> {
+        let day = parse_date(week).ok_or_else(|| AppError::invalid("week", Msg::RulesDateInvalid))?;
+        let back = day.weekday().to_monday_zero_offset();
+        let week_start = day
+            .checked_sub(jiff::Span::new().days(back))
+            .map_err(|_| AppError::invalid("week", Msg::RulesDateInvalid))?;
+        Ok(PaidHoursInput {
+            week_start,
+            hours: parse_hours("hours", hours)?,
+        })
+    }
+}
+
+/// A rating on a 1–5 scale, from a radio group.
+pub fn parse_rating(field: &str, raw: &str) -> Result<i64, AppError> {
+    match raw.trim().parse::<i64>() {
+        Ok(r) if (1..=5).contains(&r) => Ok(r),
+        _ => Err(AppError::invalid(field, Msg::RulesRatingMissing)),
+    }
+}
+
+/// A form's once-only key: what makes a repeated submit harmless.
+pub fn parse_form_key(raw: &str) -> Result<String, AppError> {
+    let ok = (16..=80).contains(&raw.len()) && raw.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    if ok {
+        Ok(raw.to_string())
+    } else {
+        Err(AppError::invalid("form", Msg::RulesFormExpired))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Date {
+        s.parse().unwrap()
+    }
+
+    fn field_of(e: AppError) -> (String, Msg) {
+        match e {
+            AppError::Invalid { field, problem } => (field, problem),
+            other => panic!("expected Invalid, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_course_may_not_outlast_its_kind() {
+        let ok = CourseInput::parse("ressourceforloeb", "2026-01-15", "2029-01-15", "").unwrap();
+        assert_eq!(ok.planned_end, d("2029-01-15"));
+        assert_eq!(ok.main_goal, None);
+        let e = CourseInput::parse("ressourceforloeb", "2026-01-15", "2029-01-16", "").unwrap_err();
+        assert_eq!(
+            field_of(e),
+            ("planned_end".into(), Msg::RulesRessourceforloebTooLong)
+        );
+        assert!(CourseInput::parse("jobafklaringsforloeb", "15.01.2026", "15.01.2028", "Job").is_ok());
+        let e = CourseInput::parse("jobafklaringsforloeb", "2026-01-15", "2028-01-16", "").unwrap_err();
+        assert_eq!(
+            field_of(e),
+            ("planned_end".into(), Msg::RulesJobafklaringsforloebTooLong)
+        );
+        let e = CourseInput::parse("ressourceforloeb", "2026-01-15", "2026-01-15", "").unwrap_err();
+        assert_eq!(field_of(e), ("planned_end".into(), Msg::RulesEndBeforeStart));
+        let e = CourseInput::parse("fleksjob", "2026-01-15", "2027-01-15", "").unwrap_err();
+        assert_eq!(field_of(e).0, "kind");
+        let e = CourseInput::parse("ressourceforloeb", "31.02.2026", "2027-01-15", "").unwrap_err();
+        assert_eq!(field_of(e), ("start".into(), Msg::RulesDateInvalid));
+    }
+
+    fn activity(starts: &str, ends: &str) -> ActivityForm {
+        ActivityForm {
+            kind: "mentor".into(),
+            status: "planned".into(),
+            title: "  Mentor  ".into(),
+            starts_at: starts.into(),
+            ends_at: ends.into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn activity_times_are_copenhagen_time_within_the_course() {
+        let course = (d("2026-01-01"), d("2027-01-01"));
+        // Summer time: 09:30 in Copenhagen is 07:30 UTC.
+        let a = ActivityInput::parse(&activity("2026-06-01T09:30", ""), course).unwrap();
+        assert_eq!(
+            a.starts_at,
+            jiff::Timestamp::from_second(1_780_299_000)
+                .unwrap()
+                .as_millisecond()
+        );
+        assert_eq!(a.title, "Mentor");
+        assert_eq!(local_time_value(a.starts_at), "2026-06-01T09:30");
+        let e = ActivityInput::parse(&activity("2026-06-01T09:30", "2026-06-01T09:00"), course).unwrap_err();
+        assert_eq!(field_of(e), ("ends_at".into(), Msg::RulesEndBeforeStart));
+        let e = ActivityInput::parse(&activity("2027-02-01T09:30", ""), course).unwrap_err();
+        assert_eq!(field_of(e), ("starts_at".into(), Msg::RulesOutsideCourse));
+        let e = ActivityInput::parse(&activity("tomorrow", ""), course).unwrap_err();
+        assert_eq!(field_of(e), ("starts_at".into(), Msg::RulesTimeInvalid));
+        let mut long = activity("2026-06-01T09:30", "");
+        long.title = "x".repeat(TITLE_MAX + 1);
+        assert_eq!(
+            field_of(ActivityInput::parse(&long, course).unwrap_err()).0,
+            "title"
+        );
+        let mut hours = activity("2026-06-01T09:30", "");
+        hours.hours_per_week = "81".into();
+        assert_eq!(
+            field_of(ActivityInput::parse(&hours, course).unwrap_err()),
+            ("hours_per_week".into(), Msg::RulesHoursInvalid)
+        );
+    }
+
+    #[test]
+    fn paid_hours_belong_to_the_monday_of_their_week() {
+        // 2026-11-26 is a Thursday.
+        let p = PaidHoursInput::parse("2026-11-26", "12").unwrap();
+        assert_eq!(p.week_start, d("2026-11-23"));
+        assert_eq!(
+            PaidHoursInput::parse("2026-11-23", "0").unwrap().week_start,
+            d("2026-11-23")
+        );
+        assert!(PaidHoursInput::parse("2026-11-29", "-1").is_err());
+        assert_eq!(
+            PaidHoursInput::parse("2026-11-29", "8").unwrap().week_start,
+            d("2026-11-23")
+        );
+    }
+
+    #[test]
+    fn form_keys_and_ratings_are_checked() {
+        assert!(parse_form_key("0123456789abcdef0123456789abcdef-goal").is_ok());
+        assert!(parse_form_key("short").is_err());
+        assert!(parse_form_key("0123456789abcdef'; DROP TABLE x").is_err());
+        assert_eq!(parse_rating("rating", "3").unwrap(), 3);
+        assert!(parse_rating("rating", "6").is_err());
+        assert!(parse_rating("rating", "").is_err());
+    }
+}
