@@ -421,53 +421,58 @@ pub async fn seed_demo(db: &Db) -> Result<bool, SeedError> {
         "Styrke ryggen, så arbejdet gør mindre ondt.",
     )
     .await?;
-    sd.activity(
-        &c2,
-        "follow_up_meeting",
-        "completed",
-        "Opfølgningssamtale",
-        sd.at(-7, 10, 0)?,
-        None,
-        "Jobcenter København",
-        "Mette Jensen",
-        None,
-        "Tale om hvordan timerne går.",
-    )
-    .await?;
-    sd.activity(
-        &c2,
-        "follow_up_meeting",
-        "planned",
-        "Opfølgningssamtale",
-        sd.at(2, 10, 0)?,
-        None,
-        "Jobcenter København",
-        "Mette Jensen",
-        None,
-        "Tale om at gå op i timer.",
-    )
-    .await?;
-    sd.activity(
-        &c2,
-        "work_placement",
-        "planned",
-        "Ny praktik: pakkeafdelingen",
-        sd.at(12, 8, 0)?,
-        None,
-        "Grønt Lager ApS, Køge",
-        "Susanne Dahl",
-        Some(12),
-        "Prøve opgaver med mindre løft.",
-    )
-    .await?;
+    let last_meeting = sd
+        .activity(
+            &c2,
+            "follow_up_meeting",
+            "completed",
+            "Opfølgningssamtale",
+            sd.at(-7, 10, 0)?,
+            None,
+            "Jobcenter København",
+            "Mette Jensen",
+            None,
+            "Tale om hvordan timerne går.",
+        )
+        .await?;
+    let next_meeting = sd
+        .activity(
+            &c2,
+            "follow_up_meeting",
+            "planned",
+            "Opfølgningssamtale",
+            sd.at(2, 10, 0)?,
+            None,
+            "Jobcenter København",
+            "Mette Jensen",
+            None,
+            "Tale om at gå op i timer.",
+        )
+        .await?;
+    let placement = sd
+        .activity(
+            &c2,
+            "work_placement",
+            "planned",
+            "Ny praktik: pakkeafdelingen",
+            sd.at(12, 8, 0)?,
+            None,
+            "Grønt Lager ApS, Køge",
+            "Susanne Dahl",
+            Some(12),
+            "Prøve opgaver med mindre løft.",
+        )
+        .await?;
     for (i, week) in (0..6).rev().enumerate() {
-        let monday = sd.day(-7 * week - 40)?;
+        let day = sd.day(-7 * week - 40)?;
+        let monday = day.checked_sub(jiff::Span::new().days(day.weekday().to_monday_zero_offset()))?;
         sd.exec(
             "INSERT INTO paid_hours (id, course_id, week_start, hours, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6)",
             vec![s(&new_id()), s(&c2), s(&monday.to_string()), Arg::N(5 + i as i64), s(mette), Arg::N(sd.now)],
         )
         .await?;
     }
+    ali_plan_news(&sd, &c2, ali, mette, &placement, &next_meeting, &last_meeting).await?;
     for d in 1..=20i64 {
         let date = sd.day(-d)?;
         let (mood, energy, pain, sleep) = (2 + d % 3, 2 + (d + 1) % 3, 2 + d % 2, 3 + d % 2);
@@ -587,4 +592,120 @@ pub async fn seed_demo(db: &Db) -> Result<bool, SeedError> {
         (true, sd.at(-1, 19, 45)?, "Hej Mette. Jeg har sendt en bekymring om praktikken til sundhedskoordinatoren. Jeg håber, det er i orden.", false),
     ]).await?;
     Ok(true)
+}
+
+/// Ali's plan as he finds it today: seen three days ago, since when Mette
+/// moved his coming placement and booked a meeting; he has rated a goal and
+/// said how the last meeting went.
+async fn ali_plan_news(
+    sd: &Seeder<'_>,
+    course: &str,
+    ali: &str,
+    mette: &str,
+    placement: &str,
+    next_meeting: &str,
+    last_meeting: &str,
+) -> Result<(), SeedError> {
+    let day = 24 * 3_600_000;
+    let long_ago = sd.now - 30 * day;
+    for table in ["activities", "goals"] {
+        sd.exec(
+            &format!("UPDATE {table} SET created_at = $1, updated_at = $1 WHERE course_id = $2"),
+            vec![Arg::N(long_ago), s(course)],
+        )
+        .await?;
+    }
+    sd.exec(
+        "INSERT INTO plan_visits (user_id, course_id, seen_at) VALUES ($1, $2, $3)",
+        vec![s(ali), s(course), Arg::N(sd.now - 3 * day)],
+    )
+    .await?;
+    let yesterday = sd.now - day;
+    sd.exec(
+        "UPDATE activities SET updated_at = $1, updated_by = $2 WHERE id = $3",
+        vec![Arg::N(yesterday), s(mette), s(placement)],
+    )
+    .await?;
+    sd.exec(
+        "UPDATE activities SET created_at = $1, updated_at = $1, updated_by = $2 WHERE id = $3",
+        vec![Arg::N(yesterday), s(mette), s(next_meeting)],
+    )
+    .await?;
+    let history = [
+        (
+            placement,
+            "updated",
+            Some(("place", "Grønt Lager ApS, Greve", "Grønt Lager ApS, Køge")),
+        ),
+        (next_meeting, "created", None),
+    ];
+    for (item, summary, field) in history {
+        let change = new_id();
+        sd.exec(
+            "INSERT INTO change_history (id, course_id, entity, entity_id, changed_by, changed_at, summary) \
+             VALUES ($1, $2, 'activity', $3, $4, $5, $6)",
+            vec![
+                s(&change),
+                s(course),
+                s(item),
+                s(mette),
+                Arg::N(yesterday),
+                s(summary),
+            ],
+        )
+        .await?;
+        if let Some((name, old, new)) = field {
+            sd.exec(
+                "INSERT INTO change_fields (change_id, field, old_value, new_value) VALUES ($1, $2, $3, $4)",
+                vec![s(&change), s(name), s(old), s(new)],
+            )
+            .await?;
+        }
+    }
+    let goal: String =
+        sqlx::query_scalar("SELECT id FROM goals WHERE course_id = $1 ORDER BY position LIMIT 1")
+            .bind(course)
+            .fetch_one(sd.db.pool())
+            .await?;
+    let ratings = [
+        (60, 2, "Fem timer er nok lige nu."),
+        (10, 3, "Otte timer går fint de fleste uger."),
+    ];
+    for (days_ago, rating, note) in ratings {
+        sd.exec(
+            "INSERT INTO goal_ratings (id, goal_id, rating, note, rated_at, idempotency_key) VALUES ($1, $2, $3, $4, $5, $6)",
+            vec![s(&new_id()), s(&goal), Arg::N(rating), s(note), Arg::N(sd.now - days_ago * day), s(&new_id())],
+        )
+        .await?;
+    }
+    let after_meeting = sd.now - 6 * day;
+    sd.exec(
+        "INSERT INTO activity_reflections (id, activity_id, citizen_id, body, idempotency_key, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+        vec![
+            s(&new_id()),
+            s(last_meeting),
+            s(ali),
+            s("Godt at tale om timerne. Jeg vil gerne prøve 12 timer, men ikke med tunge løft."),
+            s(&new_id()),
+            Arg::N(after_meeting),
+        ],
+    )
+    .await?;
+    sd.exec(
+        "INSERT INTO feedback (id, citizen_id, course_id, activity_id, rating, comment, idempotency_key, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        vec![
+            s(&new_id()),
+            s(ali),
+            s(course),
+            s(last_meeting),
+            Arg::N(4),
+            s("Jeg følte mig hørt."),
+            s(&new_id()),
+            Arg::N(after_meeting),
+        ],
+    )
+    .await?;
+    Ok(())
 }

@@ -360,6 +360,10 @@ fn CitizenDetails(summary: CitizenSummary) -> impl IntoView {
                 </form>
             </section>
         })}
+        <section class="card" aria-labelledby="changes-heading">
+            <h2 id="changes-heading">{t(Msg::PlanRecentChanges)}</h2>
+            <crate::plan::history::ChangeLog changes=plan.recent_changes detailed=true/>
+        </section>
         <section class="card" aria-labelledby="responses-heading">
             <h2 id="responses-heading">{t(Msg::ResponsesTitle)}</h2>
             <CitizenResponses responses=summary.responses/>

@@ -266,6 +266,7 @@ pub async fn plan(db: &Db, citizen_id: &str, visit: Option<LastVisit<'_>>) -> Re
         ongoing,
         finished,
         paid_hours: paid_hours(db, &course.id).await?,
+        recent_changes: super::history::store::for_course(db, &course.id, 10).await?,
         ..Default::default()
     })
 }

@@ -146,6 +146,8 @@ pub struct FieldChange {
 /// One change to one item.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Change {
+    /// What was changed (an activity's or goal's name), when listed for a whole plan.
+    pub item: Option<String>,
     pub who: String,
     pub when: String,
     pub created: bool,
@@ -220,7 +222,8 @@ pub fn ChangeLog(changes: Vec<Change>, #[prop(optional)] detailed: bool) -> impl
                         }).collect_view()}
                     </ul>
                 });
-                view! { <li>{words}{details}</li> }
+                let item = c.item.map(|i| view! { <strong>{i}</strong> ": " });
+                view! { <li>{item}{words}{details}</li> }
             }).collect_view()}
         </ul>
     }
@@ -279,16 +282,43 @@ pub mod store {
 
     /// One item's history, newest first.
     pub async fn for_item(db: &Db, entity: Entity, entity_id: &str) -> Result<Vec<Change>, AppError> {
-        let rows = sqlx::query(
-            "SELECT h.id, u.display_name, h.changed_at, h.summary, f.field, f.old_value, f.new_value \
+        let mut changes = load(
+            db,
+            "h.entity = $1 AND h.entity_id = $2",
+            &[entity.as_str(), entity_id],
+        )
+        .await?;
+        // The page already says which item it is.
+        for c in &mut changes {
+            c.item = None;
+        }
+        Ok(changes)
+    }
+
+    /// The latest changes to anything in a course, newest first, each with
+    /// the name of what it changed.
+    pub async fn for_course(db: &Db, course_id: &str, limit: i64) -> Result<Vec<Change>, AppError> {
+        let latest = format!(
+            "h.id IN (SELECT id FROM change_history WHERE course_id = $1 ORDER BY changed_at DESC LIMIT {limit})"
+        );
+        load(db, &latest, &[course_id]).await
+    }
+
+    async fn load(db: &Db, filter: &str, args: &[&str]) -> Result<Vec<Change>, AppError> {
+        let sql = format!(
+            "SELECT h.id, u.display_name, h.changed_at, h.summary, f.field, f.old_value, f.new_value, \
+               COALESCE(a.title, g.title) \
              FROM change_history h JOIN users u ON u.id = h.changed_by \
              LEFT JOIN change_fields f ON f.change_id = h.id \
-             WHERE h.entity = $1 AND h.entity_id = $2 ORDER BY h.changed_at DESC, h.id, f.field",
-        )
-        .bind(entity.as_str())
-        .bind(entity_id)
-        .fetch_all(db.pool())
-        .await?;
+             LEFT JOIN activities a ON h.entity = 'activity' AND a.id = h.entity_id \
+             LEFT JOIN goals g ON h.entity = 'goal' AND g.id = h.entity_id \
+             WHERE {filter} ORDER BY h.changed_at DESC, h.id, f.field"
+        );
+        let mut query = sqlx::query(&sql);
+        for a in args {
+            query = query.bind(*a);
+        }
+        let rows = query.fetch_all(db.pool()).await?;
         let mut out: Vec<(String, Change)> = Vec::new();
         for r in rows {
             let id: String = r.try_get(0)?;
@@ -297,6 +327,7 @@ pub mod store {
                 out.push((
                     id,
                     Change {
+                        item: r.try_get(7)?,
                         who: r.try_get(1)?,
                         when: format_ms(r.try_get(2)?),
                         created: summary == "created",

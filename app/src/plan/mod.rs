@@ -135,6 +135,8 @@ pub struct PlanView {
     pub ongoing: Vec<ActivityView>,
     pub finished: Vec<ActivityView>,
     pub paid_hours: Vec<PaidWeek>,
+    /// The latest changes to the plan, newest first.
+    pub recent_changes: Vec<history::Change>,
     /// The citizen's calendar feed, if they have one.
     pub feed: Option<feed::FeedStatus>,
     /// A feed address just made, shown once.
@@ -318,6 +320,10 @@ fn Plan(plan: PlanView) -> impl IntoView {
             </section>
         })}
         <CourseFacts course=course/>
+        <section class="card" aria-labelledby="changes-heading">
+            <h2 id="changes-heading">{t(Msg::PlanRecentChanges)}</h2>
+            <history::ChangeLog changes=plan.recent_changes/>
+        </section>
         <feed::CalendarFeed status=plan.feed new_url=plan.new_feed_url/>
     }
     .into_any()
