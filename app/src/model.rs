@@ -155,6 +155,28 @@ impl ActivityKind {
         ActivityKind::ALL.into_iter().find(|k| k.as_str() == s)
     }
 
+    /// Meetings about the course are not activities in the sense of the
+    /// 6-month right: only a started placement, mentor, measure… meets it.
+    pub fn meets_six_month_right(self) -> bool {
+        !matches!(
+            self,
+            ActivityKind::FollowUpMeeting | ActivityKind::RehabTeamMeeting
+        )
+    }
+
+    /// SQL for "this activity meets the 6-month right", over `activities` as `alias`.
+    pub fn started_activity_sql(alias: &str) -> String {
+        let kinds: Vec<String> = ActivityKind::ALL
+            .into_iter()
+            .filter(|k| k.meets_six_month_right())
+            .map(|k| format!("'{}'", k.as_str()))
+            .collect();
+        format!(
+            "{alias}.status IN ('ongoing', 'completed') AND {alias}.kind IN ({})",
+            kinds.join(", ")
+        )
+    }
+
     pub fn label(self) -> Msg {
         match self {
             ActivityKind::WorkPlacement => Msg::ActivityKindWorkPlacement,

@@ -23,7 +23,7 @@ pub async fn caseload(
     ensure_role(viewer, Role::Caseworker)?;
     let today = today();
     let (day_start, day_end) = day_bounds(&today).ok_or(AppError::Internal)?;
-    let rows = sqlx::query(
+    let sql = format!(
         "SELECT u.id, u.display_name, c.kind, c.start_date, c.planned_end_date, \
            (SELECT a.title FROM activities a WHERE a.course_id = c.id AND a.starts_at >= $2 \
               AND a.status IN ('planned', 'ongoing') ORDER BY a.starts_at LIMIT 1), \
@@ -33,20 +33,22 @@ pub async fn caseload(
               WHERE t.citizen_id = u.id AND m.sender_id = u.id AND m.read_at IS NULL), \
            (SELECT COUNT(*) FROM health_concerns h WHERE h.citizen_id = u.id \
               AND h.state NOT IN ('answered', 'withdrawn')), \
-           (SELECT COUNT(*) FROM activities a WHERE a.course_id = c.id AND a.status IN ('ongoing', 'completed')), \
+           (SELECT COUNT(*) FROM activities a WHERE a.course_id = c.id AND {started}), \
            (SELECT COUNT(*) FROM activities a WHERE a.course_id = c.id AND a.status <> 'cancelled' \
               AND a.starts_at >= $3 AND a.starts_at < $4) \
          FROM caseload_assignments ca JOIN users u ON u.id = ca.citizen_id \
          LEFT JOIN courses c ON c.id = (SELECT id FROM courses WHERE citizen_id = u.id AND status = 'active' \
            ORDER BY start_date DESC LIMIT 1) \
          WHERE ca.caseworker_id = $1 AND ca.ended_at IS NULL ORDER BY u.display_name",
-    )
-    .bind(&viewer.id)
-    .bind(now_ms())
-    .bind(day_start)
-    .bind(day_end)
-    .fetch_all(db.pool())
-    .await?;
+        started = crate::model::ActivityKind::started_activity_sql("a")
+    );
+    let rows = sqlx::query(&sql)
+        .bind(&viewer.id)
+        .bind(now_ms())
+        .bind(day_start)
+        .bind(day_end)
+        .fetch_all(db.pool())
+        .await?;
     let ending_by = plan_data::add_months(&today, 3).ok_or(AppError::Internal)?;
     let mut all = Vec::with_capacity(rows.len());
     for r in rows {

@@ -143,9 +143,10 @@ async fn activities(db: &Db, course_id: &str) -> Result<Vec<ActivityRow>, AppErr
 
 /// Whether an activity has started in the course: what the 6-month right asks.
 async fn started_an_activity(db: &Db, course_id: &str) -> Result<bool, AppError> {
-    Ok(sqlx::query(
-        "SELECT 1 FROM activities WHERE course_id = $1 AND status IN ('ongoing', 'completed') LIMIT 1",
-    )
+    Ok(sqlx::query(&format!(
+        "SELECT 1 FROM activities a WHERE a.course_id = $1 AND {} LIMIT 1",
+        ActivityKind::started_activity_sql("a")
+    ))
     .bind(course_id)
     .fetch_optional(db.pool())
     .await?

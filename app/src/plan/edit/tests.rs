@@ -432,8 +432,13 @@ db_test!(caseload_filters_find_who_needs_attention, |db| {
     for c in [&sofie, &ali, &jens] {
         assign(db, &mette, c).await;
     }
-    // Sofie: no activity started. Ali: ends in 2 months, has an ongoing activity today.
+    // Sofie: only a meeting held, which is not an activity under the 6-month
+    // right. Ali: ends in 2 months, has an ongoing activity today.
     course(db, &sofie).await;
+    let mut meeting = tomorrow_form("Første samtale");
+    meeting.kind = "follow_up_meeting".into();
+    meeting.status = "completed".into();
+    data::save_activity(db, &mette, &sofie.id, None, &new_id(), &meeting).await.unwrap();
     course_ending_in(db, &ali, 2).await;
     let mut today = tomorrow_form("Praktik");
     today.status = "ongoing".into();
