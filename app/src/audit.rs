@@ -12,6 +12,7 @@ pub enum AuditAction {
     ConcernQueue,
     Activity,
     PlanEdit,
+    SharedWellbeing,
 }
 
 impl AuditAction {
@@ -22,6 +23,7 @@ impl AuditAction {
             AuditAction::ConcernQueue => "concern_queue",
             AuditAction::Activity => "activity",
             AuditAction::PlanEdit => "plan_edit",
+            AuditAction::SharedWellbeing => "shared_wellbeing",
         }
     }
 }

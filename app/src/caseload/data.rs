@@ -126,6 +126,7 @@ pub async fn citizen_summary(
         activated,
         next_activity: plan_data::next_activity(db, citizen_id).await?,
         responses: crate::plan::responses::data::for_citizen(db, citizen_id).await?,
+        wellbeing: crate::wellbeing::data::shared_trend(db, viewer, citizen_id).await?,
         plan,
         draft: None,
         new_code: None,

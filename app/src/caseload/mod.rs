@@ -114,6 +114,8 @@ pub struct CitizenSummary {
     pub next_activity: Option<ActivityView>,
     /// Reflections and feedback the citizen gave, newest first.
     pub responses: Vec<CitizenResponse>,
+    /// The wellbeing the citizen shared, last 90 days.
+    pub wellbeing: crate::wellbeing::SharedTrend,
     /// What was typed into the paid-hours form, if the server refused it.
     pub draft: Option<Draft>,
     /// An activation code just made, shown once.
@@ -363,6 +365,17 @@ fn CitizenDetails(summary: CitizenSummary) -> impl IntoView {
         <section class="card" aria-labelledby="changes-heading">
             <h2 id="changes-heading">{t(Msg::PlanRecentChanges)}</h2>
             <crate::plan::history::ChangeLog changes=plan.recent_changes detailed=true/>
+        </section>
+        <section class="card" aria-labelledby="wellbeing-heading">
+            <h2 id="wellbeing-heading">{t(Msg::WellbeingSharedTitle)}</h2>
+            {if summary.wellbeing.days.is_empty() {
+                view! { <p>{t(Msg::WellbeingNothingShared)}</p> }.into_any()
+            } else {
+                view! {
+                    <crate::wellbeing::WellbeingChart days=summary.wellbeing.days.clone() span=90/>
+                    <crate::wellbeing::WellbeingTable days=summary.wellbeing.days own=false/>
+                }.into_any()
+            }}
         </section>
         <section class="card" aria-labelledby="responses-heading">
             <h2 id="responses-heading">{t(Msg::ResponsesTitle)}</h2>

@@ -29,6 +29,7 @@ fn action_words(action: &str) -> Msg {
         "caseload_list" => Msg::AuditCaseloadList,
         "citizen_summary" => Msg::AuditCitizenSummary,
         "plan_edit" => Msg::AuditPlanEdit,
+        "shared_wellbeing" => Msg::AuditSharedWellbeing,
         "concern_queue" => Msg::AuditConcernQueue,
         "activity" => Msg::AuditActivity,
         _ => Msg::AuditOther,

@@ -1,20 +1,82 @@
 //! The citizen's own wellbeing log (trivsel). Health data: only the citizen
 //! sees it here; a caseworker only what the citizen chose to share.
+// A plain HTML form posts its fields as the server function's arguments.
+#![allow(clippy::too_many_arguments)]
 use crate::error::AppError;
-use crate::i18n::{t, Msg};
+use crate::forms::FormStatus;
+use crate::i18n::{fill, t, Msg};
 use crate::layout::{DataTable, Loaded};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
+mod chart;
+#[cfg(feature = "ssr")]
+pub mod data;
+#[cfg(all(test, feature = "ssr"))]
+mod tests;
+
+pub use chart::WellbeingChart;
+
+/// One day's answers, 1 to 5 each (for pain, more is worse).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct WellbeingRow {
-    pub date: String,
+pub struct CheckIn {
     pub mood: i64,
     pub energy: i64,
     pub pain: i64,
     pub sleep: i64,
+    pub note: Option<String>,
+    pub activity_id: Option<String>,
+    pub share: bool,
+}
+
+impl CheckIn {
+    /// Very low answers: the page then shows where to get help now. Nobody
+    /// is alerted; the citizen decides.
+    pub fn is_very_low(&self) -> bool {
+        self.mood == 1 || self.mood + self.energy + self.sleep + (6 - self.pain) <= 8
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Day {
+    /// `YYYY-MM-DD`, for forms.
+    pub iso: String,
+    /// As people read it.
+    pub date: String,
+    /// 0 for today.
+    pub days_ago: i64,
+    pub mood: i64,
+    pub energy: i64,
+    pub pain: i64,
+    pub sleep: i64,
+    /// Shared on its own.
     pub shared: bool,
+    /// Shared on its own or by a period.
+    pub visible_to_caseworker: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SharePeriod {
+    pub id: String,
+    pub from: String,
+    pub to: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WellbeingView {
+    pub today: Option<CheckIn>,
+    pub activities: Vec<(String, String)>,
+    pub days: Vec<Day>,
+    pub span: i64,
+    pub periods: Vec<SharePeriod>,
+    pub form_key: String,
+}
+
+/// What a caseworker sees: shared days only.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SharedTrend {
+    pub days: Vec<Day>,
 }
 
 /// Words for a 1–5 answer, so the scale never relies on numbers or colour alone.
@@ -39,53 +101,232 @@ pub fn pain_word(value: i64) -> Msg {
     }
 }
 
+/// 30 or 90 days of history.
+#[cfg(feature = "ssr")]
+fn span(days: &str) -> i64 {
+    if days == "90" {
+        90
+    } else {
+        30
+    }
+}
+
 #[server]
-pub async fn my_wellbeing() -> Result<Vec<WellbeingRow>, AppError> {
+pub async fn my_wellbeing(days: String) -> Result<WellbeingView, AppError> {
     use crate::model::Role;
-    use sqlx::Row;
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
     crate::auth::policy::ensure_role(&user, Role::Citizen)?;
-    let rows = sqlx::query(
-        "SELECT entry_date, mood, energy, pain, sleep, shared FROM wellbeing_entries \
-         WHERE citizen_id = $1 ORDER BY entry_date DESC LIMIT 30",
-    )
-    .bind(&user.id)
-    .fetch_all(state.db.pool())
-    .await?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(WellbeingRow {
-                date: crate::model::format_date(&r.try_get::<String, _>(0)?),
-                mood: r.try_get(1)?,
-                energy: r.try_get(2)?,
-                pain: r.try_get(3)?,
-                sleep: r.try_get(4)?,
-                shared: r.try_get::<i64, _>(5)? != 0,
-            })
-        })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(AppError::from)
+    let span = span(&days);
+    Ok(WellbeingView {
+        today: data::today_entry(&state.db, &user.id).await?,
+        activities: data::recent_activities(&state.db, &user.id).await?,
+        days: data::history(&state.db, &user.id, span).await?,
+        span,
+        periods: data::periods(&state.db, &user.id).await?,
+        form_key: crate::db::new_id(),
+    })
+}
+
+#[server(endpoint = "log-wellbeing")]
+pub async fn log_wellbeing(
+    mood: Option<String>,
+    energy: Option<String>,
+    pain: Option<String>,
+    sleep: Option<String>,
+    note: String,
+    activity_id: String,
+    share: Option<String>,
+    form_key: String,
+) -> Result<(), AppError> {
+    let state = crate::state::app_state()?;
+    let user = crate::state::require_user()?;
+    let saved = async {
+        let input = data::parse_check_in(
+            mood.as_deref(),
+            energy.as_deref(),
+            pain.as_deref(),
+            sleep.as_deref(),
+            &note,
+            &activity_id,
+            share.is_some(),
+        )?;
+        let key = crate::plan::rules::parse_form_key(&form_key)?;
+        data::log(&state.db, &user, &input, &key).await
+    }
+    .await;
+    match saved {
+        Ok(low) => {
+            let notice = if low {
+                "wellbeing.saved_low#help-heading"
+            } else {
+                "wellbeing.saved"
+            };
+            leptos_axum::redirect(&format!("/wellbeing?notice={notice}"));
+            Ok(())
+        }
+        Err(e) => crate::forms::fail_keeping("/wellbeing", e, "wellbeing", &[("note", &note)]).await,
+    }
+}
+
+#[server(endpoint = "share-wellbeing-day")]
+pub async fn share_wellbeing_day(date: String, share: String) -> Result<(), AppError> {
+    let state = crate::state::app_state()?;
+    let user = crate::state::require_user()?;
+    data::set_shared(&state.db, &user, &date, share == "yes").await?;
+    leptos_axum::redirect("/wellbeing?notice=wellbeing.sharing_changed#history-heading");
+    Ok(())
+}
+
+#[server(endpoint = "share-wellbeing-period")]
+pub async fn share_wellbeing_period(weeks: String) -> Result<(), AppError> {
+    let state = crate::state::app_state()?;
+    let user = crate::state::require_user()?;
+    let weeks = weeks.trim().parse::<i64>().unwrap_or(0);
+    match data::share_period(&state.db, &user, weeks).await {
+        Ok(()) => {
+            leptos_axum::redirect("/wellbeing?notice=wellbeing.period_shared#sharing-heading");
+            Ok(())
+        }
+        Err(e) => crate::auth::fail("/wellbeing", e),
+    }
+}
+
+#[server(endpoint = "withdraw-wellbeing-period")]
+pub async fn withdraw_wellbeing_period(period_id: String) -> Result<(), AppError> {
+    let state = crate::state::app_state()?;
+    let user = crate::state::require_user()?;
+    data::withdraw_period(&state.db, &user, &period_id).await?;
+    leptos_axum::redirect("/wellbeing?notice=wellbeing.period_withdrawn#sharing-heading");
+    Ok(())
 }
 
 #[component]
 pub fn WellbeingPage() -> impl IntoView {
+    let days = leptos_router::hooks::use_query_map()
+        .get_untracked()
+        .get("days")
+        .unwrap_or_default();
+    let low = leptos_router::hooks::use_query_map()
+        .get_untracked()
+        .get("notice")
+        .is_some_and(|n| n == "wellbeing.saved_low");
     view! {
         <Title text=t(Msg::WellbeingTitle)/>
         <h1>{t(Msg::WellbeingTitle)}</h1>
         <p>{t(Msg::WellbeingIntro)}</p>
-        <Loaded future=my_wellbeing() let:rows>
-            {match rows {
-                rows if rows.is_empty() => view! { <p>{t(Msg::WellbeingEmpty)}</p> }.into_any(),
-                rows => view! { <WellbeingTable rows=rows/> }.into_any(),
-            }}
+        <FormStatus/>
+        {low.then(|| view! { <HelpNow/> })}
+        <Loaded future=my_wellbeing(days) let:view>
+            <Wellbeing view=view/>
         </Loaded>
-        <HelpNow/>
+        {(!low).then(|| view! { <HelpNow/> })}
     }
 }
 
 #[component]
-fn WellbeingTable(rows: Vec<WellbeingRow>) -> impl IntoView {
+fn Wellbeing(view: WellbeingView) -> impl IntoView {
+    let span = view.span;
+    let other = if span == 90 { 30 } else { 90 };
+    let other_href = if other == 90 {
+        "/wellbeing?days=90#history-heading"
+    } else {
+        "/wellbeing#history-heading"
+    };
+    let switch = fill(t(Msg::WellbeingShowDays), &[("days", &other.to_string())]);
+    view! {
+        <CheckInForm today=view.today activities=view.activities form_key=view.form_key/>
+        <section class="card" aria-labelledby="history-heading">
+            <h2 id="history-heading">{fill(t(Msg::WellbeingHistoryDays), &[("days", &span.to_string())])}</h2>
+            <p><a href=other_href>{switch}</a></p>
+            {if view.days.is_empty() {
+                view! { <p>{t(Msg::WellbeingEmpty)}</p> }.into_any()
+            } else {
+                view! {
+                    <WellbeingChart days=view.days.clone() span=span/>
+                    <WellbeingTable days=view.days own=true/>
+                }.into_any()
+            }}
+        </section>
+        <Sharing periods=view.periods/>
+    }
+}
+
+/// One 1–5 question as radio buttons with words.
+#[component]
+fn Question(name: &'static str, legend: Msg, words: fn(i64) -> Msg, value: Option<i64>) -> impl IntoView {
+    let error = crate::forms::query_error()
+        .filter(|(_, f)| f.as_deref() == Some(name))
+        .map(|(m, _)| m);
+    let error_id = format!("{name}-error");
+    view! {
+        <fieldset id=name class="scale" aria-describedby=error.map(|_| error_id.clone())>
+            <legend>{t(legend)}</legend>
+            {error.map(|m| view! { <p class="field-error" id=error_id.clone()>{t(m)}</p> })}
+            {(1..=5).map(|n| {
+                let id = format!("{name}-{n}");
+                view! {
+                    <div class="choice">
+                        <input type="radio" id=id.clone() name=name value=n.to_string() required=true checked=value == Some(n)/>
+                        <label for=id>{t(words(n))}</label>
+                    </div>
+                }
+            }).collect_view()}
+        </fieldset>
+    }
+}
+
+#[component]
+fn CheckInForm(today: Option<CheckIn>, activities: Vec<(String, String)>, form_key: String) -> impl IntoView {
+    let heading = t(if today.is_some() {
+        Msg::WellbeingEditToday
+    } else {
+        Msg::WellbeingHowToday
+    });
+    let v = |f: fn(&CheckIn) -> i64| today.as_ref().map(f);
+    let (mood, energy, pain, sleep) = (v(|c| c.mood), v(|c| c.energy), v(|c| c.pain), v(|c| c.sleep));
+    let note = today.as_ref().and_then(|c| c.note.clone()).unwrap_or_default();
+    let chosen = today
+        .as_ref()
+        .and_then(|c| c.activity_id.clone())
+        .unwrap_or_default();
+    let shared = today.as_ref().is_some_and(|c| c.share);
+    view! {
+        <section class="card" aria-labelledby="checkin-heading">
+            <h2 id="checkin-heading">{heading}</h2>
+            <form method="post" action="/api/log-wellbeing" class="stack">
+                <input type="hidden" name="form_key" value=form_key/>
+                <Question name="mood" legend=Msg::WellbeingMood words=scale_word value=mood/>
+                <Question name="energy" legend=Msg::WellbeingEnergy words=scale_word value=energy/>
+                <Question name="pain" legend=Msg::WellbeingPain words=pain_word value=pain/>
+                <Question name="sleep" legend=Msg::WellbeingSleep words=scale_word value=sleep/>
+                {(!activities.is_empty()).then(|| view! {
+                    <div class="field">
+                        <label for="activity_id">{t(Msg::WellbeingActivity)}</label>
+                        <select id="activity_id" name="activity_id">
+                            <option value="">{t(Msg::WellbeingNoActivity)}</option>
+                            {activities.into_iter().map(|(id, title)| {
+                                let selected = id == chosen;
+                                view! { <option value=id selected=selected>{title}</option> }
+                            }).collect_view()}
+                        </select>
+                    </div>
+                })}
+                <crate::forms::TextArea name="note" label=Msg::WellbeingNote maxlength=500 rows=2 value=note/>
+                <div class="choice">
+                    <input type="checkbox" id="share" name="share" value="yes" checked=shared/>
+                    <label for="share">{t(Msg::WellbeingShareThis)}</label>
+                </div>
+                <button type="submit" class="button">{t(Msg::WellbeingSave)}</button>
+            </form>
+        </section>
+    }
+}
+
+/// The same numbers as the chart, as words. The citizen can share or stop
+/// sharing each day; the caseworker's copy has no buttons.
+#[component]
+pub fn WellbeingTable(days: Vec<Day>, own: bool) -> impl IntoView {
     view! {
         <DataTable caption=t(Msg::WellbeingHistory) id="wellbeing-history">
             <thead>
@@ -95,22 +336,81 @@ fn WellbeingTable(rows: Vec<WellbeingRow>) -> impl IntoView {
                     <th scope="col">{t(Msg::WellbeingEnergy)}</th>
                     <th scope="col">{t(Msg::WellbeingPain)}</th>
                     <th scope="col">{t(Msg::WellbeingSleep)}</th>
-                    <th scope="col">{t(Msg::WellbeingShared)}</th>
+                    {own.then(|| view! { <th scope="col">{t(Msg::WellbeingShared)}</th> })}
                 </tr>
             </thead>
             <tbody>
-                {rows.into_iter().map(|r| view! {
-                    <tr>
-                        <th scope="row">{r.date}</th>
-                        <td>{t(scale_word(r.mood))}</td>
-                        <td>{t(scale_word(r.energy))}</td>
-                        <td>{t(pain_word(r.pain))}</td>
-                        <td>{t(scale_word(r.sleep))}</td>
-                        <td>{t(if r.shared { Msg::Yes } else { Msg::No })}</td>
-                    </tr>
+                {days.into_iter().rev().map(|d| {
+                    let sharing = own.then(|| {
+                        let (label, next) = if d.shared { (Msg::WellbeingStopSharing, "no") } else { (Msg::WellbeingShareDay, "yes") };
+                        let status = t(if d.visible_to_caseworker { Msg::Yes } else { Msg::No });
+                        let aria = fill(t(label), &[("date", &d.date)]);
+                        view! {
+                            <td>
+                                {status} " "
+                                <form method="post" action="/api/share-wellbeing-day" class="inline-form">
+                                    <input type="hidden" name="date" value=d.iso.clone()/>
+                                    <input type="hidden" name="share" value=next/>
+                                    <button type="submit" class="link-button" aria-label=aria>{t(if d.shared { Msg::WellbeingStop } else { Msg::WellbeingShare })}</button>
+                                </form>
+                            </td>
+                        }
+                    });
+                    view! {
+                        <tr>
+                            <th scope="row">{d.date.clone()}</th>
+                            <td>{t(scale_word(d.mood))}</td>
+                            <td>{t(scale_word(d.energy))}</td>
+                            <td>{t(pain_word(d.pain))}</td>
+                            <td>{t(scale_word(d.sleep))}</td>
+                            {sharing}
+                        </tr>
+                    }
                 }).collect_view()}
             </tbody>
         </DataTable>
+    }
+}
+
+#[component]
+fn Sharing(periods: Vec<SharePeriod>) -> impl IntoView {
+    view! {
+        <section class="card" aria-labelledby="sharing-heading">
+            <h2 id="sharing-heading">{t(Msg::WellbeingSharingTitle)}</h2>
+            <p>{t(Msg::WellbeingSharingIntro)}</p>
+            {if periods.is_empty() {
+                view! { <p>{t(Msg::WellbeingNoPeriods)}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="list-rows">
+                        {periods.into_iter().map(|p| {
+                            let words = fill(t(Msg::WellbeingPeriod), &[("from", &p.from), ("to", &p.to)]);
+                            view! {
+                                <li>
+                                    {words} " "
+                                    <form method="post" action="/api/withdraw-wellbeing-period" class="inline-form">
+                                        <input type="hidden" name="period_id" value=p.id/>
+                                        <button type="submit" class="link-button">{t(Msg::WellbeingWithdraw)}</button>
+                                    </form>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            <form method="post" action="/api/share-wellbeing-period" class="stack">
+                <div class="field">
+                    <label for="weeks">{t(Msg::WellbeingShareWeeks)}</label>
+                    <select id="weeks" name="weeks">
+                        <option value="1">{fill(t(Msg::WellbeingWeeks), &[("n", "1")])}</option>
+                        <option value="2">{fill(t(Msg::WellbeingWeeks), &[("n", "2")])}</option>
+                        <option value="4" selected=true>{fill(t(Msg::WellbeingWeeks), &[("n", "4")])}</option>
+                        <option value="8">{fill(t(Msg::WellbeingWeeks), &[("n", "8")])}</option>
+                    </select>
+                </div>
+                <button type="submit" class="button secondary">{t(Msg::WellbeingSharePeriod)}</button>
+            </form>
+        </section>
     }
 }
 

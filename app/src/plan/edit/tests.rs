@@ -438,7 +438,9 @@ db_test!(caseload_filters_find_who_needs_attention, |db| {
     let mut meeting = tomorrow_form("Første samtale");
     meeting.kind = "follow_up_meeting".into();
     meeting.status = "completed".into();
-    data::save_activity(db, &mette, &sofie.id, None, &new_id(), &meeting).await.unwrap();
+    data::save_activity(db, &mette, &sofie.id, None, &new_id(), &meeting)
+        .await
+        .unwrap();
     course_ending_in(db, &ali, 2).await;
     let mut today = tomorrow_form("Praktik");
     today.status = "ongoing".into();

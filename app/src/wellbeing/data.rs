@@ -1,0 +1,269 @@
+//! The wellbeing log in the database. Health data: the citizen reads and
+//! writes their own; a caseworker reads only what is shared, and every such
+//! read is audited.
+use super::{CheckIn, Day, SharePeriod, SharedTrend};
+use crate::audit::{record_read, AuditAction};
+use crate::auth::policy::{ensure_caseworker_of, ensure_role};
+use crate::db::{new_id, now_ms, today, Db};
+use crate::error::AppError;
+use crate::i18n::Msg;
+use crate::model::{format_date, CurrentUser, Role};
+use sqlx::Row;
+
+pub const NOTE_MAX: usize = 500;
+
+/// A check-in as the form sends it: each scale must be answered, 1 to 5.
+pub fn parse_check_in(
+    mood: Option<&str>,
+    energy: Option<&str>,
+    pain: Option<&str>,
+    sleep: Option<&str>,
+    note: &str,
+    activity_id: &str,
+    share: bool,
+) -> Result<CheckIn, AppError> {
+    let scale = |field: &str, raw: Option<&str>| match raw.unwrap_or_default().trim().parse::<i64>() {
+        Ok(v) if (1..=5).contains(&v) => Ok(v),
+        _ => Err(AppError::invalid(field, Msg::WellbeingAnswerMissing)),
+    };
+    Ok(CheckIn {
+        mood: scale("mood", mood)?,
+        energy: scale("energy", energy)?,
+        pain: scale("pain", pain)?,
+        sleep: scale("sleep", sleep)?,
+        note: crate::plan::rules::optional_text("note", note, NOTE_MAX)?,
+        activity_id: Some(activity_id.trim())
+            .filter(|a| !a.is_empty())
+            .map(str::to_string),
+        share,
+    })
+}
+
+/// Saves today's check-in; a second one the same day replaces the first. The
+/// key makes a repeated send harmless. Returns whether the answers are very low.
+pub async fn log(db: &Db, citizen: &CurrentUser, input: &CheckIn, key: &str) -> Result<bool, AppError> {
+    ensure_role(citizen, Role::Citizen)?;
+    if let Some(activity) = &input.activity_id {
+        let own = sqlx::query(
+            "SELECT 1 FROM activities a JOIN courses c ON c.id = a.course_id WHERE a.id = $1 AND c.citizen_id = $2",
+        )
+        .bind(activity)
+        .bind(&citizen.id)
+        .fetch_optional(db.pool())
+        .await?;
+        if own.is_none() {
+            return Err(AppError::invalid("activity_id", Msg::WellbeingActivityUnknown));
+        }
+    }
+    let date = today();
+    let now = now_ms();
+    sqlx::query(
+        "INSERT INTO wellbeing_entries (id, citizen_id, entry_date, mood, energy, pain, sleep, note, activity_id, \
+           shared, idempotency_key, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) \
+         ON CONFLICT (citizen_id, entry_date) DO UPDATE SET mood = excluded.mood, energy = excluded.energy, \
+           pain = excluded.pain, sleep = excluded.sleep, note = excluded.note, activity_id = excluded.activity_id, \
+           shared = excluded.shared, updated_at = excluded.updated_at",
+    )
+    .bind(new_id())
+    .bind(&citizen.id)
+    .bind(&date)
+    .bind(input.mood)
+    .bind(input.energy)
+    .bind(input.pain)
+    .bind(input.sleep)
+    .bind(input.note.as_deref())
+    .bind(input.activity_id.as_deref())
+    .bind(i64::from(input.share))
+    // One key a form a day: a form sent again after midnight is a new day's entry.
+    .bind(format!("{key}-{date}"))
+    .bind(now)
+    .execute(db.pool())
+    .await?;
+    Ok(input.is_very_low())
+}
+
+/// Today's check-in, to fill the form with.
+pub async fn today_entry(db: &Db, citizen_id: &str) -> Result<Option<CheckIn>, AppError> {
+    let row = sqlx::query(
+        "SELECT mood, energy, pain, sleep, note, activity_id, shared FROM wellbeing_entries \
+         WHERE citizen_id = $1 AND entry_date = $2",
+    )
+    .bind(citizen_id)
+    .bind(today())
+    .fetch_optional(db.pool())
+    .await?;
+    row.map(|r| {
+        Ok(CheckIn {
+            mood: r.try_get(0)?,
+            energy: r.try_get(1)?,
+            pain: r.try_get(2)?,
+            sleep: r.try_get(3)?,
+            note: r.try_get(4)?,
+            activity_id: r.try_get(5)?,
+            share: r.try_get::<i64, _>(6)? != 0,
+        })
+    })
+    .transpose()
+}
+
+/// Activities the citizen may tie today's check-in to: the last week's and today's.
+pub async fn recent_activities(db: &Db, citizen_id: &str) -> Result<Vec<(String, String)>, AppError> {
+    let day = 24 * 3_600_000;
+    let rows = sqlx::query(
+        "SELECT a.id, a.title FROM activities a JOIN courses c ON c.id = a.course_id \
+         WHERE c.citizen_id = $1 AND c.status = 'active' AND a.status <> 'cancelled' \
+           AND a.starts_at BETWEEN $2 AND $3 ORDER BY a.starts_at DESC",
+    )
+    .bind(citizen_id)
+    .bind(now_ms() - 7 * day)
+    .bind(now_ms() + day)
+    .fetch_all(db.pool())
+    .await?;
+    rows.into_iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+        .collect()
+}
+
+/// SQL: the entry `e` is shared, on its own or by a period not withdrawn.
+const SHARED: &str = "(e.shared = 1 OR EXISTS (SELECT 1 FROM wellbeing_share_periods p \
+     WHERE p.citizen_id = e.citizen_id AND p.withdrawn_at IS NULL \
+     AND e.entry_date BETWEEN p.starts_on AND p.ends_on))";
+
+async fn days(db: &Db, citizen_id: &str, days: i64, only_shared: bool) -> Result<Vec<Day>, AppError> {
+    let today = crate::plan::rules::parse_date(&today()).ok_or(AppError::Internal)?;
+    let from = today
+        .checked_sub(jiff::Span::new().days(days - 1))
+        .map_err(|_| AppError::Internal)?
+        .to_string();
+    let filter = if only_shared {
+        format!("AND {SHARED}")
+    } else {
+        String::new()
+    };
+    let rows = sqlx::query(&format!(
+        "SELECT e.entry_date, e.mood, e.energy, e.pain, e.sleep, e.shared, {SHARED} AS visible \
+         FROM wellbeing_entries e WHERE e.citizen_id = $1 AND e.entry_date >= $2 {filter} \
+         ORDER BY e.entry_date"
+    ))
+    .bind(citizen_id)
+    .bind(&from)
+    .fetch_all(db.pool())
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            let iso: String = r.try_get(0)?;
+            // A boolean expression is a boolean on PostgreSQL and 0/1 on SQLite.
+            let visible = r
+                .try_get::<bool, _>(6)
+                .or_else(|_| r.try_get::<i64, _>(6).map(|v| v != 0))?;
+            let days_ago = crate::plan::rules::parse_date(&iso)
+                .map(|d| i64::from((today - d).get_days()))
+                .unwrap_or(i64::MAX);
+            Ok(Day {
+                date: format_date(&iso),
+                days_ago,
+                iso,
+                mood: r.try_get(1)?,
+                energy: r.try_get(2)?,
+                pain: r.try_get(3)?,
+                sleep: r.try_get(4)?,
+                shared: r.try_get::<i64, _>(5)? != 0,
+                visible_to_caseworker: visible,
+            })
+        })
+        .collect()
+}
+
+/// The citizen's own log for the last `n` days, oldest first.
+pub async fn history(db: &Db, citizen_id: &str, n: i64) -> Result<Vec<Day>, AppError> {
+    days(db, citizen_id, n, false).await
+}
+
+/// Shares or stops sharing one day's entry.
+pub async fn set_shared(db: &Db, citizen: &CurrentUser, date: &str, shared: bool) -> Result<(), AppError> {
+    ensure_role(citizen, Role::Citizen)?;
+    let done = sqlx::query(
+        "UPDATE wellbeing_entries SET shared = $1, updated_at = $2 WHERE citizen_id = $3 AND entry_date = $4",
+    )
+    .bind(i64::from(shared))
+    .bind(now_ms())
+    .bind(&citizen.id)
+    .bind(date)
+    .execute(db.pool())
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
+}
+
+/// Shares every entry from today for `weeks` weeks.
+pub async fn share_period(db: &Db, citizen: &CurrentUser, weeks: i64) -> Result<(), AppError> {
+    ensure_role(citizen, Role::Citizen)?;
+    if !(1..=12).contains(&weeks) {
+        return Err(AppError::invalid("weeks", Msg::WellbeingWeeksInvalid));
+    }
+    let start = crate::plan::rules::parse_date(&today()).ok_or(AppError::Internal)?;
+    let end = start
+        .checked_add(jiff::Span::new().days(weeks * 7 - 1))
+        .map_err(|_| AppError::Internal)?;
+    sqlx::query(
+        "INSERT INTO wellbeing_share_periods (id, citizen_id, starts_on, ends_on, created_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(new_id())
+    .bind(&citizen.id)
+    .bind(start.to_string())
+    .bind(end.to_string())
+    .bind(now_ms())
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
+/// Ends a sharing period; what it shared is no longer shown to the caseworker.
+pub async fn withdraw_period(db: &Db, citizen: &CurrentUser, period_id: &str) -> Result<(), AppError> {
+    ensure_role(citizen, Role::Citizen)?;
+    let done = sqlx::query(
+        "UPDATE wellbeing_share_periods SET withdrawn_at = $1 WHERE id = $2 AND citizen_id = $3 AND withdrawn_at IS NULL",
+    )
+    .bind(now_ms())
+    .bind(period_id)
+    .bind(&citizen.id)
+    .execute(db.pool())
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
+}
+
+/// Sharing periods not withdrawn and not yet over.
+pub async fn periods(db: &Db, citizen_id: &str) -> Result<Vec<SharePeriod>, AppError> {
+    let rows = sqlx::query(
+        "SELECT id, starts_on, ends_on FROM wellbeing_share_periods \
+         WHERE citizen_id = $1 AND withdrawn_at IS NULL AND ends_on >= $2 ORDER BY starts_on",
+    )
+    .bind(citizen_id)
+    .bind(today())
+    .fetch_all(db.pool())
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(SharePeriod {
+                id: r.try_get(0)?,
+                from: format_date(&r.try_get::<String, _>(1)?),
+                to: format_date(&r.try_get::<String, _>(2)?),
+            })
+        })
+        .collect()
+}
+
+/// What the citizen shared of the last 90 days, for their caseworker; audited.
+pub async fn shared_trend(db: &Db, viewer: &CurrentUser, citizen_id: &str) -> Result<SharedTrend, AppError> {
+    ensure_caseworker_of(db, viewer, citizen_id).await?;
+    record_read(db, viewer, citizen_id, AuditAction::SharedWellbeing, "case_work").await?;
+    Ok(SharedTrend {
+        days: days(db, citizen_id, 90, true).await?,
+    })
+}

@@ -1,0 +1,177 @@
+//! The wellbeing log on both databases: one entry a day, repeats harmless,
+//! the caseworker sees only what is shared.
+use super::data;
+use crate::db::{new_id, Db};
+use crate::db_test;
+use crate::error::AppError;
+use crate::model::Role;
+use crate::testing::{assign, audit_count, user};
+use sqlx::Row;
+
+async fn entries(db: &Db, citizen_id: &str) -> i64 {
+    sqlx::query("SELECT COUNT(*) FROM wellbeing_entries WHERE citizen_id = $1")
+        .bind(citizen_id)
+        .fetch_one(db.pool())
+        .await
+        .unwrap()
+        .try_get(0)
+        .unwrap()
+}
+
+fn check_in(mood: &str, share: bool) -> super::CheckIn {
+    data::parse_check_in(Some(mood), Some("3"), Some("2"), Some("4"), "  ", "", share).unwrap()
+}
+
+#[test]
+fn answers_are_checked_and_very_low_days_are_recognised() {
+    let e = data::parse_check_in(Some("3"), Some("6"), Some("2"), Some("4"), "", "", false).unwrap_err();
+    assert_eq!(e.field(), Some("energy"));
+    let e = data::parse_check_in(Some("3"), Some("3"), None, Some("4"), "", "", false).unwrap_err();
+    assert_eq!(e.field(), Some("pain"));
+    let long = "x".repeat(data::NOTE_MAX + 1);
+    let e = data::parse_check_in(Some("3"), Some("3"), Some("3"), Some("3"), &long, "", false).unwrap_err();
+    assert_eq!(e.field(), Some("note"));
+    assert!(check_in("1", false).is_very_low());
+    assert!(!check_in("3", false).is_very_low());
+    let bad_day = data::parse_check_in(Some("2"), Some("2"), Some("5"), Some("2"), "", "", false).unwrap();
+    assert!(bad_day.is_very_low());
+}
+
+db_test!(one_entry_a_day_however_often_it_is_sent, |db| {
+    let sofie = user(db, Role::Citizen, "Sofie").await;
+    let key = new_id();
+    // The same form sent ten times at once: one row.
+    let sends = (0..10).map(|_| {
+        let (db, sofie, key) = (db.clone(), sofie.clone(), key.clone());
+        tokio::spawn(async move { data::log(&db, &sofie, &check_in("3", false), &key).await })
+    });
+    for s in sends {
+        s.await.unwrap().unwrap();
+    }
+    assert_eq!(entries(db, &sofie.id).await, 1);
+    // A new answer the same day replaces the day's entry.
+    assert!(
+        data::log(db, &sofie, &check_in("1", true), &new_id())
+            .await
+            .unwrap(),
+        "very low"
+    );
+    assert_eq!(entries(db, &sofie.id).await, 1);
+    let today = data::today_entry(db, &sofie.id).await.unwrap().unwrap();
+    assert_eq!((today.mood, today.share, today.note), (1, true, None));
+
+    // Someone else's activity cannot be named.
+    let ali = user(db, Role::Citizen, "Ali").await;
+    let course = crate::testing::course(db, &ali).await;
+    let activity = new_id();
+    sqlx::query(
+        "INSERT INTO activities (id, course_id, kind, status, title, starts_at, created_at, updated_at) \
+         VALUES ($1, $2, 'mentor', 'planned', 'Mentor', 0, 0, 0)",
+    )
+    .bind(&activity)
+    .bind(&course)
+    .execute(db.pool())
+    .await
+    .unwrap();
+    let mut other = check_in("4", false);
+    other.activity_id = Some(activity);
+    let refused = data::log(db, &sofie, &other, &new_id()).await.unwrap_err();
+    assert_eq!(refused.field(), Some("activity_id"));
+    assert_eq!(
+        data::today_entry(db, &sofie.id).await.unwrap().unwrap().mood,
+        1,
+        "nothing changed"
+    );
+    let mette = user(db, Role::Caseworker, "Mette").await;
+    assert_eq!(
+        data::log(db, &mette, &check_in("3", false), &new_id())
+            .await
+            .err(),
+        Some(AppError::NotFound)
+    );
+});
+
+async fn entry_on(db: &Db, citizen_id: &str, days_ago: i64, shared: bool) {
+    let date = crate::plan::rules::parse_date(&crate::db::today())
+        .unwrap()
+        .checked_sub(jiff::Span::new().days(days_ago))
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO wellbeing_entries (id, citizen_id, entry_date, mood, energy, pain, sleep, shared, idempotency_key, \
+           created_at, updated_at) VALUES ($1, $2, $3, 3, 3, 3, 3, $4, $5, 0, 0)",
+    )
+    .bind(new_id())
+    .bind(citizen_id)
+    .bind(date.to_string())
+    .bind(i64::from(shared))
+    .bind(new_id())
+    .execute(db.pool())
+    .await
+    .unwrap();
+}
+
+db_test!(the_caseworker_sees_only_what_is_shared, |db| {
+    let mette = user(db, Role::Caseworker, "Mette").await;
+    let peter = user(db, Role::Caseworker, "Peter").await;
+    let lars = user(db, Role::HealthCoordinator, "Lars").await;
+    let sofie = user(db, Role::Citizen, "Sofie").await;
+    assign(db, &mette, &sofie).await;
+    entry_on(db, &sofie.id, 5, true).await;
+    entry_on(db, &sofie.id, 4, false).await;
+    entry_on(db, &sofie.id, 200, true).await;
+
+    let seen = data::shared_trend(db, &mette, &sofie.id).await.unwrap();
+    assert_eq!(seen.days.len(), 1, "only the shared day of the last 90");
+    assert_eq!(audit_count(db, &mette, &sofie).await, 1);
+
+    // A period shares today's entry and those after it, until withdrawn.
+    data::log(db, &sofie, &check_in("4", false), &new_id())
+        .await
+        .unwrap();
+    data::share_period(db, &sofie, 4).await.unwrap();
+    assert_eq!(
+        data::shared_trend(db, &mette, &sofie.id)
+            .await
+            .unwrap()
+            .days
+            .len(),
+        2
+    );
+    let period = data::periods(db, &sofie.id).await.unwrap().pop().unwrap();
+    assert_eq!(
+        data::withdraw_period(db, &mette, &period.id).await.err(),
+        Some(AppError::NotFound)
+    );
+    data::withdraw_period(db, &sofie, &period.id).await.unwrap();
+    assert_eq!(
+        data::shared_trend(db, &mette, &sofie.id)
+            .await
+            .unwrap()
+            .days
+            .len(),
+        1
+    );
+    assert!(data::periods(db, &sofie.id).await.unwrap().is_empty());
+    assert!(matches!(
+        data::share_period(db, &sofie, 0).await,
+        Err(AppError::Invalid { .. })
+    ));
+
+    // One day's sharing can be taken back.
+    let day = data::history(db, &sofie.id, 30).await.unwrap();
+    let shared_day = day.iter().find(|d| d.shared).unwrap().iso.clone();
+    data::set_shared(db, &sofie, &shared_day, false).await.unwrap();
+    assert!(data::shared_trend(db, &mette, &sofie.id)
+        .await
+        .unwrap()
+        .days
+        .is_empty());
+
+    for outsider in [&peter, &lars, &sofie] {
+        assert_eq!(
+            data::shared_trend(db, outsider, &sofie.id).await.err(),
+            Some(AppError::NotFound)
+        );
+    }
+    assert_eq!(audit_count(db, &peter, &sofie).await, 0);
+});
