@@ -93,7 +93,7 @@ impl Draft {
 }
 
 /// The draft value for `name`, if the page provided a draft.
-fn draft_value(name: &str) -> Option<String> {
+pub fn draft_value(name: &str) -> Option<String> {
     use_context::<Draft>().and_then(|d| d.get(name))
 }
 

@@ -455,3 +455,49 @@ both!(a_calendar_feed_shows_only_what_the_citizen_chose, |app| {
     assert!(!page.contains("/calendar/"), "…only once");
     assert!(page.contains("Du har et kalenderlink"));
 });
+
+both!(a_wellbeing_check_in_is_a_plain_form_stored_once, |app| {
+    let sofie = app.login("sofie@demo.mitforlob.dk").await;
+    let sofie_id = citizen_id(app, "sofie@demo.mitforlob.dk").await;
+    let count = || async {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM wellbeing_entries WHERE citizen_id = $1")
+            .bind(&sofie_id)
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap()
+    };
+    let (_, _, page) = app.get("/wellbeing", Some(&sofie)).await;
+    let key = form_value(&page, "form_key");
+    // A scale left unanswered: refused, the note typed comes back, nothing stored.
+    let (status, h, _) = app
+        .post_form(
+            "/api/log-wellbeing",
+            &format!("energy=3&pain=2&sleep=4&note=Tr%C3%A6t&form_key={key}"),
+            Some(&sofie),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FOUND);
+    assert_eq!(
+        h[header::LOCATION],
+        "/wellbeing?error=wellbeing.answer_missing&field=mood"
+    );
+    let (_, _, again) = app
+        .get(
+            "/wellbeing?error=wellbeing.answer_missing&field=mood",
+            Some(&sofie),
+        )
+        .await;
+    assert!(again.contains(">Træt</textarea>"));
+    assert_eq!(count().await, 0);
+    // Sent twice: one entry.
+    let body = format!("mood=3&energy=3&pain=2&sleep=4&note=&form_key={key}");
+    for _ in 0..2 {
+        let (status, h, _) = app.post_form("/api/log-wellbeing", &body, Some(&sofie)).await;
+        assert_eq!(status, StatusCode::FOUND);
+        assert_eq!(h[header::LOCATION], "/wellbeing?notice=wellbeing.saved");
+    }
+    assert_eq!(count().await, 1);
+    // Health data stays out of the address bar.
+    let (_, _, page) = app.get("/wellbeing?notice=wellbeing.saved", Some(&sofie)).await;
+    assert!(page.contains("Din registrering er gemt."));
+});

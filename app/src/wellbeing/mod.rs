@@ -71,6 +71,8 @@ pub struct WellbeingView {
     pub span: i64,
     pub periods: Vec<SharePeriod>,
     pub form_key: String,
+    /// What a refused check-in held.
+    pub draft: Option<crate::forms::Draft>,
 }
 
 /// What a caseworker sees: shared days only.
@@ -118,7 +120,9 @@ pub async fn my_wellbeing(days: String) -> Result<WellbeingView, AppError> {
     let user = crate::state::require_user()?;
     crate::auth::policy::ensure_role(&user, Role::Citizen)?;
     let span = span(&days);
+    let flash = crate::auth::session::take_flash(&state.db, &user.session_key).await?;
     Ok(WellbeingView {
+        draft: crate::forms::draft_for(&flash, "wellbeing"),
         today: data::today_entry(&state.db, &user.id).await?,
         activities: data::recent_activities(&state.db, &user.id).await?,
         days: data::history(&state.db, &user.id, span).await?,
@@ -135,7 +139,8 @@ pub async fn log_wellbeing(
     pain: Option<String>,
     sleep: Option<String>,
     note: String,
-    activity_id: String,
+    // Absent when there is no activity to choose.
+    activity_id: Option<String>,
     share: Option<String>,
     form_key: String,
 ) -> Result<(), AppError> {
@@ -148,7 +153,7 @@ pub async fn log_wellbeing(
             pain.as_deref(),
             sleep.as_deref(),
             &note,
-            &activity_id,
+            activity_id.as_deref().unwrap_or_default(),
             share.is_some(),
         )?;
         let key = crate::plan::rules::parse_form_key(&form_key)?;
@@ -165,7 +170,18 @@ pub async fn log_wellbeing(
             leptos_axum::redirect(&format!("/wellbeing?notice={notice}"));
             Ok(())
         }
-        Err(e) => crate::forms::fail_keeping("/wellbeing", e, "wellbeing", &[("note", &note)]).await,
+        Err(e) => {
+            let answer = |a: &Option<String>| a.clone().unwrap_or_default();
+            let (m, en, p, sl) = (answer(&mood), answer(&energy), answer(&pain), answer(&sleep));
+            let typed = [
+                ("mood", m.as_str()),
+                ("energy", &en),
+                ("pain", &p),
+                ("sleep", &sl),
+                ("note", &note),
+            ];
+            crate::forms::fail_keeping("/wellbeing", e, "wellbeing", &typed).await
+        }
     }
 }
 
@@ -226,6 +242,7 @@ pub fn WellbeingPage() -> impl IntoView {
 
 #[component]
 fn Wellbeing(view: WellbeingView) -> impl IntoView {
+    provide_context(view.draft.clone().unwrap_or_default());
     let span = view.span;
     let other = if span == 90 { 30 } else { 90 };
     let other_href = if other == 90 {
@@ -259,6 +276,9 @@ fn Question(name: &'static str, legend: Msg, words: fn(i64) -> Msg, value: Optio
         .filter(|(_, f)| f.as_deref() == Some(name))
         .map(|(m, _)| m);
     let error_id = format!("{name}-error");
+    let value = crate::forms::draft_value(name)
+        .and_then(|v| v.parse().ok())
+        .or(value);
     view! {
         <fieldset id=name class="scale" aria-describedby=error.map(|_| error_id.clone())>
             <legend>{t(legend)}</legend>
