@@ -96,6 +96,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/plan") view=|| guarded(&[Role::Citizen], crate::plan::PlanPage) ssr=SsrMode::Async/>
                     <Route path=path!("/plan/print") view=|| guarded(&[Role::Citizen], crate::plan::PrintPlanPage) ssr=SsrMode::Async/>
                     <Route path=path!("/activities/:id") view=|| guarded(&[Role::Citizen, Role::Caseworker], crate::plan::ActivityPage) ssr=SsrMode::Async/>
+                    <Route path=path!("/wellbeing/who5") view=|| guarded(&[Role::Citizen], crate::wellbeing::who5::Who5QuestionnairePage) ssr=SsrMode::Async/>
                     <Route path=path!("/wellbeing") view=|| guarded(&[Role::Citizen], crate::wellbeing::WellbeingPage) ssr=SsrMode::Async/>
                     <Route path=path!("/messages") view=|| guarded(&[Role::Citizen], crate::messages::MessagesPage) ssr=SsrMode::Async/>
                     <Route path=path!("/me") view=|| guarded(&Role::ALL, crate::me::MePage) ssr=SsrMode::Async/>

@@ -94,3 +94,33 @@ test('the caseworker sees shared days as a trend, never the unshared ones', asyn
   await expect(shared.getByRole('rowheader', { name: shownDate(18), exact: true })).toHaveCount(0);
   await expectNoAxeViolations(page);
 });
+
+test('the WHO-5 questionnaire is scored, explained kindly, and offered again after two weeks', async ({ page }) => {
+  await login(page, demo.birgitte.email);
+  await page.goto('/wellbeing');
+  await expect(page.getByRole('region', { name: 'Spørgeskema om trivsel (WHO-5)' })).toBeVisible();
+  await page.goto('/wellbeing/who5');
+  await expect(page.getByRole('heading', { level: 1, name: 'Spørgeskema om trivsel (WHO-5)' })).toBeVisible();
+  // The first project answers; the ones after it find the result, and no new form for two weeks.
+  const form = page.getByRole('region', { name: 'I de sidste 2 uger …' });
+  if ((await form.count()) > 0) {
+    await expectNoAxeViolations(page);
+    const answers: [string, string][] = [
+      ['… har jeg været glad og i godt humør', 'Lidt mere end halvdelen af tiden'],
+      ['… har jeg følt mig rolig og afslappet', 'Lidt mindre end halvdelen af tiden'],
+      ['… har jeg følt mig aktiv og energisk', 'Lidt mere end halvdelen af tiden'],
+      ['… er jeg vågnet frisk og udhvilet', 'Lidt mindre end halvdelen af tiden'],
+      ['… har min dagligdag været fyldt med ting, der interesserer mig', 'Lidt mere end halvdelen af tiden'],
+    ];
+    for (const [item, word] of answers) {
+      await form.getByRole('group', { name: item }).getByRole('radio', { name: word, exact: true }).check();
+    }
+    await form.getByRole('button', { name: 'Send svar' }).click();
+    await expect(page.getByRole('status')).toContainText('Tak for dine svar.');
+  }
+  await expect(page.getByRole('heading', { level: 2, name: 'Dit resultat: 52 ud af 100' })).toBeVisible();
+  await expect(page.getByRole('main')).toContainText('Det ser ud til, at du har haft det nogenlunde godt');
+  await expect(page.getByRole('region', { name: 'I de sidste 2 uger …' })).toHaveCount(0);
+  await expect(page.getByRole('main')).toContainText('Du bliver spurgt igen fra');
+  await expectNoAxeViolations(page);
+});

@@ -15,6 +15,7 @@ mod chart;
 pub mod data;
 #[cfg(all(test, feature = "ssr"))]
 mod tests;
+pub mod who5;
 
 pub use chart::WellbeingChart;
 
@@ -73,6 +74,7 @@ pub struct WellbeingView {
     pub form_key: String,
     /// What a refused check-in held.
     pub draft: Option<crate::forms::Draft>,
+    pub who5: who5::Who5Status,
 }
 
 /// What a caseworker sees: shared days only.
@@ -129,6 +131,7 @@ pub async fn my_wellbeing(days: String) -> Result<WellbeingView, AppError> {
         span,
         periods: data::periods(&state.db, &user.id).await?,
         form_key: crate::db::new_id(),
+        who5: who5::data::status(&state.db, &user.id).await?,
     })
 }
 
@@ -253,6 +256,7 @@ fn Wellbeing(view: WellbeingView) -> impl IntoView {
     let switch = fill(t(Msg::WellbeingShowDays), &[("days", &other.to_string())]);
     view! {
         <CheckInForm today=view.today activities=view.activities form_key=view.form_key/>
+        <who5::Who5Card status=view.who5/>
         <section class="card" aria-labelledby="history-heading">
             <h2 id="history-heading">{fill(t(Msg::WellbeingHistoryDays), &[("days", &span.to_string())])}</h2>
             <p><a href=other_href>{switch}</a></p>

@@ -175,3 +175,35 @@ db_test!(the_caseworker_sees_only_what_is_shared, |db| {
     }
     assert_eq!(audit_count(db, &peter, &sofie).await, 0);
 });
+
+db_test!(who5_is_offered_every_two_weeks_and_stored_once, |db| {
+    use crate::wellbeing::who5::data::{answer, status};
+    let sofie = user(db, Role::Citizen, "Sofie").await;
+    assert!(status(db, &sofie.id).await.unwrap().due);
+    let key = new_id();
+    answer(db, &sofie, [3, 2, 3, 2, 3], false, &key).await.unwrap();
+    answer(db, &sofie, [3, 2, 3, 2, 3], false, &key).await.unwrap();
+    let now = status(db, &sofie.id).await.unwrap();
+    assert!(!now.due);
+    assert_eq!(now.latest.unwrap().score, 52);
+    let count: i64 = sqlx::query("SELECT COUNT(*) FROM who5_responses WHERE citizen_id = $1")
+        .bind(&sofie.id)
+        .fetch_one(db.pool())
+        .await
+        .unwrap()
+        .try_get(0)
+        .unwrap();
+    assert_eq!(count, 1);
+    // Answered 15 days ago: due again.
+    sqlx::query("UPDATE who5_responses SET answered_on = '2000-01-01' WHERE citizen_id = $1")
+        .bind(&sofie.id)
+        .execute(db.pool())
+        .await
+        .unwrap();
+    assert!(status(db, &sofie.id).await.unwrap().due);
+    let mette = user(db, Role::Caseworker, "Mette").await;
+    assert_eq!(
+        answer(db, &mette, [1; 5], false, &new_id()).await.err(),
+        Some(AppError::NotFound)
+    );
+});

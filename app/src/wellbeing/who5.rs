@@ -1,0 +1,303 @@
+//! The WHO-5 wellbeing questionnaire, offered every two weeks: five items
+//! answered 0–5, a score of 0–100 (the raw sum times four), explained kindly.
+use super::HelpNow;
+use crate::error::AppError;
+use crate::forms::FormStatus;
+use crate::i18n::{fill, t, Msg};
+use crate::layout::Loaded;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
+
+/// How often the questionnaire is offered.
+pub const EVERY_DAYS: i64 = 14;
+
+const ITEMS: [Msg; 5] = [
+    Msg::Who5Item1,
+    Msg::Who5Item2,
+    Msg::Who5Item3,
+    Msg::Who5Item4,
+    Msg::Who5Item5,
+];
+
+/// The answer words, from 5 ("all of the time") down to 0 ("at no time").
+fn answer_word(value: i64) -> Msg {
+    match value {
+        5 => Msg::Who5Answer5,
+        4 => Msg::Who5Answer4,
+        3 => Msg::Who5Answer3,
+        2 => Msg::Who5Answer2,
+        1 => Msg::Who5Answer1,
+        _ => Msg::Who5Answer0,
+    }
+}
+
+/// The score from the five answers: their sum times four.
+pub fn score(answers: [i64; 5]) -> i64 {
+    answers.iter().sum::<i64>() * 4
+}
+
+/// What a score means, in plain words. Low scores also show where to get help.
+pub fn meaning(score: i64) -> Msg {
+    match score {
+        50.. => Msg::Who5MeaningGood,
+        29..=49 => Msg::Who5MeaningLow,
+        _ => Msg::Who5MeaningVeryLow,
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Who5Result {
+    pub score: i64,
+    pub answered: String,
+}
+
+/// The questionnaire's place on the wellbeing page: due, or the latest result.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Who5Status {
+    pub latest: Option<Who5Result>,
+    pub due: bool,
+    /// When it is offered again, if not due.
+    pub next: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Who5Page {
+    pub status: Who5Status,
+    pub form_key: String,
+}
+
+#[server]
+pub async fn my_who5() -> Result<Who5Page, AppError> {
+    use crate::model::Role;
+    let state = crate::state::app_state()?;
+    let user = crate::state::require_user()?;
+    crate::auth::policy::ensure_role(&user, Role::Citizen)?;
+    Ok(Who5Page {
+        status: data::status(&state.db, &user.id).await?,
+        form_key: crate::db::new_id(),
+    })
+}
+
+#[server(endpoint = "answer-who5")]
+pub async fn answer_who5(
+    item1: Option<String>,
+    item2: Option<String>,
+    item3: Option<String>,
+    item4: Option<String>,
+    item5: Option<String>,
+    share: Option<String>,
+    form_key: String,
+) -> Result<(), AppError> {
+    let state = crate::state::app_state()?;
+    let user = crate::state::require_user()?;
+    let saved = async {
+        let raw = [&item1, &item2, &item3, &item4, &item5];
+        let mut answers = [0i64; 5];
+        for (i, value) in raw.iter().enumerate() {
+            answers[i] = match value.as_deref().unwrap_or_default().trim().parse::<i64>() {
+                Ok(v) if (0..=5).contains(&v) => v,
+                _ => {
+                    return Err(AppError::invalid(
+                        &format!("item{}", i + 1),
+                        Msg::WellbeingAnswerMissing,
+                    ))
+                }
+            };
+        }
+        let key = crate::plan::rules::parse_form_key(&form_key)?;
+        data::answer(&state.db, &user, answers, share.is_some(), &key).await
+    }
+    .await;
+    match saved {
+        Ok(()) => {
+            leptos_axum::redirect("/wellbeing/who5?notice=who5.saved");
+            Ok(())
+        }
+        Err(e) => crate::auth::fail("/wellbeing/who5", e),
+    }
+}
+
+/// The wellbeing page's card: an invitation when due, else the latest result.
+#[component]
+pub fn Who5Card(status: Who5Status) -> impl IntoView {
+    view! {
+        <section class="card" aria-labelledby="who5-heading">
+            <h2 id="who5-heading">{t(Msg::Who5Title)}</h2>
+            {status.latest.map(|r| view! {
+                <p>{fill(t(Msg::Who5Latest), &[("score", &r.score.to_string()), ("when", &r.answered)])}</p>
+            })}
+            {if status.due {
+                view! { <p><a class="button secondary" href="/wellbeing/who5">{t(Msg::Who5Start)}</a></p> }.into_any()
+            } else {
+                let next = status.next.unwrap_or_default();
+                view! { <p>{fill(t(Msg::Who5Next), &[("when", &next)])}</p> }.into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+pub fn Who5QuestionnairePage() -> impl IntoView {
+    view! {
+        <Title text=t(Msg::Who5Title)/>
+        <p><a href="/wellbeing">{t(Msg::Who5Back)}</a></p>
+        <h1>{t(Msg::Who5Title)}</h1>
+        <FormStatus/>
+        <Loaded future=my_who5() let:page>
+            <Who5 page=page/>
+        </Loaded>
+    }
+}
+
+#[component]
+fn Who5(page: Who5Page) -> impl IntoView {
+    let result = page.status.latest.clone().map(|r| {
+        let m = meaning(r.score);
+        view! {
+            <section class="card" aria-labelledby="who5-result-heading">
+                <h2 id="who5-result-heading">{fill(t(Msg::Who5YourScore), &[("score", &r.score.to_string())])}</h2>
+                <p>{fill(t(Msg::Who5Answered), &[("when", &r.answered)])}</p>
+                <p>{t(m)}</p>
+                <p class="hint">{t(Msg::Who5ScoreHint)}</p>
+            </section>
+            {(m != Msg::Who5MeaningGood).then(|| view! { <HelpNow/> })}
+        }
+    });
+    view! {
+        {result}
+        {if page.status.due {
+            view! { <Questionnaire form_key=page.form_key/> }.into_any()
+        } else {
+            let next = page.status.next.unwrap_or_default();
+            view! { <p>{fill(t(Msg::Who5Next), &[("when", &next)])}</p> }.into_any()
+        }}
+    }
+}
+
+#[component]
+fn Questionnaire(form_key: String) -> impl IntoView {
+    view! {
+        <section class="card" aria-labelledby="who5-form-heading">
+            <h2 id="who5-form-heading">{t(Msg::Who5Intro)}</h2>
+            <form method="post" action="/api/answer-who5" class="stack">
+                <input type="hidden" name="form_key" value=form_key/>
+                {ITEMS.into_iter().enumerate().map(|(i, item)| {
+                    let name = format!("item{}", i + 1);
+                    let error = crate::forms::query_error()
+                        .filter(|(_, f)| f.as_deref() == Some(name.as_str()))
+                        .map(|(m, _)| m);
+                    let error_id = format!("{name}-error");
+                    view! {
+                        <fieldset id=name.clone() class="scale" aria-describedby=error.map(|_| error_id.clone())>
+                            <legend>{t(item)}</legend>
+                            {error.map(|m| view! { <p class="field-error" id=error_id.clone()>{t(m)}</p> })}
+                            {(0..=5).rev().map(|v| {
+                                let id = format!("{name}-{v}");
+                                view! {
+                                    <div class="choice">
+                                        <input type="radio" id=id.clone() name=name.clone() value=v.to_string() required=true/>
+                                        <label for=id>{t(answer_word(v))}</label>
+                                    </div>
+                                }
+                            }).collect_view()}
+                        </fieldset>
+                    }
+                }).collect_view()}
+                <div class="choice">
+                    <input type="checkbox" id="share" name="share" value="yes"/>
+                    <label for="share">{t(Msg::Who5Share)}</label>
+                </div>
+                <button type="submit" class="button">{t(Msg::Who5Send)}</button>
+            </form>
+        </section>
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub mod data {
+    use super::{score, Who5Result, Who5Status, EVERY_DAYS};
+    use crate::auth::policy::ensure_role;
+    use crate::db::{format_ms, new_id, now_ms, today, Db};
+    use crate::error::AppError;
+    use crate::model::{format_date, CurrentUser, Role};
+    use sqlx::Row;
+
+    /// Stores one set of answers; a repeated send of the same form stores nothing more.
+    pub async fn answer(
+        db: &Db,
+        citizen: &CurrentUser,
+        answers: [i64; 5],
+        share: bool,
+        key: &str,
+    ) -> Result<(), AppError> {
+        ensure_role(citizen, Role::Citizen)?;
+        sqlx::query(
+            "INSERT INTO who5_responses (id, citizen_id, answered_on, item1, item2, item3, item4, item5, score, \
+               shared, idempotency_key, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+             ON CONFLICT (idempotency_key) DO NOTHING",
+        )
+        .bind(new_id())
+        .bind(&citizen.id)
+        .bind(today())
+        .bind(answers[0])
+        .bind(answers[1])
+        .bind(answers[2])
+        .bind(answers[3])
+        .bind(answers[4])
+        .bind(score(answers))
+        .bind(i64::from(share))
+        .bind(key)
+        .bind(now_ms())
+        .execute(db.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// The latest result, and whether two weeks have passed since.
+    pub async fn status(db: &Db, citizen_id: &str) -> Result<Who5Status, AppError> {
+        let row = sqlx::query(
+            "SELECT score, answered_on, created_at FROM who5_responses WHERE citizen_id = $1 \
+             ORDER BY created_at DESC LIMIT 1",
+        )
+        .bind(citizen_id)
+        .fetch_optional(db.pool())
+        .await?;
+        let Some(r) = row else {
+            return Ok(Who5Status {
+                latest: None,
+                due: true,
+                next: None,
+            });
+        };
+        let answered_on: String = r.try_get(1)?;
+        let next = crate::plan::rules::parse_date(&answered_on)
+            .and_then(|d| d.checked_add(jiff::Span::new().days(EVERY_DAYS)).ok())
+            .ok_or(AppError::Internal)?
+            .to_string();
+        Ok(Who5Status {
+            latest: Some(Who5Result {
+                score: r.try_get(0)?,
+                answered: format_ms(r.try_get(2)?),
+            }),
+            due: next <= today(),
+            next: Some(format_date(&next)),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_score_is_the_sum_times_four_and_is_explained() {
+        assert_eq!(score([5, 5, 5, 5, 5]), 100);
+        assert_eq!(score([0, 0, 0, 0, 0]), 0);
+        assert_eq!(score([3, 2, 3, 2, 3]), 52);
+        assert_eq!(meaning(52), Msg::Who5MeaningGood);
+        assert_eq!(meaning(50), Msg::Who5MeaningGood);
+        assert_eq!(meaning(48), Msg::Who5MeaningLow);
+        assert_eq!(meaning(28), Msg::Who5MeaningVeryLow);
+    }
+}
