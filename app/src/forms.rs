@@ -214,3 +214,38 @@ mod server {
         }
     }
 }
+
+/// A question answered by one of a few labelled choices (radio buttons in a
+/// fieldset), tied to its error like [`TextField`]. The words carry the
+/// meaning; nothing relies on colour or position alone.
+#[component]
+pub fn Choices(
+    /// The fieldset's id, which errors name (`field=`).
+    id: String,
+    /// The radio buttons' form name.
+    name: String,
+    legend: String,
+    options: Vec<(i64, Msg)>,
+    #[prop(optional)] checked: Option<i64>,
+    #[prop(optional)] hint: Option<Msg>,
+) -> impl IntoView {
+    let error = field_error(&id);
+    let described = described_by(&id, hint.is_some(), error.is_some());
+    let checked = draft_value(&name).and_then(|v| v.parse().ok()).or(checked);
+    view! {
+        <fieldset id=id.clone() class="scale" aria-describedby=described>
+            <legend>{legend}</legend>
+            {hint.map(|h| view! { <p class="hint" id=format!("{id}-hint")>{t(h)}</p> })}
+            {error.map(|m| view! { <p class="field-error" id=format!("{id}-error")>{t(m)}</p> })}
+            {options.into_iter().map(|(value, label)| {
+                let option_id = format!("{id}-{value}");
+                view! {
+                    <div class="choice">
+                        <input type="radio" id=option_id.clone() name=name.clone() value=value.to_string() required=true checked=checked == Some(value)/>
+                        <label for=option_id>{t(label)}</label>
+                    </div>
+                }
+            }).collect_view()}
+        </fieldset>
+    }
+}

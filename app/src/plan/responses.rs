@@ -3,6 +3,7 @@
 //! Each form carries a once-only key, so sending it twice stores it once.
 use super::progress_word;
 use crate::error::AppError;
+use crate::forms::Choices;
 use crate::i18n::{fill, t, Msg};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -124,40 +125,9 @@ async fn back_to_activity(
     }
 }
 
-/// Five radio buttons with words, in a fieldset: a scale that does not rely on colour.
-#[component]
-fn Scale(
-    id: String,
-    legend: String,
-    words: fn(i64) -> Msg,
-    #[prop(optional)] hint: Option<Msg>,
-) -> impl IntoView {
-    let error = crate::forms::query_error()
-        .filter(|(_, f)| f.as_deref() == Some(id.as_str()))
-        .map(|(m, _)| m);
-    let error_id = format!("{id}-error");
-    let hint_id = format!("{id}-hint");
-    let described = [hint.map(|_| hint_id.clone()), error.map(|_| error_id.clone())]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ");
-    view! {
-        <fieldset id=id.clone() class="scale" aria-describedby=(!described.is_empty()).then_some(described)>
-            <legend>{legend}</legend>
-            {hint.map(|h| view! { <p class="hint" id=hint_id>{t(h)}</p> })}
-            {error.map(|m| view! { <p class="field-error" id=error_id>{t(m)}</p> })}
-            {(1..=5).map(|n| {
-                let option_id = format!("{id}-{n}");
-                view! {
-                    <div class="choice">
-                        <input type="radio" id=option_id.clone() name="rating" value=n.to_string() required=true/>
-                        <label for=option_id>{t(words(n))}</label>
-                    </div>
-                }
-            }).collect_view()}
-        </fieldset>
-    }
+/// A 1–5 scale with words.
+fn scale(words: fn(i64) -> Msg) -> Vec<(i64, Msg)> {
+    (1..=5).map(|n| (n, words(n))).collect()
 }
 
 /// "How far have you come?" for one goal.
@@ -171,7 +141,7 @@ pub fn RateGoal(goal_id: String, title: String, form_key: String) -> impl IntoVi
             <form method="post" action="/api/rate-goal" class="stack">
                 <input type="hidden" name="goal_id" value=goal_id.clone()/>
                 <input type="hidden" name="form_key" value=form_key/>
-                <Scale id=format!("rating_{goal_id}") legend=legend words=progress_word/>
+                <Choices id=format!("rating_{goal_id}") name="rating".to_string() legend=legend options=scale(progress_word)/>
                 <div class="field">
                     <label for=note_id.clone()>{t(Msg::GoalRateNote)}</label>
                     <textarea id=note_id name="note" rows="2" maxlength=NOTE_MAX></textarea>
@@ -224,7 +194,7 @@ pub fn FeedbackForm(activity_id: String, form_key: String) -> impl IntoView {
         <form method="post" action="/api/give-feedback" class="stack">
             <input type="hidden" name="activity_id" value=activity_id/>
             <input type="hidden" name="form_key" value=form_key/>
-            <Scale id="meaning".to_string() legend=t(Msg::FeedbackLegend).to_string() words=meaning_word hint=Msg::FeedbackHint/>
+            <Choices id="meaning".to_string() name="rating".to_string() legend=t(Msg::FeedbackLegend).to_string() options=scale(meaning_word) hint=Msg::FeedbackHint/>
             <crate::forms::TextArea name="comment" label=Msg::FeedbackComment maxlength=NOTE_MAX rows=2/>
             <button type="submit" class="button">{t(Msg::FeedbackSave)}</button>
         </form>

@@ -3,7 +3,7 @@
 // A plain HTML form posts its fields as the server function's arguments.
 #![allow(clippy::too_many_arguments)]
 use crate::error::AppError;
-use crate::forms::FormStatus;
+use crate::forms::{Choices, FormStatus};
 use crate::i18n::{fill, t, Msg};
 use crate::layout::{DataTable, Loaded};
 use leptos::prelude::*;
@@ -273,31 +273,12 @@ fn Wellbeing(view: WellbeingView) -> impl IntoView {
     }
 }
 
-/// One 1–5 question as radio buttons with words.
+/// One 1–5 question of the check-in.
 #[component]
 fn Question(name: &'static str, legend: Msg, words: fn(i64) -> Msg, value: Option<i64>) -> impl IntoView {
-    let error = crate::forms::query_error()
-        .filter(|(_, f)| f.as_deref() == Some(name))
-        .map(|(m, _)| m);
-    let error_id = format!("{name}-error");
-    let value = crate::forms::draft_value(name)
-        .and_then(|v| v.parse().ok())
-        .or(value);
-    view! {
-        <fieldset id=name class="scale" aria-describedby=error.map(|_| error_id.clone())>
-            <legend>{t(legend)}</legend>
-            {error.map(|m| view! { <p class="field-error" id=error_id.clone()>{t(m)}</p> })}
-            {(1..=5).map(|n| {
-                let id = format!("{name}-{n}");
-                view! {
-                    <div class="choice">
-                        <input type="radio" id=id.clone() name=name value=n.to_string() required=true checked=value == Some(n)/>
-                        <label for=id>{t(words(n))}</label>
-                    </div>
-                }
-            }).collect_view()}
-        </fieldset>
-    }
+    let options = (1..=5).map(|n| (n, words(n))).collect();
+    let checked = value.unwrap_or(0);
+    view! { <Choices id=name.to_string() name=name.to_string() legend=t(legend).to_string() options=options checked=checked/> }
 }
 
 #[component]

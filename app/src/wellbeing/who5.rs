@@ -2,7 +2,7 @@
 //! answered 0–5, a score of 0–100 (the raw sum times four), explained kindly.
 use super::HelpNow;
 use crate::error::AppError;
-use crate::forms::FormStatus;
+use crate::forms::{Choices, FormStatus};
 use crate::i18n::{fill, t, Msg};
 use crate::layout::Loaded;
 use leptos::prelude::*;
@@ -184,25 +184,8 @@ fn Questionnaire(form_key: String) -> impl IntoView {
                 <input type="hidden" name="form_key" value=form_key/>
                 {ITEMS.into_iter().enumerate().map(|(i, item)| {
                     let name = format!("item{}", i + 1);
-                    let error = crate::forms::query_error()
-                        .filter(|(_, f)| f.as_deref() == Some(name.as_str()))
-                        .map(|(m, _)| m);
-                    let error_id = format!("{name}-error");
-                    view! {
-                        <fieldset id=name.clone() class="scale" aria-describedby=error.map(|_| error_id.clone())>
-                            <legend>{t(item)}</legend>
-                            {error.map(|m| view! { <p class="field-error" id=error_id.clone()>{t(m)}</p> })}
-                            {(0..=5).rev().map(|v| {
-                                let id = format!("{name}-{v}");
-                                view! {
-                                    <div class="choice">
-                                        <input type="radio" id=id.clone() name=name.clone() value=v.to_string() required=true/>
-                                        <label for=id>{t(answer_word(v))}</label>
-                                    </div>
-                                }
-                            }).collect_view()}
-                        </fieldset>
-                    }
+                    let options = (0..=5).rev().map(|v| (v, answer_word(v))).collect();
+                    view! { <Choices id=name.clone() name=name legend=t(item).to_string() options=options/> }
                 }).collect_view()}
                 <div class="choice">
                     <input type="checkbox" id="share" name="share" value="yes"/>

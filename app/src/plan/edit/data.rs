@@ -358,22 +358,14 @@ pub async fn save_activity(
         (Some(id), Some(before)) => {
             let fields = differences(&before.fields(), &input.fields());
             if !fields.is_empty() {
-                sqlx::query(
-                    "UPDATE activities SET kind = $1, status = $2, title = $3, purpose = $4, place = $5, \
-                       contact_name = $6, contact_phone = $7, preparation = $8, starts_at = $9, ends_at = $10, \
-                       hours_per_week = $11, updated_at = $12, updated_by = $13 WHERE id = $14",
+                bind_activity(
+                    sqlx::query(
+                        "UPDATE activities SET kind = $1, status = $2, title = $3, purpose = $4, place = $5, \
+                           contact_name = $6, contact_phone = $7, preparation = $8, starts_at = $9, ends_at = $10, \
+                           hours_per_week = $11, updated_at = $12, updated_by = $13 WHERE id = $14",
+                    ),
+                    &input,
                 )
-                .bind(input.kind.as_str())
-                .bind(input.status.as_str())
-                .bind(&input.title)
-                .bind(input.purpose.as_deref())
-                .bind(input.place.as_deref())
-                .bind(input.contact_name.as_deref())
-                .bind(input.contact_phone.as_deref())
-                .bind(input.preparation.as_deref())
-                .bind(input.starts_at)
-                .bind(input.ends_at)
-                .bind(input.hours_per_week)
                 .bind(now)
                 .bind(&viewer.id)
                 .bind(id)
@@ -394,27 +386,20 @@ pub async fn save_activity(
         }
         _ => {
             let id = item_key(new_key)?;
-            let inserted = sqlx::query(
-                "INSERT INTO activities (id, course_id, kind, status, title, purpose, place, contact_name, \
-                   contact_phone, preparation, starts_at, ends_at, hours_per_week, created_at, updated_at, updated_by) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15) \
-                 ON CONFLICT (id) DO NOTHING",
+            // The activity's fields first, as in the update; then the rest.
+            let inserted = bind_activity(
+                sqlx::query(
+                    "INSERT INTO activities (kind, status, title, purpose, place, contact_name, contact_phone, \
+                       preparation, starts_at, ends_at, hours_per_week, created_at, updated_at, updated_by, id, course_id) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14, $15) \
+                     ON CONFLICT (id) DO NOTHING",
+                ),
+                &input,
             )
-            .bind(&id)
-            .bind(&course.id)
-            .bind(input.kind.as_str())
-            .bind(input.status.as_str())
-            .bind(&input.title)
-            .bind(input.purpose.as_deref())
-            .bind(input.place.as_deref())
-            .bind(input.contact_name.as_deref())
-            .bind(input.contact_phone.as_deref())
-            .bind(input.preparation.as_deref())
-            .bind(input.starts_at)
-            .bind(input.ends_at)
-            .bind(input.hours_per_week)
             .bind(now)
             .bind(&viewer.id)
+            .bind(&id)
+            .bind(&course.id)
             .execute(&mut *tx)
             .await?;
             if inserted.rows_affected() > 0 {
@@ -435,6 +420,24 @@ pub async fn save_activity(
     };
     tx.commit().await?;
     Ok(id)
+}
+
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
+/// Binds an activity's eleven fields as `$1`…`$11`, for both insert and update.
+fn bind_activity<'q>(query: AnyQuery<'q>, a: &'q ActivityInput) -> AnyQuery<'q> {
+    query
+        .bind(a.kind.as_str())
+        .bind(a.status.as_str())
+        .bind(&a.title)
+        .bind(a.purpose.as_deref())
+        .bind(a.place.as_deref())
+        .bind(a.contact_name.as_deref())
+        .bind(a.contact_phone.as_deref())
+        .bind(a.preparation.as_deref())
+        .bind(a.starts_at)
+        .bind(a.ends_at)
+        .bind(a.hours_per_week)
 }
 
 /// Records (or corrects) the paid hours of one week.
