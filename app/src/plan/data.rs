@@ -218,9 +218,17 @@ pub async fn overview(db: &Db, citizen_id: &str, name: &str) -> Result<Overview,
 
 /// The citizen's plan. With `visit`, items changed by others since then are marked.
 pub async fn plan(db: &Db, citizen_id: &str, visit: Option<LastVisit<'_>>) -> Result<PlanView, AppError> {
-    let Some(course) = active_course(db, citizen_id).await? else {
-        return Ok(PlanView::default());
-    };
+    match active_course(db, citizen_id).await? {
+        Some(course) => course_plan(db, &course, visit).await,
+        None => Ok(PlanView::default()),
+    }
+}
+
+async fn course_plan(
+    db: &Db,
+    course: &CourseRow,
+    visit: Option<LastVisit<'_>>,
+) -> Result<PlanView, AppError> {
     let goal_rows = sqlx::query(
         "SELECT id, title, description, created_at, updated_at, updated_by FROM goals \
          WHERE course_id = $1 ORDER BY position",
@@ -261,7 +269,7 @@ pub async fn plan(db: &Db, citizen_id: &str, visit: Option<LastVisit<'_>>) -> Re
     }
     finished.reverse();
     Ok(PlanView {
-        course: course_view(&course, started),
+        course: course_view(course, started),
         goals,
         upcoming,
         ongoing,
@@ -275,32 +283,32 @@ pub async fn plan(db: &Db, citizen_id: &str, visit: Option<LastVisit<'_>>) -> Re
 /// The citizen's own view of their plan: marks what changed since their last
 /// visit, then records this visit.
 pub async fn citizen_plan(db: &Db, citizen: &CurrentUser, record_visit: bool) -> Result<PlanView, AppError> {
-    let seen_at: Option<i64> = sqlx::query(
-        "SELECT v.seen_at FROM plan_visits v JOIN courses c ON c.id = v.course_id \
-         WHERE v.user_id = $1 AND c.citizen_id = $1 AND c.status = 'active'",
-    )
-    .bind(&citizen.id)
-    .fetch_optional(db.pool())
-    .await?
-    .map(|r| r.try_get(0))
-    .transpose()?;
+    let Some(course) = active_course(db, &citizen.id).await? else {
+        return Ok(PlanView::default());
+    };
+    let seen_at: Option<i64> =
+        sqlx::query("SELECT seen_at FROM plan_visits WHERE user_id = $1 AND course_id = $2")
+            .bind(&citizen.id)
+            .bind(&course.id)
+            .fetch_optional(db.pool())
+            .await?
+            .map(|r| r.try_get(0))
+            .transpose()?;
     let visit = seen_at.map(|seen_at| LastVisit {
         seen_at,
         viewer_id: &citizen.id,
     });
-    let plan = plan(db, &citizen.id, visit).await?;
+    let plan = course_plan(db, &course, visit).await?;
     if record_visit {
-        if let Some(course) = active_course(db, &citizen.id).await? {
-            sqlx::query(
-                "INSERT INTO plan_visits (user_id, course_id, seen_at) VALUES ($1, $2, $3) \
-                 ON CONFLICT (user_id, course_id) DO UPDATE SET seen_at = excluded.seen_at",
-            )
-            .bind(&citizen.id)
-            .bind(&course.id)
-            .bind(now_ms())
-            .execute(db.pool())
-            .await?;
-        }
+        sqlx::query(
+            "INSERT INTO plan_visits (user_id, course_id, seen_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (user_id, course_id) DO UPDATE SET seen_at = excluded.seen_at",
+        )
+        .bind(&citizen.id)
+        .bind(&course.id)
+        .bind(now_ms())
+        .execute(db.pool())
+        .await?;
     }
     Ok(plan)
 }
