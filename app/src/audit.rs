@@ -13,6 +13,8 @@ pub enum AuditAction {
     Activity,
     PlanEdit,
     SharedWellbeing,
+    ConcernRequest,
+    RequestWellbeing,
 }
 
 impl AuditAction {
@@ -24,6 +26,8 @@ impl AuditAction {
             AuditAction::Activity => "activity",
             AuditAction::PlanEdit => "plan_edit",
             AuditAction::SharedWellbeing => "shared_wellbeing",
+            AuditAction::ConcernRequest => "concern_request",
+            AuditAction::RequestWellbeing => "request_wellbeing",
         }
     }
 }

@@ -286,6 +286,94 @@ impl ConcernState {
     pub fn is_open(self) -> bool {
         !matches!(self, ConcernState::Answered | ConcernState::Withdrawn)
     }
+
+    /// The only legal moves, and who may make them. The coordinator moves a
+    /// request forward one step at a time (a booked conversation may be
+    /// moved); the citizen may withdraw it while it is open.
+    pub fn can_move_to(self, next: ConcernState, by: Role) -> bool {
+        use ConcernState::*;
+        match by {
+            Role::Citizen => next == Withdrawn && self.is_open(),
+            Role::HealthCoordinator => matches!(
+                (self, next),
+                (Sent, Received)
+                    | (Received, BeingAssessed)
+                    | (Received | BeingAssessed | ConversationBooked, ConversationBooked)
+                    | (BeingAssessed | ConversationBooked, Answered)
+            ),
+            Role::Caseworker | Role::Administrator => false,
+        }
+    }
+
+    /// Working days until the next step is expected, counted from this state's
+    /// start (for a booked conversation: from the conversation).
+    pub fn working_days_to_next_step(self) -> Option<i64> {
+        match self {
+            ConcernState::Sent => Some(2),
+            ConcernState::Received | ConcernState::BeingAssessed | ConcernState::ConversationBooked => Some(5),
+            ConcernState::Answered | ConcernState::Withdrawn => None,
+        }
+    }
+
+    /// What happens next, in words.
+    pub fn next_step(self) -> Option<Msg> {
+        match self {
+            ConcernState::Sent => Some(Msg::ConcernNextSent),
+            ConcernState::Received => Some(Msg::ConcernNextReceived),
+            ConcernState::BeingAssessed => Some(Msg::ConcernNextBeingAssessed),
+            ConcernState::ConversationBooked => Some(Msg::ConcernNextConversationBooked),
+            ConcernState::Answered | ConcernState::Withdrawn => None,
+        }
+    }
+}
+
+/// The health coordinator's answer to a second-opinion request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ConcernOutcome {
+    GoAhead,
+    Adjust,
+    DoNotGoAhead,
+}
+
+impl ConcernOutcome {
+    pub const ALL: [ConcernOutcome; 3] = [
+        ConcernOutcome::GoAhead,
+        ConcernOutcome::Adjust,
+        ConcernOutcome::DoNotGoAhead,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConcernOutcome::GoAhead => "go_ahead",
+            ConcernOutcome::Adjust => "adjust",
+            ConcernOutcome::DoNotGoAhead => "do_not_go_ahead",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ConcernOutcome> {
+        ConcernOutcome::ALL.into_iter().find(|o| o.as_str() == s)
+    }
+
+    /// The form's radio value, 1 to 3.
+    pub fn number(self) -> i64 {
+        match self {
+            ConcernOutcome::GoAhead => 1,
+            ConcernOutcome::Adjust => 2,
+            ConcernOutcome::DoNotGoAhead => 3,
+        }
+    }
+
+    pub fn from_number(n: i64) -> Option<ConcernOutcome> {
+        ConcernOutcome::ALL.into_iter().find(|o| o.number() == n)
+    }
+
+    pub fn label(self) -> Msg {
+        match self {
+            ConcernOutcome::GoAhead => Msg::ConcernOutcomeGoAhead,
+            ConcernOutcome::Adjust => Msg::ConcernOutcomeAdjust,
+            ConcernOutcome::DoNotGoAhead => Msg::ConcernOutcomeDoNotGoAhead,
+        }
+    }
 }
 
 /// A calendar date shown to people: `2026-11-23` becomes "23.11.2026".
@@ -312,7 +400,44 @@ mod tests {
         for s in ConcernState::ALL {
             assert_eq!(ConcernState::parse(s.as_str()), Some(s));
         }
+        for o in ConcernOutcome::ALL {
+            assert_eq!(ConcernOutcome::parse(o.as_str()), Some(o));
+            assert_eq!(ConcernOutcome::from_number(o.number()), Some(o));
+        }
         assert_eq!(Role::parse("root"), None);
+    }
+
+    #[test]
+    fn a_concern_moves_only_along_the_legal_steps() {
+        use ConcernState::*;
+        let coordinator = |from: ConcernState, to: ConcernState| from.can_move_to(to, Role::HealthCoordinator);
+        // Every legal move of the coordinator, and nothing else.
+        let legal = [
+            (Sent, Received),
+            (Received, BeingAssessed),
+            (Received, ConversationBooked),
+            (BeingAssessed, ConversationBooked),
+            (ConversationBooked, ConversationBooked),
+            (BeingAssessed, Answered),
+            (ConversationBooked, Answered),
+        ];
+        for from in ConcernState::ALL {
+            for to in ConcernState::ALL {
+                assert_eq!(coordinator(from, to), legal.contains(&(from, to)), "{from:?} -> {to:?}");
+                // The citizen may only withdraw, and only while it is open.
+                assert_eq!(
+                    from.can_move_to(to, Role::Citizen),
+                    to == Withdrawn && from.is_open(),
+                    "citizen {from:?} -> {to:?}"
+                );
+                assert!(!from.can_move_to(to, Role::Caseworker));
+                assert!(!from.can_move_to(to, Role::Administrator));
+            }
+        }
+        // Closed requests stay closed, and nobody answers before reading.
+        assert!(!Answered.can_move_to(Withdrawn, Role::Citizen));
+        assert!(!Sent.can_move_to(Answered, Role::HealthCoordinator));
+        assert_eq!(Answered.next_step(), None);
     }
 
     #[test]

@@ -105,6 +105,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/caseload/citizens/:id/course") view=|| guarded(&[Role::Caseworker], crate::plan::edit::CourseEditPage) ssr=SsrMode::Async/>
                     <Route path=path!("/caseload/citizens/:id/goals/:goal") view=|| guarded(&[Role::Caseworker], crate::plan::edit::GoalEditPage) ssr=SsrMode::Async/>
                     <Route path=path!("/caseload/citizens/:id/activities/:activity") view=|| guarded(&[Role::Caseworker], crate::plan::edit::ActivityEditPage) ssr=SsrMode::Async/>
+                    <Route path=path!("/concerns") view=|| guarded(&[Role::Citizen], crate::concerns::ConcernsPage) ssr=SsrMode::Async/>
+                    <Route path=path!("/concerns/new") view=|| guarded(&[Role::Citizen], crate::concerns::NewConcernPage) ssr=SsrMode::Async/>
+                    <Route path=path!("/concerns/:id") view=|| guarded(&[Role::Citizen], crate::concerns::ConcernPage) ssr=SsrMode::Async/>
+                    <Route path=path!("/requests/:id") view=|| guarded(&[Role::HealthCoordinator], crate::concerns::RequestPage) ssr=SsrMode::Async/>
                     <Route path=path!("/requests") view=|| guarded(&[Role::HealthCoordinator], crate::concerns::QueuePage) ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view=|| guarded(&[Role::Administrator], crate::admin::AdminPage) ssr=SsrMode::Async/>
                     <Route path=path!("/accessibility") view=crate::info::AccessibilityPage/>

@@ -20,8 +20,10 @@ pub struct StaffRow {
 pub struct AdminOverview {
     pub staff: Vec<StaffRow>,
     pub regions: Vec<(String, String)>,
-    /// Requests whose region has no coordinator: counted, never shown in content.
-    pub unassigned_requests: i64,
+    /// Requests whose region has no coordinator: when and where from, never their content.
+    pub unassigned: Vec<crate::concerns::UnassignedRequest>,
+    /// Who can take them: `(id, name)`.
+    pub coordinators: Vec<(String, String)>,
 }
 
 #[cfg(feature = "ssr")]
@@ -61,16 +63,11 @@ pub async fn overview(
     .into_iter()
     .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
     .collect::<Result<Vec<_>, sqlx::Error>>()?;
-    let unassigned: i64 = sqlx::query(
-        "SELECT COUNT(*) FROM health_concerns WHERE coordinator_id IS NULL AND state NOT IN ('answered', 'withdrawn')",
-    )
-    .fetch_one(db.pool())
-    .await?
-    .try_get(0)?;
     Ok(AdminOverview {
         staff,
         regions,
-        unassigned_requests: unassigned,
+        unassigned: crate::concerns::data::unassigned(db, viewer).await?,
+        coordinators: crate::concerns::data::coordinators(db).await?,
     })
 }
 
@@ -86,6 +83,7 @@ pub fn AdminPage() -> impl IntoView {
     view! {
         <Title text=t(Msg::AdminTitle)/>
         <h1>{t(Msg::AdminTitle)}</h1>
+        <crate::forms::FormStatus/>
         <Loaded future=get_admin_overview() let:data>
             <Admin data=data/>
         </Loaded>
@@ -95,12 +93,13 @@ pub fn AdminPage() -> impl IntoView {
 #[component]
 fn Admin(data: AdminOverview) -> impl IntoView {
     view! {
-        {(data.unassigned_requests > 0).then(|| view! {
+        {(!data.unassigned.is_empty()).then(|| view! {
             <div class="alert alert-error" role="alert">
                 <p><strong>{t(Msg::AdminAttention)}</strong> " "
-                {fill(t(Msg::AdminUnassigned), &[("count", &data.unassigned_requests.to_string())])}</p>
+                <a href="#unassigned-heading">{fill(t(Msg::AdminUnassigned), &[("count", &data.unassigned.len().to_string())])}</a></p>
             </div>
         })}
+        <crate::concerns::UnassignedRequests requests=data.unassigned coordinators=data.coordinators/>
         <DataTable caption=t(Msg::AdminStaff) id="admin-staff">
             <thead><tr>
                 <th scope="col">{t(Msg::CaseloadName)}</th>

@@ -127,10 +127,24 @@ pub async fn citizen_summary(
         next_activity: plan_data::next_activity(db, citizen_id).await?,
         responses: crate::plan::responses::data::for_citizen(db, citizen_id).await?,
         wellbeing: crate::wellbeing::data::shared_trend(db, viewer, citizen_id).await?,
+        concerns: concerns_for_caseworker(db, viewer, citizen_id).await?,
         plan,
         draft: None,
         new_code: None,
     })
+}
+
+/// The citizen's health concerns; reading them is audited on its own.
+async fn concerns_for_caseworker(
+    db: &Db,
+    viewer: &CurrentUser,
+    citizen_id: &str,
+) -> Result<Vec<crate::concerns::ConcernView>, AppError> {
+    let concerns = crate::concerns::data::for_citizen(db, viewer, citizen_id).await?;
+    if !concerns.is_empty() {
+        record_read(db, viewer, citizen_id, AuditAction::ConcernRequest, "case_work").await?;
+    }
+    Ok(concerns)
 }
 
 /// Checks an invitation's fields; errors name the field.

@@ -116,6 +116,8 @@ pub struct CitizenSummary {
     pub responses: Vec<CitizenResponse>,
     /// The wellbeing the citizen shared, last 90 days.
     pub wellbeing: crate::wellbeing::SharedTrend,
+    /// Second-opinion requests, newest first.
+    pub concerns: Vec<crate::concerns::ConcernView>,
     /// What was typed into the paid-hours form, if the server refused it.
     pub draft: Option<Draft>,
     /// An activation code just made, shown once.
@@ -366,6 +368,7 @@ fn CitizenDetails(summary: CitizenSummary) -> impl IntoView {
             <h2 id="changes-heading">{t(Msg::PlanRecentChanges)}</h2>
             <crate::plan::history::ChangeLog changes=plan.recent_changes detailed=true/>
         </section>
+        <crate::concerns::CitizenConcerns concerns=summary.concerns/>
         <section class="card" aria-labelledby="wellbeing-heading">
             <h2 id="wellbeing-heading">{t(Msg::WellbeingSharedTitle)}</h2>
             {if summary.wellbeing.days.is_empty() {
@@ -408,7 +411,7 @@ fn ActivityTable(base: String, activities: Vec<ActivityView>) -> impl IntoView {
                                 view! {
                                     <tr>
                                         <th scope="row"><a href=format!("/activities/{}", a.id)>{a.title.clone()}</a></th>
-                                        <td>{t(a.status.label())}</td>
+                                        <td>{t(a.status.label())} " " <crate::concerns::AwaitingTag awaiting=a.awaiting_assessment/></td>
                                         <td>{a.when}</td>
                                         <td><a href=format!("{base}/activities/{}", a.id) aria-label=edit_label>{t(Msg::EditLink)}</a></td>
                                     </tr>

@@ -1,101 +1,503 @@
-//! Health concerns: second-opinion requests to the region's health coordinator.
+//! Health concerns: the citizen's right to a second opinion from the health
+//! coordinator of their region, one tap from the overview, the plan and each
+//! activity. Health data: never in URLs (only random ids), logs or notices.
+// A plain HTML form posts its fields as the server function's arguments.
+#![allow(clippy::too_many_arguments)]
 use crate::error::AppError;
+use crate::forms::{Draft, FormStatus};
 use crate::i18n::{fill, t, Msg};
-use crate::layout::{DataTable, Loaded};
-use crate::model::ConcernState;
+use crate::layout::Loaded;
+use crate::model::{ConcernOutcome, ConcernState};
+use crate::plan::ActivityView;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
+mod coordinator;
+#[cfg(feature = "ssr")]
+pub mod data;
 #[cfg(all(test, feature = "ssr"))]
 mod tests;
 
+#[cfg(feature = "ssr")]
+pub use coordinator::{queue, request};
+pub use coordinator::{QueuePage, RequestPage, UnassignedRequests};
+
+/// Longest texts, in characters: the forms show them, the server enforces them.
+pub const DESCRIPTION_MAX: usize = 2000;
+pub const REASONS_MAX: usize = 4000;
+pub const PLACE_MAX: usize = 200;
+
+/// One step in a request's life, as the citizen sees it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct QueueRow {
-    pub citizen_name: String,
-    pub sent: String,
-    pub days_waiting: i64,
+pub struct ConcernEvent {
     pub state: ConcernState,
+    pub when: String,
 }
 
-/// The coordinator's open requests, oldest first. Each citizen shown is a
-/// staff read and is audited.
-#[cfg(feature = "ssr")]
-pub async fn queue(
-    db: &crate::db::Db,
-    viewer: &crate::model::CurrentUser,
-) -> Result<Vec<QueueRow>, AppError> {
-    use crate::audit::{record_read, AuditAction};
-    use sqlx::Row;
-    crate::auth::policy::ensure_role(viewer, crate::model::Role::HealthCoordinator)?;
-    let rows = sqlx::query(
-        "SELECT c.citizen_id, u.display_name, c.created_at, c.state FROM health_concerns c \
-         JOIN users u ON u.id = c.citizen_id \
-         WHERE c.coordinator_id = $1 AND c.state NOT IN ('answered', 'withdrawn') ORDER BY c.created_at",
-    )
-    .bind(&viewer.id)
-    .fetch_all(db.pool())
-    .await?;
-    let now = crate::db::now_ms();
-    let mut out = Vec::with_capacity(rows.len());
-    for r in rows {
-        let citizen_id: String = r.try_get(0)?;
-        let created: i64 = r.try_get(2)?;
-        let state: String = r.try_get(3)?;
-        record_read(
-            db,
-            viewer,
-            &citizen_id,
-            AuditAction::ConcernQueue,
-            "second_opinion",
-        )
-        .await?;
-        out.push(QueueRow {
-            citizen_name: r.try_get(1)?,
-            sent: crate::db::format_ms(created),
-            days_waiting: (now - created) / 86_400_000,
-            state: ConcernState::parse(&state).ok_or(AppError::Internal)?,
-        });
-    }
-    Ok(out)
+/// A second-opinion request, for those allowed to see it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConcernView {
+    pub id: String,
+    pub citizen_id: String,
+    pub citizen_name: String,
+    pub state: ConcernState,
+    pub sent: String,
+    pub description: String,
+    pub activity: Option<ActivityView>,
+    pub attach_wellbeing: bool,
+    pub coordinator_name: Option<String>,
+    pub conversation_at: Option<String>,
+    pub conversation_place: Option<String>,
+    pub outcome: Option<ConcernOutcome>,
+    pub assessment: Option<String>,
+    /// Oldest first.
+    pub events: Vec<ConcernEvent>,
+    /// When the next step is due, while the request is open.
+    pub expected_by: Option<String>,
+}
+
+/// What the administrator may know of a request waiting for a coordinator.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UnassignedRequest {
+    pub id: String,
+    pub sent: String,
+    pub days_waiting: i64,
+    pub region: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConcernFormData {
+    pub has_course: bool,
+    /// The citizen's activities that have not ended: `(id, title)`.
+    pub activities: Vec<(String, String)>,
+    pub chosen: String,
+    pub form_key: String,
+    pub draft: Option<Draft>,
 }
 
 #[server]
-pub async fn my_requests() -> Result<Vec<QueueRow>, AppError> {
+pub async fn my_concerns() -> Result<Vec<ConcernView>, AppError> {
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
-    queue(&state.db, &user).await
+    crate::auth::policy::ensure_role(&user, crate::model::Role::Citizen)?;
+    data::for_citizen(&state.db, &user, &user.id).await
+}
+
+#[server]
+pub async fn new_concern_form(activity: String) -> Result<ConcernFormData, AppError> {
+    use sqlx::Row;
+    let state = crate::state::app_state()?;
+    let user = crate::state::require_user()?;
+    crate::auth::policy::ensure_role(&user, crate::model::Role::Citizen)?;
+    let flash = crate::auth::session::take_flash(&state.db, &user.session_key).await?;
+    let course = crate::plan::data::active_course(&state.db, &user.id).await?;
+    let activities = match &course {
+        Some(c) => sqlx::query(
+            "SELECT id, title FROM activities WHERE course_id = $1 AND status NOT IN ('completed', 'cancelled') \
+             ORDER BY starts_at",
+        )
+        .bind(&c.id)
+        .fetch_all(state.db.pool())
+        .await?
+        .into_iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+        .collect::<Result<Vec<_>, sqlx::Error>>()?,
+        None => Vec::new(),
+    };
+    Ok(ConcernFormData {
+        has_course: course.is_some(),
+        activities,
+        chosen: activity,
+        form_key: crate::db::new_id(),
+        draft: crate::forms::draft_for(&flash, "concern"),
+    })
+}
+
+#[server(endpoint = "raise-concern")]
+pub async fn raise_concern(
+    description: String,
+    // Absent when there is no activity to choose.
+    activity_id: Option<String>,
+    attach_wellbeing: Option<String>,
+    form_key: String,
+) -> Result<(), AppError> {
+    let state = crate::state::app_state()?;
+    let user = crate::state::require_user()?;
+    let activity = activity_id.unwrap_or_default();
+    let sent = async {
+        let input = data::NewConcern::parse(&description, &activity, attach_wellbeing.is_some())?;
+        let key = crate::plan::rules::parse_form_key(&form_key)?;
+        data::raise(&state.db, &user, &input, &key).await
+    }
+    .await;
+    match sent {
+        Ok(id) => {
+            leptos_axum::redirect(&format!("/concerns/{id}?notice=concern.sent_notice"));
+            Ok(())
+        }
+        Err(e) => {
+            let typed = [("description", description.as_str()), ("activity_id", &activity)];
+            crate::forms::fail_keeping("/concerns/new", e, "concern", &typed).await
+        }
+    }
+}
+
+#[server]
+pub async fn get_concern(concern_id: String) -> Result<ConcernView, AppError> {
+    let state = crate::state::app_state()?;
+    let user = crate::state::require_user()?;
+    crate::auth::policy::ensure_role(&user, crate::model::Role::Citizen)?;
+    data::concern(&state.db, &user, &concern_id).await
+}
+
+/// Where a step's page is, for the person taking it.
+#[cfg(feature = "ssr")]
+fn step_page(user: &crate::model::CurrentUser, concern_id: &str) -> String {
+    match user.role {
+        crate::model::Role::HealthCoordinator => format!("/requests/{concern_id}"),
+        _ => format!("/concerns/{concern_id}"),
+    }
+}
+
+/// A step with nothing but a button: confirm receipt, start the assessment, withdraw.
+#[server(endpoint = "concern-step")]
+pub async fn concern_step(concern_id: String, step: String) -> Result<(), AppError> {
+    use crate::model::ConcernState as S;
+    let state = crate::state::app_state()?;
+    let user = crate::state::require_user()?;
+    let page = step_page(&user, &concern_id);
+    let taken = async {
+        let step = data::Step::parse_plain(&step)?;
+        data::take_step(&state.db, &user, &concern_id, &step).await?;
+        Ok(step)
+    }
+    .await;
+    match taken {
+        Ok(data::Step::To(S::Withdrawn)) => {
+            leptos_axum::redirect(&format!("{page}?notice=concern.withdrawn_notice"));
+            Ok(())
+        }
+        Ok(data::Step::To(S::Received)) => {
+            leptos_axum::redirect(&format!("{page}?notice=request.acknowledged"));
+            Ok(())
+        }
+        Ok(_) => {
+            leptos_axum::redirect(&format!("{page}?notice=request.started"));
+            Ok(())
+        }
+        Err(AppError::NotFound) => Err(AppError::NotFound),
+        Err(e) => crate::auth::fail(&page, e),
+    }
+}
+
+#[server(endpoint = "book-conversation")]
+pub async fn book_conversation(concern_id: String, date: String, time: String, place: String) -> Result<(), AppError> {
+    let state = crate::state::app_state()?;
+    let user = crate::state::require_user()?;
+    let page = step_page(&user, &concern_id);
+    let booked = async {
+        let step = data::Step::parse_booking(&date, &time, &place, crate::db::now_ms())?;
+        data::take_step(&state.db, &user, &concern_id, &step).await
+    }
+    .await;
+    match booked {
+        Ok(()) => {
+            leptos_axum::redirect(&format!("{page}?notice=request.booked"));
+            Ok(())
+        }
+        Err(AppError::NotFound) => Err(AppError::NotFound),
+        Err(e) => {
+            let typed = [("date", date.as_str()), ("time", &time), ("place", &place)];
+            crate::forms::fail_keeping(&page, e, &format!("request:{concern_id}"), &typed).await
+        }
+    }
+}
+
+#[server(endpoint = "answer-concern")]
+pub async fn answer_concern(concern_id: String, outcome: Option<String>, reasons: String) -> Result<(), AppError> {
+    let state = crate::state::app_state()?;
+    let user = crate::state::require_user()?;
+    let page = step_page(&user, &concern_id);
+    let answered = async {
+        let step = data::Step::parse_answer(outcome.as_deref(), &reasons)?;
+        data::take_step(&state.db, &user, &concern_id, &step).await
+    }
+    .await;
+    match answered {
+        Ok(()) => {
+            leptos_axum::redirect(&format!("{page}?notice=request.answered"));
+            Ok(())
+        }
+        Err(AppError::NotFound) => Err(AppError::NotFound),
+        Err(e) => {
+            let chosen = outcome.unwrap_or_default();
+            let typed = [("outcome", chosen.as_str()), ("reasons", &reasons)];
+            crate::forms::fail_keeping(&page, e, &format!("request:{concern_id}"), &typed).await
+        }
+    }
+}
+
+/// The link that opens the concern form, optionally about one activity.
+#[component]
+pub fn RaiseConcernLink(#[prop(optional, into)] activity_id: Option<String>) -> impl IntoView {
+    let href = match activity_id {
+        Some(id) => format!("/concerns/new?activity={id}"),
+        None => "/concerns/new".to_string(),
+    };
+    view! { <p class="no-print"><a class="button secondary" href=href>{t(Msg::ConcernRaise)}</a></p> }
+}
+
+/// The tag an activity carries while a concern about it is open.
+#[component]
+pub fn AwaitingTag(awaiting: bool) -> impl IntoView {
+    awaiting.then(|| view! { <span class="status-tag awaiting">{t(Msg::ConcernAwaiting)}</span> })
+}
+
+/// The right, explained where it applies.
+#[component]
+fn TheRight() -> impl IntoView {
+    view! {
+        <section class="card" aria-labelledby="right-heading">
+            <h2 id="right-heading">{t(Msg::ConcernRightTitle)}</h2>
+            <p>{t(Msg::ConcernRightText1)}</p>
+            <p>{t(Msg::ConcernRightText2)}</p>
+        </section>
+    }
+}
+
+/// `/concerns`: the citizen's requests, newest first.
+#[component]
+pub fn ConcernsPage() -> impl IntoView {
+    view! {
+        <Title text=t(Msg::ConcernListTitle)/>
+        <h1>{t(Msg::ConcernListTitle)}</h1>
+        <FormStatus/>
+        <RaiseConcernLink/>
+        <Loaded future=my_concerns() let:concerns>
+            {if concerns.is_empty() {
+                view! { <p>{t(Msg::ConcernListEmpty)}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="list-rows" aria-label=t(Msg::ConcernListCaption)>
+                        {concerns.into_iter().map(|c| view! { <li><ConcernSummary concern=c/></li> }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </Loaded>
+        <TheRight/>
+    }
 }
 
 #[component]
-pub fn QueuePage() -> impl IntoView {
+fn ConcernSummary(concern: ConcernView) -> impl IntoView {
+    let title = concern
+        .activity
+        .as_ref()
+        .map(|a| a.title.clone())
+        .unwrap_or_else(|| t(Msg::ConcernTitle).to_string());
     view! {
-        <Title text=t(Msg::RequestsTitle)/>
-        <h1>{t(Msg::RequestsTitle)}</h1>
-        <Loaded future=my_requests() let:rows>
-            {match rows {
-                rows if rows.is_empty() => view! { <p>{t(Msg::RequestsEmpty)}</p> }.into_any(),
-                rows => view! {
-                    <DataTable caption=t(Msg::RequestsCaption) id="requests">
-                        <thead><tr>
-                            <th scope="col">{t(Msg::RequestsCitizen)}</th>
-                            <th scope="col">{t(Msg::RequestsSent)}</th>
-                            <th scope="col">{t(Msg::RequestsWaiting)}</th>
-                            <th scope="col">{t(Msg::RequestsState)}</th>
-                        </tr></thead>
-                        <tbody>
-                            {rows.into_iter().map(|r| view! {
-                                <tr>
-                                    <th scope="row">{r.citizen_name}</th>
-                                    <td>{r.sent}</td>
-                                    <td>{fill(t(Msg::RequestsDays), &[("days", &r.days_waiting.to_string())])}</td>
-                                    <td>{t(r.state.label())}</td>
-                                </tr>
-                            }).collect_view()}
-                        </tbody>
-                    </DataTable>
-                }.into_any(),
-            }}
+        <h2 class="h3"><a href=format!("/concerns/{}", concern.id)>{title}</a></h2>
+        <p><span class="status-tag">{t(concern.state.label())}</span> " " {fill(t(Msg::ConcernSentOn), &[("date", &concern.sent)])}</p>
+        {concern.expected_by.map(|d| view! { <p>{fill(t(Msg::ConcernExpected), &[("date", &d)])}</p> })}
+    }
+}
+
+/// `/concerns/new`: the form, with the right explained first.
+#[component]
+pub fn NewConcernPage() -> impl IntoView {
+    let activity = leptos_router::hooks::use_query_map()
+        .get_untracked()
+        .get("activity")
+        .unwrap_or_default();
+    view! {
+        <Title text=t(Msg::ConcernRaise)/>
+        <p><a href="/concerns">{t(Msg::ConcernSeeAll)}</a></p>
+        <h1>{t(Msg::ConcernRaise)}</h1>
+        <FormStatus/>
+        <TheRight/>
+        <Loaded future=new_concern_form(activity) let:form>
+            <NewConcern form=form/>
         </Loaded>
+    }
+}
+
+#[component]
+fn NewConcern(form: ConcernFormData) -> impl IntoView {
+    if !form.has_course {
+        return view! { <p class="alert alert-info">{t(Msg::ConcernNoCourse)}</p> }.into_any();
+    }
+    provide_context(form.draft.clone().unwrap_or_default());
+    let chosen = crate::forms::draft_value("activity_id").unwrap_or(form.chosen);
+    view! {
+        <section class="card" aria-labelledby="concern-form-heading">
+            <h2 id="concern-form-heading">{t(Msg::ConcernTitle)}</h2>
+            <form method="post" action="/api/raise-concern" class="stack">
+                <input type="hidden" name="form_key" value=form.form_key/>
+                <crate::forms::TextArea name="description" label=Msg::ConcernDescription hint=Msg::ConcernDescriptionHint
+                    required=true maxlength=DESCRIPTION_MAX rows=6/>
+                {(!form.activities.is_empty()).then(|| view! {
+                    <div class="field">
+                        <label for="activity_id">{t(Msg::ConcernActivity)}</label>
+                        <select id="activity_id" name="activity_id">
+                            <option value="">{t(Msg::ConcernActivityNone)}</option>
+                            {form.activities.into_iter().map(|(id, title)| {
+                                let selected = id == chosen;
+                                view! { <option value=id selected=selected>{title}</option> }
+                            }).collect_view()}
+                        </select>
+                    </div>
+                })}
+                <div class="choice">
+                    <input type="checkbox" id="attach_wellbeing" name="attach_wellbeing" value="yes" aria-describedby="attach-hint"/>
+                    <label for="attach_wellbeing">{t(Msg::ConcernAttachWellbeing)}</label>
+                </div>
+                <p class="hint" id="attach-hint">{t(Msg::ConcernAttachHint)}</p>
+                <button type="submit" class="button">{t(Msg::ConcernSend)}</button>
+            </form>
+        </section>
+    }
+    .into_any()
+}
+
+/// `/concerns/:id`: one request, its progress and the answer.
+#[component]
+pub fn ConcernPage() -> impl IntoView {
+    let id = leptos_router::hooks::use_params_map()
+        .get_untracked()
+        .get("id")
+        .unwrap_or_default();
+    view! {
+        <Title text=t(Msg::ConcernTitle)/>
+        <p><a href="/concerns">{t(Msg::ConcernSeeAll)}</a></p>
+        <h1>{t(Msg::ConcernTitle)}</h1>
+        <FormStatus/>
+        <Loaded future=get_concern(id) let:concern>
+            <Concern concern=concern/>
+        </Loaded>
+    }
+}
+
+#[component]
+fn Concern(concern: ConcernView) -> impl IntoView {
+    let open = concern.state.is_open();
+    let id = concern.id.clone();
+    view! {
+        <ConcernAnswer concern=concern.clone() for_citizen=true/>
+        <section class="card" aria-labelledby="progress-heading" id="state">
+            <h2 id="progress-heading">{t(Msg::ConcernProgress)}</h2>
+            <ConcernProgress concern=concern.clone()/>
+        </section>
+        <section class="card" aria-labelledby="words-heading">
+            <h2 id="words-heading">{t(Msg::ConcernYourWords)}</h2>
+            <ConcernFacts concern=concern/>
+        </section>
+        {open.then(|| view! {
+            <section class="card" aria-labelledby="withdraw-heading">
+                <h2 id="withdraw-heading">{t(Msg::ConcernWithdraw)}</h2>
+                <p>{t(Msg::ConcernWithdrawHint)}</p>
+                <form method="post" action="/api/concern-step">
+                    <input type="hidden" name="concern_id" value=id/>
+                    <input type="hidden" name="step" value="withdrawn"/>
+                    <button type="submit" class="button secondary">{t(Msg::ConcernWithdraw)}</button>
+                </form>
+            </section>
+        })}
+    }
+}
+
+/// What the request says and is about.
+#[component]
+pub fn ConcernFacts(concern: ConcernView) -> impl IntoView {
+    let attached = if concern.attach_wellbeing {
+        Msg::ConcernWellbeingAttached
+    } else {
+        Msg::ConcernWellbeingNotAttached
+    };
+    view! {
+        <p class="user-text">{concern.description}</p>
+        <dl class="facts">
+            <dt>{t(Msg::ConcernAboutActivity)}</dt>
+            <dd>{match concern.activity {
+                Some(a) => a.title,
+                None => t(Msg::ConcernNoActivity).to_string(),
+            }}</dd>
+            <dt>{t(Msg::ConcernCoordinator)}</dt>
+            <dd>{concern.coordinator_name.unwrap_or_else(|| t(Msg::ConcernNotAssigned).to_string())}</dd>
+            <dt>{t(Msg::RequestWellbeing)}</dt><dd>{t(attached)}</dd>
+        </dl>
+    }
+}
+
+/// Every state with its time, what comes next and when, and a booked conversation.
+#[component]
+pub fn ConcernProgress(concern: ConcernView) -> impl IntoView {
+    let next = concern.state.next_step();
+    view! {
+        <ol class="steps">
+            {concern.events.into_iter().map(|e| view! {
+                <li><strong>{t(e.state.label())}</strong> " " {e.when}</li>
+            }).collect_view()}
+        </ol>
+        {concern.conversation_at.map(|when| view! {
+            <dl class="facts">
+                <dt>{t(Msg::ConcernConversationWhen)}</dt><dd>{when}</dd>
+                <dt>{t(Msg::ConcernConversationPlace)}</dt><dd>{concern.conversation_place.unwrap_or_default()}</dd>
+            </dl>
+        })}
+        {next.map(|m| view! { <p>{t(m)}</p> })}
+        {concern.expected_by.map(|d| view! { <p><strong>{fill(t(Msg::ConcernExpected), &[("date", &d)])}</strong></p> })}
+    }
+}
+
+/// The coordinator's answer, once there is one.
+#[component]
+pub fn ConcernAnswer(concern: ConcernView, for_citizen: bool) -> impl IntoView {
+    let outcome = concern.outcome?;
+    Some(view! {
+        <section class="card answer" aria-labelledby=format!("answer-{}", concern.id)>
+            <h2 id=format!("answer-{}", concern.id)>{t(Msg::ConcernAnswer)}</h2>
+            <p><strong>{t(outcome.label())}</strong></p>
+            <h3>{t(Msg::ConcernReasons)}</h3>
+            <p class="user-text">{concern.assessment.unwrap_or_default()}</p>
+            {for_citizen.then(|| view! { <p>{t(Msg::ConcernAfterAnswer)}</p> })}
+        </section>
+    })
+}
+
+/// A caseworker's view of a citizen's requests, on the citizen page.
+#[component]
+pub fn CitizenConcerns(concerns: Vec<ConcernView>) -> impl IntoView {
+    view! {
+        <section class="card" aria-labelledby="concerns-heading">
+            <h2 id="concerns-heading">{t(Msg::CaseloadConcernsTitle)}</h2>
+            {if concerns.is_empty() {
+                view! { <p>{t(Msg::CaseloadConcernsNone)}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="list-rows">
+                        {concerns.into_iter().map(|c| {
+                            let title = c.activity.as_ref().map(|a| a.title.clone())
+                                .unwrap_or_else(|| t(Msg::ConcernTitle).to_string());
+                            view! {
+                                <li>
+                                    <h3>{title}</h3>
+                                    <p><span class="status-tag">{t(c.state.label())}</span> " "
+                                        {fill(t(Msg::ConcernSentOn), &[("date", &c.sent)])}</p>
+                                    <h4>{t(Msg::ConcernTheirWords)}</h4>
+                                    <ConcernFacts concern=c.clone()/>
+                                    <ConcernProgress concern=c.clone()/>
+                                    {c.outcome.map(|o| view! {
+                                        <h4>{t(Msg::ConcernAnswer)}</h4>
+                                        <p><strong>{t(o.label())}</strong></p>
+                                        <p class="user-text">{c.assessment.clone().unwrap_or_default()}</p>
+                                    })}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
     }
 }

@@ -32,6 +32,8 @@ fn action_words(action: &str) -> Msg {
         "shared_wellbeing" => Msg::AuditSharedWellbeing,
         "concern_queue" => Msg::AuditConcernQueue,
         "activity" => Msg::AuditActivity,
+        "concern_request" => Msg::AuditConcernRequest,
+        "request_wellbeing" => Msg::AuditRequestWellbeing,
         _ => Msg::AuditOther,
     }
 }

@@ -81,8 +81,16 @@ fn Activity(data: ActivityPageData) -> impl IntoView {
         {back}
         <h1>{a.title.clone()}</h1>
         <FormStatus/>
-        <p><span class="status-tag">{t(a.status.label())}</span></p>
+        <p><span class="status-tag">{t(a.status.label())}</span> " "
+            <crate::concerns::AwaitingTag awaiting=a.awaiting_assessment/></p>
         {edit}
+        {(!staff).then(|| {
+            let awaiting = a.awaiting_assessment;
+            view! {
+                {awaiting.then(|| view! { <p><a href="/concerns">{t(Msg::ConcernSeeRequest)}</a></p> })}
+                <crate::concerns::RaiseConcernLink activity_id=id.clone()/>
+            }
+        })}
         <ActivityFacts activity=a contact_phone=detail.contact_phone/>
         {detail.preparation.map(|p| view! {
             <section class="card" aria-labelledby="prepare-heading">

@@ -35,6 +35,7 @@ struct ActivityRow {
     created_at: i64,
     updated_at: i64,
     updated_by: Option<String>,
+    awaiting: i64,
 }
 
 /// When the viewer last saw the plan, and who they are: what "new" and
@@ -125,12 +126,15 @@ fn activity_view(a: ActivityRow) -> Option<ActivityView> {
         contact: a.contact_name,
         hours_per_week: a.hours_per_week,
         marker: None,
+        awaiting_assessment: a.awaiting > 0,
     })
 }
 
 const ACTIVITY_COLUMNS: &str =
     "a.id, a.kind, a.status, a.title, a.purpose, a.place, a.contact_name, a.starts_at, \
-     a.ends_at, a.hours_per_week, a.created_at, a.updated_at, a.updated_by";
+     a.ends_at, a.hours_per_week, a.created_at, a.updated_at, a.updated_by, \
+     (SELECT COUNT(*) FROM health_concerns h WHERE h.activity_id = a.id \
+       AND h.state NOT IN ('answered', 'withdrawn')) AS awaiting";
 
 async fn activities(db: &Db, course_id: &str) -> Result<Vec<ActivityRow>, AppError> {
     Ok(sqlx::query_as::<_, ActivityRow>(&format!(
@@ -139,6 +143,34 @@ async fn activities(db: &Db, course_id: &str) -> Result<Vec<ActivityRow>, AppErr
     .bind(course_id)
     .fetch_all(db.pool())
     .await?)
+}
+
+/// One activity as the plan shows it; the caller has checked who may see it.
+pub(crate) async fn activity_by_id(db: &Db, activity_id: &str) -> Result<Option<ActivityView>, AppError> {
+    let row = sqlx::query_as::<_, ActivityRow>(&format!(
+        "SELECT {ACTIVITY_COLUMNS} FROM activities a WHERE a.id = $1"
+    ))
+    .bind(activity_id)
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(row.and_then(activity_view))
+}
+
+/// The course a request or page is about, in words; the caller has checked access.
+pub(crate) async fn course_by_id(db: &Db, course_id: &str) -> Result<Option<CourseView>, AppError> {
+    let course = sqlx::query_as::<_, CourseRow>(
+        "SELECT id, kind, start_date, planned_end_date, main_goal FROM courses WHERE id = $1",
+    )
+    .bind(course_id)
+    .fetch_optional(db.pool())
+    .await?;
+    match course {
+        Some(c) => {
+            let started = started_an_activity(db, &c.id).await?;
+            Ok(course_view(&c, started))
+        }
+        None => Ok(None),
+    }
 }
 
 /// Whether an activity has started in the course: what the 6-month right asks.

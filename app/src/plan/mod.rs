@@ -62,6 +62,8 @@ pub struct ActivityView {
     pub hours_per_week: Option<i64>,
     /// Changed by someone else since the viewer last saw the plan.
     pub marker: Option<Marker>,
+    /// A health concern about it waits for the coordinator's assessment.
+    pub awaiting_assessment: bool,
 }
 
 /// "New" or "changed since your last visit".
@@ -212,6 +214,8 @@ fn Overview(overview: Overview) -> impl IntoView {
                 <h2 id="concerns-heading">{t(Msg::OverviewHealthConcerns)}</h2>
                 <p>{fill(t(Msg::OverviewOpenConcerns), &[("count", &overview.open_concerns.to_string())])}</p>
                 <p class="muted">{t(Msg::OverviewConcernRight)}</p>
+                <crate::concerns::RaiseConcernLink/>
+                <p><a href="/concerns">{t(Msg::ConcernSeeAll)}</a></p>
             </section>
         </div>
         {overview.course.map(|c| view! { <CourseFacts course=c/> })}
@@ -300,6 +304,7 @@ fn Plan(plan: PlanView) -> impl IntoView {
     let form_key = plan.form_key.clone();
     view! {
         <p class="no-print"><a href="/plan/print">{t(Msg::PlanPrintLink)}</a></p>
+        <crate::concerns::RaiseConcernLink/>
         <section class="card" aria-labelledby="goals-heading">
             <h2 id="goals-heading">{t(Msg::PlanGoals)}</h2>
             {main_goal.map(|g| view! { <p><strong>{t(Msg::PlanMainGoal)}</strong> " " {g}</p> })}
@@ -414,7 +419,8 @@ fn ActivityGroup(heading: Msg, id: &'static str, activities: Vec<ActivityView>) 
 fn ActivityDetails(activity: ActivityView) -> impl IntoView {
     view! {
         <h3><a href=format!("/activities/{}", activity.id)>{activity.title.clone()}</a><MarkerTag marker=activity.marker/></h3>
-        <p><span class="status-tag">{t(activity.status.label())}</span></p>
+        <p><span class="status-tag">{t(activity.status.label())}</span> " "
+            <crate::concerns::AwaitingTag awaiting=activity.awaiting_assessment/></p>
         <ActivityFacts activity=activity/>
     }
 }

@@ -259,6 +259,12 @@ pub async fn periods(db: &Db, citizen_id: &str) -> Result<Vec<SharePeriod>, AppE
         .collect()
 }
 
+/// What the citizen shared of the last 90 days, unaudited: for a caller that
+/// has checked access and audits the read itself.
+pub(crate) async fn shared_days(db: &Db, citizen_id: &str) -> Result<Vec<Day>, AppError> {
+    days(db, citizen_id, 90, true).await
+}
+
 /// What the citizen shared of the last 90 days, for their caseworker; audited.
 pub async fn shared_trend(db: &Db, viewer: &CurrentUser, citizen_id: &str) -> Result<SharedTrend, AppError> {
     ensure_caseworker_of(db, viewer, citizen_id).await?;

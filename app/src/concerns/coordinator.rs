@@ -1,0 +1,339 @@
+//! The health coordinator's side: the queue of requests assigned to them and
+//! one request with its actions. The coordinator sees a citizen only through
+//! a request; every read is audited. Also the administrator's list of
+//! requests no coordinator covers yet (no content, only when and where from).
+use super::{ConcernAnswer, ConcernFacts, ConcernProgress, ConcernView, UnassignedRequest, PLACE_MAX, REASONS_MAX};
+use crate::error::AppError;
+use crate::forms::{Choices, Draft, FormStatus, TextArea, TextField};
+use crate::i18n::{fill, t, Msg};
+use crate::layout::{DataTable, Loaded};
+use crate::model::{ConcernOutcome, ConcernState};
+use crate::plan::{ActivityFacts, CourseFacts, CourseView};
+use crate::wellbeing::{Day, WellbeingChart, WellbeingTable};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QueueRow {
+    pub id: String,
+    pub citizen_name: String,
+    pub sent: String,
+    pub days_waiting: i64,
+    pub state: ConcernState,
+}
+
+/// One request as its coordinator works on it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RequestView {
+    pub concern: ConcernView,
+    pub course: Option<CourseView>,
+    pub caseworker: Option<(String, Option<String>)>,
+    /// Only what the citizen shared, and only if they attached it.
+    pub wellbeing: Option<Vec<Day>>,
+    pub draft: Option<Draft>,
+}
+
+/// The coordinator's open requests, oldest first. Each citizen shown is a
+/// staff read and is audited.
+#[cfg(feature = "ssr")]
+pub async fn queue(db: &crate::db::Db, viewer: &crate::model::CurrentUser) -> Result<Vec<QueueRow>, AppError> {
+    use crate::audit::{record_read, AuditAction};
+    use sqlx::Row;
+    crate::auth::policy::ensure_role(viewer, crate::model::Role::HealthCoordinator)?;
+    let rows = sqlx::query(
+        "SELECT c.id, c.citizen_id, u.display_name, c.created_at, c.state FROM health_concerns c \
+         JOIN users u ON u.id = c.citizen_id \
+         WHERE c.coordinator_id = $1 AND c.state NOT IN ('answered', 'withdrawn') ORDER BY c.created_at",
+    )
+    .bind(&viewer.id)
+    .fetch_all(db.pool())
+    .await?;
+    let now = crate::db::now_ms();
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let citizen_id: String = r.try_get(1)?;
+        let created: i64 = r.try_get(3)?;
+        let state: String = r.try_get(4)?;
+        record_read(db, viewer, &citizen_id, AuditAction::ConcernQueue, "second_opinion").await?;
+        out.push(QueueRow {
+            id: r.try_get(0)?,
+            citizen_name: r.try_get(2)?,
+            sent: crate::db::format_ms(created),
+            days_waiting: (now - created) / 86_400_000,
+            state: ConcernState::parse(&state).ok_or(AppError::Internal)?,
+        });
+    }
+    Ok(out)
+}
+
+/// A request for its coordinator: the concern, the activity, the course and
+/// the shared wellbeing if attached. Each part read is audited.
+#[cfg(feature = "ssr")]
+pub async fn request(
+    db: &crate::db::Db,
+    viewer: &crate::model::CurrentUser,
+    concern_id: &str,
+) -> Result<RequestView, AppError> {
+    use crate::audit::{record_read, AuditAction};
+    use sqlx::Row;
+    crate::auth::policy::ensure_role(viewer, crate::model::Role::HealthCoordinator)?;
+    let concern = super::data::concern(db, viewer, concern_id).await?;
+    let (citizen_id, course_id, attached) = super::data::citizen_of(db, concern_id).await?;
+    let caseworker = sqlx::query(
+        "SELECT u.display_name, u.phone FROM caseload_assignments a JOIN users u ON u.id = a.caseworker_id \
+         WHERE a.citizen_id = $1 AND a.ended_at IS NULL ORDER BY a.assigned_at DESC LIMIT 1",
+    )
+    .bind(&citizen_id)
+    .fetch_optional(db.pool())
+    .await?
+    .map(|r| Ok::<_, sqlx::Error>((r.try_get(0)?, r.try_get(1)?)))
+    .transpose()?;
+    let wellbeing = if attached {
+        record_read(db, viewer, &citizen_id, AuditAction::RequestWellbeing, "second_opinion").await?;
+        Some(crate::wellbeing::data::shared_days(db, &citizen_id).await?)
+    } else {
+        None
+    };
+    Ok(RequestView {
+        course: crate::plan::data::course_by_id(db, &course_id).await?,
+        caseworker,
+        wellbeing,
+        draft: None,
+        concern,
+    })
+}
+
+#[server]
+pub async fn my_requests() -> Result<Vec<QueueRow>, AppError> {
+    let state = crate::state::app_state()?;
+    let user = crate::state::require_user()?;
+    queue(&state.db, &user).await
+}
+
+#[server]
+pub async fn get_request(concern_id: String) -> Result<RequestView, AppError> {
+    let state = crate::state::app_state()?;
+    let user = crate::state::require_user()?;
+    let mut view = request(&state.db, &user, &concern_id).await?;
+    let flash = crate::auth::session::take_flash(&state.db, &user.session_key).await?;
+    view.draft = crate::forms::draft_for(&flash, &format!("request:{concern_id}"));
+    Ok(view)
+}
+
+#[component]
+pub fn QueuePage() -> impl IntoView {
+    view! {
+        <Title text=t(Msg::RequestsTitle)/>
+        <h1>{t(Msg::RequestsTitle)}</h1>
+        <Loaded future=my_requests() let:rows>
+            {match rows {
+                rows if rows.is_empty() => view! { <p>{t(Msg::RequestsEmpty)}</p> }.into_any(),
+                rows => view! {
+                    <DataTable caption=t(Msg::RequestsCaption) id="requests">
+                        <thead><tr>
+                            <th scope="col">{t(Msg::RequestsCitizen)}</th>
+                            <th scope="col">{t(Msg::RequestsSent)}</th>
+                            <th scope="col">{t(Msg::RequestsWaiting)}</th>
+                            <th scope="col">{t(Msg::RequestsState)}</th>
+                        </tr></thead>
+                        <tbody>
+                            {rows.into_iter().map(|r| view! {
+                                <tr>
+                                    <th scope="row"><a href=format!("/requests/{}", r.id)>{r.citizen_name}</a></th>
+                                    <td>{r.sent}</td>
+                                    <td>{fill(t(Msg::RequestsDays), &[("days", &r.days_waiting.to_string())])}</td>
+                                    <td>{t(r.state.label())}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </DataTable>
+                }.into_any(),
+            }}
+        </Loaded>
+    }
+}
+
+/// `/requests/:id`: one request and what the coordinator can do next.
+#[component]
+pub fn RequestPage() -> impl IntoView {
+    let id = leptos_router::hooks::use_params_map()
+        .get_untracked()
+        .get("id")
+        .unwrap_or_default();
+    view! {
+        <Title text=t(Msg::ConcernTitle)/>
+        <p><a href="/requests">{t(Msg::RequestBack)}</a></p>
+        <h1>{t(Msg::ConcernTitle)}</h1>
+        <FormStatus/>
+        <Loaded future=get_request(id) let:request>
+            <Request request=request/>
+        </Loaded>
+    }
+}
+
+#[component]
+fn Request(request: RequestView) -> impl IntoView {
+    provide_context(request.draft.clone().unwrap_or_default());
+    let concern = request.concern;
+    view! {
+        <p><strong>{t(Msg::RequestCitizen)} ": "</strong> {concern.citizen_name.clone()} " · "
+            <span class="status-tag">{t(concern.state.label())}</span></p>
+        <Actions concern=concern.clone()/>
+        <ConcernAnswer concern=concern.clone() for_citizen=false/>
+        <section class="card" aria-labelledby="words-heading">
+            <h2 id="words-heading">{t(Msg::ConcernTheirWords)}</h2>
+            <ConcernFacts concern=concern.clone()/>
+            <dl class="facts">
+                <dt>{t(Msg::AdminSent)}</dt><dd>{concern.sent.clone()}</dd>
+                {request.caseworker.map(|(name, phone)| view! {
+                    <dt>{t(Msg::RequestCaseworker)}</dt>
+                    <dd>{name}{phone.map(|p| format!(", {p}"))}</dd>
+                })}
+            </dl>
+        </section>
+        <section class="card" aria-labelledby="progress-heading">
+            <h2 id="progress-heading">{t(Msg::ConcernProgress)}</h2>
+            <ConcernProgress concern=concern.clone()/>
+        </section>
+        {concern.activity.map(|a| view! {
+            <section class="card" aria-labelledby="activity-heading">
+                <h2 id="activity-heading">{t(Msg::ConcernAboutActivity)}</h2>
+                <p><strong>{a.title.clone()}</strong> " " <span class="status-tag">{t(a.status.label())}</span></p>
+                <ActivityFacts activity=a/>
+            </section>
+        })}
+        {request.course.map(|c| view! { <CourseFacts course=c/> })}
+        <section class="card" aria-labelledby="wellbeing-heading">
+            <h2 id="wellbeing-heading">{t(Msg::RequestWellbeing)}</h2>
+            {match request.wellbeing {
+                None => view! { <p>{t(Msg::RequestWellbeingNotAttached)}</p> }.into_any(),
+                Some(days) if days.is_empty() => view! { <p>{t(Msg::RequestWellbeingNone)}</p> }.into_any(),
+                Some(days) => view! {
+                    <WellbeingChart days=days.clone() span=90/>
+                    <WellbeingTable days=days own=false/>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
+
+/// The forms for the steps that are legal from the request's state.
+#[component]
+fn Actions(concern: ConcernView) -> impl IntoView {
+    use crate::model::Role::HealthCoordinator as Me;
+    let state = concern.state;
+    let id = concern.id;
+    if !state.is_open() {
+        return view! { <p class="alert alert-info">{t(Msg::RequestClosed)}</p> }.into_any();
+    }
+    let plain = |to: ConcernState, label: Msg| {
+        state.can_move_to(to, Me).then(|| {
+            view! {
+                <form method="post" action="/api/concern-step">
+                    <input type="hidden" name="concern_id" value=id.clone()/>
+                    <input type="hidden" name="step" value=to.as_str()/>
+                    <button type="submit" class="button">{t(label)}</button>
+                </form>
+            }
+        })
+    };
+    let acknowledge = plain(ConcernState::Received, Msg::RequestAcknowledge);
+    let start = plain(ConcernState::BeingAssessed, Msg::RequestStart);
+    let can_book = state.can_move_to(ConcernState::ConversationBooked, Me);
+    let can_answer = state.can_move_to(ConcernState::Answered, Me);
+    let outcomes = ConcernOutcome::ALL.into_iter().map(|o| (o.number(), o.label())).collect();
+    view! {
+        <section class="card" aria-labelledby="actions-heading" id="state">
+            <h2 id="actions-heading">{t(Msg::RequestActions)}</h2>
+            {acknowledge}
+            {start}
+            {can_book.then(|| view! {
+                <h3>{t(Msg::RequestBookTitle)}</h3>
+                <form method="post" action="/api/book-conversation" class="stack">
+                    <input type="hidden" name="concern_id" value=id.clone()/>
+                    <TextField name="date" label=Msg::RequestDate kind="date" required=true/>
+                    <TextField name="time" label=Msg::RequestTime kind="time" required=true/>
+                    <TextField name="place" label=Msg::RequestPlace hint=Msg::RequestPlaceHint required=true maxlength=PLACE_MAX/>
+                    <button type="submit" class="button">{t(Msg::RequestBook)}</button>
+                </form>
+            })}
+            {can_answer.then(|| view! {
+                <h3>{t(Msg::RequestAnswerTitle)}</h3>
+                <form method="post" action="/api/answer-concern" class="stack">
+                    <input type="hidden" name="concern_id" value=id.clone()/>
+                    <Choices id="outcome".to_string() name="outcome".to_string() legend=t(Msg::RequestOutcome).to_string() options=outcomes/>
+                    <TextArea name="reasons" label=Msg::RequestReasons hint=Msg::RequestReasonsHint required=true maxlength=REASONS_MAX rows=6/>
+                    <button type="submit" class="button">{t(Msg::RequestSendAnswer)}</button>
+                </form>
+            })}
+        </section>
+    }
+    .into_any()
+}
+
+#[server(endpoint = "assign-request")]
+pub async fn assign_request(concern_id: String, coordinator_id: Option<String>) -> Result<(), AppError> {
+    let state = crate::state::app_state()?;
+    let user = crate::state::require_user()?;
+    let chosen = coordinator_id.unwrap_or_default();
+    match super::data::assign(&state.db, &user, &concern_id, &chosen).await {
+        Ok(()) => {
+            leptos_axum::redirect("/admin?notice=admin.assigned");
+            Ok(())
+        }
+        Err(AppError::NotFound) => Err(AppError::NotFound),
+        Err(e) => crate::auth::fail("/admin", e),
+    }
+}
+
+/// The administrator's list of requests waiting for a coordinator: a request
+/// never disappears because nobody covers its region.
+#[component]
+pub fn UnassignedRequests(requests: Vec<UnassignedRequest>, coordinators: Vec<(String, String)>) -> impl IntoView {
+    view! {
+        <section class="card" aria-labelledby="unassigned-heading" id="coordinator">
+            <h2 id="unassigned-heading">{t(Msg::AdminUnassignedTitle)}</h2>
+            <p class="hint">{t(Msg::AdminUnassignedHint)}</p>
+            {if requests.is_empty() {
+                view! { <p>{t(Msg::AdminUnassignedNone)}</p> }.into_any()
+            } else {
+                view! {
+                    <DataTable caption=t(Msg::AdminUnassignedCaption) id="unassigned">
+                        <thead><tr>
+                            <th scope="col">{t(Msg::AdminSent)}</th>
+                            <th scope="col">{t(Msg::RequestsWaiting)}</th>
+                            <th scope="col">{t(Msg::AdminRegion)}</th>
+                            <th scope="col">{t(Msg::AdminAssignTo)}</th>
+                        </tr></thead>
+                        <tbody>
+                            {requests.into_iter().enumerate().map(|(n, r)| {
+                                let select_id = format!("assign-{n}");
+                                view! {
+                                    <tr>
+                                        <th scope="row">{r.sent}</th>
+                                        <td>{fill(t(Msg::RequestsDays), &[("days", &r.days_waiting.to_string())])}</td>
+                                        <td>{r.region.unwrap_or_else(|| t(Msg::AdminNoRegion).to_string())}</td>
+                                        <td>
+                                            <form method="post" action="/api/assign-request" class="inline-form">
+                                                <input type="hidden" name="concern_id" value=r.id/>
+                                                <label for=select_id.clone() class="visually-hidden">{t(Msg::AdminAssignTo)}</label>
+                                                <select id=select_id name="coordinator_id" required=true>
+                                                    {coordinators.iter().map(|(id, name)| view! {
+                                                        <option value=id.clone()>{name.clone()}</option>
+                                                    }).collect_view()}
+                                                </select>
+                                                " "
+                                                <button type="submit" class="button secondary">{t(Msg::AdminAssign)}</button>
+                                            </form>
+                                        </td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </DataTable>
+                }.into_any()
+            }}
+        </section>
+    }
+}
