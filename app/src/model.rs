@@ -310,7 +310,9 @@ impl ConcernState {
     pub fn working_days_to_next_step(self) -> Option<i64> {
         match self {
             ConcernState::Sent => Some(2),
-            ConcernState::Received | ConcernState::BeingAssessed | ConcernState::ConversationBooked => Some(5),
+            ConcernState::Received | ConcernState::BeingAssessed | ConcernState::ConversationBooked => {
+                Some(5)
+            }
             ConcernState::Answered | ConcernState::Withdrawn => None,
         }
     }
@@ -410,7 +412,8 @@ mod tests {
     #[test]
     fn a_concern_moves_only_along_the_legal_steps() {
         use ConcernState::*;
-        let coordinator = |from: ConcernState, to: ConcernState| from.can_move_to(to, Role::HealthCoordinator);
+        let coordinator =
+            |from: ConcernState, to: ConcernState| from.can_move_to(to, Role::HealthCoordinator);
         // Every legal move of the coordinator, and nothing else.
         let legal = [
             (Sent, Received),
@@ -423,7 +426,11 @@ mod tests {
         ];
         for from in ConcernState::ALL {
             for to in ConcernState::ALL {
-                assert_eq!(coordinator(from, to), legal.contains(&(from, to)), "{from:?} -> {to:?}");
+                assert_eq!(
+                    coordinator(from, to),
+                    legal.contains(&(from, to)),
+                    "{from:?} -> {to:?}"
+                );
                 // The citizen may only withdraw, and only while it is open.
                 assert_eq!(
                     from.can_move_to(to, Role::Citizen),

@@ -491,6 +491,13 @@ pub async fn seed_demo(db: &Db) -> Result<bool, SeedError> {
         vec![s(&new_id()), s(ali), s(&sd.day(-14)?.to_string()), s(&sd.day(14)?.to_string()), Arg::N(sd.now)],
     )
     .await?;
+    // A WHO-5 ten days ago, shared: 3+3+2+3+3 = 14, score 56.
+    sd.exec(
+        "INSERT INTO who5_responses (id, citizen_id, answered_on, item1, item2, item3, item4, item5, score, shared, \
+           idempotency_key, created_at) VALUES ($1, $2, $3, 3, 3, 2, 3, 3, 56, 1, $4, $5)",
+        vec![s(&new_id()), s(ali), s(&sd.day(-10)?.to_string()), s(&new_id()), Arg::N(sd.at(-10, 20, 15)?)],
+    )
+    .await?;
     sd.thread(ali, mette, "Flere timer på lageret?", &[
         (true, sd.at(-3, 9, 12)?, "Hej Mette. Jeg vil gerne prøve 10 timer om ugen fra næste måned. Ryggen er blevet bedre.", true),
         (false, sd.at(-2, 14, 30)?, "Hej Ali. Det lyder godt. Vi taler om det til opfølgningssamtalen. Kan du skrive, hvilke dage der passer dig?", false),

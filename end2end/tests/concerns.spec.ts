@@ -140,6 +140,7 @@ test('a concern about a coming work placement gets a second opinion', async ({ p
   const shared = mette.getByRole('region', { name: 'Trivsel, som borgeren har delt' });
   await expect(shared.getByRole('rowheader', { name: shownDate(0), exact: true })).toBeVisible();
   await expect(shared.getByRole('rowheader', { name: shownDate(16), exact: true })).toHaveCount(0);
+  await expect(shared.getByRole('table', { name: 'WHO-5, som borgeren har delt, nyeste først' })).toContainText('56 ud af 100');
   await expectNoAxeViolations(mette);
 
   // Another citizen finds nothing at the request's address.

@@ -379,6 +379,7 @@ fn CitizenDetails(summary: CitizenSummary) -> impl IntoView {
                     <crate::wellbeing::WellbeingTable days=summary.wellbeing.days own=false/>
                 }.into_any()
             }}
+            <crate::wellbeing::who5::SharedWho5 results=summary.wellbeing.who5/>
         </section>
         <section class="card" aria-labelledby="responses-heading">
             <h2 id="responses-heading">{t(Msg::ResponsesTitle)}</h2>

@@ -2,7 +2,9 @@
 //! one request with its actions. The coordinator sees a citizen only through
 //! a request; every read is audited. Also the administrator's list of
 //! requests no coordinator covers yet (no content, only when and where from).
-use super::{ConcernAnswer, ConcernFacts, ConcernProgress, ConcernView, UnassignedRequest, PLACE_MAX, REASONS_MAX};
+use super::{
+    ConcernAnswer, ConcernFacts, ConcernProgress, ConcernView, UnassignedRequest, PLACE_MAX, REASONS_MAX,
+};
 use crate::error::AppError;
 use crate::forms::{Choices, Draft, FormStatus, TextArea, TextField};
 use crate::i18n::{fill, t, Msg};
@@ -37,7 +39,10 @@ pub struct RequestView {
 /// The coordinator's open requests, oldest first. Each citizen shown is a
 /// staff read and is audited.
 #[cfg(feature = "ssr")]
-pub async fn queue(db: &crate::db::Db, viewer: &crate::model::CurrentUser) -> Result<Vec<QueueRow>, AppError> {
+pub async fn queue(
+    db: &crate::db::Db,
+    viewer: &crate::model::CurrentUser,
+) -> Result<Vec<QueueRow>, AppError> {
     use crate::audit::{record_read, AuditAction};
     use sqlx::Row;
     crate::auth::policy::ensure_role(viewer, crate::model::Role::HealthCoordinator)?;
@@ -55,7 +60,14 @@ pub async fn queue(db: &crate::db::Db, viewer: &crate::model::CurrentUser) -> Re
         let citizen_id: String = r.try_get(1)?;
         let created: i64 = r.try_get(3)?;
         let state: String = r.try_get(4)?;
-        record_read(db, viewer, &citizen_id, AuditAction::ConcernQueue, "second_opinion").await?;
+        record_read(
+            db,
+            viewer,
+            &citizen_id,
+            AuditAction::ConcernQueue,
+            "second_opinion",
+        )
+        .await?;
         out.push(QueueRow {
             id: r.try_get(0)?,
             citizen_name: r.try_get(2)?,
@@ -90,7 +102,14 @@ pub async fn request(
     .map(|r| Ok::<_, sqlx::Error>((r.try_get(0)?, r.try_get(1)?)))
     .transpose()?;
     let wellbeing = if attached {
-        record_read(db, viewer, &citizen_id, AuditAction::RequestWellbeing, "second_opinion").await?;
+        record_read(
+            db,
+            viewer,
+            &citizen_id,
+            AuditAction::RequestWellbeing,
+            "second_opinion",
+        )
+        .await?;
         Some(crate::wellbeing::data::shared_days(db, &citizen_id).await?)
     } else {
         None
@@ -242,7 +261,10 @@ fn Actions(concern: ConcernView) -> impl IntoView {
     let start = plain(ConcernState::BeingAssessed, Msg::RequestStart);
     let can_book = state.can_move_to(ConcernState::ConversationBooked, Me);
     let can_answer = state.can_move_to(ConcernState::Answered, Me);
-    let outcomes = ConcernOutcome::ALL.into_iter().map(|o| (o.number(), o.label())).collect();
+    let outcomes = ConcernOutcome::ALL
+        .into_iter()
+        .map(|o| (o.number(), o.label()))
+        .collect();
     view! {
         <section class="card" aria-labelledby="actions-heading" id="state">
             <h2 id="actions-heading">{t(Msg::RequestActions)}</h2>
@@ -290,7 +312,10 @@ pub async fn assign_request(concern_id: String, coordinator_id: Option<String>) 
 /// The administrator's list of requests waiting for a coordinator: a request
 /// never disappears because nobody covers its region.
 #[component]
-pub fn UnassignedRequests(requests: Vec<UnassignedRequest>, coordinators: Vec<(String, String)>) -> impl IntoView {
+pub fn UnassignedRequests(
+    requests: Vec<UnassignedRequest>,
+    coordinators: Vec<(String, String)>,
+) -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="unassigned-heading" id="coordinator">
             <h2 id="unassigned-heading">{t(Msg::AdminUnassignedTitle)}</h2>

@@ -42,8 +42,14 @@ impl NewConcern {
 pub enum Step {
     /// A step that carries nothing but the new state.
     To(ConcernState),
-    Book { at: i64, place: String },
-    Answer { outcome: ConcernOutcome, reasons: String },
+    Book {
+        at: i64,
+        place: String,
+    },
+    Answer {
+        outcome: ConcernOutcome,
+        reasons: String,
+    },
 }
 
 impl Step {
@@ -117,7 +123,8 @@ impl Step {
                 row.conversation_at == Some(*at) && row.conversation_place.as_deref() == Some(place.as_str())
             }
             Step::Answer { outcome, reasons } => {
-                row.outcome.as_deref() == Some(outcome.as_str()) && row.assessment.as_deref() == Some(reasons.as_str())
+                row.outcome.as_deref() == Some(outcome.as_str())
+                    && row.assessment.as_deref() == Some(reasons.as_str())
             }
         }
     }
@@ -152,7 +159,12 @@ const CONCERN_SELECT: &str =
 /// Sends a concern: one request, routed to the coordinator of the citizen's
 /// region (none yet: the administrator sees it waiting). The key makes a
 /// repeated send return the first request instead of making a second.
-pub async fn raise(db: &Db, citizen: &CurrentUser, input: &NewConcern, key: &str) -> Result<String, AppError> {
+pub async fn raise(
+    db: &Db,
+    citizen: &CurrentUser,
+    input: &NewConcern,
+    key: &str,
+) -> Result<String, AppError> {
     ensure_role(citizen, Role::Citizen)?;
     let course = crate::plan::data::active_course(db, &citizen.id)
         .await?
@@ -209,13 +221,14 @@ pub async fn raise(db: &Db, citizen: &CurrentUser, input: &NewConcern, key: &str
         record_event(&mut tx, &id, ConcernState::Sent, &citizen.id, now).await?;
     }
     tx.commit().await?;
-    let first: String = sqlx::query("SELECT id FROM health_concerns WHERE idempotency_key = $1 AND citizen_id = $2")
-        .bind(key)
-        .bind(&citizen.id)
-        .fetch_optional(db.pool())
-        .await?
-        .ok_or(AppError::Internal)?
-        .try_get(0)?;
+    let first: String =
+        sqlx::query("SELECT id FROM health_concerns WHERE idempotency_key = $1 AND citizen_id = $2")
+            .bind(key)
+            .bind(&citizen.id)
+            .fetch_optional(db.pool())
+            .await?
+            .ok_or(AppError::Internal)?
+            .try_get(0)?;
     Ok(first)
 }
 
@@ -226,14 +239,16 @@ async fn record_event(
     actor_id: &str,
     at: i64,
 ) -> Result<(), AppError> {
-    sqlx::query("INSERT INTO health_concern_events (id, concern_id, state, actor_id, at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(new_id())
-        .bind(concern_id)
-        .bind(state.as_str())
-        .bind(actor_id)
-        .bind(at)
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO health_concern_events (id, concern_id, state, actor_id, at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(new_id())
+    .bind(concern_id)
+    .bind(state.as_str())
+    .bind(actor_id)
+    .bind(at)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 
@@ -265,7 +280,14 @@ async fn ensure_can_see(db: &Db, viewer: &CurrentUser, row: &ConcernRow) -> Resu
 pub async fn concern(db: &Db, viewer: &CurrentUser, concern_id: &str) -> Result<ConcernView, AppError> {
     let row = row(db, concern_id).await?;
     ensure_can_see(db, viewer, &row).await?;
-    record_read(db, viewer, &row.citizen_id, AuditAction::ConcernRequest, "second_opinion").await?;
+    record_read(
+        db,
+        viewer,
+        &row.citizen_id,
+        AuditAction::ConcernRequest,
+        "second_opinion",
+    )
+    .await?;
     view(db, row).await
 }
 
@@ -277,7 +299,11 @@ pub async fn citizen_of(db: &Db, concern_id: &str) -> Result<(String, String, bo
 
 /// A citizen's requests, newest first: for the citizen, or for their
 /// caseworker (whose read of the citizen page is audited there).
-pub async fn for_citizen(db: &Db, viewer: &CurrentUser, citizen_id: &str) -> Result<Vec<ConcernView>, AppError> {
+pub async fn for_citizen(
+    db: &Db,
+    viewer: &CurrentUser,
+    citizen_id: &str,
+) -> Result<Vec<ConcernView>, AppError> {
     crate::auth::policy::ensure_citizen_or_caseworker(db, viewer, citizen_id).await?;
     let rows = sqlx::query_as::<_, ConcernRow>(&format!(
         "{CONCERN_SELECT} WHERE c.citizen_id = $1 ORDER BY c.created_at DESC"
@@ -294,19 +320,20 @@ pub async fn for_citizen(db: &Db, viewer: &CurrentUser, citizen_id: &str) -> Res
 
 async fn view(db: &Db, row: ConcernRow) -> Result<ConcernView, AppError> {
     let state = ConcernState::parse(&row.state).ok_or(AppError::Internal)?;
-    let events = sqlx::query("SELECT state, at FROM health_concern_events WHERE concern_id = $1 ORDER BY at, id")
-        .bind(&row.id)
-        .fetch_all(db.pool())
-        .await?
-        .into_iter()
-        .map(|r| {
-            let state: String = r.try_get(0)?;
-            Ok(ConcernEvent {
-                state: ConcernState::parse(&state).ok_or(AppError::Internal)?,
-                when: format_ms(r.try_get(1)?),
+    let events =
+        sqlx::query("SELECT state, at FROM health_concern_events WHERE concern_id = $1 ORDER BY at, id")
+            .bind(&row.id)
+            .fetch_all(db.pool())
+            .await?
+            .into_iter()
+            .map(|r| {
+                let state: String = r.try_get(0)?;
+                Ok(ConcernEvent {
+                    state: ConcernState::parse(&state).ok_or(AppError::Internal)?,
+                    when: format_ms(r.try_get(1)?),
+                })
             })
-        })
-        .collect::<Result<Vec<_>, AppError>>()?;
+            .collect::<Result<Vec<_>, AppError>>()?;
     // The next step is due a few working days after this state began (a
     // booked conversation: after the conversation).
     let since: Option<i64> = sqlx::query("SELECT MAX(at) FROM health_concern_events WHERE concern_id = $1")
@@ -462,7 +489,12 @@ pub async fn coordinators(db: &Db) -> Result<Vec<(String, String)>, AppError> {
 }
 
 /// The administrator gives a waiting request to a coordinator.
-pub async fn assign(db: &Db, viewer: &CurrentUser, concern_id: &str, coordinator_id: &str) -> Result<(), AppError> {
+pub async fn assign(
+    db: &Db,
+    viewer: &CurrentUser,
+    concern_id: &str,
+    coordinator_id: &str,
+) -> Result<(), AppError> {
     ensure_role(viewer, Role::Administrator)?;
     let known = coordinators(db).await?.iter().any(|(id, _)| id == coordinator_id);
     if !known {

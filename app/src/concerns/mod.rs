@@ -192,7 +192,12 @@ pub async fn concern_step(concern_id: String, step: String) -> Result<(), AppErr
 }
 
 #[server(endpoint = "book-conversation")]
-pub async fn book_conversation(concern_id: String, date: String, time: String, place: String) -> Result<(), AppError> {
+pub async fn book_conversation(
+    concern_id: String,
+    date: String,
+    time: String,
+    place: String,
+) -> Result<(), AppError> {
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
     let page = step_page(&user, &concern_id);
@@ -215,7 +220,11 @@ pub async fn book_conversation(concern_id: String, date: String, time: String, p
 }
 
 #[server(endpoint = "answer-concern")]
-pub async fn answer_concern(concern_id: String, outcome: Option<String>, reasons: String) -> Result<(), AppError> {
+pub async fn answer_concern(
+    concern_id: String,
+    outcome: Option<String>,
+    reasons: String,
+) -> Result<(), AppError> {
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
     let page = step_page(&user, &concern_id);

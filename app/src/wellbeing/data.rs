@@ -126,7 +126,7 @@ pub async fn recent_activities(db: &Db, citizen_id: &str) -> Result<Vec<(String,
 }
 
 /// SQL: the entry `e` is shared, on its own or by a period not withdrawn.
-const SHARED: &str = "(e.shared = 1 OR EXISTS (SELECT 1 FROM wellbeing_share_periods p \
+pub(crate) const SHARED: &str = "(e.shared = 1 OR EXISTS (SELECT 1 FROM wellbeing_share_periods p \
      WHERE p.citizen_id = e.citizen_id AND p.withdrawn_at IS NULL \
      AND e.entry_date BETWEEN p.starts_on AND p.ends_on))";
 
@@ -271,5 +271,6 @@ pub async fn shared_trend(db: &Db, viewer: &CurrentUser, citizen_id: &str) -> Re
     record_read(db, viewer, citizen_id, AuditAction::SharedWellbeing, "case_work").await?;
     Ok(SharedTrend {
         days: days(db, citizen_id, 90, true).await?,
+        who5: super::who5::data::shared(db, citizen_id).await?,
     })
 }

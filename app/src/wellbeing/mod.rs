@@ -81,6 +81,8 @@ pub struct WellbeingView {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SharedTrend {
     pub days: Vec<Day>,
+    /// WHO-5 results the citizen shared, newest first.
+    pub who5: Vec<who5::Who5Result>,
 }
 
 /// Words for a 1–5 answer, so the scale never relies on numbers or colour alone.

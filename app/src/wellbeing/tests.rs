@@ -206,4 +206,24 @@ db_test!(who5_is_offered_every_two_weeks_and_stored_once, |db| {
         answer(db, &mette, [1; 5], false, &new_id()).await.err(),
         Some(AppError::NotFound)
     );
+    // The caseworker sees only what was shared: on its own or by a period.
+    assign(db, &mette, &sofie).await;
+    let shared = |db: &Db| {
+        let (db, mette, id) = (db.clone(), mette.clone(), sofie.id.clone());
+        async move { data::shared_trend(&db, &mette, &id).await.unwrap().who5 }
+    };
+    assert!(shared(db).await.is_empty());
+    answer(db, &sofie, [1, 1, 1, 1, 1], true, &new_id())
+        .await
+        .unwrap();
+    let seen = shared(db).await;
+    assert_eq!(seen.iter().map(|r| r.score).collect::<Vec<_>>(), vec![20]);
+    data::share_period(db, &sofie, 2).await.unwrap();
+    answer(db, &sofie, [4, 4, 4, 4, 4], false, &new_id())
+        .await
+        .unwrap();
+    assert_eq!(shared(db).await.len(), 2);
+    let period = data::periods(db, &sofie.id).await.unwrap().pop().unwrap();
+    data::withdraw_period(db, &sofie, &period.id).await.unwrap();
+    assert_eq!(shared(db).await.len(), 1);
 });

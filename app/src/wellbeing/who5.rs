@@ -46,6 +46,40 @@ pub fn meaning(score: i64) -> Msg {
     }
 }
 
+/// A short word for a score, for the caseworker's table.
+pub fn band(score: i64) -> Msg {
+    match meaning(score) {
+        Msg::Who5MeaningGood => Msg::Who5BandGood,
+        Msg::Who5MeaningLow => Msg::Who5BandLow,
+        _ => Msg::Who5BandVeryLow,
+    }
+}
+
+/// The WHO-5 results a citizen shared, as a table for their caseworker.
+#[component]
+pub fn SharedWho5(results: Vec<Who5Result>) -> impl IntoView {
+    (!results.is_empty()).then(|| {
+        view! {
+            <crate::layout::DataTable caption=t(Msg::Who5SharedCaption) id="who5-shared">
+                <thead><tr>
+                    <th scope="col">{t(Msg::Who5SharedWhen)}</th>
+                    <th scope="col">{t(Msg::Who5SharedScore)}</th>
+                    <th scope="col">{t(Msg::Who5SharedBand)}</th>
+                </tr></thead>
+                <tbody>
+                    {results.into_iter().map(|r| view! {
+                        <tr>
+                            <th scope="row">{r.answered}</th>
+                            <td>{fill(t(Msg::Who5SharedOutOf), &[("score", &r.score.to_string())])}</td>
+                            <td>{t(band(r.score))}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </crate::layout::DataTable>
+        }
+    })
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Who5Result {
     pub score: i64,
@@ -235,6 +269,28 @@ pub mod data {
         .execute(db.pool())
         .await?;
         Ok(())
+    }
+
+    /// The results the citizen shared (on their own or by a sharing period),
+    /// newest first: what their caseworker may see.
+    pub async fn shared(db: &Db, citizen_id: &str) -> Result<Vec<Who5Result>, AppError> {
+        let rows = sqlx::query(
+            "SELECT r.score, r.created_at FROM who5_responses r WHERE r.citizen_id = $1 AND (r.shared = 1 \
+               OR EXISTS (SELECT 1 FROM wellbeing_share_periods p WHERE p.citizen_id = r.citizen_id \
+                 AND p.withdrawn_at IS NULL AND r.answered_on BETWEEN p.starts_on AND p.ends_on)) \
+             ORDER BY r.created_at DESC LIMIT 12",
+        )
+        .bind(citizen_id)
+        .fetch_all(db.pool())
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(Who5Result {
+                    score: r.try_get(0)?,
+                    answered: format_ms(r.try_get(1)?),
+                })
+            })
+            .collect()
     }
 
     /// The latest result, and whether two weeks have passed since.
