@@ -15,6 +15,8 @@ pub enum AuditAction {
     SharedWellbeing,
     ConcernRequest,
     RequestWellbeing,
+    MessageThread,
+    Inbox,
 }
 
 impl AuditAction {
@@ -28,6 +30,8 @@ impl AuditAction {
             AuditAction::SharedWellbeing => "shared_wellbeing",
             AuditAction::ConcernRequest => "concern_request",
             AuditAction::RequestWellbeing => "request_wellbeing",
+            AuditAction::MessageThread => "message_thread",
+            AuditAction::Inbox => "inbox",
         }
     }
 }

@@ -34,7 +34,7 @@ pub fn Header() -> impl IntoView {
 
 fn staff_nav(role: Role) -> impl IntoView {
     let links: Vec<(&'static str, Msg)> = match role {
-        Role::Caseworker => vec![("/caseload", Msg::NavCaseload)],
+        Role::Caseworker => vec![("/caseload", Msg::NavCaseload), ("/inbox", Msg::NavInbox)],
         Role::HealthCoordinator => vec![("/requests", Msg::NavRequests)],
         Role::Administrator => vec![("/admin", Msg::NavAdmin)],
         Role::Citizen => vec![],

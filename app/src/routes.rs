@@ -99,6 +99,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/wellbeing/who5") view=|| guarded(&[Role::Citizen], crate::wellbeing::who5::Who5QuestionnairePage) ssr=SsrMode::Async/>
                     <Route path=path!("/wellbeing") view=|| guarded(&[Role::Citizen], crate::wellbeing::WellbeingPage) ssr=SsrMode::Async/>
                     <Route path=path!("/messages") view=|| guarded(&[Role::Citizen], crate::messages::MessagesPage) ssr=SsrMode::Async/>
+                    <Route path=path!("/messages/new") view=|| guarded(&[Role::Citizen, Role::Caseworker], crate::messages::NewThreadPage) ssr=SsrMode::Async/>
+                    <Route path=path!("/messages/:id") view=|| guarded(&[Role::Citizen, Role::Caseworker], crate::messages::ThreadPage) ssr=SsrMode::Async/>
+                    <Route path=path!("/inbox") view=|| guarded(&[Role::Caseworker], crate::messages::InboxPage) ssr=SsrMode::Async/>
                     <Route path=path!("/me") view=|| guarded(&Role::ALL, crate::me::MePage) ssr=SsrMode::Async/>
                     <Route path=path!("/caseload") view=|| guarded(&[Role::Caseworker], crate::caseload::CaseloadPage) ssr=SsrMode::Async/>
                     <Route path=path!("/caseload/citizens/:id") view=|| guarded(&[Role::Caseworker], crate::caseload::CitizenPage) ssr=SsrMode::Async/>

@@ -596,7 +596,8 @@ pub async fn seed_demo(db: &Db) -> Result<bool, SeedError> {
         .await?;
     }
     sd.thread(birgitte, mette, "Praktikken på kontoret", &[
-        (true, sd.at(-1, 19, 45)?, "Hej Mette. Jeg har sendt en bekymring om praktikken til sundhedskoordinatoren. Jeg håber, det er i orden.", false),
+        (true, sd.at(-1, 19, 45)?, "Hej Mette. Jeg har sendt en bekymring om praktikken til sundhedskoordinatoren. Jeg håber, det er i orden.", true),
+        (false, sd.at(-1, 21, 10)?, "Hej Birgitte. Det er helt i orden, og godt, at du gør det. Du skal ikke starte i praktikken, før vi har talt sammen.\n\nVenlig hilsen\nMette Jensen", false),
     ]).await?;
     Ok(true)
 }

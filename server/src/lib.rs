@@ -2,6 +2,7 @@
 pub mod assets;
 pub mod calendar;
 pub mod config;
+pub mod live;
 pub mod middleware;
 pub mod router;
 

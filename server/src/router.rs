@@ -38,7 +38,9 @@ pub fn build(state: AppState) -> Router {
         .and(NotForContentType::IMAGES)
         .and(NotForContentType::const_new("application/wasm"))
         .and(NotForContentType::const_new("text/javascript"))
-        .and(NotForContentType::const_new("text/css"));
+        .and(NotForContentType::const_new("text/css"))
+        // Events must go out as they happen, not wait in a compressor's buffer.
+        .and(NotForContentType::const_new("text/event-stream"));
     let secure = state.config.secure_cookies;
     Router::new()
         .route(
@@ -46,6 +48,7 @@ pub fn build(state: AppState) -> Router {
             get(crate::calendar::activity_ics),
         )
         .route("/calendar/{token}", get(crate::calendar::feed_ics))
+        .route("/events/threads/{id}", get(crate::live::thread_events))
         .leptos_routes_with_context(&state, routes, context, page_shell)
         .fallback_service(static_files)
         .layer(axum::middleware::from_fn(middleware::same_origin_writes))

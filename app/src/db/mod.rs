@@ -18,7 +18,22 @@ pub enum Backend {
 pub struct Db {
     pool: AnyPool,
     backend: Backend,
+    events: Events,
 }
+
+/// Tells open pages that something changed ("a new message in thread X"),
+/// across every server process sharing the database: through PostgreSQL's
+/// LISTEN/NOTIFY, or in-process for SQLite (one process owns the file).
+/// Events carry ids only, never content.
+#[derive(Clone, Debug)]
+struct Events {
+    local: tokio::sync::broadcast::Sender<String>,
+    /// The PostgreSQL address, for the listening connection.
+    url: Option<String>,
+    listening: std::sync::Arc<tokio::sync::OnceCell<()>>,
+}
+
+const EVENT_CHANNEL: &str = "mitforlob_events";
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
@@ -88,7 +103,16 @@ impl Db {
             .connect(&url)
             .await
             .map_err(DbError::Connect)?;
-        let db = Db { pool, backend };
+        let events = Events {
+            local: tokio::sync::broadcast::channel(256).0,
+            url: (backend == Backend::Postgres).then(|| url.clone()),
+            listening: Default::default(),
+        };
+        let db = Db {
+            pool,
+            backend,
+            events,
+        };
         db.check_settings().await?;
         Ok(db)
     }
@@ -132,6 +156,57 @@ impl Db {
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// Announces `topic` to every subscriber in every server process.
+    /// Best effort: a page that misses it still shows the news on reload.
+    pub async fn announce(&self, topic: &str) {
+        let sent = match self.backend {
+            Backend::Postgres => sqlx::query("SELECT pg_notify($1, $2)")
+                .bind(EVENT_CHANNEL)
+                .bind(topic)
+                .execute(&self.pool)
+                .await
+                .map(|_| ()),
+            Backend::Sqlite => {
+                // No subscribers is fine.
+                let _ = self.events.local.send(topic.to_string());
+                Ok(())
+            }
+        };
+        if let Err(e) = sent {
+            tracing::warn!(error = %e, "could not announce an event");
+        }
+    }
+
+    /// Every topic announced from now on.
+    pub async fn subscribe(&self) -> Result<tokio::sync::broadcast::Receiver<String>, DbError> {
+        if let Some(url) = &self.events.url {
+            let local = self.events.local.clone();
+            self.events
+                .listening
+                .get_or_try_init(|| async move {
+                    let mut listener = sqlx::postgres::PgListener::connect(url).await?;
+                    listener.listen(EVENT_CHANNEL).await?;
+                    tokio::spawn(async move {
+                        // `recv` reconnects by itself after a dropped connection.
+                        loop {
+                            match listener.recv().await {
+                                Ok(n) => {
+                                    let _ = local.send(n.payload().to_string());
+                                }
+                                Err(e) => {
+                                    tracing::warn!(error = %e, "event listener failed; retrying");
+                                    tokio::time::sleep(Duration::from_secs(1)).await;
+                                }
+                            }
+                        }
+                    });
+                    Ok::<_, sqlx::Error>(())
+                })
+                .await?;
+        }
+        Ok(self.events.local.subscribe())
     }
 
     pub async fn close(&self) {

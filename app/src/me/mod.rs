@@ -34,6 +34,8 @@ fn action_words(action: &str) -> Msg {
         "activity" => Msg::AuditActivity,
         "concern_request" => Msg::AuditConcernRequest,
         "request_wellbeing" => Msg::AuditRequestWellbeing,
+        "message_thread" => Msg::AuditMessageThread,
+        "inbox" => Msg::AuditInbox,
         _ => Msg::AuditOther,
     }
 }

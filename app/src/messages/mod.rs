@@ -1,71 +1,653 @@
-//! Message threads between a citizen and their caseworker.
+//! Message threads between a citizen and their caseworker. Messages are case
+//! documents: never edited or deleted; a correction is a new message.
+// A plain HTML form posts its fields as the server function's arguments.
+#![allow(clippy::too_many_arguments)]
 use crate::error::AppError;
+use crate::forms::{Draft, FormStatus, TextArea, TextField};
 use crate::i18n::{fill, t, Msg};
-use crate::layout::Loaded;
+use crate::layout::{DataTable, Loaded};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "ssr")]
+pub mod data;
+pub mod live;
+#[cfg(all(test, feature = "ssr"))]
+mod tests;
+mod text;
+
+pub use text::MessageText;
+
+/// Longest texts, in characters: the forms show them, the server enforces them.
+pub const BODY_MAX: usize = 4000;
+pub const SUBJECT_MAX: usize = 120;
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ThreadRow {
+    pub id: String,
     pub subject: String,
     pub last_message: String,
     pub unread: i64,
     pub waiting_for_you: bool,
+    pub activity: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MessageView {
+    pub id: String,
+    pub mine: bool,
+    pub sender_name: String,
+    pub body: String,
+    pub sent: String,
+    /// When the other side read it: shown to staff, for their own messages.
+    pub read: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ThreadView {
+    pub id: String,
+    pub subject: String,
+    pub citizen_id: String,
+    pub citizen_name: String,
+    pub activity: Option<(String, String)>,
+    pub waiting_for_citizen: bool,
+    pub messages: Vec<MessageView>,
+    pub staff_view: bool,
+    pub form_key: String,
+    pub draft: Option<Draft>,
+}
+
+/// A thread in the caseworker's inbox.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InboxRow {
+    pub id: String,
+    pub subject: String,
+    pub citizen_name: String,
+    pub last_message: String,
+    /// The citizen wrote last: we owe an answer.
+    pub waiting_for_us: bool,
+    pub waiting_for_citizen: bool,
+    pub activity: Option<String>,
+    pub unread: i64,
+    pub waited_hours: i64,
+    #[serde(skip)]
+    pub last_at: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FeedbackRow {
+    pub citizen_id: String,
+    pub citizen_name: String,
+    /// `None`: about the course as a whole.
+    pub activity: Option<String>,
+    pub rating: i64,
+    pub comment: Option<String>,
+    pub when: String,
+}
+
+/// The inbox's views, chosen with `?filter=`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InboxFilter {
+    All,
+    WaitingForUs,
+    WaitingForCitizen,
+    AboutActivity,
+}
+
+impl InboxFilter {
+    pub const ALL: [InboxFilter; 4] = [
+        InboxFilter::All,
+        InboxFilter::WaitingForUs,
+        InboxFilter::WaitingForCitizen,
+        InboxFilter::AboutActivity,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InboxFilter::All => "all",
+            InboxFilter::WaitingForUs => "waiting-for-us",
+            InboxFilter::WaitingForCitizen => "waiting-for-citizen",
+            InboxFilter::AboutActivity => "activity",
+        }
+    }
+
+    pub fn parse(s: &str) -> InboxFilter {
+        InboxFilter::ALL
+            .into_iter()
+            .find(|f| f.as_str() == s)
+            .unwrap_or(InboxFilter::All)
+    }
+
+    pub fn label(self) -> Msg {
+        match self {
+            InboxFilter::All => Msg::InboxFilterAll,
+            InboxFilter::WaitingForUs => Msg::InboxFilterWaitingForUs,
+            InboxFilter::WaitingForCitizen => Msg::InboxFilterWaitingForCitizen,
+            InboxFilter::AboutActivity => Msg::InboxFilterActivity,
+        }
+    }
+
+    pub fn keeps(self, row: &InboxRow) -> bool {
+        match self {
+            InboxFilter::All => true,
+            InboxFilter::WaitingForUs => row.waiting_for_us,
+            InboxFilter::WaitingForCitizen => row.waiting_for_citizen,
+            InboxFilter::AboutActivity => row.activity.is_some(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ThreadFormData {
+    /// The caseworker's caseload; empty for a citizen.
+    pub citizens: Vec<(String, String)>,
+    /// The citizen's activities (for a citizen writing).
+    pub activities: Vec<(String, String)>,
+    pub chosen_activity: String,
+    pub chosen_citizen: String,
+    pub caseworker: Option<String>,
+    pub form_key: String,
+    pub draft: Option<Draft>,
+    pub staff: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InboxView {
+    pub filter: InboxFilter,
+    pub rows: Vec<InboxRow>,
+    pub feedback: Vec<FeedbackRow>,
 }
 
 #[server]
 pub async fn my_threads() -> Result<Vec<ThreadRow>, AppError> {
-    use crate::model::Role;
-    use sqlx::Row;
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
-    crate::auth::policy::ensure_role(&user, Role::Citizen)?;
-    let rows = sqlx::query(
-        "SELECT t.subject, t.last_message_at, t.waiting_for_citizen, \
-           (SELECT COUNT(*) FROM messages m WHERE m.thread_id = t.id AND m.sender_id <> $1 AND m.read_at IS NULL) \
-         FROM message_threads t WHERE t.citizen_id = $1 ORDER BY t.last_message_at DESC",
-    )
-    .bind(&user.id)
-    .fetch_all(state.db.pool())
-    .await?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(ThreadRow {
-                subject: r.try_get(0)?,
-                last_message: crate::db::format_ms(r.try_get(1)?),
-                waiting_for_you: r.try_get::<i64, _>(2)? != 0,
-                unread: r.try_get(3)?,
-            })
-        })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(AppError::from)
+    data::citizen_threads(&state.db, &user).await
 }
 
+#[server]
+pub async fn get_thread(thread_id: String) -> Result<ThreadView, AppError> {
+    let state = crate::state::app_state()?;
+    let user = crate::state::require_user()?;
+    let mut view = data::thread(&state.db, &user, &thread_id).await?;
+    let flash = crate::auth::session::take_flash(&state.db, &user.session_key).await?;
+    view.draft = crate::forms::draft_for(&flash, &format!("thread:{thread_id}"));
+    view.form_key = crate::db::new_id();
+    Ok(view)
+}
+
+/// What the live view refreshes: the messages and whether the citizen is asked to reply.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LiveThread {
+    pub messages: Vec<MessageView>,
+    pub waiting_for_citizen: bool,
+}
+
+/// The thread as it is now, for the live view's refresh.
+#[server]
+pub async fn thread_now(thread_id: String) -> Result<LiveThread, AppError> {
+    let state = crate::state::app_state()?;
+    let user = crate::state::require_user()?;
+    // As opening the thread: marks them read and audits a caseworker's read.
+    let thread = data::thread(&state.db, &user, &thread_id).await?;
+    Ok(LiveThread {
+        messages: thread.messages,
+        waiting_for_citizen: thread.waiting_for_citizen,
+    })
+}
+
+#[server]
+pub async fn new_thread_form(activity: String, citizen: String) -> Result<ThreadFormData, AppError> {
+    use crate::model::Role;
+    let state = crate::state::app_state()?;
+    let user = crate::state::require_user()?;
+    let flash = crate::auth::session::take_flash(&state.db, &user.session_key).await?;
+    let staff = user.role == Role::Caseworker;
+    let (citizens, activities, caseworker) = if staff {
+        (data::caseload_names(&state.db, &user).await?, Vec::new(), None)
+    } else {
+        crate::auth::policy::ensure_role(&user, Role::Citizen)?;
+        (
+            Vec::new(),
+            data::activities(&state.db, &user.id).await?,
+            data::caseworker_of(&state.db, &user.id).await?,
+        )
+    };
+    Ok(ThreadFormData {
+        citizens,
+        activities,
+        chosen_activity: activity,
+        chosen_citizen: citizen,
+        caseworker,
+        form_key: crate::db::new_id(),
+        draft: crate::forms::draft_for(&flash, "new-thread"),
+        staff,
+    })
+}
+
+#[server(endpoint = "start-thread")]
+pub async fn start_thread(
+    citizen_id: Option<String>,
+    subject: String,
+    activity_id: Option<String>,
+    body: String,
+    form_key: String,
+) -> Result<(), AppError> {
+    let state = crate::state::app_state()?;
+    let user = crate::state::require_user()?;
+    let citizen = if user.role.is_staff() {
+        citizen_id.clone().unwrap_or_default()
+    } else {
+        user.id.clone()
+    };
+    let activity = activity_id.clone().unwrap_or_default();
+    let started = async {
+        let subject = data::parse_subject(&subject)?;
+        let body = data::parse_body(&body)?;
+        let key = crate::plan::rules::parse_form_key(&form_key)?;
+        let activity = Some(activity.trim()).filter(|a| !a.is_empty());
+        data::start_thread(&state.db, &user, &citizen, &subject, activity, &body, &key).await
+    }
+    .await;
+    match started {
+        Ok(id) => {
+            leptos_axum::redirect(&format!("/messages/{id}?notice=messages.sent#message-list"));
+            Ok(())
+        }
+        Err(e) => {
+            let chosen = citizen_id.unwrap_or_default();
+            let typed = [
+                ("subject", subject.as_str()),
+                ("body", &body),
+                ("activity_id", &activity),
+                ("citizen_id", &chosen),
+            ];
+            crate::forms::fail_keeping("/messages/new", e, "new-thread", &typed).await
+        }
+    }
+}
+
+#[server(endpoint = "send-message")]
+pub async fn send_message(
+    thread_id: String,
+    body: String,
+    ask_for_reply: Option<String>,
+    form_key: String,
+) -> Result<(), AppError> {
+    let state = crate::state::app_state()?;
+    let user = crate::state::require_user()?;
+    let page = format!("/messages/{thread_id}");
+    let sent = async {
+        let body = data::parse_body(&body)?;
+        let key = crate::plan::rules::parse_form_key(&form_key)?;
+        data::reply(&state.db, &user, &thread_id, &body, &key, ask_for_reply.is_some()).await
+    }
+    .await;
+    match sent {
+        Ok(()) => {
+            leptos_axum::redirect(&format!("{page}?notice=messages.sent#message-list"));
+            Ok(())
+        }
+        Err(AppError::NotFound) => Err(AppError::NotFound),
+        Err(e) => {
+            crate::forms::fail_keeping(&page, e, &format!("thread:{thread_id}"), &[("body", &body)]).await
+        }
+    }
+}
+
+#[server]
+pub async fn get_inbox(filter: String) -> Result<InboxView, AppError> {
+    let state = crate::state::app_state()?;
+    let user = crate::state::require_user()?;
+    let filter = InboxFilter::parse(&filter);
+    Ok(InboxView {
+        filter,
+        rows: data::inbox(&state.db, &user, filter).await?,
+        feedback: data::feedback(&state.db, &user).await?,
+    })
+}
+
+/// `/messages`: the citizen's threads, newest first.
 #[component]
 pub fn MessagesPage() -> impl IntoView {
     view! {
         <Title text=t(Msg::MessagesTitle)/>
         <h1>{t(Msg::MessagesTitle)}</h1>
-        <p>{t(Msg::MessagesReplyTime)}</p>
+        <FormStatus/>
+        <ReplyTime/>
+        <p><a class="button" href="/messages/new">{t(Msg::MessagesNew)}</a></p>
         <Loaded future=my_threads() let:rows>
             {match rows {
                 rows if rows.is_empty() => view! { <p>{t(Msg::MessagesEmpty)}</p> }.into_any(),
                 rows => view! {
-                    <ul class="list-rows">
+                    <ul class="list-rows" aria-label=t(Msg::MessagesListLabel)>
                         {rows.into_iter().map(|r| view! {
                             <li>
-                                <h2>{r.subject}</h2>
+                                <h2 class="h3"><a href=format!("/messages/{}", r.id)>{r.subject}</a>
+                                    {(r.unread > 0).then(|| view! {
+                                        " " <span class="badge">{r.unread}<span class="visually-hidden">" " {t(Msg::MessagesUnread)}</span></span>
+                                    })}
+                                </h2>
+                                {r.activity.map(|a| view! { <p>{fill(t(Msg::MessagesAbout), &[("title", &a)])}</p> })}
                                 <p class="muted">{fill(t(Msg::MessagesLast), &[("when", &r.last_message)])}</p>
-                                {(r.unread > 0).then(|| view! {
-                                    <p><span class="badge">{r.unread}</span> " " {t(Msg::MessagesUnread)}</p>
-                                })}
-                                {r.waiting_for_you.then(|| view! { <p><span class="status-tag">{t(Msg::MessagesWaitingForYou)}</span></p> })}
+                                {r.waiting_for_you.then(|| view! { <p><span class="status-tag awaiting">{t(Msg::MessagesWaitingForYou)}</span></p> })}
                             </li>
                         }).collect_view()}
                     </ul>
                 }.into_any(),
             }}
         </Loaded>
+    }
+}
+
+/// When to expect an answer, and where to call when it cannot wait.
+#[component]
+fn ReplyTime() -> impl IntoView {
+    view! { <p class="alert alert-info">{t(Msg::MessagesReplyTime)}</p> }
+}
+
+/// `/messages/new`: a new thread, optionally about one activity (citizen) or
+/// to one citizen (caseworker).
+#[component]
+pub fn NewThreadPage() -> impl IntoView {
+    let q = leptos_router::hooks::use_query_map().get_untracked();
+    let activity = q.get("activity").unwrap_or_default();
+    let citizen = q.get("citizen").unwrap_or_default();
+    view! {
+        <Title text=t(Msg::MessagesNew)/>
+        <h1>{t(Msg::MessagesNew)}</h1>
+        <FormStatus/>
+        <Loaded future=new_thread_form(activity, citizen) let:form>
+            <NewThread form=form/>
+        </Loaded>
+    }
+}
+
+#[component]
+fn NewThread(form: ThreadFormData) -> impl IntoView {
+    provide_context(form.draft.clone().unwrap_or_default());
+    let chosen_activity = crate::forms::draft_value("activity_id").unwrap_or(form.chosen_activity);
+    let chosen_citizen = crate::forms::draft_value("citizen_id").unwrap_or(form.chosen_citizen);
+    view! {
+        {(!form.staff).then(|| view! { <ReplyTime/> })}
+        {form.caseworker.map(|name| view! { <p>{fill(t(Msg::MessagesTo), &[("name", &name)])}</p> })}
+        <form method="post" action="/api/start-thread" class="stack">
+            <input type="hidden" name="form_key" value=form.form_key/>
+            {form.staff.then(|| view! {
+                <div class="field">
+                    <label for="citizen_id">{t(Msg::MessagesCitizen)}</label>
+                    <select id="citizen_id" name="citizen_id" required=true>
+                        {form.citizens.into_iter().map(|(id, name)| {
+                            let selected = id == chosen_citizen;
+                            view! { <option value=id selected=selected>{name}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+            })}
+            <TextField name="subject" label=Msg::MessagesSubject required=true maxlength=SUBJECT_MAX/>
+            {(!form.activities.is_empty()).then(|| view! {
+                <div class="field">
+                    <label for="activity_id">{t(Msg::MessagesActivity)}</label>
+                    <select id="activity_id" name="activity_id">
+                        <option value="">{t(Msg::MessagesNoActivity)}</option>
+                        {form.activities.into_iter().map(|(id, title)| {
+                            let selected = id == chosen_activity;
+                            view! { <option value=id selected=selected>{title}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+            })}
+            <TextArea name="body" label=Msg::MessagesBody hint=Msg::MessagesBodyHint required=true maxlength=BODY_MAX rows=8 value=signature(form.staff)/>
+            <button type="submit" class="button">{t(Msg::MessagesSend)}</button>
+        </form>
+    }
+}
+
+/// `/messages/:id`: one thread, for the citizen and their caseworker.
+#[component]
+pub fn ThreadPage() -> impl IntoView {
+    let id = leptos_router::hooks::use_params_map()
+        .get_untracked()
+        .get("id")
+        .unwrap_or_default();
+    view! {
+        <Loaded future=get_thread(id) let:thread>
+            <Thread thread=thread/>
+        </Loaded>
+    }
+}
+
+#[component]
+fn Thread(thread: ThreadView) -> impl IntoView {
+    provide_context(thread.draft.clone().unwrap_or_default());
+    let staff = thread.staff_view;
+    let back = if staff {
+        view! { <p><a href="/inbox">{t(Msg::InboxBack)}</a></p> }.into_any()
+    } else {
+        view! { <p><a href="/messages">{t(Msg::MessagesBack)}</a></p> }.into_any()
+    };
+    view! {
+        <Title text=thread.subject.clone()/>
+        {back}
+        <h1>{thread.subject.clone()}</h1>
+        <FormStatus/>
+        {staff.then(|| view! { <p><strong>{t(Msg::MessagesCitizen)} ": "</strong> {thread.citizen_name.clone()}</p> })}
+        {thread.activity.map(|(id, title)| view! {
+            <p>{t(Msg::MessagesAboutActivity)} " " <a href=format!("/activities/{id}")>{title}</a></p>
+        })}
+        {(thread.waiting_for_citizen && staff).then(|| view! { <p><span class="status-tag awaiting">{t(Msg::InboxWaitingForCitizen)}</span></p> })}
+        <section aria-labelledby="message-list-heading" id="message-list">
+            <h2 id="message-list-heading">{t(Msg::MessagesThreadHeading)}</h2>
+            <LiveMessages thread_id=thread.id.clone() texts=ListTexts::here(staff)
+                thread=LiveThread { messages: thread.messages, waiting_for_citizen: thread.waiting_for_citizen }/>
+        </section>
+        <section class="card" aria-labelledby="reply-heading">
+            <h2 id="reply-heading">{t(Msg::MessagesReply)}</h2>
+            {(!staff).then(|| view! { <ReplyTime/> })}
+            <form method="post" action="/api/send-message" class="stack">
+                <input type="hidden" name="thread_id" value=thread.id.clone()/>
+                <input type="hidden" name="form_key" value=thread.form_key/>
+                <TextArea name="body" label=Msg::MessagesBody hint=Msg::MessagesBodyHint required=true maxlength=BODY_MAX rows=6 value=signature(staff)/>
+                {staff.then(|| view! {
+                    <div class="choice">
+                        <input type="checkbox" id="ask_for_reply" name="ask_for_reply" value="yes"/>
+                        <label for="ask_for_reply">{t(Msg::MessagesAskForReply)}</label>
+                    </div>
+                })}
+                <button type="submit" class="button">{t(Msg::MessagesSend)}</button>
+            </form>
+            <p class="hint">{t(Msg::MessagesNoEditing)}</p>
+        </section>
+    }
+}
+
+/// A caseworker's message ends with their name, prefilled so they can change it.
+fn signature(staff: bool) -> String {
+    match crate::layout::page_user() {
+        Some(u) if staff => format!("\n\n{}\n{}", t(Msg::MessagesSignature), u.name),
+        _ => String::new(),
+    }
+}
+
+/// The words the live message list needs, in the page's language. Passed in
+/// because an island does not carry the translation tables to the browser.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ListTexts {
+    pub you: String,
+    pub delivered: String,
+    /// With `{when}`.
+    pub read_at: String,
+    pub arrived: String,
+    /// "Waiting for your reply", for the citizen; staff see their own tag.
+    pub waiting: Option<(String, String)>,
+}
+
+impl ListTexts {
+    fn here(staff: bool) -> ListTexts {
+        ListTexts {
+            waiting: (!staff).then(|| {
+                (
+                    t(Msg::MessagesWaitingForYou).into(),
+                    t(Msg::MessagesWaitingForYouHint).into(),
+                )
+            }),
+            you: t(Msg::MessagesYou).into(),
+            delivered: t(Msg::MessagesDelivered).into(),
+            read_at: t(Msg::MessagesReadAt).into(),
+            arrived: t(Msg::MessagesArrived).into(),
+        }
+    }
+}
+
+/// The messages of a thread, oldest first; own messages show their state.
+#[component]
+pub fn MessageList(messages: Vec<MessageView>, texts: ListTexts) -> impl IntoView {
+    view! {
+        <ol class="messages">
+            {messages.into_iter().map(|m| {
+                let class = if m.mine { "message mine" } else { "message" };
+                let who = if m.mine { texts.you.clone() } else { m.sender_name.clone() };
+                let state = match &m.read {
+                    Some(when) => fill(&texts.read_at, &[("when", when)]),
+                    None => texts.delivered.clone(),
+                };
+                view! {
+                    <li class=class>
+                        <p class="message-meta"><strong>{who}</strong> " · " {m.sent.clone()}</p>
+                        <MessageText body=m.body/>
+                        {m.mine.then(|| view! { <p class="message-state">{state}</p> })}
+                    </li>
+                }
+            }).collect_view()}
+        </ol>
+    }
+}
+
+/// The thread's messages, kept up to date while the page is open: a new
+/// message is fetched when the server says one arrived, and announced to
+/// screen readers. Without WebAssembly it is the same list, current at load.
+#[island]
+pub fn LiveMessages(thread_id: String, thread: LiveThread, texts: ListTexts) -> impl IntoView {
+    let now = RwSignal::new(thread);
+    let news = RwSignal::new(String::new());
+    let arrived = texts.arrived.clone();
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        live::follow(thread_id.clone(), now, news, arrived.clone());
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (&thread_id, &arrived);
+    });
+    let waiting = texts.waiting.clone();
+    view! {
+        {move || now.with(|t| t.waiting_for_citizen).then(|| waiting.clone().map(|(title, hint)| view! {
+            <p class="alert alert-info"><strong>{title}</strong> " " {hint}</p>
+        }))}
+        {move || view! { <MessageList messages=now.with(|t| t.messages.clone()) texts=texts.clone()/> }}
+        <p class="visually-hidden" role="status">{move || news.get()}</p>
+    }
+}
+
+/// `/inbox`: every thread across the caseload, who waits first.
+#[component]
+pub fn InboxPage() -> impl IntoView {
+    let filter = leptos_router::hooks::use_query_map()
+        .get_untracked()
+        .get("filter")
+        .unwrap_or_default();
+    view! {
+        <Title text=t(Msg::InboxTitle)/>
+        <h1>{t(Msg::InboxTitle)}</h1>
+        <FormStatus/>
+        <p><a class="button" href="/messages/new">{t(Msg::InboxNewThread)}</a></p>
+        <Loaded future=get_inbox(filter) let:inbox>
+            <Inbox inbox=inbox/>
+        </Loaded>
+    }
+}
+
+#[component]
+fn Inbox(inbox: InboxView) -> impl IntoView {
+    view! {
+        <nav aria-label=t(Msg::InboxFilters) class="filters">
+            <ul>
+                {InboxFilter::ALL.into_iter().map(|f| {
+                    let href = if f == InboxFilter::All { "/inbox".to_string() } else { format!("/inbox?filter={}", f.as_str()) };
+                    let current = (f == inbox.filter).then_some("page");
+                    view! { <li><a href=href aria-current=current>{t(f.label())}</a></li> }
+                }).collect_view()}
+                <li><a href="#feedback-heading">{t(Msg::InboxFeedback)}</a></li>
+            </ul>
+        </nav>
+        {if inbox.rows.is_empty() {
+            view! { <p>{t(Msg::InboxEmpty)}</p> }.into_any()
+        } else {
+            view! {
+                <DataTable caption=t(Msg::InboxCaption) id="inbox">
+                    <thead><tr>
+                        <th scope="col">{t(Msg::MessagesSubject)}</th>
+                        <th scope="col">{t(Msg::MessagesCitizen)}</th>
+                        <th scope="col">{t(Msg::InboxState)}</th>
+                        <th scope="col">{t(Msg::InboxLast)}</th>
+                    </tr></thead>
+                    <tbody>
+                        {inbox.rows.into_iter().map(|r| {
+                            let state = if r.waiting_for_us {
+                                fill(t(Msg::InboxWaitingForUsFor), &[("time", &waited(r.waited_hours))])
+                            } else if r.waiting_for_citizen {
+                                t(Msg::InboxWaitingForCitizen).to_string()
+                            } else {
+                                t(Msg::InboxAnswered).to_string()
+                            };
+                            view! {
+                                <tr>
+                                    <th scope="row"><a href=format!("/messages/{}", r.id)>{r.subject}</a>
+                                        {(r.unread > 0).then(|| view! {
+                                            " " <span class="badge">{r.unread}<span class="visually-hidden">" " {t(Msg::MessagesUnread)}</span></span>
+                                        })}
+                                        {r.activity.map(|a| view! { <br/><span class="muted">{fill(t(Msg::MessagesAbout), &[("title", &a)])}</span> })}
+                                    </th>
+                                    <td>{r.citizen_name}</td>
+                                    <td>{state}</td>
+                                    <td>{r.last_message}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </DataTable>
+            }.into_any()
+        }}
+        <section class="card" aria-labelledby="feedback-heading">
+            <h2 id="feedback-heading">{t(Msg::InboxFeedback)}</h2>
+            {if inbox.feedback.is_empty() {
+                view! { <p>{t(Msg::InboxFeedbackNone)}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="list-rows">
+                        {inbox.feedback.into_iter().map(|f| {
+                            let about = f.activity.clone().unwrap_or_else(|| t(Msg::InboxAboutCourse).to_string());
+                            let answer = format!("/messages/new?citizen={}", f.citizen_id);
+                            view! {
+                                <li>
+                                    <h3>{f.citizen_name.clone()} " · " {about}</h3>
+                                    <p><strong>{t(crate::plan::responses::meaning_word(f.rating))}</strong> " · " {f.when}</p>
+                                    {f.comment.map(|c| view! { <MessageText body=c/> })}
+                                    <p><a href=answer>{fill(t(Msg::InboxAnswerFeedback), &[("name", &f.citizen_name)])}</a></p>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+/// How long someone has waited, in words.
+fn waited(hours: i64) -> String {
+    if hours < 24 {
+        fill(t(Msg::InboxHours), &[("n", &hours.to_string())])
+    } else {
+        fill(t(Msg::InboxDays), &[("n", &(hours / 24).to_string())])
     }
 }

@@ -88,6 +88,7 @@ fn Activity(data: ActivityPageData) -> impl IntoView {
             let awaiting = a.awaiting_assessment;
             view! {
                 {awaiting.then(|| view! { <p><a href="/concerns">{t(Msg::ConcernSeeRequest)}</a></p> })}
+                <p><a href=format!("/messages/new?activity={id}")>{t(Msg::ActivityWriteAbout)}</a></p>
                 <crate::concerns::RaiseConcernLink activity_id=id.clone()/>
             }
         })}

@@ -1,0 +1,405 @@
+//! Threads and messages in the database. Messages are case documents: never
+//! edited or deleted (triggers enforce it). Only the citizen and their
+//! caseworker see a thread; a caseworker's read is audited.
+use super::{FeedbackRow, InboxFilter, InboxRow, MessageView, ThreadRow, ThreadView, BODY_MAX, SUBJECT_MAX};
+use crate::audit::{record_read, AuditAction};
+use crate::auth::policy::{ensure_citizen_or_caseworker, ensure_role};
+use crate::db::{format_ms, new_id, now_ms, Db};
+use crate::error::AppError;
+use crate::i18n::Msg;
+use crate::model::{CurrentUser, Role};
+use sqlx::Row;
+
+/// A message body as typed: trimmed, not empty, not too long.
+pub fn parse_body(raw: &str) -> Result<String, AppError> {
+    let body = raw.trim();
+    if body.is_empty() {
+        return Err(AppError::invalid("body", Msg::MessagesBodyMissing));
+    }
+    if body.chars().count() > BODY_MAX {
+        return Err(AppError::invalid("body", Msg::MessagesBodyTooLong));
+    }
+    Ok(body.to_string())
+}
+
+pub fn parse_subject(raw: &str) -> Result<String, AppError> {
+    let subject = raw.trim();
+    if subject.is_empty() {
+        return Err(AppError::invalid("subject", Msg::MessagesSubjectMissing));
+    }
+    if subject.chars().count() > SUBJECT_MAX {
+        return Err(AppError::invalid("subject", Msg::MessagesSubjectTooLong));
+    }
+    Ok(subject.to_string())
+}
+
+/// The thread's citizen, if the viewer may see the thread.
+pub(crate) async fn citizen_of_thread(
+    db: &Db,
+    viewer: &CurrentUser,
+    thread_id: &str,
+) -> Result<String, AppError> {
+    let citizen: String = sqlx::query("SELECT citizen_id FROM message_threads WHERE id = $1")
+        .bind(thread_id)
+        .fetch_optional(db.pool())
+        .await?
+        .ok_or(AppError::NotFound)?
+        .try_get(0)?;
+    ensure_citizen_or_caseworker(db, viewer, &citizen).await?;
+    Ok(citizen)
+}
+
+/// Starts a thread with one message. The citizen writes to their caseworker;
+/// a caseworker to a citizen on their caseload. The key makes a repeated send
+/// return the first thread.
+pub async fn start_thread(
+    db: &Db,
+    sender: &CurrentUser,
+    citizen_id: &str,
+    subject: &str,
+    activity_id: Option<&str>,
+    body: &str,
+    key: &str,
+) -> Result<String, AppError> {
+    ensure_citizen_or_caseworker(db, sender, citizen_id).await?;
+    if let Some(done) = thread_of_message(db, citizen_id, key).await? {
+        return Ok(done);
+    }
+    if let Some(activity) = activity_id {
+        let own = sqlx::query(
+            "SELECT 1 FROM activities a JOIN courses c ON c.id = a.course_id WHERE a.id = $1 AND c.citizen_id = $2",
+        )
+        .bind(activity)
+        .bind(citizen_id)
+        .fetch_optional(db.pool())
+        .await?;
+        if own.is_none() {
+            return Err(AppError::invalid("activity_id", Msg::MessagesActivityUnknown));
+        }
+    }
+    let (thread, now) = (new_id(), now_ms());
+    let waiting = i64::from(false);
+    let mut tx = db.pool().begin().await?;
+    sqlx::query(
+        "INSERT INTO message_threads (id, citizen_id, subject, activity_id, waiting_for_citizen, created_by, \
+           created_at, last_message_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+    )
+    .bind(&thread)
+    .bind(citizen_id)
+    .bind(subject)
+    .bind(activity_id)
+    .bind(waiting)
+    .bind(&sender.id)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    let inserted = insert_message(&mut tx, &thread, &sender.id, body, key, now).await?;
+    if inserted {
+        tx.commit().await?;
+        super::live::announce(db, &thread).await;
+        Ok(thread)
+    } else {
+        // The same send won a race: keep its thread, drop this one.
+        tx.rollback().await?;
+        thread_of_message(db, citizen_id, key)
+            .await?
+            .ok_or(AppError::Internal)
+    }
+}
+
+async fn insert_message(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    thread: &str,
+    sender: &str,
+    body: &str,
+    key: &str,
+    now: i64,
+) -> Result<bool, AppError> {
+    let done = sqlx::query(
+        "INSERT INTO messages (id, thread_id, sender_id, body, idempotency_key, sent_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (idempotency_key) DO NOTHING",
+    )
+    .bind(new_id())
+    .bind(thread)
+    .bind(sender)
+    .bind(body)
+    .bind(key)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The thread a message sent with `key` went to, within the citizen's threads.
+async fn thread_of_message(db: &Db, citizen_id: &str, key: &str) -> Result<Option<String>, AppError> {
+    Ok(sqlx::query(
+        "SELECT m.thread_id FROM messages m JOIN message_threads t ON t.id = m.thread_id \
+         WHERE m.idempotency_key = $1 AND t.citizen_id = $2",
+    )
+    .bind(key)
+    .bind(citizen_id)
+    .fetch_optional(db.pool())
+    .await?
+    .map(|r| r.try_get(0))
+    .transpose()?)
+}
+
+/// Adds a message to a thread. A caseworker may ask for an answer; the
+/// citizen's reply answers it. A repeated send stores nothing more.
+pub async fn reply(
+    db: &Db,
+    sender: &CurrentUser,
+    thread_id: &str,
+    body: &str,
+    key: &str,
+    ask_for_reply: bool,
+) -> Result<(), AppError> {
+    let citizen_id = citizen_of_thread(db, sender, thread_id).await?;
+    let now = now_ms();
+    let waiting = sender.role == Role::Caseworker && ask_for_reply;
+    let mut tx = db.pool().begin().await?;
+    if insert_message(&mut tx, thread_id, &sender.id, body, key, now).await? {
+        sqlx::query(
+            "UPDATE message_threads SET last_message_at = $1, waiting_for_citizen = $2 WHERE id = $3",
+        )
+        .bind(now)
+        .bind(i64::from(waiting))
+        .bind(thread_id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        super::live::announce(db, thread_id).await;
+    } else {
+        tx.rollback().await?;
+        // The key belongs to a message in this very thread, or it is no repeat.
+        if thread_of_message(db, &citizen_id, key).await?.as_deref() != Some(thread_id) {
+            return Err(AppError::invalid("form", Msg::RulesFormExpired));
+        }
+    }
+    Ok(())
+}
+
+/// One thread with its messages, oldest first. Opening it marks the other
+/// side's messages read; the caseworker's read is audited, and only staff
+/// see when their own messages were read.
+pub async fn thread(db: &Db, viewer: &CurrentUser, thread_id: &str) -> Result<ThreadView, AppError> {
+    let citizen_id = citizen_of_thread(db, viewer, thread_id).await?;
+    record_read(db, viewer, &citizen_id, AuditAction::MessageThread, "case_work").await?;
+    sqlx::query(
+        "UPDATE messages SET read_at = $1 WHERE thread_id = $2 AND sender_id <> $3 AND read_at IS NULL",
+    )
+    .bind(now_ms())
+    .bind(thread_id)
+    .bind(&viewer.id)
+    .execute(db.pool())
+    .await?;
+    let head = sqlx::query(
+        "SELECT t.subject, t.waiting_for_citizen, t.activity_id, a.title, u.display_name FROM message_threads t \
+         JOIN users u ON u.id = t.citizen_id LEFT JOIN activities a ON a.id = t.activity_id WHERE t.id = $1",
+    )
+    .bind(thread_id)
+    .fetch_one(db.pool())
+    .await?;
+    let activity = match (
+        head.try_get::<Option<String>, _>(2)?,
+        head.try_get::<Option<String>, _>(3)?,
+    ) {
+        (Some(id), Some(title)) => Some((id, title)),
+        _ => None,
+    };
+    Ok(ThreadView {
+        id: thread_id.to_string(),
+        subject: head.try_get(0)?,
+        waiting_for_citizen: head.try_get::<i64, _>(1)? != 0,
+        activity,
+        citizen_id: citizen_id.clone(),
+        citizen_name: head.try_get(4)?,
+        messages: messages(db, viewer, thread_id).await?,
+        staff_view: viewer.role.is_staff(),
+        form_key: String::new(),
+        draft: None,
+    })
+}
+
+/// The thread's messages as `viewer` sees them, oldest first.
+pub async fn messages(db: &Db, viewer: &CurrentUser, thread_id: &str) -> Result<Vec<MessageView>, AppError> {
+    citizen_of_thread(db, viewer, thread_id).await?;
+    let staff = viewer.role.is_staff();
+    sqlx::query(
+        "SELECT m.id, m.sender_id, u.display_name, m.body, m.sent_at, m.read_at FROM messages m \
+         JOIN users u ON u.id = m.sender_id WHERE m.thread_id = $1 ORDER BY m.sent_at, m.id",
+    )
+    .bind(thread_id)
+    .fetch_all(db.pool())
+    .await?
+    .into_iter()
+    .map(|r| {
+        let sender: String = r.try_get(1)?;
+        let mine = sender == viewer.id;
+        let read_at: Option<i64> = r.try_get(5)?;
+        Ok(MessageView {
+            id: r.try_get(0)?,
+            mine,
+            sender_name: r.try_get(2)?,
+            body: r.try_get(3)?,
+            sent: format_ms(r.try_get(4)?),
+            // Read receipts are for staff only.
+            read: if staff && mine {
+                read_at.map(format_ms)
+            } else {
+                None
+            },
+        })
+    })
+    .collect()
+}
+
+/// The citizen's threads, newest first, with unread counts.
+pub async fn citizen_threads(db: &Db, citizen: &CurrentUser) -> Result<Vec<ThreadRow>, AppError> {
+    ensure_role(citizen, Role::Citizen)?;
+    sqlx::query(
+        "SELECT t.id, t.subject, t.last_message_at, t.waiting_for_citizen, a.title, \
+           (SELECT COUNT(*) FROM messages m WHERE m.thread_id = t.id AND m.sender_id <> $1 AND m.read_at IS NULL) \
+         FROM message_threads t LEFT JOIN activities a ON a.id = t.activity_id \
+         WHERE t.citizen_id = $1 ORDER BY t.last_message_at DESC",
+    )
+    .bind(&citizen.id)
+    .fetch_all(db.pool())
+    .await?
+    .into_iter()
+    .map(|r| {
+        Ok(ThreadRow {
+            id: r.try_get(0)?,
+            subject: r.try_get(1)?,
+            last_message: format_ms(r.try_get(2)?),
+            waiting_for_you: r.try_get::<i64, _>(3)? != 0,
+            activity: r.try_get(4)?,
+            unread: r.try_get(5)?,
+        })
+    })
+    .collect()
+}
+
+/// Every thread across the caseworker's caseload: those waiting for our
+/// reply first, longest waiting first; then the rest, newest first.
+pub async fn inbox(
+    db: &Db,
+    caseworker: &CurrentUser,
+    filter: InboxFilter,
+) -> Result<Vec<InboxRow>, AppError> {
+    ensure_role(caseworker, Role::Caseworker)?;
+    let rows = sqlx::query(
+        "SELECT t.id, t.subject, t.citizen_id, u.display_name, t.last_message_at, t.waiting_for_citizen, \
+           a.title, \
+           (SELECT m.sender_id FROM messages m WHERE m.thread_id = t.id ORDER BY m.sent_at DESC, m.id DESC LIMIT 1), \
+           (SELECT COUNT(*) FROM messages m WHERE m.thread_id = t.id AND m.sender_id = t.citizen_id AND m.read_at IS NULL) \
+         FROM message_threads t JOIN users u ON u.id = t.citizen_id \
+         JOIN caseload_assignments ca ON ca.citizen_id = t.citizen_id AND ca.caseworker_id = $1 AND ca.ended_at IS NULL \
+         LEFT JOIN activities a ON a.id = t.activity_id",
+    )
+    .bind(&caseworker.id)
+    .fetch_all(db.pool())
+    .await?;
+    let now = now_ms();
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let citizen_id: String = r.try_get(2)?;
+        let last_sender: Option<String> = r.try_get(7)?;
+        let last_at: i64 = r.try_get(4)?;
+        let row = InboxRow {
+            id: r.try_get(0)?,
+            subject: r.try_get(1)?,
+            citizen_name: r.try_get(3)?,
+            last_message: format_ms(last_at),
+            waiting_for_us: last_sender.as_deref() == Some(citizen_id.as_str()),
+            waiting_for_citizen: r.try_get::<i64, _>(5)? != 0,
+            activity: r.try_get(6)?,
+            unread: r.try_get(8)?,
+            waited_hours: (now - last_at).max(0) / 3_600_000,
+            last_at,
+        };
+        if filter.keeps(&row) {
+            record_read(db, caseworker, &citizen_id, AuditAction::Inbox, "case_work").await?;
+            out.push(row);
+        }
+    }
+    out.sort_by(|a, b| {
+        b.waiting_for_us
+            .cmp(&a.waiting_for_us)
+            .then_with(|| match a.waiting_for_us {
+                true => a.last_at.cmp(&b.last_at),
+                false => b.last_at.cmp(&a.last_at),
+            })
+    });
+    Ok(out)
+}
+
+/// Feedback citizens on the caseload gave on activities and the course, newest first.
+pub async fn feedback(db: &Db, caseworker: &CurrentUser) -> Result<Vec<FeedbackRow>, AppError> {
+    ensure_role(caseworker, Role::Caseworker)?;
+    let rows = sqlx::query(
+        "SELECT f.citizen_id, u.display_name, a.title, f.rating, f.comment, f.created_at FROM feedback f \
+         JOIN users u ON u.id = f.citizen_id \
+         JOIN caseload_assignments ca ON ca.citizen_id = f.citizen_id AND ca.caseworker_id = $1 AND ca.ended_at IS NULL \
+         LEFT JOIN activities a ON a.id = f.activity_id ORDER BY f.created_at DESC LIMIT 100",
+    )
+    .bind(&caseworker.id)
+    .fetch_all(db.pool())
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let citizen_id: String = r.try_get(0)?;
+        record_read(db, caseworker, &citizen_id, AuditAction::Inbox, "case_work").await?;
+        out.push(FeedbackRow {
+            citizen_id,
+            citizen_name: r.try_get(1)?,
+            activity: r.try_get(2)?,
+            rating: r.try_get(3)?,
+            comment: r.try_get(4)?,
+            when: format_ms(r.try_get(5)?),
+        });
+    }
+    Ok(out)
+}
+
+/// Citizens the caseworker may write to: `(id, name)`.
+pub async fn caseload_names(db: &Db, caseworker: &CurrentUser) -> Result<Vec<(String, String)>, AppError> {
+    ensure_role(caseworker, Role::Caseworker)?;
+    sqlx::query(
+        "SELECT u.id, u.display_name FROM caseload_assignments ca JOIN users u ON u.id = ca.citizen_id \
+         WHERE ca.caseworker_id = $1 AND ca.ended_at IS NULL ORDER BY u.display_name",
+    )
+    .bind(&caseworker.id)
+    .fetch_all(db.pool())
+    .await?
+    .into_iter()
+    .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+    .collect()
+}
+
+/// Who is on the other side, for the "new message" form: the citizen's caseworker.
+pub async fn caseworker_of(db: &Db, citizen_id: &str) -> Result<Option<String>, AppError> {
+    Ok(sqlx::query(
+        "SELECT u.display_name FROM caseload_assignments ca JOIN users u ON u.id = ca.caseworker_id \
+         WHERE ca.citizen_id = $1 AND ca.ended_at IS NULL ORDER BY ca.assigned_at DESC LIMIT 1",
+    )
+    .bind(citizen_id)
+    .fetch_optional(db.pool())
+    .await?
+    .map(|r| r.try_get(0))
+    .transpose()?)
+}
+
+/// The citizen's activities that a new thread may be about: `(id, title)`.
+pub async fn activities(db: &Db, citizen_id: &str) -> Result<Vec<(String, String)>, AppError> {
+    sqlx::query(
+        "SELECT a.id, a.title FROM activities a JOIN courses c ON c.id = a.course_id \
+         WHERE c.citizen_id = $1 AND c.status = 'active' ORDER BY a.starts_at DESC",
+    )
+    .bind(citizen_id)
+    .fetch_all(db.pool())
+    .await?
+    .into_iter()
+    .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+    .collect()
+}

@@ -1,0 +1,227 @@
+//! Messages on both databases: ordering, unread counts, read receipts,
+//! repeats that store nothing more, and who may see a thread.
+use super::data;
+use super::InboxFilter;
+use crate::db::{new_id, Db};
+use crate::db_test;
+use crate::error::AppError;
+use crate::i18n::Msg;
+use crate::model::{CurrentUser, Role};
+use crate::testing::{assign, audit_count, user};
+use sqlx::Row;
+
+async fn message_count(db: &Db, thread_id: &str) -> i64 {
+    sqlx::query("SELECT COUNT(*) FROM messages WHERE thread_id = $1")
+        .bind(thread_id)
+        .fetch_one(db.pool())
+        .await
+        .unwrap()
+        .try_get(0)
+        .unwrap()
+}
+
+async fn pair(db: &Db) -> (CurrentUser, CurrentUser) {
+    let mette = user(db, Role::Caseworker, "Mette").await;
+    let ali = user(db, Role::Citizen, "Ali").await;
+    assign(db, &mette, &ali).await;
+    (mette, ali)
+}
+
+#[test]
+fn empty_and_overlong_messages_are_refused() {
+    assert_eq!(
+        data::parse_body(" \n\t ").unwrap_err().message(),
+        Msg::MessagesBodyMissing
+    );
+    let long = "æ".repeat(super::BODY_MAX + 1);
+    assert_eq!(
+        data::parse_body(&long).unwrap_err().message(),
+        Msg::MessagesBodyTooLong
+    );
+    assert_eq!(data::parse_body("  Hej  ").unwrap(), "Hej");
+    assert_eq!(data::parse_subject("").unwrap_err().field(), Some("subject"));
+}
+
+db_test!(a_conversation_keeps_order_unread_counts_and_read_receipts, |db| {
+    let (mette, ali) = pair(db).await;
+    let thread = data::start_thread(
+        db,
+        &ali,
+        &ali.id,
+        "Flere timer?",
+        None,
+        "Kan jeg få flere timer?",
+        &new_id(),
+    )
+    .await
+    .unwrap();
+    // The caseworker's inbox: waiting for us, one unread.
+    let inbox = data::inbox(db, &mette, InboxFilter::WaitingForUs).await.unwrap();
+    assert_eq!(inbox.len(), 1);
+    assert!(inbox[0].waiting_for_us);
+    assert_eq!(inbox[0].unread, 1);
+    assert_eq!(audit_count(db, &mette, &ali).await, 1);
+    // Opening the thread reads it (audited); the citizen never sees read times.
+    let seen = data::thread(db, &mette, &thread).await.unwrap();
+    assert_eq!(seen.messages.len(), 1);
+    assert_eq!(audit_count(db, &mette, &ali).await, 2);
+    let mine = data::thread(db, &ali, &thread).await.unwrap();
+    assert!(mine.messages[0].mine);
+    assert_eq!(mine.messages[0].read, None, "no read receipts for citizens");
+    // The caseworker answers and asks for a reply.
+    data::reply(
+        db,
+        &mette,
+        &thread,
+        "Ja. Hvilke dage passer dig?",
+        &new_id(),
+        true,
+    )
+    .await
+    .unwrap();
+    let rows = data::citizen_threads(db, &ali).await.unwrap();
+    assert_eq!((rows[0].unread, rows[0].waiting_for_you), (1, true));
+    assert!(data::inbox(db, &mette, InboxFilter::WaitingForUs)
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        data::inbox(db, &mette, InboxFilter::WaitingForCitizen)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    // Mette sees when her message was read, once Ali has opened it.
+    let before = data::thread(db, &mette, &thread).await.unwrap();
+    assert_eq!(before.messages[1].read, None);
+    let opened = data::thread(db, &ali, &thread).await.unwrap();
+    assert_eq!(
+        opened
+            .messages
+            .iter()
+            .map(|m| m.body.as_str())
+            .collect::<Vec<_>>(),
+        ["Kan jeg få flere timer?", "Ja. Hvilke dage passer dig?"]
+    );
+    assert_eq!(data::citizen_threads(db, &ali).await.unwrap()[0].unread, 0);
+    let after = data::thread(db, &mette, &thread).await.unwrap();
+    assert!(after.messages[1].read.is_some());
+    // Ali's reply answers the question.
+    data::reply(db, &ali, &thread, "Mandag og onsdag.", &new_id(), true)
+        .await
+        .unwrap();
+    let rows = data::citizen_threads(db, &ali).await.unwrap();
+    assert!(!rows[0].waiting_for_you);
+    // A newer thread comes first for the citizen.
+    let newer = data::start_thread(db, &mette, &ali.id, "Mødet", None, "Husk mødet.", &new_id())
+        .await
+        .unwrap();
+    let rows = data::citizen_threads(db, &ali).await.unwrap();
+    assert_eq!(
+        rows.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+        [newer.as_str(), thread.as_str()]
+    );
+    // For the caseworker, the thread owed an answer comes first.
+    let all = data::inbox(db, &mette, InboxFilter::All).await.unwrap();
+    assert_eq!(all[0].id, thread);
+});
+
+db_test!(ten_sends_of_one_message_at_once_store_it_once, |db| {
+    let (mette, ali) = pair(db).await;
+    let key = new_id();
+    let sends = (0..10).map(|_| {
+        let (db, ali, key) = (db.clone(), ali.clone(), key.clone());
+        tokio::spawn(async move {
+            data::start_thread(&db, &ali, &ali.id, "Syg i dag", None, "Jeg er syg i dag.", &key).await
+        })
+    });
+    let mut threads = Vec::new();
+    for s in sends {
+        threads.push(s.await.unwrap().unwrap());
+    }
+    threads.dedup();
+    assert_eq!(threads.len(), 1);
+    assert_eq!(data::citizen_threads(db, &ali).await.unwrap().len(), 1);
+    let thread = threads.pop().unwrap();
+    let key = new_id();
+    let replies = (0..10).map(|_| {
+        let (db, mette, key, thread) = (db.clone(), mette.clone(), key.clone(), thread.clone());
+        tokio::spawn(async move { data::reply(&db, &mette, &thread, "God bedring.", &key, false).await })
+    });
+    for r in replies {
+        r.await.unwrap().unwrap();
+    }
+    assert_eq!(message_count(db, &thread).await, 2);
+});
+
+db_test!(only_the_citizen_and_their_caseworker_see_a_thread, |db| {
+    let (_, ali) = pair(db).await;
+    let thread = data::start_thread(db, &ali, &ali.id, "Praktik", None, "Hej", &new_id())
+        .await
+        .unwrap();
+    let sofie = user(db, Role::Citizen, "Sofie").await;
+    let jonas = user(db, Role::Caseworker, "Jonas").await;
+    let lars = user(db, Role::HealthCoordinator, "Lars").await;
+    let admin = user(db, Role::Administrator, "Admin").await;
+    for outsider in [&sofie, &jonas, &lars, &admin] {
+        assert_eq!(
+            data::thread(db, outsider, &thread).await.err(),
+            Some(AppError::NotFound)
+        );
+        assert_eq!(
+            data::reply(db, outsider, &thread, "Hej", &new_id(), false).await,
+            Err(AppError::NotFound)
+        );
+        assert_eq!(audit_count(db, outsider, &ali).await, 0);
+    }
+    assert!(data::inbox(db, &jonas, InboxFilter::All)
+        .await
+        .unwrap()
+        .is_empty());
+    // Nobody starts a thread for a citizen they do not serve, nor about another's activity.
+    assert_eq!(
+        data::start_thread(db, &jonas, &ali.id, "Hej", None, "Hej", &new_id()).await,
+        Err(AppError::NotFound)
+    );
+    assert_eq!(
+        data::start_thread(db, &sofie, &ali.id, "Hej", None, "Hej", &new_id()).await,
+        Err(AppError::NotFound)
+    );
+    let e = data::start_thread(
+        db,
+        &ali,
+        &ali.id,
+        "Hej",
+        Some("no-such-activity"),
+        "Hej",
+        &new_id(),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(e.message(), Msg::MessagesActivityUnknown);
+    assert_eq!(message_count(db, &thread).await, 1);
+    // A sent message cannot be changed, even by the database's own users.
+    let edit = sqlx::query("UPDATE messages SET body = 'ændret' WHERE thread_id = $1")
+        .bind(&thread)
+        .execute(db.pool())
+        .await;
+    assert!(edit.is_err(), "messages are never edited");
+});
+
+db_test!(an_open_thread_hears_of_new_messages, |db| {
+    let (mette, ali) = pair(db).await;
+    let thread = data::start_thread(db, &ali, &ali.id, "Praktik", None, "Hej", &new_id())
+        .await
+        .unwrap();
+    let mut events = db.subscribe().await.unwrap();
+    data::reply(db, &mette, &thread, "Hej Ali", &new_id(), false)
+        .await
+        .unwrap();
+    let topic = tokio::time::timeout(std::time::Duration::from_secs(5), events.recv())
+        .await
+        .expect("an event within five seconds")
+        .unwrap();
+    assert_eq!(topic, crate::messages::live::topic(&thread));
+    assert!(!topic.contains("Hej"), "events carry ids, never content");
+});

@@ -1,0 +1,102 @@
+// Messages between a citizen and their caseworker: written from an activity,
+// answered from the inbox, shown in the open thread without a reload (with
+// JavaScript), read receipts for staff only, and text that stays text.
+import { expect, test } from '@playwright/test';
+import { demo, expectNoAxeViolations, login, newProjectContext } from './helpers';
+
+test('a message about an activity is answered and the answer shows in the open thread', async ({ page, browser }, testInfo) => {
+  const subject = `Praktikken ${testInfo.project.name} ${Date.now()}`;
+  const body = 'Hej Mette. Må jeg starte kl. 9 i stedet for 8? <script>alert(1)</script> Se javascript:alert(2) og https://borger.dk/job';
+  const live = testInfo.project.use.javaScriptEnabled !== false;
+
+  await login(page, demo.ali.email);
+  await page.goto('/plan');
+  await page.getByRole('link', { name: 'Ny praktik: pakkeafdelingen' }).click();
+  await page.getByRole('link', { name: 'Skriv til din sagsbehandler om aktiviteten' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Skriv en ny besked' })).toBeVisible();
+  await expect(page.getByText('Du får normalt svar inden for 2 hverdage')).toBeVisible();
+  await expect(page.getByText('Til: Mette Jensen, din sagsbehandler')).toBeVisible();
+
+  // Nothing but spaces: refused with a clear message; the subject is kept.
+  await page.getByLabel('Emne', { exact: true }).fill(subject);
+  await page.getByLabel('Besked', { exact: true }).fill('   ');
+  await page.getByRole('button', { name: 'Send beskeden' }).click();
+  await expect(page.getByRole('alert')).toContainText('Skriv en besked.');
+  await expect(page.getByLabel('Emne', { exact: true })).toHaveValue(subject);
+  await expectNoAxeViolations(page);
+
+  await page.getByLabel('Besked', { exact: true }).fill(body);
+  await page.getByRole('button', { name: 'Send beskeden' }).click();
+  await expect(page.getByRole('status').first()).toContainText('Beskeden er sendt.');
+  await expect(page.getByRole('heading', { level: 1, name: subject })).toBeVisible();
+  await expect(page.getByText('Handler om:')).toContainText('Ny praktik: pakkeafdelingen');
+  // What was written is shown as text: no script ran, no javascript: link was made.
+  const list = page.getByRole('region', { name: 'Beskeder i samtalen' });
+  await expect(list).toContainText('<script>alert(1)</script>');
+  await expect(list.getByRole('link', { name: 'https://borger.dk/job' })).toHaveAttribute('href', 'https://borger.dk/job');
+  await expect(list.getByRole('link', { name: /javascript/ })).toHaveCount(0);
+  await expect(list).toContainText('Sendt');
+  await expectNoAxeViolations(page);
+  const threadPath = new URL(page.url()).pathname;
+
+  // Mette finds it at the top of her inbox, waiting for her.
+  const staffContext = await newProjectContext(browser, testInfo);
+  const mette = await staffContext.newPage();
+  await login(mette, demo.mette.email);
+  await mette.getByRole('navigation', { name: 'Menu' }).getByRole('link', { name: 'Indbakke' }).click();
+  const inbox = mette.getByRole('table', { name: 'Samtaler, dem der venter på svar først' });
+  const first = inbox.getByRole('row').nth(1);
+  await expect(first.getByRole('rowheader')).toContainText(subject);
+  await expect(first).toContainText('Venter på vores svar');
+  await expect(first).toContainText(demo.ali.name);
+  await expectNoAxeViolations(mette);
+  await first.getByRole('link', { name: subject }).click();
+  await expect(mette.getByRole('region', { name: 'Beskeder i samtalen' })).toContainText('Må jeg starte kl. 9');
+  // Her reply carries her name; she asks for an answer.
+  const reply = mette.getByLabel('Besked', { exact: true });
+  await expect(reply).toHaveValue(/Venlig hilsen\nMette Jensen$/);
+  await reply.fill('Hej Ali. Det kan godt lade sig gøre. Passer mandag?\n\nVenlig hilsen\nMette Jensen');
+  await mette.getByLabel('Bed borgeren om at svare').check();
+  await mette.getByRole('button', { name: 'Send beskeden' }).click();
+  await expect(mette.getByRole('status').first()).toContainText('Beskeden er sendt.');
+  await expect(mette.getByText('Venter på borgerens svar')).toBeVisible();
+  await expectNoAxeViolations(mette);
+
+  // Ali's open thread shows the reply without a reload (with JavaScript).
+  if (!live) await page.reload();
+  await expect(list).toContainText('Passer mandag?');
+  await expect(page.getByText('Venter på dit svar')).toBeVisible();
+  // Citizens never see read receipts.
+  await expect(list).not.toContainText('Læst');
+  await expectNoAxeViolations(page);
+
+  // Mette sees when Ali read it.
+  await mette.goto(threadPath);
+  await expect(mette.getByRole('region', { name: 'Beskeder i samtalen' }).getByText(/^Læst \d{2}\.\d{2}\.\d{4} \d{2}:\d{2}$/)).toBeVisible();
+
+  // Ali answers; he is no longer asked to.
+  await page.goto(threadPath);
+  await page.getByLabel('Besked', { exact: true }).fill('Ja, mandag passer fint.');
+  await page.getByRole('button', { name: 'Send beskeden' }).click();
+  await expect(page.getByRole('status').first()).toContainText('Beskeden er sendt.');
+  await expect(page.getByText('Venter på dit svar')).toHaveCount(0);
+  await staffContext.close();
+});
+
+test('another citizen and the health coordinator find no thread at its address', async ({ page, browser }, testInfo) => {
+  await login(page, demo.ali.email);
+  await page.goto('/messages');
+  await page.getByRole('link', { name: 'Flere timer på lageret?' }).click();
+  const threadPath = new URL(page.url()).pathname;
+  await expect(page.getByRole('region', { name: 'Beskeder i samtalen' })).toContainText('Jeg vil gerne prøve 10 timer');
+  await expectNoAxeViolations(page);
+  for (const person of [demo.sofie, demo.lars]) {
+    const context = await newProjectContext(browser, testInfo);
+    const other = await context.newPage();
+    await login(other, person.email);
+    const response = await other.goto(threadPath);
+    expect(response?.status()).toBe(404);
+    await expect(other.getByText('Jeg vil gerne prøve 10 timer')).toHaveCount(0);
+    await context.close();
+  }
+});
