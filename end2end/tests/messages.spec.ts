@@ -39,18 +39,22 @@ test('a message about an activity is answered and the answer shows in the open t
   await expectNoAxeViolations(page);
   const threadPath = new URL(page.url()).pathname;
 
-  // Mette finds it at the top of her inbox, waiting for her.
+  // Mette finds it among the threads waiting for her, which come first
+  // (oldest first: other tests may have left some waiting too).
   const staffContext = await newProjectContext(browser, testInfo);
   const mette = await staffContext.newPage();
   await login(mette, demo.mette.email);
   await mette.getByRole('navigation', { name: 'Menu' }).getByRole('link', { name: 'Indbakke' }).click();
   const inbox = mette.getByRole('table', { name: 'Samtaler, dem der venter på svar først' });
-  const first = inbox.getByRole('row').nth(1);
-  await expect(first.getByRole('rowheader')).toContainText(subject);
-  await expect(first).toContainText('Venter på vores svar');
-  await expect(first).toContainText(demo.ali.name);
+  await expect(inbox.getByRole('row').nth(1)).toContainText('Venter på vores svar');
+  const ours = inbox.getByRole('row').filter({ hasText: subject });
+  await expect(ours).toContainText('Venter på vores svar (0 timer)');
+  await expect(ours).toContainText(demo.ali.name);
+  await expect(ours).toContainText('Om: Ny praktik: pakkeafdelingen');
+  await mette.getByRole('link', { name: 'Venter på vores svar' }).click();
+  await expect(mette.getByRole('table', { name: 'Samtaler, dem der venter på svar først' }).getByRole('row').filter({ hasText: subject })).toBeVisible();
   await expectNoAxeViolations(mette);
-  await first.getByRole('link', { name: subject }).click();
+  await mette.getByRole('link', { name: subject }).click();
   await expect(mette.getByRole('region', { name: 'Beskeder i samtalen' })).toContainText('Må jeg starte kl. 9');
   // Her reply carries her name; she asks for an answer.
   const reply = mette.getByLabel('Besked', { exact: true });
@@ -58,7 +62,7 @@ test('a message about an activity is answered and the answer shows in the open t
   await reply.fill('Hej Ali. Det kan godt lade sig gøre. Passer mandag?\n\nVenlig hilsen\nMette Jensen');
   await mette.getByLabel('Bed borgeren om at svare').check();
   await mette.getByRole('button', { name: 'Send beskeden' }).click();
-  await expect(mette.getByRole('status').first()).toContainText('Beskeden er sendt.');
+  await expect(mette.getByRole('status').filter({ hasText: 'Beskeden er sendt.' })).toBeVisible();
   await expect(mette.getByText('Venter på borgerens svar')).toBeVisible();
   await expectNoAxeViolations(mette);
 
@@ -78,8 +82,14 @@ test('a message about an activity is answered and the answer shows in the open t
   await page.goto(threadPath);
   await page.getByLabel('Besked', { exact: true }).fill('Ja, mandag passer fint.');
   await page.getByRole('button', { name: 'Send beskeden' }).click();
-  await expect(page.getByRole('status').first()).toContainText('Beskeden er sendt.');
+  await expect(page.getByRole('status').filter({ hasText: 'Beskeden er sendt.' })).toBeVisible();
+  await expect(list).toContainText('Ja, mandag passer fint.');
   await expect(page.getByText('Venter på dit svar')).toHaveCount(0);
+  // Mette closes the conversation, so it no longer waits for her.
+  await mette.goto(threadPath);
+  await mette.getByLabel('Besked', { exact: true }).fill('Godt. Vi ses mandag.\n\nVenlig hilsen\nMette Jensen');
+  await mette.getByRole('button', { name: 'Send beskeden' }).click();
+  await expect(mette.getByRole('region', { name: 'Beskeder i samtalen' })).toContainText('Vi ses mandag');
   await staffContext.close();
 });
 
@@ -99,4 +109,46 @@ test('another citizen and the health coordinator find no thread at its address',
     await expect(other.getByText('Jeg vil gerne prøve 10 timer')).toHaveCount(0);
     await context.close();
   }
+});
+
+test('a reply being written survives a reload, and a lost connection keeps it with a retry', async ({ page, context }, testInfo) => {
+  test.skip(testInfo.project.use.javaScriptEnabled === false, 'drafts and the delivery state live in the browser');
+  const subject = `Forsinket ${testInfo.project.name} ${Date.now()}`;
+  const text = `Jeg kommer lidt for sent ${Date.now()}`;
+  await login(page, demo.sofie.email);
+  await page.goto('/messages/new');
+  await page.getByLabel('Emne', { exact: true }).fill(subject);
+  await page.getByLabel('Besked', { exact: true }).fill('Hej Mette.');
+  await page.getByRole('button', { name: 'Send beskeden' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: subject })).toBeVisible();
+
+  // The count follows the typing (once the page has woken up).
+  const field = page.getByLabel('Besked', { exact: true });
+  await expect(async () => {
+    await field.fill('');
+    await field.pressSequentially(text.slice(0, 3));
+    await expect(page.getByText('3 af 4000 tegn')).toBeVisible({ timeout: 1000 });
+  }).toPass();
+  await field.fill(text);
+  await expect(page.getByText(`${text.length} af 4000 tegn`)).toBeVisible();
+  await page.reload();
+  await expect(field).toHaveValue(text);
+  await expectNoAxeViolations(page);
+
+  // No connection: the message stays, with a way to try again.
+  await context.setOffline(true);
+  await page.getByRole('button', { name: 'Send beskeden' }).click();
+  await expect(page.getByText('Beskeden er ikke sendt endnu')).toBeVisible();
+  await expect(field).toHaveValue(text);
+  await expectNoAxeViolations(page);
+  await context.setOffline(false);
+  await page.getByRole('button', { name: 'Send beskeden' }).click();
+  await expect(page.getByRole('region', { name: 'Svar' }).getByRole('status')).toHaveText('Beskeden er sendt.');
+  const list = page.getByRole('region', { name: 'Beskeder i samtalen' });
+  await expect(list.getByText(text)).toHaveCount(1);
+  await expect(field).toHaveValue('');
+  // Sent once, also after a reload; the draft is gone.
+  await page.reload();
+  await expect(list.getByText(text)).toHaveCount(1);
+  await expect(field).toHaveValue('');
 });

@@ -25,14 +25,11 @@ pub async fn ensure_can_follow(
         .map(|_| ())
 }
 
-/// In the browser: listens for the thread's news and refreshes `now`.
+/// In the browser: listens for the thread's news and swaps in the fresh
+/// part of the page (`#thread-live`). The HTML is the server's, escaped as
+/// on any page load; nothing in it runs.
 #[cfg(feature = "hydrate")]
-pub fn follow(
-    thread_id: String,
-    now: leptos::prelude::RwSignal<super::LiveThread>,
-    news: leptos::prelude::RwSignal<String>,
-    arrived: String,
-) {
+pub fn follow(thread_id: String, news: leptos::prelude::RwSignal<String>, arrived: String) {
     use leptos::prelude::*;
     use wasm_bindgen::{closure::Closure, JsCast};
     let Ok(source) = web_sys::EventSource::new(&format!("/events/threads/{thread_id}")) else {
@@ -41,11 +38,8 @@ pub fn follow(
     let on_news = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_| {
         let (id, arrived) = (thread_id.clone(), arrived.clone());
         leptos::task::spawn_local(async move {
-            if let Ok(fresh) = super::thread_now(id).await {
-                if fresh.messages.len() > now.with_untracked(|t| t.messages.len()) {
-                    news.set(arrived);
-                }
-                now.set(fresh);
+            if let Ok(true) = refresh(&id).await {
+                news.set(arrived);
             }
         });
     });
@@ -53,4 +47,38 @@ pub fn follow(
     // Both live as long as the page: the browser reconnects by itself.
     on_news.forget();
     std::mem::forget(source);
+}
+
+/// Fetches the thread page and swaps in its `#thread-live`; true when it
+/// holds more messages than before.
+#[cfg(feature = "hydrate")]
+pub(crate) async fn refresh(thread_id: &str) -> Result<bool, wasm_bindgen::JsValue> {
+    use wasm_bindgen::{JsCast, JsValue};
+    use wasm_bindgen_futures::JsFuture;
+    let window = web_sys::window().ok_or(JsValue::NULL)?;
+    let response: web_sys::Response =
+        JsFuture::from(window.fetch_with_str(&format!("/messages/{thread_id}")))
+            .await?
+            .dyn_into()?;
+    if !response.ok() {
+        return Ok(false);
+    }
+    let html = JsFuture::from(response.text()?)
+        .await?
+        .as_string()
+        .unwrap_or_default();
+    let fresh = web_sys::DomParser::new()?.parse_from_string(&html, web_sys::SupportedType::TextHtml)?;
+    let here = window.document().ok_or(JsValue::NULL)?;
+    match (
+        fresh.get_element_by_id("thread-live"),
+        here.get_element_by_id("thread-live"),
+    ) {
+        (Some(new), Some(old)) => {
+            let count = |e: &web_sys::Element| e.get_elements_by_tag_name("li").length();
+            let grew = count(&new) > count(&old);
+            old.set_inner_html(&new.inner_html());
+            Ok(grew)
+        }
+        _ => Ok(false),
+    }
 }

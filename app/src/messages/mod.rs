@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
+mod composer;
 #[cfg(feature = "ssr")]
 pub mod data;
 pub mod live;
@@ -17,6 +18,7 @@ pub mod live;
 mod tests;
 mod text;
 
+pub use composer::{Composer, ComposerTexts};
 pub use text::MessageText;
 
 /// Longest texts, in characters: the forms show them, the server enforces them.
@@ -175,26 +177,6 @@ pub async fn get_thread(thread_id: String) -> Result<ThreadView, AppError> {
     view.draft = crate::forms::draft_for(&flash, &format!("thread:{thread_id}"));
     view.form_key = crate::db::new_id();
     Ok(view)
-}
-
-/// What the live view refreshes: the messages and whether the citizen is asked to reply.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct LiveThread {
-    pub messages: Vec<MessageView>,
-    pub waiting_for_citizen: bool,
-}
-
-/// The thread as it is now, for the live view's refresh.
-#[server]
-pub async fn thread_now(thread_id: String) -> Result<LiveThread, AppError> {
-    let state = crate::state::app_state()?;
-    let user = crate::state::require_user()?;
-    // As opening the thread: marks them read and audits a caseworker's read.
-    let thread = data::thread(&state.db, &user, &thread_id).await?;
-    Ok(LiveThread {
-        messages: thread.messages,
-        waiting_for_citizen: thread.waiting_for_citizen,
-    })
 }
 
 #[server]
@@ -436,29 +418,43 @@ fn Thread(thread: ThreadView) -> impl IntoView {
         {thread.activity.map(|(id, title)| view! {
             <p>{t(Msg::MessagesAboutActivity)} " " <a href=format!("/activities/{id}")>{title}</a></p>
         })}
-        {(thread.waiting_for_citizen && staff).then(|| view! { <p><span class="status-tag awaiting">{t(Msg::InboxWaitingForCitizen)}</span></p> })}
         <section aria-labelledby="message-list-heading" id="message-list">
             <h2 id="message-list-heading">{t(Msg::MessagesThreadHeading)}</h2>
-            <LiveMessages thread_id=thread.id.clone() texts=ListTexts::here(staff)
-                thread=LiveThread { messages: thread.messages, waiting_for_citizen: thread.waiting_for_citizen }/>
+            // What a new message changes; swapped in whole when one arrives.
+            <div id="thread-live">
+                {(thread.waiting_for_citizen && !staff).then(|| view! {
+                    <p class="alert alert-info"><strong>{t(Msg::MessagesWaitingForYou)}</strong> " " {t(Msg::MessagesWaitingForYouHint)}</p>
+                })}
+                {(thread.waiting_for_citizen && staff).then(|| view! { <p><span class="status-tag awaiting">{t(Msg::InboxWaitingForCitizen)}</span></p> })}
+                <MessageList messages=thread.messages/>
+            </div>
+            <ThreadListener thread_id=thread.id.clone() arrived=t(Msg::MessagesArrived).to_string()/>
         </section>
         <section class="card" aria-labelledby="reply-heading">
             <h2 id="reply-heading">{t(Msg::MessagesReply)}</h2>
             {(!staff).then(|| view! { <ReplyTime/> })}
-            <form method="post" action="/api/send-message" class="stack">
-                <input type="hidden" name="thread_id" value=thread.id.clone()/>
-                <input type="hidden" name="form_key" value=thread.form_key/>
-                <TextArea name="body" label=Msg::MessagesBody hint=Msg::MessagesBodyHint required=true maxlength=BODY_MAX rows=6 value=signature(staff)/>
-                {staff.then(|| view! {
-                    <div class="choice">
-                        <input type="checkbox" id="ask_for_reply" name="ask_for_reply" value="yes"/>
-                        <label for="ask_for_reply">{t(Msg::MessagesAskForReply)}</label>
-                    </div>
-                })}
-                <button type="submit" class="button">{t(Msg::MessagesSend)}</button>
-            </form>
+            <Composer thread_id=thread.id.clone() form_key=thread.form_key max=BODY_MAX
+                initial=crate::forms::draft_value("body").unwrap_or_else(|| signature(staff)) texts=composer_texts(staff)/>
             <p class="hint">{t(Msg::MessagesNoEditing)}</p>
         </section>
+    }
+}
+
+/// The reply field's words, with the server's refusal of the last post.
+fn composer_texts(staff: bool) -> ComposerTexts {
+    let error = crate::forms::query_error()
+        .filter(|(_, field)| field.as_deref() == Some("body"))
+        .map(|(msg, _)| t(msg).to_string());
+    ComposerTexts {
+        label: t(Msg::MessagesBody).into(),
+        hint: t(Msg::MessagesBodyHint).into(),
+        count: t(Msg::MessagesCount).into(),
+        send: t(Msg::MessagesSend).into(),
+        sending: t(Msg::MessagesSending).into(),
+        sent: t(Msg::MessagesSent).into(),
+        failed: t(Msg::MessagesFailed).into(),
+        ask_for_reply: staff.then(|| t(Msg::MessagesAskForReply).into()),
+        error,
     }
 }
 
@@ -470,47 +466,18 @@ fn signature(staff: bool) -> String {
     }
 }
 
-/// The words the live message list needs, in the page's language. Passed in
-/// because an island does not carry the translation tables to the browser.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ListTexts {
-    pub you: String,
-    pub delivered: String,
-    /// With `{when}`.
-    pub read_at: String,
-    pub arrived: String,
-    /// "Waiting for your reply", for the citizen; staff see their own tag.
-    pub waiting: Option<(String, String)>,
-}
-
-impl ListTexts {
-    fn here(staff: bool) -> ListTexts {
-        ListTexts {
-            waiting: (!staff).then(|| {
-                (
-                    t(Msg::MessagesWaitingForYou).into(),
-                    t(Msg::MessagesWaitingForYouHint).into(),
-                )
-            }),
-            you: t(Msg::MessagesYou).into(),
-            delivered: t(Msg::MessagesDelivered).into(),
-            read_at: t(Msg::MessagesReadAt).into(),
-            arrived: t(Msg::MessagesArrived).into(),
-        }
-    }
-}
-
-/// The messages of a thread, oldest first; own messages show their state.
+/// The messages of a thread, oldest first; own messages show their state
+/// (read receipts only for staff: the viewer's `read` is empty otherwise).
 #[component]
-pub fn MessageList(messages: Vec<MessageView>, texts: ListTexts) -> impl IntoView {
+pub fn MessageList(messages: Vec<MessageView>) -> impl IntoView {
     view! {
         <ol class="messages">
             {messages.into_iter().map(|m| {
                 let class = if m.mine { "message mine" } else { "message" };
-                let who = if m.mine { texts.you.clone() } else { m.sender_name.clone() };
+                let who = if m.mine { t(Msg::MessagesYou).to_string() } else { m.sender_name.clone() };
                 let state = match &m.read {
-                    Some(when) => fill(&texts.read_at, &[("when", when)]),
-                    None => texts.delivered.clone(),
+                    Some(when) => fill(t(Msg::MessagesReadAt), &[("when", when)]),
+                    None => t(Msg::MessagesDelivered).to_string(),
                 };
                 view! {
                     <li class=class>
@@ -524,28 +491,19 @@ pub fn MessageList(messages: Vec<MessageView>, texts: ListTexts) -> impl IntoVie
     }
 }
 
-/// The thread's messages, kept up to date while the page is open: a new
-/// message is fetched when the server says one arrived, and announced to
-/// screen readers. Without WebAssembly it is the same list, current at load.
+/// Keeps an open thread current: when the server says a message arrived,
+/// the thread's part of the page is fetched again and swapped in, and the
+/// news is announced to screen readers. Without WebAssembly a reload does it.
 #[island]
-pub fn LiveMessages(thread_id: String, thread: LiveThread, texts: ListTexts) -> impl IntoView {
-    let now = RwSignal::new(thread);
+pub fn ThreadListener(thread_id: String, arrived: String) -> impl IntoView {
     let news = RwSignal::new(String::new());
-    let arrived = texts.arrived.clone();
     Effect::new(move |_| {
         #[cfg(feature = "hydrate")]
-        live::follow(thread_id.clone(), now, news, arrived.clone());
+        live::follow(thread_id.clone(), news, arrived.clone());
         #[cfg(not(feature = "hydrate"))]
         let _ = (&thread_id, &arrived);
     });
-    let waiting = texts.waiting.clone();
-    view! {
-        {move || now.with(|t| t.waiting_for_citizen).then(|| waiting.clone().map(|(title, hint)| view! {
-            <p class="alert alert-info"><strong>{title}</strong> " " {hint}</p>
-        }))}
-        {move || view! { <MessageList messages=now.with(|t| t.messages.clone()) texts=texts.clone()/> }}
-        <p class="visually-hidden" role="status">{move || news.get()}</p>
-    }
+    view! { <p class="visually-hidden" role="status">{move || news.get()}</p> }
 }
 
 /// `/inbox`: every thread across the caseload, who waits first.
