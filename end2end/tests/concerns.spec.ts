@@ -23,6 +23,8 @@ async function answer(page: Page, question: string, word: string): Promise<void>
 }
 
 test('a concern about a coming work placement gets a second opinion', async ({ page, browser }, testInfo) => {
+  // Three people and a dozen pages: longer than one page's journey.
+  test.setTimeout(120_000);
   const words = `Jeg er bange for, at jeg ikke kan løfte pakkerne med min ryg (${testInfo.project.name} ${Date.now()}).`;
   const reasons = 'Praktikken kan godt fortsætte, men med lette pakker og pauser. Start med fire timer om dagen.';
 

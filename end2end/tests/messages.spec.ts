@@ -5,6 +5,8 @@ import { expect, test } from '@playwright/test';
 import { demo, expectNoAxeViolations, login, newProjectContext } from './helpers';
 
 test('a message about an activity is answered and the answer shows in the open thread', async ({ page, browser }, testInfo) => {
+  // Three people and a dozen pages: longer than one page's journey.
+  test.setTimeout(120_000);
   const subject = `Praktikken ${testInfo.project.name} ${Date.now()}`;
   const body = 'Hej Mette. Må jeg starte kl. 9 i stedet for 8? <script>alert(1)</script> Se javascript:alert(2) og https://borger.dk/job';
   const live = testInfo.project.use.javaScriptEnabled !== false;
@@ -117,13 +119,21 @@ test('a reply being written survives a reload, and a lost connection keeps it wi
   const text = `Jeg kommer lidt for sent ${Date.now()}`;
   await login(page, demo.sofie.email);
   await page.goto('/messages/new');
+  const field = page.getByLabel('Besked', { exact: true });
+  // A new message's text is kept through a reload too (once the page has woken up).
+  await expect(async () => {
+    await field.fill('');
+    await field.pressSequentially('Hej');
+    await expect(page.getByText('3 af 4000 tegn')).toBeVisible({ timeout: 1000 });
+  }).toPass();
+  await field.fill('Hej Mette.');
+  await page.reload();
+  await expect(field).toHaveValue('Hej Mette.');
   await page.getByLabel('Emne', { exact: true }).fill(subject);
-  await page.getByLabel('Besked', { exact: true }).fill('Hej Mette.');
   await page.getByRole('button', { name: 'Send beskeden' }).click();
   await expect(page.getByRole('heading', { level: 1, name: subject })).toBeVisible();
 
-  // The count follows the typing (once the page has woken up).
-  const field = page.getByLabel('Besked', { exact: true });
+  // The count follows the typing in the reply field too.
   await expect(async () => {
     await field.fill('');
     await field.pressSequentially(text.slice(0, 3));
@@ -147,8 +157,11 @@ test('a reply being written survives a reload, and a lost connection keeps it wi
   const list = page.getByRole('region', { name: 'Beskeder i samtalen' });
   await expect(list.getByText(text)).toHaveCount(1);
   await expect(field).toHaveValue('');
-  // Sent once, also after a reload; the draft is gone.
+  // Sent once, also after a reload; the drafts are gone.
   await page.reload();
   await expect(list.getByText(text)).toHaveCount(1);
   await expect(field).toHaveValue('');
+  // Nothing of either is left in the browser's storage.
+  const kept = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('mitforlob-draft:')));
+  expect(kept).toEqual([]);
 });

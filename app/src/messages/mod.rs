@@ -3,7 +3,7 @@
 // A plain HTML form posts its fields as the server function's arguments.
 #![allow(clippy::too_many_arguments)]
 use crate::error::AppError;
-use crate::forms::{Draft, FormStatus, TextArea, TextField};
+use crate::forms::{Draft, FormStatus, TextField};
 use crate::i18n::{fill, t, Msg};
 use crate::layout::{DataTable, Loaded};
 use leptos::prelude::*;
@@ -18,7 +18,7 @@ pub mod live;
 mod tests;
 mod text;
 
-pub use composer::{Composer, ComposerTexts};
+pub use composer::{Composer, ComposerTexts, DraftField, FieldTexts};
 pub use text::MessageText;
 
 /// Longest texts, in characters: the forms show them, the server enforces them.
@@ -380,7 +380,8 @@ fn NewThread(form: ThreadFormData) -> impl IntoView {
                     </select>
                 </div>
             })}
-            <TextArea name="body" label=Msg::MessagesBody hint=Msg::MessagesBodyHint required=true maxlength=BODY_MAX rows=8 value=signature(form.staff)/>
+            <DraftField draft_key=composer::draft_key("new") max=BODY_MAX texts=field_texts()
+                initial=crate::forms::draft_value("body").unwrap_or_else(|| signature(form.staff))/>
             <button type="submit" class="button">{t(Msg::MessagesSend)}</button>
         </form>
     }
@@ -434,26 +435,42 @@ fn Thread(thread: ThreadView) -> impl IntoView {
             <h2 id="reply-heading">{t(Msg::MessagesReply)}</h2>
             {(!staff).then(|| view! { <ReplyTime/> })}
             <Composer thread_id=thread.id.clone() form_key=thread.form_key max=BODY_MAX
-                initial=crate::forms::draft_value("body").unwrap_or_else(|| signature(staff)) texts=composer_texts(staff)/>
+                initial=crate::forms::draft_value("body").unwrap_or_else(|| signature(staff)) texts=composer_texts(staff)
+                just_started=just_started()/>
             <p class="hint">{t(Msg::MessagesNoEditing)}</p>
         </section>
     }
 }
 
-/// The reply field's words, with the server's refusal of the last post.
+/// Whether the page follows the sending of a new thread.
+fn just_started() -> bool {
+    leptos_router::hooks::use_query_map()
+        .get_untracked()
+        .get("notice")
+        .is_some_and(|n| n == "messages.sent")
+}
+
+/// The reply form's words.
 fn composer_texts(staff: bool) -> ComposerTexts {
-    let error = crate::forms::query_error()
-        .filter(|(_, field)| field.as_deref() == Some("body"))
-        .map(|(msg, _)| t(msg).to_string());
     ComposerTexts {
-        label: t(Msg::MessagesBody).into(),
-        hint: t(Msg::MessagesBodyHint).into(),
-        count: t(Msg::MessagesCount).into(),
+        field: field_texts(),
         send: t(Msg::MessagesSend).into(),
         sending: t(Msg::MessagesSending).into(),
         sent: t(Msg::MessagesSent).into(),
         failed: t(Msg::MessagesFailed).into(),
         ask_for_reply: staff.then(|| t(Msg::MessagesAskForReply).into()),
+    }
+}
+
+/// The message field's words, with the server's refusal of the last post.
+fn field_texts() -> FieldTexts {
+    let error = crate::forms::query_error()
+        .filter(|(_, field)| field.as_deref() == Some("body"))
+        .map(|(msg, _)| t(msg).to_string());
+    FieldTexts {
+        label: t(Msg::MessagesBody).into(),
+        hint: t(Msg::MessagesBodyHint).into(),
+        count: t(Msg::MessagesCount).into(),
         error,
     }
 }
