@@ -165,3 +165,28 @@ test('a reply being written survives a reload, and a lost connection keeps it wi
   const kept = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('mitforlob-draft:')));
   expect(kept).toEqual([]);
 });
+
+test('feedback on the course reaches the caseworker, who can answer it as a message', async ({ page, browser }, testInfo) => {
+  const comment = `Forløbet hjælper mig (${testInfo.project.name} ${Date.now()}).`;
+  await login(page, demo.ali.email);
+  await page.goto('/plan');
+  const form = page.getByRole('region', { name: 'Hvor meningsfuldt er dit forløb for dig?' });
+  await form.getByRole('radio', { name: 'Meget meningsfuld' }).check();
+  await form.getByLabel('Kommentar (kan udelades)').fill(comment);
+  await form.getByRole('button', { name: 'Send til sagsbehandler' }).click();
+  await expect(page.getByRole('status')).toContainText('Tak. Din sagsbehandler kan nu se dit svar.');
+  await expectNoAxeViolations(page);
+
+  const staffContext = await newProjectContext(browser, testInfo);
+  const mette = await staffContext.newPage();
+  await login(mette, demo.mette.email);
+  await mette.goto('/inbox');
+  const feedback = mette.getByRole('region', { name: 'Tilbagemeldinger fra borgere' }).getByRole('listitem').filter({ hasText: comment });
+  await expect(feedback).toContainText('Ali Hassan · Forløbet');
+  await expect(feedback).toContainText('Meget meningsfuld');
+  await feedback.getByRole('link', { name: 'Svar Ali Hassan med en besked' }).click();
+  await expect(mette.getByLabel('Borger')).toHaveValue(/.+/);
+  await expect(mette.getByLabel('Borger').getByRole('option', { selected: true })).toHaveText('Ali Hassan');
+  await expectNoAxeViolations(mette);
+  await staffContext.close();
+});

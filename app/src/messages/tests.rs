@@ -225,3 +225,27 @@ db_test!(an_open_thread_hears_of_new_messages, |db| {
     assert_eq!(topic, crate::messages::live::topic(&thread));
     assert!(!topic.contains("Hej"), "events carry ids, never content");
 });
+
+db_test!(the_caseworker_sees_feedback_on_the_course_in_one_list, |db| {
+    let (mette, ali) = pair(db).await;
+    crate::testing::course(db, &ali).await;
+    let key = new_id();
+    for _ in 0..2 {
+        crate::plan::responses::data::give_course_feedback(db, &ali, 4, Some("Det giver mening."), &key)
+            .await
+            .unwrap();
+    }
+    let list = data::feedback(db, &mette).await.unwrap();
+    assert_eq!(list.len(), 1, "sent twice, stored once");
+    assert_eq!(list[0].activity, None, "about the course");
+    assert_eq!(
+        (list[0].rating, list[0].comment.as_deref()),
+        (4, Some("Det giver mening."))
+    );
+    let jonas = user(db, Role::Caseworker, "Jonas").await;
+    assert!(data::feedback(db, &jonas).await.unwrap().is_empty());
+    assert_eq!(
+        crate::plan::responses::data::give_course_feedback(db, &mette, 4, None, &new_id()).await,
+        Err(AppError::NotFound)
+    );
+});

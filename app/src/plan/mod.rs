@@ -146,6 +146,8 @@ pub struct PlanView {
     /// Makes each of the page's forms count once, however often it is sent.
     pub form_key: String,
     pub today: String,
+    /// What a refused course-feedback form held.
+    pub draft: Option<crate::forms::Draft>,
 }
 
 #[server]
@@ -171,8 +173,9 @@ pub async fn my_plan(print: bool) -> Result<PlanView, AppError> {
     plan.form_key = crate::db::new_id();
     plan.today = crate::db::today();
     if !print {
-        if let Some(Flash::CalendarFeed { url }) = session::take_flash(&state.db, &user.session_key).await? {
-            plan.new_feed_url = Some(url);
+        match session::take_flash(&state.db, &user.session_key).await? {
+            Some(Flash::CalendarFeed { url }) => plan.new_feed_url = Some(url),
+            flash => plan.draft = crate::forms::draft_for(&flash, "course-feedback"),
         }
     }
     Ok(plan)
@@ -300,6 +303,7 @@ fn Plan(plan: PlanView) -> impl IntoView {
     let Some(course) = plan.course else {
         return view! { <p>{t(Msg::PlanNoCourse)}</p> }.into_any();
     };
+    provide_context(plan.draft.clone().unwrap_or_default());
     let main_goal = course.main_goal.clone();
     let form_key = plan.form_key.clone();
     view! {
@@ -329,6 +333,7 @@ fn Plan(plan: PlanView) -> impl IntoView {
             <h2 id="changes-heading">{t(Msg::PlanRecentChanges)}</h2>
             <history::ChangeLog changes=plan.recent_changes/>
         </section>
+        <responses::CourseFeedbackForm form_key=format!("{form_key}-course")/>
         <feed::CalendarFeed status=plan.feed new_url=plan.new_feed_url/>
     }
     .into_any()

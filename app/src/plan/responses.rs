@@ -104,6 +104,51 @@ pub async fn give_feedback(
     back_to_activity(&activity_id, saved, Msg::FeedbackSaved, &[("comment", &comment)]).await
 }
 
+/// "How meaningful is your course for you?": feedback on the course as a whole.
+#[server(endpoint = "give-course-feedback")]
+pub async fn give_course_feedback(
+    rating: Option<String>,
+    course_comment: String,
+    form_key: String,
+) -> Result<(), AppError> {
+    use super::rules::{optional_text, parse_form_key, parse_rating};
+    let state = crate::state::app_state()?;
+    let user = crate::state::require_user()?;
+    let saved = async {
+        let rating = parse_rating("course_meaning", rating.as_deref().unwrap_or_default())?;
+        let comment = optional_text("course_comment", &course_comment, NOTE_MAX)?;
+        let key = parse_form_key(&form_key)?;
+        data::give_course_feedback(&state.db, &user, rating, comment.as_deref(), &key).await
+    }
+    .await;
+    match saved {
+        Ok(()) => {
+            leptos_axum::redirect("/plan?notice=feedback.saved#course-feedback-heading");
+            Ok(())
+        }
+        Err(e) => {
+            let typed = [("course_comment", course_comment.as_str())];
+            crate::forms::fail_keeping("/plan", e, "course-feedback", &typed).await
+        }
+    }
+}
+
+/// The course feedback form, on the plan page.
+#[component]
+pub fn CourseFeedbackForm(form_key: String) -> impl IntoView {
+    view! {
+        <section class="card no-print" aria-labelledby="course-feedback-heading">
+            <h2 id="course-feedback-heading">{t(Msg::FeedbackCourseTitle)}</h2>
+            <form method="post" action="/api/give-course-feedback" class="stack">
+                <input type="hidden" name="form_key" value=form_key/>
+                <Choices id="course_meaning".to_string() name="rating".to_string() legend=t(Msg::FeedbackCourseTitle).to_string() options=scale(meaning_word) hint=Msg::FeedbackHint/>
+                <crate::forms::TextArea name="course_comment" label=Msg::FeedbackComment maxlength=NOTE_MAX rows=2/>
+                <button type="submit" class="button">{t(Msg::FeedbackSave)}</button>
+            </form>
+        </section>
+    }
+}
+
 /// Back to the activity: with a notice, or with the error and what was typed.
 #[cfg(feature = "ssr")]
 async fn back_to_activity(
@@ -346,6 +391,34 @@ pub mod data {
         .bind(&citizen.id)
         .bind(&course_id)
         .bind(activity_id)
+        .bind(rating)
+        .bind(comment)
+        .bind(key)
+        .bind(now_ms())
+        .execute(db.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Feedback on the citizen's active course as a whole.
+    pub async fn give_course_feedback(
+        db: &Db,
+        citizen: &CurrentUser,
+        rating: i64,
+        comment: Option<&str>,
+        key: &str,
+    ) -> Result<(), AppError> {
+        ensure_role(citizen, Role::Citizen)?;
+        let course = crate::plan::data::active_course(db, &citizen.id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        sqlx::query(
+            "INSERT INTO feedback (id, citizen_id, course_id, activity_id, rating, comment, idempotency_key, created_at) \
+             VALUES ($1, $2, $3, NULL, $4, $5, $6, $7) ON CONFLICT (idempotency_key) DO NOTHING",
+        )
+        .bind(new_id())
+        .bind(&citizen.id)
+        .bind(&course.id)
         .bind(rating)
         .bind(comment)
         .bind(key)
