@@ -91,7 +91,7 @@ pub async fn request(
     use sqlx::Row;
     crate::auth::policy::ensure_role(viewer, crate::model::Role::HealthCoordinator)?;
     let concern = super::data::concern(db, viewer, concern_id).await?;
-    let (citizen_id, course_id, attached) = super::data::citizen_of(db, concern_id).await?;
+    let citizen_id = concern.citizen_id.clone();
     let caseworker = sqlx::query(
         "SELECT u.display_name, u.phone FROM caseload_assignments a JOIN users u ON u.id = a.caseworker_id \
          WHERE a.citizen_id = $1 AND a.ended_at IS NULL ORDER BY a.assigned_at DESC LIMIT 1",
@@ -101,7 +101,7 @@ pub async fn request(
     .await?
     .map(|r| Ok::<_, sqlx::Error>((r.try_get(0)?, r.try_get(1)?)))
     .transpose()?;
-    let wellbeing = if attached {
+    let wellbeing = if concern.attach_wellbeing {
         record_read(
             db,
             viewer,
@@ -115,7 +115,7 @@ pub async fn request(
         None
     };
     Ok(RequestView {
-        course: crate::plan::data::course_by_id(db, &course_id).await?,
+        course: crate::plan::data::course_by_id(db, &concern.course_id).await?,
         caseworker,
         wellbeing,
         draft: None,

@@ -291,12 +291,6 @@ pub async fn concern(db: &Db, viewer: &CurrentUser, concern_id: &str) -> Result<
     view(db, row).await
 }
 
-/// The citizen whose request this is, for pages that show more of them.
-pub async fn citizen_of(db: &Db, concern_id: &str) -> Result<(String, String, bool), AppError> {
-    let row = row(db, concern_id).await?;
-    Ok((row.citizen_id, row.course_id, row.attach_wellbeing != 0))
-}
-
 /// A citizen's requests, newest first: for the citizen, or for their
 /// caseworker (whose read of the citizen page is audited there).
 pub async fn for_citizen(
@@ -320,27 +314,23 @@ pub async fn for_citizen(
 
 async fn view(db: &Db, row: ConcernRow) -> Result<ConcernView, AppError> {
     let state = ConcernState::parse(&row.state).ok_or(AppError::Internal)?;
-    let events =
+    let rows =
         sqlx::query("SELECT state, at FROM health_concern_events WHERE concern_id = $1 ORDER BY at, id")
             .bind(&row.id)
             .fetch_all(db.pool())
-            .await?
-            .into_iter()
-            .map(|r| {
-                let state: String = r.try_get(0)?;
-                Ok(ConcernEvent {
-                    state: ConcernState::parse(&state).ok_or(AppError::Internal)?,
-                    when: format_ms(r.try_get(1)?),
-                })
-            })
-            .collect::<Result<Vec<_>, AppError>>()?;
+            .await?;
+    let mut events = Vec::with_capacity(rows.len());
     // The next step is due a few working days after this state began (a
     // booked conversation: after the conversation).
-    let since: Option<i64> = sqlx::query("SELECT MAX(at) FROM health_concern_events WHERE concern_id = $1")
-        .bind(&row.id)
-        .fetch_one(db.pool())
-        .await?
-        .try_get(0)?;
+    let mut since = None;
+    for r in rows {
+        let (state, at): (String, i64) = (r.try_get(0)?, r.try_get(1)?);
+        events.push(ConcernEvent {
+            state: ConcernState::parse(&state).ok_or(AppError::Internal)?,
+            when: format_ms(at),
+        });
+        since = Some(at);
+    }
     let from = match state {
         ConcernState::ConversationBooked => row.conversation_at,
         _ => since,
@@ -355,6 +345,7 @@ async fn view(db: &Db, row: ConcernRow) -> Result<ConcernView, AppError> {
     };
     Ok(ConcernView {
         id: row.id,
+        course_id: row.course_id,
         citizen_id: row.citizen_id,
         citizen_name: row.citizen_name,
         state,

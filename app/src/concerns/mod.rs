@@ -39,6 +39,9 @@ pub struct ConcernEvent {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ConcernView {
     pub id: String,
+    /// For the server's own use (the coordinator's course facts).
+    #[serde(skip)]
+    pub course_id: String,
     pub citizen_id: String,
     pub citizen_name: String,
     pub state: ConcernState,

@@ -221,9 +221,9 @@ pub async fn thread(db: &Db, viewer: &CurrentUser, thread_id: &str) -> Result<Th
     })
 }
 
-/// The thread's messages as `viewer` sees them, oldest first.
-pub async fn messages(db: &Db, viewer: &CurrentUser, thread_id: &str) -> Result<Vec<MessageView>, AppError> {
-    citizen_of_thread(db, viewer, thread_id).await?;
+/// The thread's messages as `viewer` sees them, oldest first. The caller
+/// has checked that `viewer` may see the thread.
+async fn messages(db: &Db, viewer: &CurrentUser, thread_id: &str) -> Result<Vec<MessageView>, AppError> {
     let staff = viewer.role.is_staff();
     sqlx::query(
         "SELECT m.id, m.sender_id, u.display_name, m.body, m.sent_at, m.read_at FROM messages m \
@@ -301,6 +301,8 @@ pub async fn inbox(
     .fetch_all(db.pool())
     .await?;
     let now = now_ms();
+    // One audit row per citizen shown, however many of their threads.
+    let mut seen = std::collections::HashSet::new();
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
         let citizen_id: String = r.try_get(2)?;
@@ -319,7 +321,9 @@ pub async fn inbox(
             last_at,
         };
         if filter.keeps(&row) {
-            record_read(db, caseworker, &citizen_id, AuditAction::Inbox, "case_work").await?;
+            if seen.insert(citizen_id.clone()) {
+                record_read(db, caseworker, &citizen_id, AuditAction::Inbox, "case_work").await?;
+            }
             out.push(row);
         }
     }
@@ -346,10 +350,13 @@ pub async fn feedback(db: &Db, caseworker: &CurrentUser) -> Result<Vec<FeedbackR
     .bind(&caseworker.id)
     .fetch_all(db.pool())
     .await?;
+    let mut seen = std::collections::HashSet::new();
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
         let citizen_id: String = r.try_get(0)?;
-        record_read(db, caseworker, &citizen_id, AuditAction::Inbox, "case_work").await?;
+        if seen.insert(citizen_id.clone()) {
+            record_read(db, caseworker, &citizen_id, AuditAction::Inbox, "case_work").await?;
+        }
         out.push(FeedbackRow {
             citizen_id,
             citizen_name: r.try_get(1)?,

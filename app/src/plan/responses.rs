@@ -383,21 +383,7 @@ pub mod data {
         key: &str,
     ) -> Result<(), AppError> {
         let course_id = own_activity_course(db, citizen, activity_id).await?;
-        sqlx::query(
-            "INSERT INTO feedback (id, citizen_id, course_id, activity_id, rating, comment, idempotency_key, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (idempotency_key) DO NOTHING",
-        )
-        .bind(new_id())
-        .bind(&citizen.id)
-        .bind(&course_id)
-        .bind(activity_id)
-        .bind(rating)
-        .bind(comment)
-        .bind(key)
-        .bind(now_ms())
-        .execute(db.pool())
-        .await?;
-        Ok(())
+        store_feedback(db, citizen, &course_id, Some(activity_id), rating, comment, key).await
     }
 
     /// Feedback on the citizen's active course as a whole.
@@ -412,13 +398,27 @@ pub mod data {
         let course = crate::plan::data::active_course(db, &citizen.id)
             .await?
             .ok_or(AppError::NotFound)?;
+        store_feedback(db, citizen, &course.id, None, rating, comment, key).await
+    }
+
+    /// One piece of feedback; a repeated send with the same key stores nothing more.
+    async fn store_feedback(
+        db: &Db,
+        citizen: &CurrentUser,
+        course_id: &str,
+        activity_id: Option<&str>,
+        rating: i64,
+        comment: Option<&str>,
+        key: &str,
+    ) -> Result<(), AppError> {
         sqlx::query(
             "INSERT INTO feedback (id, citizen_id, course_id, activity_id, rating, comment, idempotency_key, created_at) \
-             VALUES ($1, $2, $3, NULL, $4, $5, $6, $7) ON CONFLICT (idempotency_key) DO NOTHING",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (idempotency_key) DO NOTHING",
         )
         .bind(new_id())
         .bind(&citizen.id)
-        .bind(&course.id)
+        .bind(course_id)
+        .bind(activity_id)
         .bind(rating)
         .bind(comment)
         .bind(key)
