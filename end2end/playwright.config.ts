@@ -1,6 +1,9 @@
 import { defineConfig, devices } from '@playwright/test';
 
 const port = 3100;
+// Lets the offline tests cut the service worker's own requests too
+// (context.setOffline does not reach them).
+process.env.PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS = '1';
 // Debian's Chromium; flags that keep it from reaching for the network here.
 const launchOptions = {
   executablePath: '/usr/bin/chromium',

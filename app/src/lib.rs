@@ -18,7 +18,9 @@ pub mod info;
 pub mod layout;
 pub mod me;
 pub mod messages;
+pub mod notifications;
 pub mod plan;
+pub mod pwa;
 pub mod routes;
 pub mod wellbeing;
 

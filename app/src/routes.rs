@@ -42,9 +42,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
-                <meta name="theme-color" content="#0b5470"/>
+                <meta name="theme-color" content=crate::pwa::THEME_COLOUR/>
                 <link rel="stylesheet" href=stylesheet/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <crate::pwa::PwaHead/>
                 <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>
@@ -88,6 +89,7 @@ pub fn App() -> impl IntoView {
             <Header/>
             {is_citizen.then(|| view! { <CitizenNav/> })}
             <main id="main" class="page" tabindex="-1">
+                <crate::pwa::AppNotices/>
                 <SessionWarning/>
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
@@ -117,6 +119,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/accessibility") view=crate::info::AccessibilityPage/>
                     <Route path=path!("/privacy") view=crate::info::PrivacyPage/>
                     <Route path=path!("/contact") view=crate::info::ContactPage/>
+                    <Route path=path!("/offline") view=crate::pwa::OfflinePage/>
                 </Routes>
             </main>
             <Footer/>

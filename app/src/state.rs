@@ -18,6 +18,8 @@ pub struct AppConfig {
     pub activation_ms: i64,
     /// URL of the stylesheet, with its content hash.
     pub stylesheet: String,
+    /// The Web Push (VAPID) key, when configured rather than kept in the database.
+    pub vapid_private_key: Option<secrecy::SecretString>,
 }
 
 impl Default for AppConfig {
@@ -28,6 +30,7 @@ impl Default for AppConfig {
             session_absolute_ms: 12 * 60 * 60 * 1000,
             activation_ms: 14 * 24 * 60 * 60 * 1000,
             stylesheet: "/pkg/mitforlob.css".into(),
+            vapid_private_key: None,
         }
     }
 }

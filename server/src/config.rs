@@ -22,6 +22,13 @@ pub struct Settings {
     pub session_idle_minutes: i64,
     pub session_absolute_hours: i64,
     pub activation_days: i64,
+    /// `MITFORLOB_VAPID_PRIVATE_KEY`: the Web Push key (base64url P-256 scalar);
+    /// without it the server makes one on first start and keeps it in the database.
+    pub vapid_private_key: Option<SecretString>,
+    /// `MITFORLOB_VAPID_SUBJECT`: how a push service reaches whoever runs this server.
+    pub vapid_subject: String,
+    /// `MITFORLOB_PUSH_INTERVAL_SECONDS`: how often queued notifications are sent.
+    pub push_interval_seconds: i64,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -73,6 +80,12 @@ impl Settings {
             activation_days: positive(
                 "MITFORLOB_ACTIVATION_DAYS",
                 parse("MITFORLOB_ACTIVATION_DAYS", 14)?,
+            )?,
+            vapid_private_key: var("MITFORLOB_VAPID_PRIVATE_KEY").map(SecretString::from),
+            vapid_subject: var("MITFORLOB_VAPID_SUBJECT").unwrap_or_else(|| "mailto:drift@mitforlob.invalid".into()),
+            push_interval_seconds: positive(
+                "MITFORLOB_PUSH_INTERVAL_SECONDS",
+                parse("MITFORLOB_PUSH_INTERVAL_SECONDS", 30)?,
             )?,
         })
     }

@@ -4,6 +4,8 @@ pub mod calendar;
 pub mod config;
 pub mod live;
 pub mod middleware;
+pub mod notifications;
+pub mod pwa;
 pub mod router;
 
 use app::db::Db;
@@ -35,6 +37,7 @@ pub fn app_state(settings: &Settings, db: Db) -> AppState {
         session_absolute_ms: settings.session_absolute_hours * 3_600_000,
         activation_ms: settings.activation_days * 86_400_000,
         stylesheet: assets::stylesheet_href(OUTPUT_NAME, &hashes),
+        vapid_private_key: settings.vapid_private_key.clone(),
     };
     AppState {
         leptos_options,

@@ -148,6 +148,7 @@ async fn create_user(db: &Db, email: &str, name: &str, role: &str) -> Result<(),
 
 async fn serve(settings: Settings) -> Result<(), BoxError> {
     let db = open(&settings).await?;
+    server::notifications::start(&settings, db.clone()).await?;
     let state = server::app_state(&settings, db);
     let app = server::router::build(state);
     let listener = tokio::net::TcpListener::bind(settings.addr).await?;

@@ -33,15 +33,16 @@ pub fn build(state: AppState) -> Router {
         .precompressed_br()
         .precompressed_gzip()
         .fallback(axum::handler::HandlerWithoutStateExt::into_service(not_found));
-    // Dynamic HTML is compressed on the fly; static files were compressed at build time.
+    // Compressed on the fly: HTML and the small plain scripts; what cargo-leptos
+    // precompressed already carries its Content-Encoding and is left alone.
     let compress_when = SizeAbove::new(1024)
         .and(NotForContentType::IMAGES)
         .and(NotForContentType::const_new("application/wasm"))
-        .and(NotForContentType::const_new("text/javascript"))
         .and(NotForContentType::const_new("text/css"))
         // Events must go out as they happen, not wait in a compressor's buffer.
         .and(NotForContentType::const_new("text/event-stream"));
     let secure = state.config.secure_cookies;
+    let worker = std::sync::Arc::new(crate::pwa::service_worker(state.leptos_options.site_root.as_ref().as_ref()));
     Router::new()
         .route(
             "/activities/{id}/calendar.ics",
@@ -49,6 +50,11 @@ pub fn build(state: AppState) -> Router {
         )
         .route("/calendar/{token}", get(crate::calendar::feed_ics))
         .route("/events/threads/{id}", get(crate::live::thread_events))
+        .route("/manifest.webmanifest", get(crate::pwa::manifest))
+        .route(
+            "/sw.js",
+            get(crate::pwa::serve_worker).layer(axum::Extension(worker)),
+        )
         .leptos_routes_with_context(&state, routes, context, page_shell)
         .fallback_service(static_files)
         .layer(axum::middleware::from_fn(middleware::same_origin_writes))

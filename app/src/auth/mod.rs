@@ -277,7 +277,8 @@ pub fn ActivatePage() -> impl IntoView {
 #[component]
 pub fn LogoutForm() -> impl IntoView {
     view! {
-        <form method="post" action="/api/logout" class="inline-form">
+        // `data-logout`: app.js clears this person's offline data first.
+        <form method="post" action="/api/logout" class="inline-form" data-logout data-warn-queue=t(Msg::PwaLogoutWarnQueue)>
             <button type="submit" class="link-button">{t(Msg::AuthLogout)}</button>
         </form>
     }

@@ -219,6 +219,11 @@ pub async fn raise(
     .rows_affected();
     if inserted == 1 {
         record_event(&mut tx, &id, ConcernState::Sent, &citizen.id, now).await?;
+        use crate::notifications::{data as push, PushKind};
+        if let Some(coordinator) = &coordinator {
+            push::enqueue(&mut tx, coordinator, PushKind::NewConcern, &id, now).await?;
+        }
+        push::enqueue_for_caseworker(&mut tx, &citizen.id, PushKind::NewConcern, &id).await?;
     }
     tx.commit().await?;
     let first: String =
@@ -431,6 +436,10 @@ pub async fn take_step(db: &Db, viewer: &CurrentUser, concern_id: &str, step: &S
     .rows_affected();
     if moved == 1 {
         record_event(&mut tx, concern_id, to, &viewer.id, now).await?;
+        if to == ConcernState::Answered {
+            use crate::notifications::{data as push, PushKind};
+            push::enqueue(&mut tx, &current.citizen_id, PushKind::ConcernAnswered, concern_id, now).await?;
+        }
         tx.commit().await?;
         return Ok(());
     }
@@ -508,5 +517,7 @@ pub async fn assign(
             .await?;
         return assigned.map(|_| ()).ok_or(AppError::NotFound);
     }
-    Ok(())
+    let mut conn = db.pool().acquire().await?;
+    use crate::notifications::{data as push, PushKind};
+    push::enqueue(&mut conn, coordinator_id, PushKind::NewConcern, concern_id, now_ms()).await
 }

@@ -83,8 +83,12 @@ pub fn MePage() -> impl IntoView {
     view! {
         <Title text=t(Msg::MeTitle)/>
         <h1>{t(Msg::MeTitle)}</h1>
+        <crate::forms::FormStatus/>
         <Loaded future=my_profile() let:profile>
             <Me profile=profile/>
+        </Loaded>
+        <Loaded future=crate::notifications::notification_settings() let:settings>
+            <crate::notifications::NotificationsSection settings=settings/>
         </Loaded>
     }
 }
@@ -125,7 +129,7 @@ fn Me(profile: Profile) -> impl IntoView {
         <section class="card" aria-labelledby="devices-heading">
             <h2 id="devices-heading">{t(Msg::MeDevices)}</h2>
             <p>{t(Msg::MeDevicesIntro)}</p>
-            <form method="post" action="/api/logout-everywhere">
+            <form method="post" action="/api/logout-everywhere" data-logout data-warn-queue=t(Msg::PwaLogoutWarnQueue)>
                 <button type="submit" class="button secondary">{t(Msg::MeLogoutEverywhere)}</button>
             </form>
         </section>

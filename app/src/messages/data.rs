@@ -95,6 +95,7 @@ pub async fn start_thread(
     .await?;
     let inserted = insert_message(&mut tx, &thread, &sender.id, body, key, now).await?;
     if inserted {
+        crate::notifications::data::enqueue_message(&mut tx, sender, citizen_id, key).await?;
         tx.commit().await?;
         super::live::announce(db, &thread).await;
         Ok(thread)
@@ -167,6 +168,7 @@ pub async fn reply(
         .bind(thread_id)
         .execute(&mut *tx)
         .await?;
+        crate::notifications::data::enqueue_message(&mut tx, sender, &citizen_id, key).await?;
         tx.commit().await?;
         super::live::announce(db, thread_id).await;
     } else {

@@ -354,7 +354,8 @@ fn NewThread(form: ThreadFormData) -> impl IntoView {
     view! {
         {(!form.staff).then(|| view! { <ReplyTime/> })}
         {form.caseworker.map(|name| view! { <p>{fill(t(Msg::MessagesTo), &[("name", &name)])}</p> })}
-        <form method="post" action="/api/start-thread" class="stack">
+        <form method="post" action="/api/start-thread" class="stack" data-outbox="message"
+            data-draft-key=composer::draft_key("new")>
             <input type="hidden" name="form_key" value=form.form_key/>
             {form.staff.then(|| view! {
                 <div class="field">
@@ -380,9 +381,9 @@ fn NewThread(form: ThreadFormData) -> impl IntoView {
                     </select>
                 </div>
             })}
-            <DraftField draft_key=composer::draft_key("new") max=BODY_MAX texts=field_texts()
+            <DraftField draft_key=composer::draft_key("new") max=BODY_MAX rows=8 texts=field_texts()
                 initial=crate::forms::draft_value("body").unwrap_or_else(|| signature(form.staff))/>
-            <button type="submit" class="button">{t(Msg::MessagesSend)}</button>
+            <button type="submit" class="button" data-sending=t(Msg::MessagesSending)>{t(Msg::MessagesSend)}</button>
         </form>
     }
 }
@@ -436,18 +437,10 @@ fn Thread(thread: ThreadView) -> impl IntoView {
             {(!staff).then(|| view! { <ReplyTime/> })}
             <Composer thread_id=thread.id.clone() form_key=thread.form_key max=BODY_MAX
                 initial=crate::forms::draft_value("body").unwrap_or_else(|| signature(staff)) texts=composer_texts(staff)
-                just_started=just_started()/>
+/>
             <p class="hint">{t(Msg::MessagesNoEditing)}</p>
         </section>
     }
-}
-
-/// Whether the page follows the sending of a new thread.
-fn just_started() -> bool {
-    leptos_router::hooks::use_query_map()
-        .get_untracked()
-        .get("notice")
-        .is_some_and(|n| n == "messages.sent")
 }
 
 /// The reply form's words.
@@ -456,8 +449,6 @@ fn composer_texts(staff: bool) -> ComposerTexts {
         field: field_texts(),
         send: t(Msg::MessagesSend).into(),
         sending: t(Msg::MessagesSending).into(),
-        sent: t(Msg::MessagesSent).into(),
-        failed: t(Msg::MessagesFailed).into(),
         ask_for_reply: staff.then(|| t(Msg::MessagesAskForReply).into()),
     }
 }

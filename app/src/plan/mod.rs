@@ -222,6 +222,7 @@ fn Overview(overview: Overview) -> impl IntoView {
             </section>
         </div>
         {overview.course.map(|c| view! { <CourseFacts course=c/> })}
+        <crate::pwa::InstallHint/>
     }
 }
 

@@ -42,6 +42,22 @@ pub fn parse_check_in(
 /// Saves today's check-in; a second one the same day replaces the first. The
 /// key makes a repeated send harmless. Returns whether the answers are very low.
 pub async fn log(db: &Db, citizen: &CurrentUser, input: &CheckIn, key: &str) -> Result<bool, AppError> {
+    log_on(db, citizen, input, key, &today()).await
+}
+
+/// The day an entry belongs to: the day it was written (sent later from the
+/// offline queue), if that is a real day of the past year; else today.
+pub fn entry_day(written_on: Option<&str>) -> String {
+    let today = jiff::Timestamp::now().to_zoned(crate::db::copenhagen()).date();
+    written_on
+        .and_then(|d| d.trim().parse::<jiff::civil::Date>().ok())
+        .filter(|d| *d <= today && *d >= today.saturating_sub(jiff::ToSpan::days(366)))
+        .unwrap_or(today)
+        .to_string()
+}
+
+/// Stores `input` as the entry of `date` (one a day: a second one replaces it).
+pub async fn log_on(db: &Db, citizen: &CurrentUser, input: &CheckIn, key: &str, date: &str) -> Result<bool, AppError> {
     ensure_role(citizen, Role::Citizen)?;
     if let Some(activity) = &input.activity_id {
         let own = sqlx::query(
@@ -55,7 +71,6 @@ pub async fn log(db: &Db, citizen: &CurrentUser, input: &CheckIn, key: &str) -> 
             return Err(AppError::invalid("activity_id", Msg::WellbeingActivityUnknown));
         }
     }
-    let date = today();
     let now = now_ms();
     sqlx::query(
         "INSERT INTO wellbeing_entries (id, citizen_id, entry_date, mood, energy, pain, sleep, note, activity_id, \
@@ -67,7 +82,7 @@ pub async fn log(db: &Db, citizen: &CurrentUser, input: &CheckIn, key: &str) -> 
     )
     .bind(new_id())
     .bind(&citizen.id)
-    .bind(&date)
+    .bind(date)
     .bind(input.mood)
     .bind(input.energy)
     .bind(input.pain)

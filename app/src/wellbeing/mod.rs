@@ -148,6 +148,8 @@ pub async fn log_wellbeing(
     activity_id: Option<String>,
     share: Option<String>,
     form_key: String,
+    // Set by the offline queue: the day the entry was written.
+    written_on: Option<String>,
 ) -> Result<(), AppError> {
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
@@ -162,7 +164,7 @@ pub async fn log_wellbeing(
             share.is_some(),
         )?;
         let key = crate::plan::rules::parse_form_key(&form_key)?;
-        data::log(&state.db, &user, &input, &key).await
+        data::log_on(&state.db, &user, &input, &key, &data::entry_day(written_on.as_deref())).await
     }
     .await;
     match saved {
@@ -301,7 +303,7 @@ fn CheckInForm(today: Option<CheckIn>, activities: Vec<(String, String)>, form_k
     view! {
         <section class="card" aria-labelledby="checkin-heading">
             <h2 id="checkin-heading">{heading}</h2>
-            <form method="post" action="/api/log-wellbeing" class="stack">
+            <form method="post" action="/api/log-wellbeing" class="stack" data-outbox="wellbeing">
                 <input type="hidden" name="form_key" value=form_key/>
                 <Question name="mood" legend=Msg::WellbeingMood words=scale_word value=mood/>
                 <Question name="energy" legend=Msg::WellbeingEnergy words=scale_word value=energy/>
@@ -324,7 +326,7 @@ fn CheckInForm(today: Option<CheckIn>, activities: Vec<(String, String)>, form_k
                     <input type="checkbox" id="share" name="share" value="yes" checked=shared/>
                     <label for="share">{t(Msg::WellbeingShareThis)}</label>
                 </div>
-                <button type="submit" class="button">{t(Msg::WellbeingSave)}</button>
+                <button type="submit" class="button" data-sending=t(Msg::WellbeingSaving)>{t(Msg::WellbeingSave)}</button>
             </form>
         </section>
     }

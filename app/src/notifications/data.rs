@@ -1,0 +1,337 @@
+//! Push subscriptions, quiet hours and the queue of notifications to send.
+use super::{PushKind, QuietHours};
+use crate::db::{copenhagen, new_id, now_ms, Db};
+use crate::error::AppError;
+use crate::i18n::Msg;
+use crate::model::CurrentUser;
+use sqlx::{AnyConnection, Row};
+
+/// A browser's push subscription, as it hands it over.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Subscription {
+    pub endpoint: String,
+    pub p256dh: String,
+    pub auth: String,
+}
+
+impl Subscription {
+    /// Push services are HTTPS; plain HTTP is allowed on this machine only in
+    /// development and tests (`allow_local_http`), never to another host.
+    pub fn parse(endpoint: &str, p256dh: &str, auth: &str, allow_local_http: bool) -> Result<Self, AppError> {
+        let refuse = || AppError::invalid("push", Msg::PushSubscriptionInvalid);
+        let endpoint = endpoint.trim();
+        let host = endpoint
+            .strip_prefix("https://")
+            .or_else(|| endpoint.strip_prefix("http://").filter(|_| allow_local_http))
+            .and_then(|rest| rest.split('/').next())
+            .filter(|h| !h.is_empty())
+            .ok_or_else(refuse)?;
+        let plain_http = endpoint.starts_with("http://");
+        if plain_http && !(host.starts_with("127.0.0.1:") || host.starts_with("localhost:")) {
+            return Err(refuse());
+        }
+        let key_like = |s: &str, len: std::ops::RangeInclusive<usize>| {
+            len.contains(&s.len()) && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_=".contains(c))
+        };
+        if endpoint.len() > 1000 || !key_like(p256dh.trim(), 80..=100) || !key_like(auth.trim(), 16..=30) {
+            return Err(refuse());
+        }
+        Ok(Subscription {
+            endpoint: endpoint.to_string(),
+            p256dh: p256dh.trim().to_string(),
+            auth: auth.trim().to_string(),
+        })
+    }
+}
+
+/// Keeps a subscription for this person. A browser's endpoint belongs to
+/// whoever subscribed last on it: one phone, two people, one receiver.
+pub async fn subscribe(db: &Db, user: &CurrentUser, sub: &Subscription) -> Result<(), AppError> {
+    let mut tx = db.pool().begin().await?;
+    sqlx::query("DELETE FROM push_subscriptions WHERE endpoint = $1")
+        .bind(&sub.endpoint)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO push_subscriptions (id, user_id, endpoint, p256dh, auth, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(new_id())
+    .bind(&user.id)
+    .bind(&sub.endpoint)
+    .bind(&sub.p256dh)
+    .bind(&sub.auth)
+    .bind(now_ms())
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Removes this person's subscription for one browser (theirs only).
+pub async fn unsubscribe(db: &Db, user: &CurrentUser, endpoint: &str) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM push_subscriptions WHERE endpoint = $1 AND user_id = $2")
+        .bind(endpoint.trim())
+        .bind(&user.id)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+pub async fn device_count(db: &Db, user_id: &str) -> Result<i64, AppError> {
+    Ok(sqlx::query("SELECT COUNT(*) FROM push_subscriptions WHERE user_id = $1")
+        .bind(user_id)
+        .fetch_one(db.pool())
+        .await?
+        .try_get(0)?)
+}
+
+pub async fn quiet_hours(db: &Db, user_id: &str) -> Result<QuietHours, AppError> {
+    let row = sqlx::query("SELECT quiet_hours_start, quiet_hours_end FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_one(db.pool())
+        .await?;
+    Ok(match (row.try_get::<Option<i64>, _>(0)?, row.try_get::<Option<i64>, _>(1)?) {
+        (Some(from), Some(to)) => QuietHours { from, to },
+        _ => QuietHours::default(),
+    })
+}
+
+pub async fn set_quiet_hours(db: &Db, user: &CurrentUser, quiet: QuietHours) -> Result<(), AppError> {
+    sqlx::query("UPDATE users SET quiet_hours_start = $1, quiet_hours_end = $2 WHERE id = $3")
+        .bind(quiet.from)
+        .bind(quiet.to)
+        .bind(&user.id)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// Puts a notification for `user_id` in the queue, in the caller's
+/// transaction, if they have a subscription. Once per (person, kind, thing).
+pub async fn enqueue(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    kind: PushKind,
+    ref_id: &str,
+    due_at: i64,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO push_outbox (id, user_id, kind, ref_id, due_at, created_at) \
+         SELECT $1, $2, $3, $4, $5, $6 WHERE EXISTS (SELECT 1 FROM push_subscriptions WHERE user_id = $2) \
+         ON CONFLICT (user_id, kind, ref_id) DO NOTHING",
+    )
+    .bind(new_id())
+    .bind(user_id)
+    .bind(kind.as_str())
+    .bind(ref_id)
+    .bind(due_at)
+    .bind(now_ms())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The same for the citizen's current caseworker.
+pub async fn enqueue_for_caseworker(
+    conn: &mut AnyConnection,
+    citizen_id: &str,
+    kind: PushKind,
+    ref_id: &str,
+) -> Result<(), AppError> {
+    let caseworkers: Vec<String> = sqlx::query(
+        "SELECT caseworker_id FROM caseload_assignments WHERE citizen_id = $1 AND ended_at IS NULL",
+    )
+    .bind(citizen_id)
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|r| r.try_get(0))
+    .collect::<Result<_, _>>()?;
+    for caseworker in caseworkers {
+        enqueue(&mut *conn, &caseworker, kind, ref_id, now_ms()).await?;
+    }
+    Ok(())
+}
+
+/// "You have an activity tomorrow": for activities on tomorrow's date
+/// (Copenhagen), queued in the afternoon before, outside quiet hours, once.
+pub async fn schedule_activity_reminders(db: &Db, now: jiff::Timestamp) -> Result<usize, AppError> {
+    let local = now.to_zoned(copenhagen());
+    if local.hour() < REMINDER_FROM_HOUR {
+        return Ok(0);
+    }
+    let tomorrow = local.date().tomorrow().map_err(|_| AppError::Internal)?;
+    let start = tomorrow
+        .to_zoned(copenhagen())
+        .map_err(|_| AppError::Internal)?
+        .timestamp()
+        .as_millisecond();
+    let end = start + 24 * 60 * 60 * 1000;
+    let rows = sqlx::query(
+        "SELECT a.id, c.citizen_id FROM activities a JOIN courses c ON c.id = a.course_id \
+         WHERE a.starts_at >= $1 AND a.starts_at < $2 AND a.status IN ('planned', 'ongoing') \
+           AND EXISTS (SELECT 1 FROM push_subscriptions s WHERE s.user_id = c.citizen_id)",
+    )
+    .bind(start)
+    .bind(end)
+    .fetch_all(db.pool())
+    .await?;
+    let minute = i64::from(local.hour()) * 60 + i64::from(local.minute());
+    let mut queued = 0;
+    let mut conn = db.pool().acquire().await?;
+    for row in rows {
+        let (activity, citizen): (String, String) = (row.try_get(0)?, row.try_get(1)?);
+        if quiet_hours(db, &citizen).await?.contains(minute) {
+            continue;
+        }
+        // The day is part of the key: a moved activity is announced for its new day.
+        enqueue(&mut conn, &citizen, PushKind::ActivityTomorrow, &format!("{activity}:{tomorrow}"), now.as_millisecond())
+            .await?;
+        queued += 1;
+    }
+    Ok(queued)
+}
+
+/// Reminders go out from this hour the day before (and not in quiet hours).
+pub const REMINDER_FROM_HOUR: i8 = 16;
+
+/// A queued notification that is due.
+#[derive(Clone, Debug)]
+pub struct Due {
+    pub id: String,
+    pub user_id: String,
+    pub kind: PushKind,
+    pub ref_id: String,
+    pub attempts: i64,
+}
+
+pub async fn due(db: &Db, now: i64, limit: i64) -> Result<Vec<Due>, AppError> {
+    sqlx::query(
+        "SELECT id, user_id, kind, ref_id, attempts FROM push_outbox \
+         WHERE sent_at IS NULL AND due_at <= $1 ORDER BY due_at LIMIT $2",
+    )
+    .bind(now)
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await?
+    .into_iter()
+    .map(|r| {
+        let kind: String = r.try_get(2)?;
+        Ok(Due {
+            id: r.try_get(0)?,
+            user_id: r.try_get(1)?,
+            kind: PushKind::parse(&kind).ok_or(AppError::Internal)?,
+            ref_id: r.try_get(3)?,
+            attempts: r.try_get(4)?,
+        })
+    })
+    .collect()
+}
+
+pub async fn mark_sent(db: &Db, id: &str, now: i64) -> Result<(), AppError> {
+    sqlx::query("UPDATE push_outbox SET sent_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(id)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+pub async fn postpone(db: &Db, id: &str, until: i64, failed: bool) -> Result<(), AppError> {
+    sqlx::query("UPDATE push_outbox SET due_at = $1, attempts = attempts + $2 WHERE id = $3")
+        .bind(until)
+        .bind(i64::from(failed))
+        .bind(id)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// Where and how to reach one of a person's browsers.
+pub async fn subscriptions_of(db: &Db, user_id: &str) -> Result<Vec<Subscription>, AppError> {
+    sqlx::query("SELECT endpoint, p256dh, auth FROM push_subscriptions WHERE user_id = $1")
+        .bind(user_id)
+        .fetch_all(db.pool())
+        .await?
+        .into_iter()
+        .map(|r| {
+            Ok(Subscription {
+                endpoint: r.try_get(0)?,
+                p256dh: r.try_get(1)?,
+                auth: r.try_get(2)?,
+            })
+        })
+        .collect()
+}
+
+/// The push service says this subscription is gone (404/410).
+pub async fn remove_endpoint(db: &Db, endpoint: &str) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM push_subscriptions WHERE endpoint = $1")
+        .bind(endpoint)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+pub async fn language_of(db: &Db, user_id: &str) -> Result<crate::i18n::Lang, AppError> {
+    let code: String = sqlx::query("SELECT language FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_one(db.pool())
+        .await?
+        .try_get(0)?;
+    Ok(crate::i18n::Lang::parse(&code).unwrap_or_default())
+}
+
+const VAPID_SETTING: &str = "vapid_private_key";
+
+/// The server's VAPID key: from configuration if given, else the one made
+/// on first start and kept in `server_settings` (the first writer wins).
+pub async fn vapid_keys(db: &Db, configured: Option<&str>) -> Result<super::webpush::VapidKeys, AppError> {
+    use super::webpush::VapidKeys;
+    use secrecy::ExposeSecret;
+    if let Some(raw) = configured {
+        return VapidKeys::from_private_b64url(raw).map_err(|e| {
+            tracing::error!(error = %e, "the configured VAPID key is not a P-256 private key");
+            AppError::Internal
+        });
+    }
+    let fresh = VapidKeys::generate();
+    sqlx::query("INSERT INTO server_settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
+        .bind(VAPID_SETTING)
+        .bind(fresh.private_b64url().expose_secret())
+        .execute(db.pool())
+        .await?;
+    let stored: String = sqlx::query("SELECT value FROM server_settings WHERE name = $1")
+        .bind(VAPID_SETTING)
+        .fetch_one(db.pool())
+        .await?
+        .try_get(0)?;
+    VapidKeys::from_private_b64url(&stored).map_err(|e| {
+        tracing::error!(error = %e, "the stored VAPID key is unreadable");
+        AppError::Internal
+    })
+}
+
+pub async fn is_staff(db: &Db, user_id: &str) -> Result<bool, AppError> {
+    let role: String = sqlx::query("SELECT role FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_one(db.pool())
+        .await?
+        .try_get(0)?;
+    Ok(role != crate::model::Role::Citizen.as_str())
+}
+
+/// A new message tells the other side: the citizen, or the citizen's caseworker.
+pub async fn enqueue_message(
+    conn: &mut AnyConnection,
+    sender: &CurrentUser,
+    citizen_id: &str,
+    message_key: &str,
+) -> Result<(), AppError> {
+    if sender.role == crate::model::Role::Citizen {
+        enqueue_for_caseworker(conn, citizen_id, PushKind::Message, message_key).await
+    } else {
+        enqueue(conn, citizen_id, PushKind::Message, message_key, now_ms()).await
+    }
+}

@@ -1,0 +1,150 @@
+//! The installable, offline-capable app. The work happens in plain
+//! JavaScript (`public/sw.js`, `public/outbox.js`, `public/app.js`), so the
+//! WebAssembly stays small; this module renders what those scripts need:
+//! the owner key, and hidden, translated parts they show when it is time.
+use crate::i18n::{t, Msg};
+use crate::layout::page_user;
+#[cfg(feature = "ssr")]
+use crate::model::Role;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// An opaque key for the person's offline data (cached pages, queued items):
+/// the same person always gets the same key, and it says nothing about them.
+#[cfg(feature = "ssr")]
+pub fn offline_key(user_id: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(&Sha256::digest(format!("mitforlob-offline:{user_id}"))[..16])
+}
+
+/// The `<head>` part: manifest, home-screen icons, the scripts, and whose
+/// data this page is.
+#[component]
+pub fn PwaHead() -> impl IntoView {
+    #[allow(unused_mut)]
+    let mut owner: Option<String> = None;
+    #[cfg(feature = "ssr")]
+    if let Some(user) = page_user() {
+        let key = offline_key(&user.id);
+        // Only a citizen's own pages are kept for offline use; staff pages never.
+        if user.role == Role::Citizen {
+            if let (Some(res), Ok(value)) = (
+                use_context::<leptos_axum::ResponseOptions>(),
+                http::HeaderValue::from_str(&key),
+            ) {
+                res.insert_header(http::HeaderName::from_static("x-offline-key"), value);
+            }
+        }
+        owner = Some(key);
+    }
+    view! {
+        <link rel="manifest" href="/manifest.webmanifest"/>
+        <link rel="apple-touch-icon" href="/icons/apple-touch-icon.png"/>
+        <meta name="mobile-web-app-capable" content="yes"/>
+        <meta name="apple-mobile-web-app-capable" content="yes"/>
+        <meta name="apple-mobile-web-app-title" content=t(Msg::AppName)/>
+        <meta name="apple-mobile-web-app-status-bar-style" content="default"/>
+        {owner.map(|key| view! { <meta name="mitforlob-owner" content=key/> })}
+        <script src="/outbox.js" defer></script>
+        <script src="/app.js" defer></script>
+    }
+}
+
+/// The notices the scripts show: offline, a new version, what waits to be sent.
+#[component]
+pub fn AppNotices() -> impl IntoView {
+    let user = page_user();
+    view! {
+        <p class="alert alert-warning offline-banner" role="status" data-offline-banner hidden>
+            <strong>{t(Msg::PwaOfflineTitle)}</strong> " – " {t(Msg::PwaOfflineShowing)} " "
+            <span data-offline-time></span> " " {t(Msg::PwaOfflineQueue)}
+        </p>
+        <div class="alert alert-info update-banner" id="update-banner" role="status" hidden>
+            <p>{t(Msg::PwaUpdateText)} " " <button type="button" class="button">{t(Msg::PwaUpdateButton)}</button></p>
+        </div>
+        {user.map(|_| view! {
+            <section class="card outbox" id="outbox" aria-labelledby="outbox-heading" hidden
+                data-kind-wellbeing=t(Msg::PwaOutboxKindWellbeing) data-kind-message=t(Msg::PwaOutboxKindMessage)
+                data-state-waiting=t(Msg::PwaOutboxStateWaiting) data-state-login=t(Msg::PwaOutboxStateLogin)>
+                <h2 id="outbox-heading" tabindex="-1">{t(Msg::PwaOutboxTitle)}</h2>
+                <p>{t(Msg::PwaOutboxText)}</p>
+                <ul class="outbox-list"></ul>
+            </section>
+        })}
+        // A live region, not role="status": empty until something is sent.
+        <p id="outbox-status" class="visually-hidden" aria-live="polite" data-sent=t(Msg::PwaOutboxSent)></p>
+    }
+}
+
+/// "Installer på hjemmeskærmen": shown by `app.js` where the browser can
+/// install, or with the steps on an iPhone; once dismissed, never again.
+#[component]
+pub fn InstallHint() -> impl IntoView {
+    view! {
+        <section class="card install-hint" id="install-hint" aria-labelledby="install-heading" hidden>
+            <h2 id="install-heading">{t(Msg::PwaInstallTitle)}</h2>
+            <p>{t(Msg::PwaInstallText)}</p>
+            <p data-ios-steps hidden>{t(Msg::PwaInstallIos)}</p>
+            <p class="button-row">
+                <button type="button" class="button" data-install hidden>{t(Msg::PwaInstallButton)}</button>
+                <button type="button" class="button secondary" data-dismiss>{t(Msg::PwaInstallDismiss)}</button>
+            </p>
+        </section>
+    }
+}
+
+/// `/offline`: what the service worker shows for a page it has not kept.
+#[component]
+pub fn OfflinePage() -> impl IntoView {
+    view! {
+        <Title text=t(Msg::PwaOfflinePageTitle)/>
+        <h1>{t(Msg::PwaOfflinePageTitle)}</h1>
+        <p>{t(Msg::PwaOfflinePageText)}</p>
+        <p><a href="/">{t(Msg::ErrorBackHome)}</a></p>
+    }
+}
+
+/// The web app manifest, in the person's language.
+#[cfg(feature = "ssr")]
+pub fn manifest(lang: crate::i18n::Lang) -> serde_json::Value {
+    let icon = |size: u32, purpose: &str| {
+        serde_json::json!({
+            "src": format!("/icons/icon-{}{size}.png", if purpose == "maskable" { "maskable-" } else { "" }),
+            "sizes": format!("{size}x{size}"),
+            "type": "image/png",
+            "purpose": purpose,
+        })
+    };
+    let screenshot = |name: &str, size: &str, form: &str, label: Msg| {
+        serde_json::json!({
+            "src": format!("/screenshots/{name}.png"),
+            "sizes": size,
+            "type": "image/png",
+            "form_factor": form,
+            "label": label.text(lang),
+        })
+    };
+    serde_json::json!({
+        "id": "/",
+        "name": Msg::AppName.text(lang),
+        "short_name": Msg::AppName.text(lang),
+        "description": Msg::PwaManifestDescription.text(lang),
+        "lang": lang.code(),
+        "dir": "ltr",
+        "start_url": "/",
+        "scope": "/",
+        "display": "standalone",
+        "orientation": "any",
+        "theme_color": THEME_COLOUR,
+        "background_color": BACKGROUND_COLOUR,
+        "categories": ["health", "productivity"],
+        "icons": [icon(192, "any"), icon(512, "any"), icon(192, "maskable"), icon(512, "maskable")],
+        "screenshots": [
+            screenshot("overview-phone", "540x1200", "narrow", Msg::PwaScreenshotOverview),
+            screenshot("plan-wide", "1280x800", "wide", Msg::PwaScreenshotPlan),
+        ],
+    })
+}
+
+pub const THEME_COLOUR: &str = "#0b5470";
+pub const BACKGROUND_COLOUR: &str = "#ffffff";

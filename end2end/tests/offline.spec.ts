@@ -1,0 +1,198 @@
+// The installable app: manifest and installability, the last-seen pages and
+// the outgoing queue when the network is gone, a server error that is
+// retried, and a logout that takes the person's offline data with it.
+import { expect, test, type BrowserContext, type Page, type Route } from '@playwright/test';
+import { demo, expectNoAxeViolations, login } from './helpers';
+
+test.skip(({ javaScriptEnabled }) => javaScriptEnabled === false, 'the service worker and the queue need JavaScript');
+
+/** Requests the service worker makes itself; setOffline does not reach them. */
+function cutServiceWorker(route: Route) {
+  return route.request().serviceWorker() ? route.abort('internetdisconnected') : route.continue();
+}
+
+async function goOffline(context: BrowserContext) {
+  await context.setOffline(true);
+  await context.route('**/*', cutServiceWorker);
+}
+
+async function goOnline(context: BrowserContext) {
+  await context.unroute('**/*', cutServiceWorker);
+  await context.setOffline(false);
+}
+
+/** Waits until the service worker controls the page, then visits `paths` so it keeps them. */
+async function visitWhileControlled(page: Page, paths: string[]) {
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await expect.poll(() => page.evaluate(() => Boolean(navigator.serviceWorker.controller))).toBe(true);
+  for (const path of paths) {
+    await page.goto(path);
+  }
+}
+
+async function answer(page: Page, question: string, word: string) {
+  await page.getByRole('group', { name: question, exact: true }).getByRole('radio', { name: word, exact: true }).check();
+}
+
+function today(): string {
+  return new Intl.DateTimeFormat('da-DK', { timeZone: 'Europe/Copenhagen', day: '2-digit', month: '2-digit', year: 'numeric' })
+    .format(new Date())
+    .replace(/\//g, '.');
+}
+
+test('the manifest is complete and Chromium finds the app installable', async ({ page, request }) => {
+  const res = await request.get('/manifest.webmanifest');
+  expect(res.headers()['content-type']).toContain('application/manifest+json');
+  const manifest = await res.json();
+  expect(manifest).toMatchObject({
+    id: '/',
+    name: 'Mit Forløb',
+    short_name: 'Mit Forløb',
+    start_url: '/',
+    scope: '/',
+    display: 'standalone',
+    lang: 'da',
+  });
+  expect(manifest.description).toContain('ressourceforløb');
+  const sizes = manifest.icons.map((i: { sizes: string; purpose: string }) => `${i.sizes} ${i.purpose}`);
+  expect(sizes).toEqual(expect.arrayContaining(['192x192 any', '512x512 any', '192x192 maskable', '512x512 maskable']));
+  for (const image of [...manifest.icons, ...manifest.screenshots]) {
+    const file = await request.get(image.src);
+    expect(file.status(), image.src).toBe(200);
+    expect(file.headers()['content-type']).toBe('image/png');
+  }
+  expect(manifest.screenshots.map((s: { form_factor: string }) => s.form_factor).sort()).toEqual(['narrow', 'wide']);
+
+  await login(page, demo.sofie.email);
+  await expect(page.locator('link[rel="apple-touch-icon"]')).toHaveAttribute('href', '/icons/apple-touch-icon.png');
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  const cdp = await page.context().newCDPSession(page);
+  const fromChromium = await cdp.send('Page.getAppManifest');
+  expect(fromChromium.errors).toEqual([]);
+  const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+  expect(installabilityErrors).toEqual([]);
+});
+
+test('offline: the last plan is shown, wellbeing and a message wait, and are sent once when the network returns', async ({ page, context, browser }, testInfo) => {
+  test.setTimeout(120_000);
+  const subject = `Skrevet offline ${testInfo.project.name} ${Date.now()}`;
+  await login(page, demo.birgitte.email);
+  await visitWhileControlled(page, ['/', '/plan', '/wellbeing', '/messages/new']);
+
+  await goOffline(context);
+  await page.goto('/plan');
+  await expect(page.getByRole('heading', { level: 1, name: 'Min plan' })).toBeVisible();
+  const banner = page.getByRole('status').filter({ hasText: 'Du er offline' });
+  await expect(banner).toContainText('viser senest hentede side');
+  await expectNoAxeViolations(page);
+
+  // A page never seen says so, in words.
+  await page.goto('/concerns');
+  await expect(page.getByRole('heading', { level: 1, name: 'Du er offline' })).toBeVisible();
+
+  await page.goto('/wellbeing');
+  await answer(page, 'Humør', 'Godt');
+  await answer(page, 'Energi', 'Middel');
+  await answer(page, 'Smerter', 'Lidt');
+  await answer(page, 'Søvn', 'Godt');
+  await page.getByLabel('Del dagens registrering med min sagsbehandler').check();
+  await page.getByRole('button', { name: 'Gem', exact: true }).click();
+  const outbox = page.getByRole('region', { name: 'Venter på at blive sendt' });
+  await expect(outbox.getByRole('listitem')).toHaveCount(1);
+  await expect(outbox).toContainText('Trivsel');
+
+  await page.goto('/messages/new');
+  await page.getByLabel('Emne', { exact: true }).fill(subject);
+  await page.getByLabel('Besked', { exact: true }).fill('Jeg skrev denne uden net.');
+  await page.getByRole('button', { name: 'Send beskeden' }).click();
+  await expect(outbox.getByRole('listitem')).toHaveCount(2);
+  await expect(outbox).toContainText('Jeg skrev denne uden net.');
+  await expect(page.getByLabel('Besked', { exact: true })).toHaveValue('');
+  await expectNoAxeViolations(page);
+
+  // The network returns: both go, and the queue empties.
+  await goOnline(context);
+  await expect(outbox).toBeHidden({ timeout: 15_000 });
+
+  await page.goto('/messages');
+  await expect(page.getByRole('link', { name: subject })).toHaveCount(1);
+  await page.goto('/wellbeing');
+  const history = page.getByRole('table', { name: 'Dine seneste registreringer' });
+  await expect(history.getByRole('row', { name: new RegExp(today().replace(/\./g, '\\.')) })).toHaveCount(1);
+
+  // The caseworker sees both: the message once, the shared day.
+  const staff = await browser.newContext({ baseURL: testInfo.project.use.baseURL, serviceWorkers: 'block' });
+  const mette = await staff.newPage();
+  await login(mette, demo.mette.email);
+  await mette.goto('/inbox');
+  await expect(mette.getByRole('link', { name: subject })).toHaveCount(1);
+  await mette.goto('/caseload');
+  await mette.getByRole('table', { name: 'Borgere i din sagsstamme' }).getByRole('link', { name: demo.birgitte.name, exact: true }).click();
+  const shared = mette.getByRole('region', { name: 'Trivsel, som borgeren har delt' });
+  await expect(shared.getByRole('rowheader', { name: today(), exact: true })).toBeVisible();
+  await staff.close();
+});
+
+test('a server error keeps a message queued, and it arrives once after the server recovers', async ({ page }, testInfo) => {
+  const subject = `Serverfejl ${testInfo.project.name} ${Date.now()}`;
+  await login(page, demo.sofie.email);
+  await page.goto('/messages/new');
+  let failures = 0;
+  await page.route('**/api/start-thread', (route) => {
+    failures += 1;
+    return route.fulfill({ status: 503, contentType: 'text/plain', body: 'Midlertidigt utilgængelig' });
+  });
+  await page.getByLabel('Emne', { exact: true }).fill(subject);
+  await page.getByLabel('Besked', { exact: true }).fill('Den første prøve fejler på serveren.');
+  await page.getByRole('button', { name: 'Send beskeden' }).click();
+  const outbox = page.getByRole('region', { name: 'Venter på at blive sendt' });
+  await expect(outbox).toContainText('Den første prøve fejler på serveren.');
+  await expect(outbox).toContainText('Venter på at blive sendt');
+  expect(failures).toBe(1);
+
+  // The server is back: the next page load sends it.
+  await page.unroute('**/api/start-thread');
+  await page.goto('/messages');
+  await expect(page.getByRole('region', { name: 'Venter på at blive sendt' })).toBeHidden({ timeout: 15_000 });
+  await page.reload();
+  await expect(page.getByRole('link', { name: subject })).toHaveCount(1);
+});
+
+test('logging out warns about unsent items, then removes the cached pages, the queue and the drafts', async ({ page, context }, testInfo) => {
+  await login(page, demo.ali.email);
+  await visitWhileControlled(page, ['/', '/plan', '/messages/new']);
+  await expect.poll(() => page.evaluate(async () => (await caches.keys()).filter((k) => k.startsWith('pages-')).length)).toBe(1);
+
+  // Something waits: the server does not answer.
+  await page.route('**/api/start-thread', (route) => route.abort('internetdisconnected'));
+  await page.getByLabel('Emne', { exact: true }).fill(`Ikke sendt ${testInfo.project.name}`);
+  await page.getByLabel('Besked', { exact: true }).fill('Venter stadig.');
+  await page.getByRole('button', { name: 'Send beskeden' }).click();
+  await expect(page.getByRole('region', { name: 'Venter på at blive sendt' })).toContainText('Venter stadig.');
+  await page.evaluate(() => localStorage.setItem('mitforlob-draft:some-thread', 'en kladde'));
+
+  // Changing one's mind keeps everything.
+  page.once('dialog', (dialog) => {
+    expect(dialog.message()).toContain('ikke sendt endnu');
+    return dialog.dismiss();
+  });
+  await page.getByRole('button', { name: 'Log ud' }).click();
+  await expect(page.getByRole('button', { name: 'Log ud' })).toBeVisible();
+
+  page.once('dialog', (dialog) => dialog.accept());
+  await page.getByRole('button', { name: 'Log ud' }).click();
+  await page.waitForURL('**/login**');
+  const left = await page.evaluate(async () => {
+    const pages = (await caches.keys()).filter((k) => k.startsWith('pages-'));
+    const drafts = Object.keys(localStorage).filter((k) => k.startsWith('mitforlob-draft:'));
+    const items = await new Promise<number>((resolve) => {
+      const open = indexedDB.open('mitforlob-outbox', 1);
+      open.onsuccess = () => {
+        const req = open.result.transaction('items').objectStore('items').count();
+        req.onsuccess = () => resolve(req.result);
+      };
+    });
+    return { pages, drafts, items };
+  });
+  expect(left).toEqual({ pages: [], drafts: [], items: 0 });
+});

@@ -1,0 +1,317 @@
+// The small part of Mit Forløb that needs a browser but not the WebAssembly:
+// the service worker, the outgoing queue, "new version", the install hint and
+// a clean logout. Every text it shows comes from the page (translated on the
+// server); without this script every form still posts as usual.
+/* global MitOutbox */
+(function () {
+  'use strict';
+  const owner = document.querySelector('meta[name="mitforlob-owner"]')?.content || null;
+  const outboxPanel = document.getElementById('outbox');
+
+  // ---- Service worker and "new version" --------------------------------------
+
+  if ('serviceWorker' in navigator) {
+    navigator.serviceWorker.register('/sw.js', { scope: '/' }).then(watchForUpdate, () => {});
+    let reloading = false;
+    navigator.serviceWorker.addEventListener('controllerchange', () => {
+      // Only a reload the person asked for ("Genindlæs"), never a surprise one.
+      if (sessionStorage.getItem('mitforlob-update') && !reloading) {
+        reloading = true;
+        sessionStorage.removeItem('mitforlob-update');
+        location.reload();
+      }
+    });
+  }
+
+  function watchForUpdate(reg) {
+    const offer = (worker) => {
+      const banner = document.getElementById('update-banner');
+      if (!banner || !navigator.serviceWorker.controller) return;
+      banner.hidden = false;
+      banner.querySelector('button').addEventListener('click', () => {
+        sessionStorage.setItem('mitforlob-update', '1');
+        worker.postMessage({ type: 'skip-waiting' });
+      });
+    };
+    if (reg.waiting) offer(reg.waiting);
+    reg.addEventListener('updatefound', () => {
+      const worker = reg.installing;
+      worker?.addEventListener('statechange', () => {
+        if (worker.state === 'installed') offer(worker);
+      });
+    });
+    // A long-open app looks for a new version now and then.
+    setInterval(() => reg.update().catch(() => {}), 60 * 60 * 1000);
+  }
+
+  // ---- Online / offline --------------------------------------------------------
+
+  const banner = document.querySelector('[data-offline-banner]');
+  function showConnection() {
+    if (banner && !banner.hasAttribute('data-served-offline')) banner.hidden = navigator.onLine;
+  }
+  window.addEventListener('online', () => {
+    showConnection();
+    flush();
+  });
+  window.addEventListener('offline', showConnection);
+  showConnection();
+
+  // ---- The outgoing queue ------------------------------------------------------
+
+  if (owner && 'indexedDB' in window) {
+    document.addEventListener('submit', onSubmit);
+    render();
+    flush();
+  }
+
+  function newKey() {
+    return crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  }
+
+  async function onSubmit(event) {
+    const form = event.target;
+    if (!(form instanceof HTMLFormElement) || !form.dataset.outbox) return;
+    event.preventDefault();
+    if (form.dataset.busy) return; // a double tap sends once
+    form.dataset.busy = '1';
+    const button = event.submitter;
+    const label = button?.textContent;
+    if (button?.dataset.sending) button.textContent = button.dataset.sending;
+    const fields = [...new FormData(form, event.submitter).entries()]
+      .filter(([, v]) => typeof v === 'string')
+      .map(([k, v]) => [k, k === 'form_key' ? newKey() : v]);
+    // The day it was written, so an entry sent tomorrow still belongs to today.
+    if (form.dataset.outbox === 'wellbeing') fields.push(['written_on', localDate()]);
+    const item = {
+      id: newKey(),
+      owner,
+      kind: form.dataset.outbox,
+      action: form.getAttribute('action'),
+      fields,
+      summary: summary(form),
+      createdAt: Date.now(),
+      state: 'waiting',
+    };
+    await MitOutbox.add(item);
+    clearForm(form);
+    askForBackgroundSync();
+    const results = await flush();
+    const mineNow = results.find((r) => r.item.id === item.id);
+    delete form.dataset.busy;
+    if (button && label) button.textContent = label;
+    if (mineNow?.outcome === 'sent') {
+      location.assign(mineNow.url);
+    } else if (mineNow?.outcome === 'refused') {
+      showRefusal(mineNow.url);
+    } else {
+      outboxPanel?.scrollIntoView({ block: 'nearest' });
+      outboxPanel?.querySelector('h2')?.focus();
+    }
+  }
+
+  function localDate() {
+    const d = new Date();
+    const pad = (n) => String(n).padStart(2, '0');
+    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  }
+
+  // What the person sees in the queue: their own words, shortened.
+  function summary(form) {
+    const text = form.querySelector('textarea')?.value?.trim() || '';
+    return text.length > 80 ? `${text.slice(0, 80)}…` : text;
+  }
+
+  // The queue holds the text now; the form and its kept draft are done with.
+  function clearForm(form) {
+    const key = form.dataset.draftKey;
+    if (key) localStorage.removeItem(key);
+    form.reset();
+    for (const field of form.querySelectorAll('textarea')) {
+      field.value = '';
+      field.dispatchEvent(new Event('input', { bubbles: true }));
+    }
+  }
+
+  // A refusal's page (with the text kept and the reason) replaces this one.
+  async function showRefusal(url) {
+    try {
+      const res = await fetch(url, { credentials: 'same-origin' });
+      if (!res.ok) throw new Error();
+      const doc = new DOMParser().parseFromString(await res.text(), 'text/html');
+      history.replaceState(null, '', url);
+      document.body.replaceWith(document.adoptNode(doc.body));
+    } catch (err) {
+      location.assign(url);
+    }
+  }
+
+  function askForBackgroundSync() {
+    navigator.serviceWorker?.ready
+      .then((reg) => reg.sync && reg.sync.register('outbox'))
+      .catch(() => {});
+  }
+
+  async function flush() {
+    if (!owner || !('indexedDB' in window)) return [];
+    const results = await MitOutbox.flush(owner).catch(() => []);
+    const sent = results.filter((r) => r.outcome === 'sent').length;
+    await render(sent);
+    return results;
+  }
+
+  async function render(justSent = 0) {
+    if (!outboxPanel) return;
+    const items = await MitOutbox.mine(owner).catch(() => []);
+    const list = outboxPanel.querySelector('ul');
+    list.replaceChildren(
+      ...items
+        .sort((a, b) => a.createdAt - b.createdAt)
+        .map((item) => {
+          const li = document.createElement('li');
+          const kind = document.createElement('strong');
+          kind.textContent = outboxPanel.dataset[`kind${item.kind === 'wellbeing' ? 'Wellbeing' : 'Message'}`];
+          const when = document.createElement('span');
+          when.textContent = ` · ${new Date(item.createdAt).toLocaleString(document.documentElement.lang === 'en' ? 'en-GB' : 'da-DK', { dateStyle: 'medium', timeStyle: 'short' })}`;
+          const state = document.createElement('span');
+          state.className = 'status-tag awaiting';
+          state.textContent = item.state === 'login' ? outboxPanel.dataset.stateLogin : outboxPanel.dataset.stateWaiting;
+          li.append(kind, when, ' ', state);
+          if (item.summary) {
+            const text = document.createElement('p');
+            text.textContent = item.summary;
+            li.append(text);
+          }
+          return li;
+        }),
+    );
+    outboxPanel.hidden = items.length === 0;
+    const status = document.getElementById('outbox-status');
+    if (status && justSent > 0) status.textContent = status.dataset.sent.replace('{count}', String(justSent));
+  }
+
+  // ---- Logging out: this person's pages, queue and drafts leave the browser ----
+
+  document.addEventListener('submit', async (event) => {
+    const form = event.target;
+    if (!(form instanceof HTMLFormElement) || !form.hasAttribute('data-logout') || form.dataset.cleared) return;
+    event.preventDefault();
+    const waiting = owner && 'indexedDB' in window ? await MitOutbox.mine(owner).catch(() => []) : [];
+    if (waiting.length > 0 && !window.confirm(form.dataset.warnQueue)) return;
+    try {
+      if (owner && 'indexedDB' in window) await MitOutbox.removeAll(owner);
+      for (const key of Object.keys(localStorage)) {
+        if (key.startsWith('mitforlob-draft:')) localStorage.removeItem(key);
+      }
+      for (const name of await caches.keys()) {
+        if (name.startsWith('pages-') || name === 'meta') await caches.delete(name);
+      }
+    } catch (err) {
+      // Logging out must never be blocked by a clean-up that failed.
+    }
+    form.dataset.cleared = '1';
+    form.submit();
+  });
+
+  // ---- Notifications ("Mig") ---------------------------------------------------
+
+  const pushSection = document.getElementById('notifications');
+  if (pushSection) setUpPush(pushSection);
+
+  async function setUpPush(section) {
+    const status = section.querySelector('[data-push-status]');
+    const on = section.querySelector('[data-push-on]');
+    const off = section.querySelector('[data-push-off]');
+    const say = (text) => {
+      status.textContent = text;
+    };
+    if (!('serviceWorker' in navigator) || !('PushManager' in window) || !('Notification' in window)) {
+      say(section.dataset.unsupported);
+      return;
+    }
+    const reg = await navigator.serviceWorker.ready;
+    const show = async () => {
+      const sub = await reg.pushManager.getSubscription();
+      on.hidden = Boolean(sub);
+      off.hidden = !sub;
+    };
+    await show();
+    on.addEventListener('click', async () => {
+      try {
+        if ((await Notification.requestPermission()) !== 'granted') {
+          say(section.dataset.denied);
+          return;
+        }
+        const sub = await reg.pushManager.subscribe({
+          userVisibleOnly: true,
+          applicationServerKey: fromBase64Url(section.dataset.publicKey),
+        });
+        const keys = sub.toJSON().keys || {};
+        await post('/api/push-subscribe', { endpoint: sub.endpoint, p256dh: keys.p256dh, auth: keys.auth });
+        say(section.dataset.on);
+      } catch (err) {
+        say(section.dataset.failed);
+      }
+      await show();
+    });
+    off.addEventListener('click', async () => {
+      const sub = await reg.pushManager.getSubscription();
+      if (sub) {
+        await post('/api/push-unsubscribe', { endpoint: sub.endpoint }).catch(() => {});
+        await sub.unsubscribe().catch(() => {});
+      }
+      say(section.dataset.off);
+      await show();
+    });
+  }
+
+  async function post(url, fields) {
+    const res = await fetch(url, {
+      method: 'POST',
+      body: new URLSearchParams(fields),
+      credentials: 'same-origin',
+      headers: { Accept: 'application/json' },
+    });
+    if (!res.ok) throw new Error(String(res.status));
+  }
+
+  function fromBase64Url(text) {
+    const base64 = (text + '='.repeat((4 - (text.length % 4)) % 4)).replace(/-/g, '+').replace(/_/g, '/');
+    return Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+  }
+
+  // ---- "Installer på hjemmeskærmen" --------------------------------------------
+
+  const hint = document.getElementById('install-hint');
+  const DISMISSED = 'mitforlob-install-dismissed';
+  const installed = window.matchMedia('(display-mode: standalone)').matches || navigator.standalone;
+  if (hint && !installed && !localStorage.getItem(DISMISSED)) {
+    const ios = /iphone|ipad|ipod/i.test(navigator.userAgent);
+    hint.querySelector('[data-dismiss]').addEventListener('click', () => {
+      localStorage.setItem(DISMISSED, '1');
+      hint.hidden = true;
+    });
+    if (ios) {
+      hint.querySelector('[data-ios-steps]').hidden = false;
+      hint.hidden = false;
+    }
+    window.addEventListener('beforeinstallprompt', (event) => {
+      event.preventDefault();
+      const button = hint.querySelector('[data-install]');
+      button.hidden = false;
+      hint.hidden = false;
+      button.addEventListener(
+        'click',
+        async () => {
+          event.prompt();
+          await event.userChoice.catch(() => null);
+          hint.hidden = true;
+        },
+        { once: true },
+      );
+    });
+    window.addEventListener('appinstalled', () => {
+      hint.hidden = true;
+    });
+  }
+})();

@@ -1,0 +1,172 @@
+// Mit Forløb's service worker: the app shell and the last pages a citizen saw,
+// for when the connection is gone, and the outgoing queue's background send.
+//
+// The server serves this file at /sw.js with one line before it:
+//   const BUILD = { version: "...", shell: ["/pkg/...", ...] };
+// so every deployment is a new worker with its own caches.
+/* global BUILD, MitOutbox */
+importScripts('/outbox.js');
+
+const SHELL_CACHE = `shell-${BUILD.version}`;
+const PAGES_PREFIX = 'pages-';
+const META_CACHE = 'meta';
+// Who the cached pages belong to (an opaque key from the server, never a name).
+const OWNER_URL = '/__offline-owner';
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(
+    caches.open(SHELL_CACHE).then((cache) =>
+      // The offline page as a guest sees it: nobody's name in a shared cache.
+      cache.addAll([...BUILD.shell, new Request('/offline', { credentials: 'omit' })]),
+    ),
+  );
+  // A first install takes over at once; an update waits for the page to say so.
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    (async () => {
+      for (const name of await caches.keys()) {
+        if (name.startsWith('shell-') && name !== SHELL_CACHE) await caches.delete(name);
+      }
+      await self.clients.claim();
+    })(),
+  );
+});
+
+// "Ny version – genindlæs": the page asks the waiting worker to take over.
+self.addEventListener('message', (event) => {
+  if ((event.data || {}).type === 'skip-waiting') self.skipWaiting();
+});
+
+// Background Sync, where the browser has it: send what waits even if the app is closed.
+self.addEventListener('sync', (event) => {
+  if (event.tag === 'outbox') event.waitUntil(owner().then((o) => o && MitOutbox.flush(o)));
+});
+
+// A notification says only that something is new; the server chose the words.
+self.addEventListener('push', (event) => {
+  let note = {};
+  try {
+    note = event.data ? event.data.json() : {};
+  } catch (err) {
+    note = {};
+  }
+  event.waitUntil(
+    self.registration.showNotification(note.title || 'Mit Forløb', {
+      body: note.body || '',
+      tag: note.tag,
+      icon: '/icons/icon-192.png',
+      badge: '/icons/icon-192.png',
+      data: { url: note.url || '/' },
+    }),
+  );
+});
+
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  const url = new URL((event.notification.data && event.notification.data.url) || '/', self.location.origin);
+  event.waitUntil(
+    (async () => {
+      for (const client of await self.clients.matchAll({ type: 'window' })) {
+        if (new URL(client.url).origin === url.origin && 'focus' in client) {
+          await client.navigate(url.href);
+          return client.focus();
+        }
+      }
+      return self.clients.openWindow(url.href);
+    })(),
+  );
+});
+
+self.addEventListener('fetch', (event) => {
+  const req = event.request;
+  const url = new URL(req.url);
+  if (req.method !== 'GET' || url.origin !== self.location.origin) return;
+  // Live data and downloads are never served from a cache.
+  if (/^\/(api|events|calendar)\//.test(url.pathname) || url.pathname.endsWith('.ics')) return;
+  if (req.mode === 'navigate') {
+    event.respondWith(page(event));
+  } else if (url.pathname.startsWith('/pkg/')) {
+    // Content-hashed names: a cached copy is always the right one.
+    event.respondWith(caches.match(req).then((hit) => hit || fetchAndKeep(req, SHELL_CACHE)));
+  } else {
+    event.respondWith(fetchAndKeep(req, SHELL_CACHE).catch(() => caches.match(req)));
+  }
+});
+
+async function fetchAndKeep(req, cacheName) {
+  const res = await fetch(req);
+  if (res.ok && res.type === 'basic') {
+    const copy = res.clone();
+    caches.open(cacheName).then((c) => c.put(req, copy));
+  }
+  return res;
+}
+
+// Pages: the network first; the person's own last copy when it is unreachable.
+async function page(event) {
+  const req = event.request;
+  const url = new URL(req.url);
+  try {
+    const res = await fetch(req);
+    const key = res.headers.get('x-offline-key');
+    if (key) event.waitUntil(remember(key, url, res.clone()));
+    return res;
+  } catch (err) {
+    const key = await owner();
+    const cached = key && (await (await caches.open(PAGES_PREFIX + key)).match(url.pathname));
+    if (cached) return withBanner(cached);
+    const fallback = await caches.match('/offline');
+    return fallback || Response.error();
+  }
+}
+
+// Keeps a citizen's page under their key; a different person's key first
+// removes every page of the one before.
+async function remember(key, url, res) {
+  if (key !== (await owner())) {
+    await forgetPages();
+    const meta = await caches.open(META_CACHE);
+    await meta.put(OWNER_URL, new Response(key));
+  }
+  // A page with a one-time notice or error in its address is not "the page".
+  if (res.status !== 200 || url.search) return;
+  await (await caches.open(PAGES_PREFIX + key)).put(url.pathname, res);
+}
+
+async function owner() {
+  const res = await (await caches.open(META_CACHE)).match(OWNER_URL);
+  return res ? res.text() : null;
+}
+
+async function forgetPages() {
+  for (const name of await caches.keys()) {
+    if (name.startsWith(PAGES_PREFIX)) await caches.delete(name);
+  }
+  await caches.delete(META_CACHE);
+}
+
+// Shows the page's own (translated, hidden) offline banner with the time it was fetched.
+async function withBanner(cached) {
+  const html = await cached.text();
+  const fetched = cached.headers.get('date');
+  const lang = (html.match(/<html lang="([a-z]+)"/) || [])[1] || 'da';
+  const when = fetched
+    ? new Date(fetched).toLocaleString(lang === 'en' ? 'en-GB' : 'da-DK', {
+        dateStyle: 'long',
+        timeStyle: 'short',
+      })
+    : '';
+  const shown = html
+    .replace('data-offline-banner hidden', 'data-offline-banner data-served-offline')
+    .replace('<span data-offline-time></span>', `<span data-offline-time>${escapeHtml(when)}</span>`);
+  const headers = new Headers(cached.headers);
+  headers.delete('content-length');
+  headers.delete('content-encoding');
+  return new Response(shown, { status: 200, headers });
+}
+
+function escapeHtml(s) {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
