@@ -7,6 +7,8 @@
   'use strict';
   const owner = document.querySelector('meta[name="mitforlob-owner"]')?.content || null;
   const outboxPanel = document.getElementById('outbox');
+  // A form of this page is being sent: its own outcome decides what to show.
+  let submitting = false;
 
   // ---- Service worker and "new version" --------------------------------------
 
@@ -75,6 +77,7 @@
     event.preventDefault();
     if (form.dataset.busy) return; // a double tap sends once
     form.dataset.busy = '1';
+    submitting = true;
     const button = event.submitter;
     const label = button?.textContent;
     if (button?.dataset.sending) button.textContent = button.dataset.sending;
@@ -99,6 +102,7 @@
     const results = await flush();
     const mineNow = results.find((r) => r.item.id === item.id);
     delete form.dataset.busy;
+    submitting = false;
     if (button && label) button.textContent = label;
     if (mineNow?.outcome === 'sent') {
       location.assign(mineNow.url);
@@ -157,6 +161,9 @@
     const results = await MitOutbox.flush(owner).catch(() => []);
     const sent = results.filter((r) => r.outcome === 'sent').length;
     await render(sent);
+    // Something written earlier was refused: its page says why, with the text kept.
+    const refused = results.find((r) => r.outcome === 'refused');
+    if (refused && !submitting) showRefusal(refused.url);
     return results;
   }
 

@@ -42,7 +42,7 @@
   }
 
   // One send. Answers 'sent' (the server stored it or already had it),
-  // 'refused' (the server said why on the page it sent us to), 'login'
+  // 'refused' (the server said why, on the page it sent us to), 'login'
   // (the session ended: kept until the person logs in again) or 'retry'.
   async function send(item) {
     let res;
@@ -70,7 +70,9 @@
 
   // Sends the owner's items in the order they were written. The same
   // idempotency key travels with every try, so a retry never stores twice.
-  function flush(owner, onEach) {
+  // `canShowRefusal`: only a page can show the person why the server refused
+  // an item (the service worker keeps such an item for the next page).
+  function flush(owner, { canShowRefusal = true } = {}) {
     if (!owner) return Promise.resolve([]);
     if (flushing) return flushing;
     flushing = (async () => {
@@ -78,7 +80,7 @@
       const items = (await mine(owner)).sort((a, b) => a.createdAt - b.createdAt);
       for (const item of items) {
         const result = await send(item);
-        if (result.outcome === 'sent' || result.outcome === 'refused') {
+        if (result.outcome === 'sent' || (result.outcome === 'refused' && canShowRefusal)) {
           await remove(item.id);
         } else {
           item.state = result.outcome;
@@ -86,7 +88,6 @@
           await add(item);
         }
         results.push({ item, ...result });
-        if (onEach) onEach(item, result);
         // The connection is gone again: the rest waits for the next chance.
         if (result.outcome === 'retry' || result.outcome === 'login') break;
       }

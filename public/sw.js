@@ -41,7 +41,9 @@ self.addEventListener('message', (event) => {
 
 // Background Sync, where the browser has it: send what waits even if the app is closed.
 self.addEventListener('sync', (event) => {
-  if (event.tag === 'outbox') event.waitUntil(owner().then((o) => o && MitOutbox.flush(o)));
+  if (event.tag === 'outbox') {
+    event.waitUntil(owner().then((o) => o && MitOutbox.flush(o, { canShowRefusal: false })));
+  }
 });
 
 // A notification says only that something is new; the server chose the words.

@@ -82,7 +82,8 @@ impl Settings {
                 parse("MITFORLOB_ACTIVATION_DAYS", 14)?,
             )?,
             vapid_private_key: var("MITFORLOB_VAPID_PRIVATE_KEY").map(SecretString::from),
-            vapid_subject: var("MITFORLOB_VAPID_SUBJECT").unwrap_or_else(|| "mailto:drift@mitforlob.invalid".into()),
+            vapid_subject: var("MITFORLOB_VAPID_SUBJECT")
+                .unwrap_or_else(|| "mailto:drift@mitforlob.invalid".into()),
             push_interval_seconds: positive(
                 "MITFORLOB_PUSH_INTERVAL_SECONDS",
                 parse("MITFORLOB_PUSH_INTERVAL_SECONDS", 30)?,

@@ -127,7 +127,10 @@ pub async fn headers(State(secure): State<bool>, req: Request, next: Next) -> Re
         IMMUTABLE
     } else if is_html || path.starts_with("/api/") || !res.status().is_success() {
         "no-store"
-    } else if matches!(path.as_str(), "/sw.js" | "/app.js" | "/outbox.js" | "/manifest.webmanifest") {
+    } else if matches!(
+        path.as_str(),
+        "/sw.js" | "/app.js" | "/outbox.js" | "/manifest.webmanifest"
+    ) {
         // Unhashed names: asked again each time, so a new version is seen.
         "no-cache"
     } else {

@@ -24,8 +24,8 @@ pub fn service_worker(site_root: &Path) -> String {
         .map(|dir| {
             dir.filter_map(|e| e.ok())
                 .map(|e| e.file_name().to_string_lossy().to_string())
-                // The browser asks for the plain name and takes br/gzip by header.
-                .filter(|name| !name.ends_with(".br") && !name.ends_with(".gz"))
+                // What a page loads; the browser takes br/gzip of it by header.
+                .filter(|name| [".js", ".wasm", ".css"].iter().any(|ext| name.ends_with(ext)))
                 .map(|name| format!("/pkg/{name}"))
                 .collect()
         })
@@ -81,10 +81,11 @@ mod tests {
         std::fs::write(dir.join("app.js"), "one").unwrap();
         std::fs::write(dir.join("pkg/mitforlob.abc.js"), "js").unwrap();
         std::fs::write(dir.join("pkg/mitforlob.abc.js.br"), "br").unwrap();
+        std::fs::write(dir.join("pkg/mitforlob.d.abc.ts"), "types").unwrap();
         let first = service_worker(&dir);
         assert!(first.starts_with("const BUILD = {"));
         assert!(first.contains("\"/pkg/mitforlob.abc.js\""));
-        assert!(!first.contains(".br\""));
+        assert!(!first.contains(".br\"") && !first.contains(".ts\""));
         assert!(first.ends_with("self.x = 1;"));
         std::fs::write(dir.join("app.js"), "two").unwrap();
         let second = service_worker(&dir);

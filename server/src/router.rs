@@ -42,7 +42,9 @@ pub fn build(state: AppState) -> Router {
         // Events must go out as they happen, not wait in a compressor's buffer.
         .and(NotForContentType::const_new("text/event-stream"));
     let secure = state.config.secure_cookies;
-    let worker = std::sync::Arc::new(crate::pwa::service_worker(state.leptos_options.site_root.as_ref().as_ref()));
+    let worker = std::sync::Arc::new(crate::pwa::service_worker(
+        state.leptos_options.site_root.as_ref().as_ref(),
+    ));
     Router::new()
         .route(
             "/activities/{id}/calendar.ics",

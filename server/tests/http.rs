@@ -347,58 +347,76 @@ both!(
     }
 );
 
-both!(the_app_installs_and_keeps_only_a_citizens_own_pages_offline, |app| {
-    let (status, h, body) = app.get("/manifest.webmanifest", None).await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(h[header::CONTENT_TYPE], "application/manifest+json");
-    let manifest: serde_json::Value = serde_json::from_str(&body).unwrap();
-    assert_eq!(manifest["display"], "standalone");
-    assert_eq!(manifest["start_url"], "/");
-    let (status, h, body) = app.get("/sw.js", None).await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(h[header::CACHE_CONTROL], "no-cache");
-    assert!(body.starts_with("const BUILD = {\"version\":"), "{}", &body[..body.len().min(80)]);
+both!(
+    the_app_installs_and_keeps_only_a_citizens_own_pages_offline,
+    |app| {
+        let (status, h, body) = app.get("/manifest.webmanifest", None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(h[header::CONTENT_TYPE], "application/manifest+json");
+        let manifest: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(manifest["display"], "standalone");
+        assert_eq!(manifest["start_url"], "/");
+        let (status, h, body) = app.get("/sw.js", None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(h[header::CACHE_CONTROL], "no-cache");
+        assert!(
+            body.starts_with("const BUILD = {") && body.contains("\"version\":"),
+            "{}",
+            &body[..body.len().min(80)]
+        );
 
-    let key_of = |h: &axum::http::HeaderMap| h.get("x-offline-key").map(|v| v.to_str().unwrap().to_string());
-    let sofie = app.login("sofie@demo.mitforlob.dk").await;
-    let (_, h, page) = app.get("/plan", Some(&sofie)).await;
-    let sofie_key = key_of(&h).expect("a citizen's page may be kept offline");
-    assert!(page.contains(&format!("<meta name=\"mitforlob-owner\" content=\"{sofie_key}\"")));
-    // The exact markers the service worker fills in for a page served offline.
-    assert!(page.contains("data-offline-banner hidden"));
-    assert!(page.contains("<span data-offline-time></span>"));
-    assert!(!sofie_key.contains(&citizen_id(app, "sofie@demo.mitforlob.dk").await));
-    let ali = app.login("ali@demo.mitforlob.dk").await;
-    let (_, h, _) = app.get("/plan", Some(&ali)).await;
-    assert_ne!(key_of(&h).unwrap(), sofie_key, "one browser, two people: two keys");
-    let mette = app.login("mette@demo.mitforlob.dk").await;
-    let (_, h, _) = app.get("/caseload", Some(&mette)).await;
-    assert_eq!(key_of(&h), None, "staff pages are never kept");
-    let (_, h, _) = app.get("/login", None).await;
-    assert_eq!(key_of(&h), None);
-});
-
-both!(an_entry_sent_later_from_the_queue_belongs_to_the_day_it_was_written, |app| {
-    let sofie = app.login("sofie@demo.mitforlob.dk").await;
-    let sofie_id = citizen_id(app, "sofie@demo.mitforlob.dk").await;
-    let today = jiff::Timestamp::now().to_zoned(app::db::copenhagen()).date();
-    let yesterday = today.yesterday().unwrap();
-    let tomorrow = today.tomorrow().unwrap();
-    for (written_on, key) in [(yesterday, "k-yesterday-0000001"), (tomorrow, "k-tomorrow-00000001")] {
-        let body = format!("mood=3&energy=3&pain=2&sleep=4&note=&form_key={key}&written_on={written_on}");
-        let (status, _, _) = app.post_form("/api/log-wellbeing", &body, Some(&sofie)).await;
-        assert_eq!(status, StatusCode::FOUND);
+        let key_of =
+            |h: &axum::http::HeaderMap| h.get("x-offline-key").map(|v| v.to_str().unwrap().to_string());
+        let sofie = app.login("sofie@demo.mitforlob.dk").await;
+        let (_, h, page) = app.get("/plan", Some(&sofie)).await;
+        let sofie_key = key_of(&h).expect("a citizen's page may be kept offline");
+        assert!(page.contains(&format!("<meta name=\"mitforlob-owner\" content=\"{sofie_key}\"")));
+        // The exact markers the service worker fills in for a page served offline.
+        assert!(page.contains("data-offline-banner hidden"));
+        assert!(page.contains("<span data-offline-time></span>"));
+        assert!(!sofie_key.contains(&citizen_id(app, "sofie@demo.mitforlob.dk").await));
+        let ali = app.login("ali@demo.mitforlob.dk").await;
+        let (_, h, _) = app.get("/plan", Some(&ali)).await;
+        assert_ne!(
+            key_of(&h).unwrap(),
+            sofie_key,
+            "one browser, two people: two keys"
+        );
+        let mette = app.login("mette@demo.mitforlob.dk").await;
+        let (_, h, _) = app.get("/caseload", Some(&mette)).await;
+        assert_eq!(key_of(&h), None, "staff pages are never kept");
+        let (_, h, _) = app.get("/login", None).await;
+        assert_eq!(key_of(&h), None);
     }
-    let days: Vec<String> = sqlx::query_scalar(
-        "SELECT entry_date FROM wellbeing_entries WHERE citizen_id = $1 ORDER BY entry_date",
-    )
-    .bind(&sofie_id)
-    .fetch_all(app.db.pool())
-    .await
-    .unwrap();
-    // A day in the future is not believed: it is today's entry.
-    assert_eq!(days, vec![yesterday.to_string(), today.to_string()]);
-});
+);
+
+both!(
+    an_entry_sent_later_from_the_queue_belongs_to_the_day_it_was_written,
+    |app| {
+        let sofie = app.login("sofie@demo.mitforlob.dk").await;
+        let sofie_id = citizen_id(app, "sofie@demo.mitforlob.dk").await;
+        let today = jiff::Timestamp::now().to_zoned(app::db::copenhagen()).date();
+        let yesterday = today.yesterday().unwrap();
+        let tomorrow = today.tomorrow().unwrap();
+        for (written_on, key) in [
+            (yesterday, "k-yesterday-0000001"),
+            (tomorrow, "k-tomorrow-00000001"),
+        ] {
+            let body = format!("mood=3&energy=3&pain=2&sleep=4&note=&form_key={key}&written_on={written_on}");
+            let (status, _, _) = app.post_form("/api/log-wellbeing", &body, Some(&sofie)).await;
+            assert_eq!(status, StatusCode::FOUND);
+        }
+        let days: Vec<String> = sqlx::query_scalar(
+            "SELECT entry_date FROM wellbeing_entries WHERE citizen_id = $1 ORDER BY entry_date",
+        )
+        .bind(&sofie_id)
+        .fetch_all(app.db.pool())
+        .await
+        .unwrap();
+        // A day in the future is not believed: it is today's entry.
+        assert_eq!(days, vec![yesterday.to_string(), today.to_string()]);
+    }
+);
 
 both!(quiet_hours_and_push_subscriptions_refuse_bad_input, |app| {
     let sofie = app.login("sofie@demo.mitforlob.dk").await;
@@ -413,15 +431,29 @@ both!(quiet_hours_and_push_subscriptions_refuse_bad_input, |app| {
         .unwrap()
     };
     let (status, h, _) = app
-        .post_form("/api/quiet-hours", "quiet_from=25%3A00&quiet_to=07%3A00", Some(&sofie))
+        .post_form(
+            "/api/quiet-hours",
+            "quiet_from=25%3A00&quiet_to=07%3A00",
+            Some(&sofie),
+        )
         .await;
     assert_eq!(status, StatusCode::FOUND);
-    assert_eq!(h[header::LOCATION], "/me?error=push.quiet_invalid&field=quiet_from");
+    assert_eq!(
+        h[header::LOCATION],
+        "/me?error=push.quiet_invalid&field=quiet_from"
+    );
     assert_eq!(stored().await, (None, None));
     let (_, h, _) = app
-        .post_form("/api/quiet-hours", "quiet_from=22%3A00&quiet_to=07%3A30", Some(&sofie))
+        .post_form(
+            "/api/quiet-hours",
+            "quiet_from=22%3A00&quiet_to=07%3A30",
+            Some(&sofie),
+        )
         .await;
-    assert_eq!(h[header::LOCATION], "/me?notice=push.quiet_saved#notifications-heading");
+    assert_eq!(
+        h[header::LOCATION],
+        "/me?notice=push.quiet_saved#notifications-heading"
+    );
     assert_eq!(stored().await, (Some(22 * 60), Some(7 * 60 + 30)));
     let (_, _, page) = app.get("/me", Some(&sofie)).await;
     assert!(page.contains("value=\"22:00\"") && page.contains("value=\"07:30\""));
@@ -434,16 +466,25 @@ both!(quiet_hours_and_push_subscriptions_refuse_bad_input, |app| {
             .unwrap()
     };
     let key = "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM";
-    let refused = format!("endpoint=http%3A%2F%2Fintranet.example%2Fx&p256dh={key}&auth=tBHItJI5svbpez7KI4CCXg");
+    let refused =
+        format!("endpoint=http%3A%2F%2Fintranet.example%2Fx&p256dh={key}&auth=tBHItJI5svbpez7KI4CCXg");
     app.post_form("/api/push-subscribe", &refused, Some(&sofie)).await;
     assert_eq!(devices().await, 0, "only HTTPS push services");
-    let good = format!("endpoint=https%3A%2F%2Fpush.example.net%2Fsofie&p256dh={key}&auth=tBHItJI5svbpez7KI4CCXg");
+    let good =
+        format!("endpoint=https%3A%2F%2Fpush.example.net%2Fsofie&p256dh={key}&auth=tBHItJI5svbpez7KI4CCXg");
     app.post_form("/api/push-subscribe", &good, Some(&sofie)).await;
     assert_eq!(devices().await, 1);
     let (_, _, page) = app.get("/me", Some(&sofie)).await;
-    assert!(page.contains("data-public-key=\"B"), "the VAPID key for the browser");
-    app.post_form("/api/push-unsubscribe", "endpoint=https%3A%2F%2Fpush.example.net%2Fsofie", Some(&sofie))
-        .await;
+    assert!(
+        page.contains("data-public-key=\"B"),
+        "the VAPID key for the browser"
+    );
+    app.post_form(
+        "/api/push-unsubscribe",
+        "endpoint=https%3A%2F%2Fpush.example.net%2Fsofie",
+        Some(&sofie),
+    )
+    .await;
     assert_eq!(devices().await, 0);
 });
 

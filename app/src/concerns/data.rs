@@ -438,7 +438,14 @@ pub async fn take_step(db: &Db, viewer: &CurrentUser, concern_id: &str, step: &S
         record_event(&mut tx, concern_id, to, &viewer.id, now).await?;
         if to == ConcernState::Answered {
             use crate::notifications::{data as push, PushKind};
-            push::enqueue(&mut tx, &current.citizen_id, PushKind::ConcernAnswered, concern_id, now).await?;
+            push::enqueue(
+                &mut tx,
+                &current.citizen_id,
+                PushKind::ConcernAnswered,
+                concern_id,
+                now,
+            )
+            .await?;
         }
         tx.commit().await?;
         return Ok(());
@@ -519,5 +526,12 @@ pub async fn assign(
     }
     let mut conn = db.pool().acquire().await?;
     use crate::notifications::{data as push, PushKind};
-    push::enqueue(&mut conn, coordinator_id, PushKind::NewConcern, concern_id, now_ms()).await
+    push::enqueue(
+        &mut conn,
+        coordinator_id,
+        PushKind::NewConcern,
+        concern_id,
+        now_ms(),
+    )
+    .await
 }

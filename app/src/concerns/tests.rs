@@ -489,3 +489,60 @@ db_test!(the_coordinator_sees_wellbeing_only_as_shared_and_attached, |db| {
     assert_eq!(request.caseworker.map(|(name, _)| name).as_deref(), Some("Mette"));
     assert!(request.course.is_some());
 });
+
+db_test!(
+    a_new_concern_tells_coordinator_and_caseworker_and_an_answer_tells_the_citizen,
+    |db| {
+        use crate::notifications::data::{subscribe, Subscription};
+        let w = world(db, true).await;
+        let key = "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM";
+        for who in [&w.citizen, &w.coordinator, &w.caseworker] {
+            let sub = Subscription::parse(
+                &format!("https://push.example.net/{}", who.id),
+                key,
+                "tBHItJI5svbpez7KI4CCXg",
+                false,
+            )
+            .unwrap();
+            subscribe(db, who, &sub).await.unwrap();
+        }
+        let queued = |who: &CurrentUser| {
+            let id = who.id.clone();
+            async move {
+                sqlx::query("SELECT kind FROM push_outbox WHERE user_id = $1 ORDER BY created_at")
+                    .bind(id)
+                    .fetch_all(db.pool())
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|r| r.get::<String, _>(0))
+                    .collect::<Vec<_>>()
+            }
+        };
+        let form = new_id();
+        let id = data::raise(db, &w.citizen, &about(&w.placement, false), &form)
+            .await
+            .unwrap();
+        data::raise(db, &w.citizen, &about(&w.placement, false), &form)
+            .await
+            .unwrap();
+        assert_eq!(queued(&w.coordinator).await, vec!["new_concern"]);
+        assert_eq!(queued(&w.caseworker).await, vec!["new_concern"]);
+        assert!(queued(&w.citizen).await.is_empty());
+        let lars = &w.coordinator;
+        for step in [
+            Step::To(ConcernState::Received),
+            Step::To(ConcernState::BeingAssessed),
+        ] {
+            data::take_step(db, lars, &id, &step).await.unwrap();
+        }
+        assert!(
+            queued(&w.citizen).await.is_empty(),
+            "only the answer is announced"
+        );
+        let answer = Step::parse_answer(Some("1"), "Du kan fortsætte.").unwrap();
+        data::take_step(db, lars, &id, &answer).await.unwrap();
+        data::take_step(db, lars, &id, &answer).await.unwrap();
+        assert_eq!(queued(&w.citizen).await, vec!["concern_answered"]);
+    }
+);

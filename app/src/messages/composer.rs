@@ -94,7 +94,13 @@ fn CountedField(
 
 /// The message field of a form: counted, with a draft in this browser.
 #[island]
-pub fn DraftField(draft_key: String, initial: String, max: usize, rows: u32, texts: FieldTexts) -> impl IntoView {
+pub fn DraftField(
+    draft_key: String,
+    initial: String,
+    max: usize,
+    rows: u32,
+    texts: FieldTexts,
+) -> impl IntoView {
     let body = RwSignal::new(initial.clone());
     let field = NodeRef::new();
     view! { <CountedField body=body field=field draft_key=draft_key initial=initial max=max rows=rows texts=texts/> }
@@ -102,7 +108,13 @@ pub fn DraftField(draft_key: String, initial: String, max: usize, rows: u32, tex
 
 /// The reply form: a plain form the outgoing queue takes over (`data-outbox`).
 #[component]
-pub fn Composer(thread_id: String, form_key: String, initial: String, max: usize, texts: ComposerTexts) -> impl IntoView {
+pub fn Composer(
+    thread_id: String,
+    form_key: String,
+    initial: String,
+    max: usize,
+    texts: ComposerTexts,
+) -> impl IntoView {
     let key = draft_key(&thread_id);
     let form_draft_key = key.clone();
     view! {

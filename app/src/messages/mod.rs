@@ -412,35 +412,35 @@ fn Thread(thread: ThreadView) -> impl IntoView {
         view! { <p><a href="/messages">{t(Msg::MessagesBack)}</a></p> }.into_any()
     };
     view! {
-        <Title text=thread.subject.clone()/>
-        {back}
-        <h1>{thread.subject.clone()}</h1>
-        <FormStatus/>
-        {staff.then(|| view! { <p><strong>{t(Msg::MessagesCitizen)} ": "</strong> {thread.citizen_name.clone()}</p> })}
-        {thread.activity.map(|(id, title)| view! {
-            <p>{t(Msg::MessagesAboutActivity)} " " <a href=format!("/activities/{id}")>{title}</a></p>
-        })}
-        <section aria-labelledby="message-list-heading" id="message-list">
-            <h2 id="message-list-heading">{t(Msg::MessagesThreadHeading)}</h2>
-            // What a new message changes; swapped in whole when one arrives.
-            <div id="thread-live">
-                {(thread.waiting_for_citizen && !staff).then(|| view! {
-                    <p class="alert alert-info"><strong>{t(Msg::MessagesWaitingForYou)}</strong> " " {t(Msg::MessagesWaitingForYouHint)}</p>
-                })}
-                {(thread.waiting_for_citizen && staff).then(|| view! { <p><span class="status-tag awaiting">{t(Msg::InboxWaitingForCitizen)}</span></p> })}
-                <MessageList messages=thread.messages/>
-            </div>
-            <ThreadListener thread_id=thread.id.clone() arrived=t(Msg::MessagesArrived).to_string()/>
-        </section>
-        <section class="card" aria-labelledby="reply-heading">
-            <h2 id="reply-heading">{t(Msg::MessagesReply)}</h2>
-            {(!staff).then(|| view! { <ReplyTime/> })}
-            <Composer thread_id=thread.id.clone() form_key=thread.form_key max=BODY_MAX
-                initial=crate::forms::draft_value("body").unwrap_or_else(|| signature(staff)) texts=composer_texts(staff)
-/>
-            <p class="hint">{t(Msg::MessagesNoEditing)}</p>
-        </section>
-    }
+            <Title text=thread.subject.clone()/>
+            {back}
+            <h1>{thread.subject.clone()}</h1>
+            <FormStatus/>
+            {staff.then(|| view! { <p><strong>{t(Msg::MessagesCitizen)} ": "</strong> {thread.citizen_name.clone()}</p> })}
+            {thread.activity.map(|(id, title)| view! {
+                <p>{t(Msg::MessagesAboutActivity)} " " <a href=format!("/activities/{id}")>{title}</a></p>
+            })}
+            <section aria-labelledby="message-list-heading" id="message-list">
+                <h2 id="message-list-heading">{t(Msg::MessagesThreadHeading)}</h2>
+                // What a new message changes; swapped in whole when one arrives.
+                <div id="thread-live">
+                    {(thread.waiting_for_citizen && !staff).then(|| view! {
+                        <p class="alert alert-info"><strong>{t(Msg::MessagesWaitingForYou)}</strong> " " {t(Msg::MessagesWaitingForYouHint)}</p>
+                    })}
+                    {(thread.waiting_for_citizen && staff).then(|| view! { <p><span class="status-tag awaiting">{t(Msg::InboxWaitingForCitizen)}</span></p> })}
+                    <MessageList messages=thread.messages/>
+                </div>
+                <ThreadListener thread_id=thread.id.clone() arrived=t(Msg::MessagesArrived).to_string()/>
+            </section>
+            <section class="card" aria-labelledby="reply-heading">
+                <h2 id="reply-heading">{t(Msg::MessagesReply)}</h2>
+                {(!staff).then(|| view! { <ReplyTime/> })}
+                <Composer thread_id=thread.id.clone() form_key=thread.form_key max=BODY_MAX
+                    initial=crate::forms::draft_value("body").unwrap_or_else(|| signature(staff)) texts=composer_texts(staff)
+    />
+                <p class="hint">{t(Msg::MessagesNoEditing)}</p>
+            </section>
+        }
 }
 
 /// The reply form's words.

@@ -79,11 +79,13 @@ pub async fn unsubscribe(db: &Db, user: &CurrentUser, endpoint: &str) -> Result<
 }
 
 pub async fn device_count(db: &Db, user_id: &str) -> Result<i64, AppError> {
-    Ok(sqlx::query("SELECT COUNT(*) FROM push_subscriptions WHERE user_id = $1")
-        .bind(user_id)
-        .fetch_one(db.pool())
-        .await?
-        .try_get(0)?)
+    Ok(
+        sqlx::query("SELECT COUNT(*) FROM push_subscriptions WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_one(db.pool())
+            .await?
+            .try_get(0)?,
+    )
 }
 
 pub async fn quiet_hours(db: &Db, user_id: &str) -> Result<QuietHours, AppError> {
@@ -91,10 +93,15 @@ pub async fn quiet_hours(db: &Db, user_id: &str) -> Result<QuietHours, AppError>
         .bind(user_id)
         .fetch_one(db.pool())
         .await?;
-    Ok(match (row.try_get::<Option<i64>, _>(0)?, row.try_get::<Option<i64>, _>(1)?) {
-        (Some(from), Some(to)) => QuietHours { from, to },
-        _ => QuietHours::default(),
-    })
+    Ok(
+        match (
+            row.try_get::<Option<i64>, _>(0)?,
+            row.try_get::<Option<i64>, _>(1)?,
+        ) {
+            (Some(from), Some(to)) => QuietHours { from, to },
+            _ => QuietHours::default(),
+        },
+    )
 }
 
 pub async fn set_quiet_hours(db: &Db, user: &CurrentUser, quiet: QuietHours) -> Result<(), AppError> {
@@ -186,8 +193,14 @@ pub async fn schedule_activity_reminders(db: &Db, now: jiff::Timestamp) -> Resul
             continue;
         }
         // The day is part of the key: a moved activity is announced for its new day.
-        enqueue(&mut conn, &citizen, PushKind::ActivityTomorrow, &format!("{activity}:{tomorrow}"), now.as_millisecond())
-            .await?;
+        enqueue(
+            &mut conn,
+            &citizen,
+            PushKind::ActivityTomorrow,
+            &format!("{activity}:{tomorrow}"),
+            now.as_millisecond(),
+        )
+        .await?;
         queued += 1;
     }
     Ok(queued)

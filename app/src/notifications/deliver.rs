@@ -95,8 +95,12 @@ impl Pusher {
 
     async fn send(&self, sub: &Subscription, payload: &[u8], kind: PushKind) -> Outcome {
         let now = jiff::Timestamp::now().as_second().max(0) as u64;
-        let prepared = webpush::encrypt(payload, &sub.p256dh, &sub.auth)
-            .and_then(|body| Ok((body, webpush::authorization(&self.keys, &sub.endpoint, &self.subject, now)?)));
+        let prepared = webpush::encrypt(payload, &sub.p256dh, &sub.auth).and_then(|body| {
+            Ok((
+                body,
+                webpush::authorization(&self.keys, &sub.endpoint, &self.subject, now)?,
+            ))
+        });
         let (body, authorization) = match prepared {
             Ok(p) => p,
             Err(e) => {
@@ -122,7 +126,10 @@ impl Pusher {
             Ok(res) if res.status().is_success() => Outcome::Delivered,
             Ok(res) if matches!(res.status().as_u16(), 404 | 410) => Outcome::Gone,
             Ok(res) => {
-                tracing::warn!(status = res.status().as_u16(), "push service refused a notification");
+                tracing::warn!(
+                    status = res.status().as_u16(),
+                    "push service refused a notification"
+                );
                 Outcome::Failed
             }
             Err(e) => {

@@ -57,7 +57,13 @@ pub fn entry_day(written_on: Option<&str>) -> String {
 }
 
 /// Stores `input` as the entry of `date` (one a day: a second one replaces it).
-pub async fn log_on(db: &Db, citizen: &CurrentUser, input: &CheckIn, key: &str, date: &str) -> Result<bool, AppError> {
+pub async fn log_on(
+    db: &Db,
+    citizen: &CurrentUser,
+    input: &CheckIn,
+    key: &str,
+    date: &str,
+) -> Result<bool, AppError> {
     ensure_role(citizen, Role::Citizen)?;
     if let Some(activity) = &input.activity_id {
         let own = sqlx::query(

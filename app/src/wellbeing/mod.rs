@@ -164,7 +164,14 @@ pub async fn log_wellbeing(
             share.is_some(),
         )?;
         let key = crate::plan::rules::parse_form_key(&form_key)?;
-        data::log_on(&state.db, &user, &input, &key, &data::entry_day(written_on.as_deref())).await
+        data::log_on(
+            &state.db,
+            &user,
+            &input,
+            &key,
+            &data::entry_day(written_on.as_deref()),
+        )
+        .await
     }
     .await;
     match saved {
