@@ -6,7 +6,8 @@
 (function () {
   'use strict';
   const owner = document.querySelector('meta[name="mitforlob-owner"]')?.content || null;
-  const outboxPanel = document.getElementById('outbox');
+  // Looked up each time: a refusal's page may have replaced the body.
+  const outboxPanel = () => document.getElementById('outbox');
   // A form of this page is being sent: its own outcome decides what to show.
   let submitting = false;
 
@@ -84,8 +85,8 @@
     const fields = [...new FormData(form, event.submitter).entries()]
       .filter(([, v]) => typeof v === 'string')
       .map(([k, v]) => [k, k === 'form_key' ? newKey() : v]);
-    // The day it was written, so an entry sent tomorrow still belongs to today.
-    if (form.dataset.outbox === 'wellbeing') fields.push(['written_on', localDate()]);
+    // When it was written, so an entry sent tomorrow still belongs to today.
+    if (form.dataset.outbox === 'wellbeing') fields.push(['written_at', String(Date.now())]);
     const item = {
       id: newKey(),
       owner,
@@ -96,9 +97,16 @@
       createdAt: Date.now(),
       state: 'waiting',
     };
-    await MitOutbox.add(item);
+    try {
+      await MitOutbox.add(item);
+    } catch (err) {
+      // No storage in this browser (a private window, say): post as a plain form.
+      delete form.dataset.busy;
+      submitting = false;
+      form.submit();
+      return;
+    }
     clearForm(form);
-    askForBackgroundSync();
     const results = await flush();
     const mineNow = results.find((r) => r.item.id === item.id);
     delete form.dataset.busy;
@@ -107,17 +115,11 @@
     if (mineNow?.outcome === 'sent') {
       location.assign(mineNow.url);
     } else if (mineNow?.outcome === 'refused') {
-      showRefusal(mineNow.url);
+      showRefusal(mineNow);
     } else {
-      outboxPanel?.scrollIntoView({ block: 'nearest' });
-      outboxPanel?.querySelector('h2')?.focus();
+      outboxPanel()?.scrollIntoView({ block: 'nearest' });
+      outboxPanel()?.querySelector('h2')?.focus();
     }
-  }
-
-  function localDate() {
-    const d = new Date();
-    const pad = (n) => String(n).padStart(2, '0');
-    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
   }
 
   // What the person sees in the queue: their own words, shortened.
@@ -137,17 +139,13 @@
     }
   }
 
-  // A refusal's page (with the text kept and the reason) replaces this one.
-  async function showRefusal(url) {
-    try {
-      const res = await fetch(url, { credentials: 'same-origin' });
-      if (!res.ok) throw new Error();
-      const doc = new DOMParser().parseFromString(await res.text(), 'text/html');
-      history.replaceState(null, '', url);
-      document.body.replaceWith(document.adoptNode(doc.body));
-    } catch (err) {
-      location.assign(url);
-    }
+  // A refusal's page (the reason, and the text kept) replaces this one.
+  function showRefusal({ url, html }) {
+    const doc = new DOMParser().parseFromString(html, 'text/html');
+    history.replaceState(null, '', url);
+    document.title = doc.title;
+    document.body.replaceWith(document.adoptNode(doc.body));
+    document.getElementById('form-error')?.focus();
   }
 
   function askForBackgroundSync() {
@@ -159,30 +157,33 @@
   async function flush() {
     if (!owner || !('indexedDB' in window)) return [];
     const results = await MitOutbox.flush(owner).catch(() => []);
+    // Not sent now: the browser may send it later, even with the app closed.
+    if (results.some((r) => r.outcome === 'retry')) askForBackgroundSync();
     const sent = results.filter((r) => r.outcome === 'sent').length;
     await render(sent);
     // Something written earlier was refused: its page says why, with the text kept.
     const refused = results.find((r) => r.outcome === 'refused');
-    if (refused && !submitting) showRefusal(refused.url);
+    if (refused && !submitting) showRefusal(refused);
     return results;
   }
 
   async function render(justSent = 0) {
-    if (!outboxPanel) return;
+    const panel = outboxPanel();
+    if (!panel) return;
     const items = await MitOutbox.mine(owner).catch(() => []);
-    const list = outboxPanel.querySelector('ul');
+    const list = panel.querySelector('ul');
     list.replaceChildren(
       ...items
         .sort((a, b) => a.createdAt - b.createdAt)
         .map((item) => {
           const li = document.createElement('li');
           const kind = document.createElement('strong');
-          kind.textContent = outboxPanel.dataset[`kind${item.kind === 'wellbeing' ? 'Wellbeing' : 'Message'}`];
+          kind.textContent = panel.dataset[`kind${item.kind === 'wellbeing' ? 'Wellbeing' : 'Message'}`];
           const when = document.createElement('span');
           when.textContent = ` · ${new Date(item.createdAt).toLocaleString(document.documentElement.lang === 'en' ? 'en-GB' : 'da-DK', { dateStyle: 'medium', timeStyle: 'short' })}`;
           const state = document.createElement('span');
           state.className = 'status-tag awaiting';
-          state.textContent = item.state === 'login' ? outboxPanel.dataset.stateLogin : outboxPanel.dataset.stateWaiting;
+          state.textContent = item.state === 'login' ? panel.dataset.stateLogin : panel.dataset.stateWaiting;
           li.append(kind, when, ' ', state);
           if (item.summary) {
             const text = document.createElement('p');
@@ -192,7 +193,7 @@
           return li;
         }),
     );
-    outboxPanel.hidden = items.length === 0;
+    panel.hidden = items.length === 0;
     const status = document.getElementById('outbox-status');
     if (status && justSent > 0) status.textContent = status.dataset.sent.replace('{count}', String(justSent));
   }

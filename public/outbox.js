@@ -62,7 +62,9 @@
       return { outcome: 'login' };
     }
     if (!res.ok) return { outcome: 'retry' };
-    if (url.searchParams.has('error')) return { outcome: 'refused', url: res.url };
+    // The refusal's page, as rendered: it holds the kept text, which the
+    // server hands out once.
+    if (url.searchParams.has('error')) return { outcome: 'refused', url: res.url, html: await res.text() };
     return { outcome: 'sent', url: res.url };
   }
 
@@ -75,7 +77,11 @@
   function flush(owner, { canShowRefusal = true } = {}) {
     if (!owner) return Promise.resolve([]);
     if (flushing) return flushing;
-    flushing = (async () => {
+    // One sender at a time across the page and the service worker (Web Locks),
+    // so an item is never in flight twice and a refusal's page is seen once.
+    const exclusive = (work) =>
+      scope.navigator && scope.navigator.locks ? scope.navigator.locks.request('mitforlob-outbox', work) : work();
+    flushing = exclusive(async () => {
       const results = [];
       const items = (await mine(owner)).sort((a, b) => a.createdAt - b.createdAt);
       for (const item of items) {
@@ -92,7 +98,7 @@
         if (result.outcome === 'retry' || result.outcome === 'login') break;
       }
       return results;
-    })().finally(() => {
+    }).finally(() => {
       flushing = null;
     });
     return flushing;

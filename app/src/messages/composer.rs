@@ -150,10 +150,15 @@ mod drafts {
         }
     }
 
+    /// An empty field keeps no draft (nothing is left behind once sent).
     pub fn save(key: &str, text: &str) {
         #[cfg(feature = "hydrate")]
         if let Some(s) = storage() {
-            let _ = s.set_item(key, text);
+            let _ = if text.trim().is_empty() {
+                s.remove_item(key)
+            } else {
+                s.set_item(key, text)
+            };
         }
         #[cfg(not(feature = "hydrate"))]
         let _ = (key, text);

@@ -64,9 +64,21 @@ pub async fn subscribe(db: &Db, user: &CurrentUser, sub: &Subscription) -> Resul
     .bind(now_ms())
     .execute(&mut *tx)
     .await?;
+    // A person has a handful of devices; the oldest beyond that are let go.
+    sqlx::query(
+        "DELETE FROM push_subscriptions WHERE user_id = $1 AND id NOT IN \
+           (SELECT id FROM push_subscriptions WHERE user_id = $1 ORDER BY created_at DESC, id LIMIT $2)",
+    )
+    .bind(&user.id)
+    .bind(MAX_DEVICES)
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     Ok(())
 }
+
+/// How many browsers one person can receive notifications on.
+pub const MAX_DEVICES: i64 = 10;
 
 /// Removes this person's subscription for one browser (theirs only).
 pub async fn unsubscribe(db: &Db, user: &CurrentUser, endpoint: &str) -> Result<(), AppError> {

@@ -274,6 +274,15 @@ db_test!(
         assert_eq!(data::device_count(db, &second.id).await.unwrap(), 1);
         data::unsubscribe(db, &second, &sub.endpoint).await.unwrap();
         assert_eq!(data::device_count(db, &second.id).await.unwrap(), 0);
+        // However many browsers subscribe, a person keeps the newest few.
+        for n in 0..data::MAX_DEVICES + 3 {
+            let sub = Browser::new().subscription(&format!("https://push.example.net/device-{n}"));
+            data::subscribe(db, &first, &sub).await.unwrap();
+        }
+        assert_eq!(
+            data::device_count(db, &first.id).await.unwrap(),
+            data::MAX_DEVICES
+        );
     }
 );
 

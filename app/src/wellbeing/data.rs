@@ -45,14 +45,22 @@ pub async fn log(db: &Db, citizen: &CurrentUser, input: &CheckIn, key: &str) -> 
     log_on(db, citizen, input, key, &today()).await
 }
 
-/// The day an entry belongs to: the day it was written (sent later from the
-/// offline queue), if that is a real day of the past year; else today.
-pub fn entry_day(written_on: Option<&str>) -> String {
-    let today = jiff::Timestamp::now().to_zoned(crate::db::copenhagen()).date();
-    written_on
-        .and_then(|d| d.trim().parse::<jiff::civil::Date>().ok())
-        .filter(|d| *d <= today && *d >= today.saturating_sub(jiff::ToSpan::days(366)))
-        .unwrap_or(today)
+/// The day an entry belongs to, in Copenhagen: the day it was written (an
+/// entry sent later from the offline queue carries that instant, in epoch
+/// milliseconds), if that is within the past year and not in the future;
+/// otherwise today.
+pub fn entry_day(written_at: Option<&str>) -> String {
+    let now = jiff::Timestamp::now();
+    let year_ago = now.as_millisecond() - 366 * 24 * 60 * 60 * 1000;
+    // A phone's clock a few minutes fast is still "now".
+    let slack = 10 * 60 * 1000;
+    written_at
+        .and_then(|ms| ms.trim().parse::<i64>().ok())
+        .filter(|ms| (year_ago..=now.as_millisecond() + slack).contains(ms))
+        .and_then(|ms| jiff::Timestamp::from_millisecond(ms.min(now.as_millisecond())).ok())
+        .unwrap_or(now)
+        .to_zoned(crate::db::copenhagen())
+        .date()
         .to_string()
 }
 

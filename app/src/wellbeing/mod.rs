@@ -148,8 +148,8 @@ pub async fn log_wellbeing(
     activity_id: Option<String>,
     share: Option<String>,
     form_key: String,
-    // Set by the offline queue: the day the entry was written.
-    written_on: Option<String>,
+    // Set by the offline queue: when the entry was written (epoch ms).
+    written_at: Option<String>,
 ) -> Result<(), AppError> {
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
@@ -169,7 +169,7 @@ pub async fn log_wellbeing(
             &user,
             &input,
             &key,
-            &data::entry_day(written_on.as_deref()),
+            &data::entry_day(written_at.as_deref()),
         )
         .await
     }
