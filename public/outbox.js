@@ -76,7 +76,8 @@
   // an item (the service worker keeps such an item for the next page).
   function flush(owner, { canShowRefusal = true } = {}) {
     if (!owner) return Promise.resolve([]);
-    if (flushing) return flushing;
+    // A pass under way may have started before the newest item: go again after it.
+    if (flushing) return flushing.then(() => flush(owner, { canShowRefusal }));
     // One sender at a time across the page and the service worker (Web Locks),
     // so an item is never in flight twice and a refusal's page is seen once.
     const exclusive = (work) =>

@@ -105,15 +105,28 @@ pub async fn quiet_hours(db: &Db, user_id: &str) -> Result<QuietHours, AppError>
         .bind(user_id)
         .fetch_one(db.pool())
         .await?;
-    Ok(
-        match (
-            row.try_get::<Option<i64>, _>(0)?,
-            row.try_get::<Option<i64>, _>(1)?,
-        ) {
-            (Some(from), Some(to)) => QuietHours { from, to },
-            _ => QuietHours::default(),
-        },
-    )
+    Ok(QuietHours::from_columns(row.try_get(0)?, row.try_get(1)?))
+}
+
+/// Whom a notification goes to: their language, whether staff, their quiet hours.
+pub struct Recipient {
+    pub lang: crate::i18n::Lang,
+    pub staff: bool,
+    pub quiet: QuietHours,
+}
+
+pub async fn recipient(db: &Db, user_id: &str) -> Result<Recipient, AppError> {
+    let row =
+        sqlx::query("SELECT language, role, quiet_hours_start, quiet_hours_end FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_one(db.pool())
+            .await?;
+    let (lang, role): (String, String) = (row.try_get(0)?, row.try_get(1)?);
+    Ok(Recipient {
+        lang: crate::i18n::Lang::parse(&lang).unwrap_or_default(),
+        staff: role != crate::model::Role::Citizen.as_str(),
+        quiet: QuietHours::from_columns(row.try_get(2)?, row.try_get(3)?),
+    })
 }
 
 pub async fn set_quiet_hours(db: &Db, user: &CurrentUser, quiet: QuietHours) -> Result<(), AppError> {
@@ -187,13 +200,19 @@ pub async fn schedule_activity_reminders(db: &Db, now: jiff::Timestamp) -> Resul
         .timestamp()
         .as_millisecond();
     let end = start + 24 * 60 * 60 * 1000;
+    // Each citizen with a subscription and an activity tomorrow not yet queued:
+    // this runs every round, so what is done is not looked at again.
     let rows = sqlx::query(
-        "SELECT a.id, c.citizen_id FROM activities a JOIN courses c ON c.id = a.course_id \
+        "SELECT a.id, c.citizen_id, u.quiet_hours_start, u.quiet_hours_end \
+         FROM activities a JOIN courses c ON c.id = a.course_id JOIN users u ON u.id = c.citizen_id \
          WHERE a.starts_at >= $1 AND a.starts_at < $2 AND a.status IN ('planned', 'ongoing') \
-           AND EXISTS (SELECT 1 FROM push_subscriptions s WHERE s.user_id = c.citizen_id)",
+           AND EXISTS (SELECT 1 FROM push_subscriptions s WHERE s.user_id = c.citizen_id) \
+           AND NOT EXISTS (SELECT 1 FROM push_outbox o WHERE o.user_id = c.citizen_id \
+             AND o.kind = 'activity_tomorrow' AND o.ref_id = a.id || ':' || $3)",
     )
     .bind(start)
     .bind(end)
+    .bind(tomorrow.to_string())
     .fetch_all(db.pool())
     .await?;
     let minute = i64::from(local.hour()) * 60 + i64::from(local.minute());
@@ -201,7 +220,7 @@ pub async fn schedule_activity_reminders(db: &Db, now: jiff::Timestamp) -> Resul
     let mut conn = db.pool().acquire().await?;
     for row in rows {
         let (activity, citizen): (String, String) = (row.try_get(0)?, row.try_get(1)?);
-        if quiet_hours(db, &citizen).await?.contains(minute) {
+        if QuietHours::from_columns(row.try_get(2)?, row.try_get(3)?).contains(minute) {
             continue;
         }
         // The day is part of the key: a moved activity is announced for its new day.
@@ -299,15 +318,6 @@ pub async fn remove_endpoint(db: &Db, endpoint: &str) -> Result<(), AppError> {
     Ok(())
 }
 
-pub async fn language_of(db: &Db, user_id: &str) -> Result<crate::i18n::Lang, AppError> {
-    let code: String = sqlx::query("SELECT language FROM users WHERE id = $1")
-        .bind(user_id)
-        .fetch_one(db.pool())
-        .await?
-        .try_get(0)?;
-    Ok(crate::i18n::Lang::parse(&code).unwrap_or_default())
-}
-
 const VAPID_SETTING: &str = "vapid_private_key";
 
 /// The server's VAPID key: from configuration if given, else the one made
@@ -321,30 +331,34 @@ pub async fn vapid_keys(db: &Db, configured: Option<&str>) -> Result<super::webp
             AppError::Internal
         });
     }
-    let fresh = VapidKeys::generate();
-    sqlx::query("INSERT INTO server_settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
-        .bind(VAPID_SETTING)
-        .bind(fresh.private_b64url().expose_secret())
-        .execute(db.pool())
-        .await?;
-    let stored: String = sqlx::query("SELECT value FROM server_settings WHERE name = $1")
-        .bind(VAPID_SETTING)
-        .fetch_one(db.pool())
-        .await?
-        .try_get(0)?;
+    let read = || async {
+        sqlx::query("SELECT value FROM server_settings WHERE name = $1")
+            .bind(VAPID_SETTING)
+            .fetch_optional(db.pool())
+            .await?
+            .map(|r| r.try_get::<String, _>(0))
+            .transpose()
+    };
+    // Made once, on first use; after that only read (also from the "Mig" page).
+    let stored = match read().await? {
+        Some(stored) => stored,
+        None => {
+            let fresh = VapidKeys::generate();
+            sqlx::query(
+                "INSERT INTO server_settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+            )
+            .bind(VAPID_SETTING)
+            .bind(fresh.private_b64url().expose_secret())
+            .execute(db.pool())
+            .await?;
+            // Another server may have won the race: its key is the key.
+            read().await?.ok_or(AppError::Internal)?
+        }
+    };
     VapidKeys::from_private_b64url(&stored).map_err(|e| {
         tracing::error!(error = %e, "the stored VAPID key is unreadable");
         AppError::Internal
     })
-}
-
-pub async fn is_staff(db: &Db, user_id: &str) -> Result<bool, AppError> {
-    let role: String = sqlx::query("SELECT role FROM users WHERE id = $1")
-        .bind(user_id)
-        .fetch_one(db.pool())
-        .await?
-        .try_get(0)?;
-    Ok(role != crate::model::Role::Citizen.as_str())
 }
 
 /// A new message tells the other side: the citizen, or the citizen's caseworker.

@@ -58,15 +58,15 @@ impl Pusher {
                 data::mark_sent(db, &item.id, now_ms).await?;
                 continue;
             }
-            let quiet = data::quiet_hours(db, &item.user_id).await?;
+            let recipient = data::recipient(db, &item.user_id).await?;
             let local = now.to_zoned(copenhagen());
             let minute = i64::from(local.hour()) * 60 + i64::from(local.minute());
-            if quiet.contains(minute) {
-                data::postpone(db, &item.id, quiet_ends(now, quiet.to), false).await?;
+            if recipient.quiet.contains(minute) {
+                data::postpone(db, &item.id, quiet_ends(now, recipient.quiet.to), false).await?;
                 round.postponed += 1;
                 continue;
             }
-            let payload = payload(db, &item).await?;
+            let payload = payload(&recipient, item.kind);
             let mut delivered = false;
             let mut failed = false;
             let subscriptions = data::subscriptions_of(db, &item.user_id).await?;
@@ -148,17 +148,15 @@ enum Outcome {
 
 /// What the browser receives: the app's name, a fixed sentence for the kind,
 /// and a general page to open. Never the message, the concern or an activity.
-pub async fn payload(db: &Db, item: &Due) -> Result<Vec<u8>, AppError> {
-    let lang = data::language_of(db, &item.user_id).await?;
-    let staff = data::is_staff(db, &item.user_id).await?;
-    Ok(serde_json::json!({
-        "title": Msg::AppName.text(lang),
-        "body": item.kind.text().text(lang),
-        "url": item.kind.page(staff),
-        "tag": item.kind.as_str(),
+pub fn payload(to: &data::Recipient, kind: PushKind) -> Vec<u8> {
+    serde_json::json!({
+        "title": Msg::AppName.text(to.lang),
+        "body": kind.text().text(to.lang),
+        "url": kind.page(to.staff),
+        "tag": kind.as_str(),
     })
     .to_string()
-    .into_bytes())
+    .into_bytes()
 }
 
 /// "Tomorrow" is wrong once that day has come.

@@ -98,6 +98,14 @@ impl QuietHours {
         }
     }
 
+    /// As kept in `users`: both set, or the default.
+    pub fn from_columns(from: Option<i64>, to: Option<i64>) -> QuietHours {
+        match (from, to) {
+            (Some(from), Some(to)) => QuietHours { from, to },
+            _ => QuietHours::default(),
+        }
+    }
+
     /// "HH:MM" to minutes after midnight.
     pub fn parse_time(raw: &str) -> Option<i64> {
         let (h, m) = raw.trim().split_once(':')?;

@@ -319,8 +319,9 @@ db_test!(
             0,
             "not in the morning"
         );
-        data::schedule_activity_reminders(db, afternoon).await.unwrap();
-        data::schedule_activity_reminders(db, afternoon).await.unwrap();
+        assert_eq!(data::schedule_activity_reminders(db, afternoon).await.unwrap(), 1);
+        // The next rounds find it queued already.
+        assert_eq!(data::schedule_activity_reminders(db, afternoon).await.unwrap(), 0);
         assert_eq!(
             queued(db, &citizen).await,
             vec![("activity_tomorrow".to_string(), None)]
