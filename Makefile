@@ -41,7 +41,9 @@ check:
 	cargo clippy -p app --lib --target wasm32-unknown-unknown --no-default-features --features hydrate -- -D warnings
 
 unit-tests:
+	@rm -f $(TARGET_DIR)/fault-report.txt
 	cargo test --workspace
+	@echo "Fault tests (kill -9, disk full, outage, shutdown):"; cat $(TARGET_DIR)/fault-report.txt
 
 budget: release
 	node end2end/budget.mjs
