@@ -220,3 +220,27 @@ async fn a_request_too_slow_to_arrive_times_out_but_an_event_stream_stays() {
     );
     app.finish().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_idle_kept_alive_connection_is_closed_after_the_header_timeout() {
+    let app = start(ServeSettings {
+        header_timeout: Duration::from_secs(1),
+        ..ServeSettings::default()
+    })
+    .await;
+    let mut s = TcpStream::connect(app.addr).await.unwrap();
+    s.write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        .await
+        .unwrap();
+    let mut answer = vec![0u8; 1024];
+    let n = s.read(&mut answer).await.unwrap();
+    assert!(String::from_utf8_lossy(&answer[..n]).starts_with("HTTP/1.1 200"));
+    // Kept alive after the answer, but not for ever.
+    let idle_from = Instant::now();
+    assert!(closed_within(&mut s, Duration::from_secs(4)).await, "kept open");
+    assert!(
+        idle_from.elapsed() >= Duration::from_millis(900),
+        "closed too early"
+    );
+    app.finish().await;
+}
