@@ -28,6 +28,8 @@ pub async fn activity_ics(State(state): State<AppState>, Path(id): Path<String>,
             (
                 [
                     (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
+                    // One person's activity: never kept by any cache.
+                    (header::CACHE_CONTROL, "private, no-store"),
                     (
                         header::CONTENT_DISPOSITION,
                         "attachment; filename=\"aktivitet.ics\"",
@@ -67,7 +69,9 @@ pub async fn feed_ics(State(state): State<AppState>, Path(file): Path<String>) -
             (
                 [
                     (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
-                    (header::CACHE_CONTROL, "private, no-store"),
+                    // Calendar apps poll the feed; a few minutes in the
+                    // subscriber's own cache only.
+                    (header::CACHE_CONTROL, "private, max-age=300"),
                 ],
                 calendar(&list, now_ms()),
             )

@@ -104,3 +104,76 @@ impl Settings {
         }
     }
 }
+
+/// How the server treats connections: limits a slow or hostile client cannot
+/// exhaust, and how long a stop waits for requests in flight. Kept apart
+/// from [`Settings`] so code that builds `Settings` by hand needs no change.
+#[derive(Debug, Clone)]
+pub struct ServeSettings {
+    /// `MITFORLOB_HEADER_TIMEOUT_SECONDS`: a connection must send a request's
+    /// headers within this long, also while idle between requests (keep-alive).
+    pub header_timeout: std::time::Duration,
+    /// `MITFORLOB_REQUEST_TIMEOUT_SECONDS`: a request (body included) must be
+    /// answered within this long; event streams are exempt.
+    pub request_timeout: std::time::Duration,
+    /// `MITFORLOB_MAX_CONNECTIONS`: connections open at once; further ones
+    /// wait in the kernel's queue until one closes.
+    pub max_connections: usize,
+    /// `MITFORLOB_SHUTDOWN_GRACE_SECONDS`: after SIGTERM or SIGINT, how long
+    /// requests in flight (and a push send) may take to finish.
+    pub shutdown_grace: std::time::Duration,
+    /// `MITFORLOB_LOG_FORMAT`: `text` (default) or `json` for log collectors.
+    pub log_json: bool,
+}
+
+impl Default for ServeSettings {
+    fn default() -> Self {
+        ServeSettings {
+            header_timeout: std::time::Duration::from_secs(10),
+            request_timeout: std::time::Duration::from_secs(30),
+            max_connections: 2048,
+            shutdown_grace: std::time::Duration::from_secs(20),
+            log_json: false,
+        }
+    }
+}
+
+impl ServeSettings {
+    pub fn from_env() -> Result<ServeSettings, ConfigError> {
+        let d = ServeSettings::default();
+        let seconds = |name: &'static str, default: std::time::Duration| {
+            let v: u64 = parse(name, default.as_secs())?;
+            if v == 0 {
+                return Err(ConfigError::Invalid {
+                    name,
+                    reason: "must be a positive number".into(),
+                });
+            }
+            Ok(std::time::Duration::from_secs(v))
+        };
+        let max_connections: usize = parse("MITFORLOB_MAX_CONNECTIONS", d.max_connections)?;
+        if max_connections == 0 {
+            return Err(ConfigError::Invalid {
+                name: "MITFORLOB_MAX_CONNECTIONS",
+                reason: "must be a positive number".into(),
+            });
+        }
+        let log_json = match var("MITFORLOB_LOG_FORMAT").as_deref().map(str::trim) {
+            None | Some("text") => false,
+            Some("json") => true,
+            Some(other) => {
+                return Err(ConfigError::Invalid {
+                    name: "MITFORLOB_LOG_FORMAT",
+                    reason: format!("{other:?} is neither text nor json"),
+                })
+            }
+        };
+        Ok(ServeSettings {
+            header_timeout: seconds("MITFORLOB_HEADER_TIMEOUT_SECONDS", d.header_timeout)?,
+            request_timeout: seconds("MITFORLOB_REQUEST_TIMEOUT_SECONDS", d.request_timeout)?,
+            max_connections,
+            shutdown_grace: seconds("MITFORLOB_SHUTDOWN_GRACE_SECONDS", d.shutdown_grace)?,
+            log_json,
+        })
+    }
+}

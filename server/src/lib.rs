@@ -2,11 +2,13 @@
 pub mod assets;
 pub mod calendar;
 pub mod config;
+pub mod health;
 pub mod live;
 pub mod middleware;
 pub mod notifications;
 pub mod pwa;
 pub mod router;
+pub mod serve;
 
 use app::db::Db;
 use app::state::{AppConfig, AppState};
@@ -43,5 +45,18 @@ pub fn app_state(settings: &Settings, db: Db) -> AppState {
         leptos_options,
         db,
         config: Arc::new(config),
+    }
+}
+
+/// Logs to standard error: plain text, or one JSON object a line with
+/// `MITFORLOB_LOG_FORMAT=json` for log collectors. `RUST_LOG` filters.
+pub fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "info,sqlx=warn,tower_http=warn".into());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    if std::env::var("MITFORLOB_LOG_FORMAT").is_ok_and(|v| v.trim() == "json") {
+        builder.json().with_current_span(true).init();
+    } else {
+        builder.init();
     }
 }

@@ -1,10 +1,11 @@
 //! `GET /events/threads/{id}`: server-sent events that tell an open thread
 //! page a new message has arrived. They carry no content; the page then
 //! fetches the messages itself, with the viewer's own rights.
+use crate::serve::Stopping;
 use app::model::CurrentUser;
 use app::state::AppState;
 use axum::extract::{Path, Request, State};
-use axum::http::StatusCode;
+use axum::http::{header, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use std::convert::Infallible;
@@ -28,6 +29,14 @@ pub async fn thread_events(State(state): State<AppState>, Path(id): Path<String>
             return StatusCode::SERVICE_UNAVAILABLE.into_response();
         }
     };
+    // The stream ends when the server stops, so the drain is not held up and
+    // the browser's EventSource reconnects (to another process, or to this
+    // one once it is back).
+    let stopping = req
+        .extensions()
+        .get::<Stopping>()
+        .map(|s| s.0.clone())
+        .unwrap_or_default();
     let topic = app::messages::live::topic(&id);
     let news = BroadcastStream::new(events).filter_map(move |event| match event {
         Ok(t) if t == topic => Some(Ok::<_, Infallible>(Event::default().event("message").data("new"))),
@@ -35,5 +44,11 @@ pub async fn thread_events(State(state): State<AppState>, Path(id): Path<String>
         // Fell behind and may have missed one: refreshing is always safe.
         Err(_) => Some(Ok(Event::default().event("message").data("new"))),
     });
-    Sse::new(news).keep_alive(KeepAlive::default()).into_response()
+    let news = futures::StreamExt::take_until(news, stopping.cancelled_owned());
+    (
+        // Personal: no cache, the browser's included, may keep it.
+        [(header::CACHE_CONTROL, "private, no-store")],
+        Sse::new(news).keep_alive(KeepAlive::default()),
+    )
+        .into_response()
 }

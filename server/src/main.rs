@@ -5,7 +5,6 @@ use app::model::Role;
 use clap::{Parser, Subcommand};
 use secrecy::{ExposeSecret, SecretString};
 use server::config::Settings;
-use std::net::SocketAddr;
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -37,12 +36,7 @@ enum Command {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=warn".into()),
-        )
-        .init();
+    server::init_logging();
     match run(Cli::parse()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -147,21 +141,24 @@ async fn create_user(db: &Db, email: &str, name: &str, role: &str) -> Result<(),
 }
 
 async fn serve(settings: Settings) -> Result<(), BoxError> {
+    let limits = server::config::ServeSettings::from_env()?;
     let db = open(&settings).await?;
-    server::notifications::start(&settings, db.clone()).await?;
-    let state = server::app_state(&settings, db);
-    let app = server::router::build(state);
+    let limits = server::config::ServeSettings {
+        max_connections: server::serve::fitted_max_connections(
+            limits.max_connections,
+            server::serve::raise_fd_limit(),
+        ),
+        ..limits
+    };
     let listener = tokio::net::TcpListener::bind(settings.addr).await?;
     tracing::info!(
         database = settings.database_kind(),
         secure_cookies = settings.secure_cookies,
+        max_connections = limits.max_connections,
         "Mit Forløb is listening on http://{}",
         settings.addr
     );
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
-    Ok(())
+    let stop = tokio_util::sync::CancellationToken::new();
+    server::serve::stop_on_signal(stop.clone());
+    server::serve::run(&settings, &limits, db, listener, stop).await
 }

@@ -80,10 +80,25 @@ pub async fn same_origin_writes(req: Request, next: Next) -> Response {
 const STATIC_MAX_AGE: &str = "public, max-age=3600";
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
-/// Security and caching headers on every response.
+/// A response that is one of the site's public files (from `ServeDir`):
+/// the only kind `headers` lets shared caches keep.
+#[derive(Clone, Copy, Debug)]
+pub struct StaticFile;
+
+/// Marks the static file service's answers; its "not found" page is not one.
+pub fn mark_static_file<B>(mut res: Response<B>) -> Response<B> {
+    if res.status().is_success() || res.status() == StatusCode::NOT_MODIFIED {
+        res.extensions_mut().insert(StaticFile);
+    }
+    res
+}
+
+/// Security and caching headers on every response. A header the handler set
+/// itself is kept: only the handler knows whether its answer is personal.
 pub async fn headers(State(secure): State<bool>, req: Request, next: Next) -> Response<Body> {
     let path = req.uri().path().to_string();
     let mut res = next.run(req).await;
+    let static_file = res.extensions().get::<StaticFile>().is_some();
     let h = res.headers_mut();
     let set = |h: &mut axum::http::HeaderMap, name: HeaderName, value: &'static str| {
         if !h.contains_key(&name) {
@@ -118,25 +133,93 @@ pub async fn headers(State(secure): State<bool>, req: Request, next: Next) -> Re
             "max-age=31536000; includeSubDomains",
         );
     }
-    let is_html = h
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/html"));
-    let cache = if path.starts_with("/pkg/") && res.status().is_success() {
+    let cache = if !static_file {
+        // Pages, server functions, downloads, streams, errors: anything not
+        // known to be a public file may be personal.
+        "no-store"
+    } else if path.starts_with("/pkg/") {
         // Content-hashed names: a new build means a new URL.
         IMMUTABLE
-    } else if is_html || path.starts_with("/api/") || !res.status().is_success() {
-        "no-store"
-    } else if matches!(
-        path.as_str(),
-        "/sw.js" | "/app.js" | "/outbox.js" | "/manifest.webmanifest"
-    ) {
+    } else if matches!(path.as_str(), "/app.js" | "/outbox.js") {
         // Unhashed names: asked again each time, so a new version is seen.
         "no-cache"
     } else {
         STATIC_MAX_AGE
     };
-    res.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    set(h, header::CACHE_CONTROL, cache);
+    res
+}
+
+/// Reads a body of unannounced length (chunked) here, up to `limit`, so
+/// one that is too large is refused with 413 before any handler runs (a
+/// handler meeting the limit mid-read would fail with 500). Bodies with a
+/// `Content-Length` are checked by `RequestBodyLimitLayer` before reading.
+pub async fn bounded_body(State(limit): State<usize>, req: Request, next: Next) -> Response {
+    use axum::body::HttpBody;
+    if req.headers().contains_key(header::CONTENT_LENGTH) || req.body().is_end_stream() {
+        return next.run(req).await;
+    }
+    let (parts, body) = req.into_parts();
+    match axum::body::to_bytes(body, limit).await {
+        Ok(bytes) => next.run(Request::from_parts(parts, Body::from(bytes))).await,
+        Err(e) => {
+            let too_large =
+                std::iter::successors(Some(&e as &(dyn std::error::Error + 'static)), |e| e.source())
+                    .any(|e| e.is::<http_body_util::LengthLimitError>());
+            if too_large {
+                StatusCode::PAYLOAD_TOO_LARGE.into_response()
+            } else {
+                // The client stopped sending part-way.
+                StatusCode::BAD_REQUEST.into_response()
+            }
+        }
+    }
+}
+
+/// Answers 503 when a request (reading its body included) takes longer than
+/// `limit`, so a slow client or a stuck query cannot hold a connection and
+/// its task forever. Event streams are meant to stay open and are exempt.
+pub async fn request_timeout(State(limit): State<std::time::Duration>, req: Request, next: Next) -> Response {
+    if crate::router::is_stream(req.uri().path()) {
+        return next.run(req).await;
+    }
+    let lang = req.extensions().get::<Lang>().copied().unwrap_or_default();
+    match tokio::time::timeout(limit, next.run(req)).await {
+        Ok(res) => res,
+        Err(_) => {
+            tracing::warn!("request timed out");
+            (StatusCode::SERVICE_UNAVAILABLE, Msg::ErrorInternal.text(lang)).into_response()
+        }
+    }
+}
+
+/// One span per request with the matched route (the pattern, never the raw
+/// path with its ids, nor the query), the method, status and latency.
+/// Health checks are logged at debug level only.
+pub async fn request_span(req: Request, next: Next) -> Response {
+    use tracing::Instrument;
+    let route = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map(|m| m.as_str().to_string())
+        .unwrap_or_else(|| "(file or not found)".into());
+    let health = matches!(route.as_str(), "/healthz" | "/readyz");
+    let span = tracing::info_span!(
+        "request",
+        method = %req.method(),
+        route = %route,
+        status = tracing::field::Empty,
+        latency_ms = tracing::field::Empty,
+    );
+    let started = std::time::Instant::now();
+    let res = next.run(req).instrument(span.clone()).await;
+    let latency_ms = started.elapsed().as_millis() as u64;
+    span.record("status", res.status().as_u16());
+    span.record("latency_ms", latency_ms);
+    if health {
+        tracing::debug!(parent: &span, "answered");
+    } else {
+        tracing::info!(parent: &span, "answered");
+    }
     res
 }

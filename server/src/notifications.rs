@@ -4,20 +4,29 @@ use app::db::Db;
 use app::notifications::{data, deliver::Pusher};
 use secrecy::ExposeSecret;
 use std::time::Duration;
+use tokio_util::sync::CancellationToken;
 
 /// Reads (or makes) the VAPID key and starts sending, every
 /// `push_interval_seconds`: first the "activity tomorrow" reminders are
-/// queued, then whatever is due goes out.
-pub async fn start(settings: &Settings, db: Db) -> Result<(), app::error::AppError> {
+/// queued, then whatever is due goes out. When `stop` is cancelled the loop
+/// ends after the round it is in (never mid-send); await the handle.
+pub async fn start(
+    settings: &Settings,
+    db: Db,
+    stop: CancellationToken,
+) -> Result<tokio::task::JoinHandle<()>, app::error::AppError> {
     let configured = settings.vapid_private_key.as_ref().map(|k| k.expose_secret());
     let keys = data::vapid_keys(&db, configured).await?;
     let pusher = Pusher::new(keys, settings.vapid_subject.clone())?;
     let every = Duration::from_secs(settings.push_interval_seconds.max(1) as u64);
-    tokio::spawn(async move {
+    Ok(tokio::spawn(async move {
         let mut ticks = tokio::time::interval(every);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
-            ticks.tick().await;
+            tokio::select! {
+                _ = ticks.tick() => {}
+                _ = stop.cancelled() => break,
+            }
             let now = jiff::Timestamp::now();
             if let Err(e) = data::schedule_activity_reminders(&db, now).await {
                 tracing::warn!(error = ?e, "activity reminders not queued this round");
@@ -30,6 +39,5 @@ pub async fn start(settings: &Settings, db: Db) -> Result<(), app::error::AppErr
                 Err(e) => tracing::warn!(error = ?e, "push round failed"),
             }
         }
-    });
-    Ok(())
+    }))
 }

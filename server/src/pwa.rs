@@ -54,8 +54,11 @@ pub fn service_worker(site_root: &Path) -> String {
 
 pub async fn serve_worker(Extension(script): Extension<std::sync::Arc<String>>) -> impl IntoResponse {
     (
-        // Caching: `no-cache` (middleware), so a new worker is seen at once.
-        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            // Asked again each time, so a new worker is seen at once.
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
         script.as_str().to_owned(),
     )
 }
@@ -64,7 +67,11 @@ pub async fn serve_worker(Extension(script): Extension<std::sync::Arc<String>>) 
 pub async fn manifest(lang: Option<Extension<Lang>>) -> impl IntoResponse {
     let lang = lang.map(|Extension(l)| l).unwrap_or_default();
     (
-        [(header::CONTENT_TYPE, "application/manifest+json")],
+        [
+            (header::CONTENT_TYPE, "application/manifest+json"),
+            // In the visitor's language (a cookie), so never shared; revalidated.
+            (header::CACHE_CONTROL, "private, no-cache"),
+        ],
         app::pwa::manifest(lang).to_string(),
     )
 }

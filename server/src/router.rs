@@ -1,11 +1,13 @@
 //! The axum router: pages, server functions, static files, middleware.
+use crate::config::ServeSettings;
 use crate::middleware;
 use app::state::AppState;
 use app::{shell, App};
-use axum::routing::get;
+use axum::routing::{get, MethodRouter};
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower::ServiceExt;
 use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -14,7 +16,41 @@ use tower_http::services::ServeDir;
 /// The largest request body we accept: forms are small; a long message is a few KB.
 pub const BODY_LIMIT: usize = 64 * 1024;
 
+/// The routes outside Leptos, by path. Every one must be here (not added
+/// with `.route` elsewhere): the header test reads this list to check that
+/// each has its cache rule.
+pub fn plain_routes(state: &AppState) -> Vec<(&'static str, MethodRouter<AppState>)> {
+    let worker = std::sync::Arc::new(crate::pwa::service_worker(
+        state.leptos_options.site_root.as_ref().as_ref(),
+    ));
+    vec![
+        (
+            "/activities/{id}/calendar.ics",
+            get(crate::calendar::activity_ics),
+        ),
+        ("/calendar/{token}", get(crate::calendar::feed_ics)),
+        ("/events/threads/{id}", get(crate::live::thread_events)),
+        ("/manifest.webmanifest", get(crate::pwa::manifest)),
+        (
+            "/sw.js",
+            get(crate::pwa::serve_worker).layer(axum::Extension(worker)),
+        ),
+        ("/healthz", get(crate::health::healthz)),
+        ("/readyz", get(crate::health::readyz)),
+    ]
+}
+
+/// Paths whose responses are streams that stay open: no request timeout.
+pub fn is_stream(path: &str) -> bool {
+    path.starts_with("/events/")
+}
+
+/// The router with the default limits (tests; see [`build_with`]).
 pub fn build(state: AppState) -> Router {
+    build_with(state, &ServeSettings::default())
+}
+
+pub fn build_with(state: AppState, limits: &ServeSettings) -> Router {
     let routes = generate_route_list(App);
     let context = {
         let state = state.clone();
@@ -33,6 +69,8 @@ pub fn build(state: AppState) -> Router {
         .precompressed_br()
         .precompressed_gzip()
         .fallback(axum::handler::HandlerWithoutStateExt::into_service(not_found));
+    let static_files =
+        ServiceExt::<axum::extract::Request>::map_response(static_files, middleware::mark_static_file);
     // Compressed on the fly: HTML and the small plain scripts; what cargo-leptos
     // precompressed already carries its Content-Encoding and is left alone.
     let compress_when = SizeAbove::new(1024)
@@ -42,21 +80,11 @@ pub fn build(state: AppState) -> Router {
         // Events must go out as they happen, not wait in a compressor's buffer.
         .and(NotForContentType::const_new("text/event-stream"));
     let secure = state.config.secure_cookies;
-    let worker = std::sync::Arc::new(crate::pwa::service_worker(
-        state.leptos_options.site_root.as_ref().as_ref(),
-    ));
-    Router::new()
-        .route(
-            "/activities/{id}/calendar.ics",
-            get(crate::calendar::activity_ics),
-        )
-        .route("/calendar/{token}", get(crate::calendar::feed_ics))
-        .route("/events/threads/{id}", get(crate::live::thread_events))
-        .route("/manifest.webmanifest", get(crate::pwa::manifest))
-        .route(
-            "/sw.js",
-            get(crate::pwa::serve_worker).layer(axum::Extension(worker)),
-        )
+    let mut router = Router::new();
+    for (path, route) in plain_routes(&state) {
+        router = router.route(path, route);
+    }
+    router
         .leptos_routes_with_context(&state, routes, context, page_shell)
         .fallback_service(static_files)
         .layer(axum::middleware::from_fn(middleware::same_origin_writes))
@@ -64,7 +92,16 @@ pub fn build(state: AppState) -> Router {
             state.clone(),
             middleware::session_and_language,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            BODY_LIMIT,
+            middleware::bounded_body,
+        ))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(axum::middleware::from_fn_with_state(
+            limits.request_timeout,
+            middleware::request_timeout,
+        ))
+        .layer(axum::middleware::from_fn(middleware::request_span))
         .layer(CompressionLayer::new().compress_when(compress_when))
         .layer(axum::middleware::from_fn_with_state(secure, middleware::headers))
         .with_state(state)
