@@ -118,7 +118,7 @@ async function page(event) {
     return res;
   } catch (err) {
     const key = await person();
-    const cached = key && (await (await caches.open(PAGES_PREFIX + key)).match(url.pathname));
+    const cached = key && (await caches.match(url.pathname, { cacheName: PAGES_PREFIX + key }));
     if (cached) return withBanner(cached);
     const fallback = await caches.match('/offline');
     return fallback || Response.error();
