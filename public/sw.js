@@ -44,7 +44,15 @@ self.addEventListener('message', (event) => {
 // server refuses any other owner's item too, and the queue keeps it).
 self.addEventListener('sync', (event) => {
   if (event.tag === 'outbox') {
-    event.waitUntil(person().then((p) => p && MitOutbox.flush(p)));
+    event.waitUntil(
+      (async () => {
+        const p = await person();
+        if (!p) return;
+        const results = await MitOutbox.flush(p);
+        // Not all through: a failed sync is tried again later by the browser.
+        if (results.some((r) => r.outcome === 'retry' || r.outcome === 'offline')) throw new Error('outbox: try later');
+      })(),
+    );
   }
 });
 
