@@ -60,12 +60,81 @@
   window.addEventListener('offline', showConnection);
   showConnection();
 
+  // ---- Whose browser this is ---------------------------------------------------
+
+  // Drafts in localStorage carry no owner in their key; this says whose they are.
+  const DRAFTS_OWNER = 'mitforlob-owner';
+  // A refused item's fields, kept until the page with its form shows them.
+  const RESTORE = 'mitforlob-draft:refused';
+  const isDraft = (key) => key.startsWith('mitforlob-draft:');
+  const hasStorage = 'indexedDB' in window;
+
+  function removeDrafts() {
+    for (const key of Object.keys(localStorage)) {
+      if (isDraft(key)) localStorage.removeItem(key);
+    }
+  }
+
+  // At once, before the message field wakes up and reads its draft: another
+  // person's drafts never reach this person's forms.
+  if (owner) {
+    const before = localStorage.getItem(DRAFTS_OWNER);
+    if (before && before !== owner) removeDrafts();
+    localStorage.setItem(DRAFTS_OWNER, owner);
+  }
+
+  // This person logged in: whatever the one before left unsent (they were told
+  // on the login page) leaves the browser, with any page kept for them.
+  async function forgetOthers() {
+    for (const item of await MitOutbox.others(owner).catch(() => [])) await MitOutbox.remove(item.id);
+    if (!('caches' in window)) return;
+    for (const name of await caches.keys()) {
+      if (name.startsWith('pages-') && name !== `pages-${owner}`) await caches.delete(name);
+    }
+  }
+
+  // Nobody is logged in (the login page, say), yet this browser holds unsent
+  // words of someone: say how many, never what, and let them be deleted.
+  async function showHeld() {
+    const section = document.getElementById('held');
+    // Offline, this may be the kept "you are offline" page shown to the writer.
+    if (!section || !navigator.onLine) return;
+    const items = hasStorage ? await MitOutbox.all().catch(() => []) : [];
+    const drafts = Object.keys(localStorage).filter((k) => isDraft(k) && k !== RESTORE && localStorage.getItem(k).trim());
+    let restore = null;
+    try {
+      restore = JSON.parse(localStorage.getItem(RESTORE) || 'null');
+    } catch (err) {
+      restore = null;
+    }
+    // A refused message's text is also its draft: one thing, counted once.
+    const count = items.length + drafts.length + (restore && !restore.draftKey ? 1 : 0);
+    if (count === 0) return;
+    section.querySelector('[data-held-text]').textContent = section.dataset.text.replace('{count}', String(count));
+    section.hidden = false;
+    section.querySelector('[data-held-delete]').addEventListener('click', async (event) => {
+      event.target.disabled = true;
+      try {
+        for (const item of await MitOutbox.all()) await MitOutbox.remove(item.id);
+      } catch (err) {
+        // Nothing stored, nothing to delete.
+      }
+      removeDrafts();
+      localStorage.removeItem(DRAFTS_OWNER);
+      section.querySelector('[data-held-text]').textContent = section.dataset.deleted;
+      event.target.hidden = true;
+    });
+  }
+
   // ---- The outgoing queue ------------------------------------------------------
 
-  if (owner && 'indexedDB' in window) {
+  let restoredHere = false;
+  if (owner && hasStorage) {
+    restoredHere = restoreRefused();
     document.addEventListener('submit', onSubmit);
-    render();
-    flush();
+    forgetOthers().then(() => render()).then(flush);
+  } else if (!owner) {
+    showHeld();
   }
 
   function newKey() {
@@ -92,6 +161,7 @@
       owner,
       kind: form.dataset.outbox,
       action: form.getAttribute('action'),
+      draftKey: form.dataset.draftKey || null,
       fields,
       summary: summary(form),
       createdAt: Date.now(),
@@ -113,9 +183,10 @@
     submitting = false;
     if (button && label) button.textContent = label;
     if (mineNow?.outcome === 'sent') {
-      location.assign(mineNow.url);
+      if (mineNow.url) location.assign(mineNow.url);
+      else location.reload();
     } else if (mineNow?.outcome === 'refused') {
-      showRefusal(mineNow);
+      await giveBack(mineNow);
     } else {
       outboxPanel()?.scrollIntoView({ block: 'nearest' });
       outboxPanel()?.querySelector('h2')?.focus();
@@ -139,13 +210,47 @@
     }
   }
 
-  // A refusal's page (the reason, and the text kept) replaces this one.
-  function showRefusal({ url, html }) {
-    const doc = new DOMParser().parseFromString(html, 'text/html');
-    history.replaceState(null, '', url);
-    document.title = doc.title;
-    document.body.replaceWith(document.adoptNode(doc.body));
-    document.getElementById('form-error')?.focus();
+  // The server refused an item for a reason the person can correct: its words
+  // go back into this browser (the form's draft, and a record the form's page
+  // fills in), and only then leave the queue; then the page that says why.
+  async function giveBack({ item, url }) {
+    const fields = item.fields.filter(([name]) => name !== 'form_key' && name !== 'written_at');
+    localStorage.setItem(RESTORE, JSON.stringify({ action: item.action, draftKey: item.draftKey, fields }));
+    const body = fields.find(([name]) => name === 'body');
+    if (item.draftKey && body) localStorage.setItem(item.draftKey, body[1]);
+    await MitOutbox.remove(item.id);
+    location.assign(url);
+  }
+
+  // On the page whose form a refused item came from: the words are put back.
+  function restoreRefused() {
+    let record;
+    try {
+      record = JSON.parse(localStorage.getItem(RESTORE) || 'null');
+    } catch (err) {
+      record = null;
+    }
+    if (!record) return false;
+    const value = (name) => (record.fields.find(([k]) => k === name) || [])[1];
+    // The same form: its action, and its fixed fields (a reply's thread).
+    const form = [...document.querySelectorAll('form[data-outbox]')].find(
+      (f) =>
+        f.getAttribute('action') === record.action &&
+        [...f.querySelectorAll('input[type="hidden"]')].every((h) => h.name === 'form_key' || value(h.name) === h.value),
+    );
+    if (!form) return false;
+    for (const el of form.elements) {
+      if (!el.name || ['hidden', 'submit', 'button'].includes(el.type)) continue;
+      const values = record.fields.filter(([k]) => k === el.name).map(([, v]) => v);
+      if (el.type === 'radio' || el.type === 'checkbox') el.checked = values.includes(el.value);
+      else el.value = values[0] ?? '';
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    }
+    localStorage.removeItem(RESTORE);
+    const told = document.getElementById('outbox-restored');
+    if (told) told.hidden = false;
+    (document.getElementById('form-error') || told)?.focus();
+    return true;
   }
 
   function askForBackgroundSync() {
@@ -155,16 +260,24 @@
   }
 
   async function flush() {
-    if (!owner || !('indexedDB' in window)) return [];
+    if (!owner || !hasStorage) return [];
     const results = await MitOutbox.flush(owner).catch(() => []);
     // Not sent now: the browser may send it later, even with the app closed.
-    if (results.some((r) => r.outcome === 'retry')) askForBackgroundSync();
+    if (results.some((r) => r.outcome === 'retry' || r.outcome === 'offline')) askForBackgroundSync();
     const sent = results.filter((r) => r.outcome === 'sent').length;
     await render(sent);
-    // Something written earlier was refused: its page says why, with the text kept.
+    // Something written earlier was refused: its words come back, one at a
+    // time (a form already filled in on this page is not taken away).
     const refused = results.find((r) => r.outcome === 'refused');
-    if (refused && !submitting) showRefusal(refused);
+    if (refused && !submitting && !restoredHere) await giveBack(refused);
     return results;
+  }
+
+  function stateText(panel, state) {
+    if (state === 'login' || state === 'owner') return panel.dataset.stateLogin;
+    if (state === 'retry') return panel.dataset.stateError;
+    if (state === 'refused') return panel.dataset.stateRefused;
+    return panel.dataset.stateWaiting;
   }
 
   async function render(justSent = 0) {
@@ -183,7 +296,7 @@
           when.textContent = ` · ${new Date(item.createdAt).toLocaleString(document.documentElement.lang === 'en' ? 'en-GB' : 'da-DK', { dateStyle: 'medium', timeStyle: 'short' })}`;
           const state = document.createElement('span');
           state.className = 'status-tag awaiting';
-          state.textContent = item.state === 'login' ? panel.dataset.stateLogin : panel.dataset.stateWaiting;
+          state.textContent = stateText(panel, item.state);
           li.append(kind, when, ' ', state);
           if (item.summary) {
             const text = document.createElement('p');
@@ -204,13 +317,12 @@
     const form = event.target;
     if (!(form instanceof HTMLFormElement) || !form.hasAttribute('data-logout') || form.dataset.cleared) return;
     event.preventDefault();
-    const waiting = owner && 'indexedDB' in window ? await MitOutbox.mine(owner).catch(() => []) : [];
+    const waiting = owner && hasStorage ? await MitOutbox.mine(owner).catch(() => []) : [];
     if (waiting.length > 0 && !window.confirm(form.dataset.warnQueue)) return;
     try {
-      if (owner && 'indexedDB' in window) await MitOutbox.removeAll(owner);
-      for (const key of Object.keys(localStorage)) {
-        if (key.startsWith('mitforlob-draft:')) localStorage.removeItem(key);
-      }
+      if (owner && hasStorage) await MitOutbox.removeAll(owner);
+      removeDrafts();
+      localStorage.removeItem(DRAFTS_OWNER);
       for (const name of await caches.keys()) {
         if (name.startsWith('pages-') || name === 'meta') await caches.delete(name);
       }

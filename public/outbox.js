@@ -5,7 +5,8 @@
 // An item: { id, owner, kind, action, fields: [[name, value], ...], createdAt, state }
 // `owner` is the person's opaque offline key: one browser, two people, and
 // each only ever sends and sees their own items. Items are never dropped for
-// being old; they leave only when the server has answered for them.
+// being old; they leave when the server has confirmed them, when a refusal's
+// text is back in the form, or when the person (or the next) deletes them.
 (function (scope) {
   const DB = 'mitforlob-outbox';
   const STORE = 'items';
@@ -41,9 +42,14 @@
     for (const item of await mine(owner)) await remove(item.id);
   }
 
-  // One send. Answers 'sent' (the server stored it or already had it),
-  // 'refused' (the server said why, on the page it sent us to), 'login'
-  // (the session ended: kept until the person logs in again) or 'retry'.
+  const formKey = (item) => (item.fields.find(([name]) => name === 'form_key') || [])[1];
+
+  // One send. Answers 'sent' only when the server confirmed this item's key
+  // (it stored it, now or before); 'refused' (a refusal tied to a field, which
+  // the person can correct: `url` is the page that says why); 'login' (no
+  // session: kept until the person logs in again); 'owner' (the session is
+  // someone else's: kept, not tried again with it); 'offline' (no answer);
+  // anything else (a server error, an answer we do not know) is 'retry'.
   async function send(item) {
     let res;
     try {
@@ -51,35 +57,45 @@
         method: 'POST',
         body: new URLSearchParams(item.fields),
         credentials: 'same-origin',
-        // As a plain form would: the server answers with the page to show.
-        headers: { Accept: 'text/html' },
+        // A redirect is never taken as an answer, let alone followed to one.
+        redirect: 'manual',
+        headers: {
+          // Not text/html: the answer is about this item, not a page to show.
+          Accept: 'application/json',
+          'X-Outbox': '1',
+          // Whose words these are: the server stores them only for that person.
+          'X-Offline-Key': item.owner,
+        },
+        signal: scope.AbortSignal && AbortSignal.timeout ? AbortSignal.timeout(30_000) : undefined,
       });
     } catch (err) {
-      return { outcome: 'retry' };
+      // No connection, or no answer in time.
+      return { outcome: 'offline' };
     }
-    const url = new URL(res.url);
-    if (url.pathname === '/login' || url.searchParams.get('error') === 'error.not_logged_in') {
-      return { outcome: 'login' };
-    }
-    if (!res.ok) return { outcome: 'retry' };
-    // The refusal's page, as rendered: it holds the kept text, which the
-    // server hands out once.
-    if (url.searchParams.has('error')) return { outcome: 'refused', url: res.url, html: await res.text() };
-    return { outcome: 'sent', url: res.url };
+    const key = formKey(item);
+    const confirmed = res.headers.get('x-outbox-confirmed');
+    const said = res.headers.get('x-outbox');
+    const where = res.headers.get('location');
+    const url = where ? new URL(where, scope.location.origin).href : null;
+    if (key && confirmed === key) return { outcome: 'sent', url };
+    if (res.status === 401 && said === 'login') return { outcome: 'login' };
+    if (res.status === 409 && said === 'not-owner') return { outcome: 'owner' };
+    if (res.status === 422 && said === 'refused' && url) return { outcome: 'refused', url };
+    return { outcome: 'retry' };
   }
 
   let flushing = null;
 
   // Sends the owner's items in the order they were written. The same
   // idempotency key travels with every try, so a retry never stores twice.
-  // `canShowRefusal`: only a page can show the person why the server refused
-  // an item (the service worker keeps such an item for the next page).
-  function flush(owner, { canShowRefusal = true } = {}) {
+  // Only 'sent' removes an item here; a refused item stays (state 'refused')
+  // until a page has put its text back in front of the person (app.js).
+  function flush(owner) {
     if (!owner) return Promise.resolve([]);
     // A pass under way may have started before the newest item: go again after it.
-    if (flushing) return flushing.then(() => flush(owner, { canShowRefusal }));
+    if (flushing) return flushing.then(() => flush(owner));
     // One sender at a time across the page and the service worker (Web Locks),
-    // so an item is never in flight twice and a refusal's page is seen once.
+    // so an item is never in flight twice.
     const exclusive = (work) =>
       scope.navigator && scope.navigator.locks ? scope.navigator.locks.request('mitforlob-outbox', work) : work();
     flushing = exclusive(async () => {
@@ -87,7 +103,7 @@
       const items = (await mine(owner)).sort((a, b) => a.createdAt - b.createdAt);
       for (const item of items) {
         const result = await send(item);
-        if (result.outcome === 'sent' || (result.outcome === 'refused' && canShowRefusal)) {
+        if (result.outcome === 'sent') {
           await remove(item.id);
         } else {
           item.state = result.outcome;
@@ -95,8 +111,9 @@
           await add(item);
         }
         results.push({ item, ...result });
-        // The connection is gone again: the rest waits for the next chance.
-        if (result.outcome === 'retry' || result.outcome === 'login') break;
+        // The connection, the server or the session is not there for us: the
+        // rest waits for the next chance.
+        if (result.outcome !== 'sent' && result.outcome !== 'refused') break;
       }
       return results;
     }).finally(() => {
@@ -105,5 +122,7 @@
     return flushing;
   }
 
-  scope.MitOutbox = { add, remove, mine, removeAll, flush, send };
+  const others = async (owner) => (await all()).filter((i) => i.owner !== owner);
+
+  scope.MitOutbox = { add, remove, all, mine, others, removeAll, flush, send };
 })(self);

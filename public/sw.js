@@ -10,8 +10,8 @@ importScripts('/outbox.js');
 const SHELL_CACHE = `shell-${BUILD.version}`;
 const PAGES_PREFIX = 'pages-';
 const META_CACHE = 'meta';
-// Who the cached pages belong to (an opaque key from the server, never a name).
-const OWNER_URL = '/__offline-owner';
+// Whom the last page was served to; pages are kept only for that person.
+const PERSON_URL = '/__offline-person';
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
@@ -39,10 +39,20 @@ self.addEventListener('message', (event) => {
   if ((event.data || {}).type === 'skip-waiting') self.skipWaiting();
 });
 
-// Background Sync, where the browser has it: send what waits even if the app is closed.
+// Background Sync, where the browser has it: send what waits even if the app is
+// closed, but only the items of the person the last page was served to (the
+// server refuses any other owner's item too, and the queue keeps it).
 self.addEventListener('sync', (event) => {
   if (event.tag === 'outbox') {
-    event.waitUntil(owner().then((o) => o && MitOutbox.flush(o, { canShowRefusal: false })));
+    event.waitUntil(
+      (async () => {
+        const p = await person();
+        if (!p) return;
+        const results = await MitOutbox.flush(p);
+        // Not all through: a failed sync is tried again later by the browser.
+        if (results.some((r) => r.outcome === 'retry' || r.outcome === 'offline')) throw new Error('outbox: try later');
+      })(),
+    );
   }
 });
 
@@ -112,33 +122,42 @@ async function page(event) {
   const url = new URL(req.url);
   try {
     const res = await fetch(req);
-    const key = res.headers.get('x-offline-key');
-    if (key) event.waitUntil(remember(key, url, res.clone()));
+    if (isAppPage(res)) event.waitUntil(noteServed(url, res.clone()));
     return res;
   } catch (err) {
-    const key = await owner();
-    const cached = key && (await (await caches.open(PAGES_PREFIX + key)).match(url.pathname));
+    const key = await person();
+    const cached = key && (await caches.match(url.pathname, { cacheName: PAGES_PREFIX + key }));
     if (cached) return withBanner(cached);
     const fallback = await caches.match('/offline');
     return fallback || Response.error();
   }
 }
 
-// Keeps a citizen's page under their key; a different person's key first
-// removes every page of the one before.
-async function remember(key, url, res) {
-  if (key !== (await owner())) {
+// One of our own pages as the server rendered it (not an error page of a
+// server in trouble, not a file opened in a tab): it says whose it is.
+function isAppPage(res) {
+  return res.type === 'basic' && res.ok && (res.headers.get('content-type') || '').startsWith('text/html');
+}
+
+// Every page says whom it was served to (`X-Offline-Person`: anyone logged
+// in; none for nobody). When that changes, the pages kept for the one before
+// go at once: the next person, a staff member too, never opens them offline.
+// A citizen's own page (`X-Offline-Key`) is then kept under their key.
+async function noteServed(url, res) {
+  const now = res.headers.get('x-offline-person');
+  if (now !== (await person())) {
     await forgetPages();
-    const meta = await caches.open(META_CACHE);
-    await meta.put(OWNER_URL, new Response(key));
+    if (now) await (await caches.open(META_CACHE)).put(PERSON_URL, new Response(now));
   }
+  const key = res.headers.get('x-offline-key');
   // A page with a one-time notice or error in its address is not "the page".
-  if (res.status !== 200 || url.search) return;
+  if (!key || key !== now || res.status !== 200 || url.search) return;
   await (await caches.open(PAGES_PREFIX + key)).put(url.pathname, res);
 }
 
-async function owner() {
-  const res = await (await caches.open(META_CACHE)).match(OWNER_URL);
+// Who the last page was served to (an opaque key from the server, never a name).
+async function person() {
+  const res = await (await caches.open(META_CACHE)).match(PERSON_URL);
   return res ? res.text() : null;
 }
 

@@ -150,31 +150,176 @@ test('offline: the last plan is shown, wellbeing and a message wait, and are sen
   await staff.close();
 });
 
-test('a server error keeps a message queued, and it arrives once after the server recovers', async ({ page, context }, testInfo) => {
+test('a server error, an error page and a bare 200 keep a message queued; it arrives once after the server recovers', async ({ page, context }, testInfo) => {
+  test.setTimeout(60_000);
   const subject = `Serverfejl ${testInfo.project.name} ${Date.now()}`;
   await login(page, demo.sofie.email);
   await page.goto('/messages/new');
-  let failures = 0;
-  // On the context: a page the service worker controls sends through it.
+  // Each try the server answers wrongly in a different way, none of them "stored".
+  const answers = [
+    { status: 500, contentType: 'text/plain', body: 'Intern fejl' },
+    // As a failed write is sent back to its page: an error in the address.
+    { status: 302, headers: { location: '/messages/new?error=error.internal' } },
+    // A redirect followed to something that answers 200 (once, the worker's own script).
+    { status: 200, contentType: 'text/javascript', body: '// sw.js' },
+    { status: 503, contentType: 'text/plain', body: 'Midlertidigt utilgængelig' },
+  ];
+  let tries = 0;
+  // On the context: a page the service worker controls sends through it, and so does Background Sync.
   await context.route('**/api/start-thread', (route) => {
-    failures += 1;
-    return route.fulfill({ status: 503, contentType: 'text/plain', body: 'Midlertidigt utilgængelig' });
+    const answer = answers[Math.min(tries, answers.length - 1)];
+    tries += 1;
+    return route.fulfill(answer);
   });
   await page.getByLabel('Emne', { exact: true }).fill(subject);
   await page.getByLabel('Besked', { exact: true }).fill('Den første prøve fejler på serveren.');
   await page.getByRole('button', { name: 'Send beskeden' }).click();
   const outbox = page.getByRole('region', { name: 'Venter på at blive sendt' });
   await expect(outbox).toContainText('Den første prøve fejler på serveren.');
-  await expect(outbox).toContainText('Venter på at blive sendt');
-  // The page tried, and Background Sync may have tried again: still waiting.
-  expect(failures).toBeGreaterThanOrEqual(1);
+  await expect(outbox).toContainText('Serveren kunne ikke tage imod det lige nu');
+  await expectNoAxeViolations(page);
+  // Every page load tries again; every wrong answer keeps it.
+  while (tries < answers.length) {
+    const before = tries;
+    await page.reload();
+    await expect.poll(() => tries).toBeGreaterThan(before);
+  }
+  await page.reload();
+  await expect(page.getByRole('region', { name: 'Venter på at blive sendt' })).toContainText('Den første prøve fejler på serveren.');
 
-  // The server is back: the next page load sends it.
+  // The server is back: the next page load sends it, once.
   await context.unroute('**/api/start-thread');
   await page.goto('/messages');
   await expect(page.getByRole('region', { name: 'Venter på at blive sendt' })).toBeHidden({ timeout: 15_000 });
   await page.reload();
   await expect(page.getByRole('link', { name: subject })).toHaveCount(1);
+  await page.reload();
+  await expect(page.getByRole('link', { name: subject })).toHaveCount(1);
+});
+
+test('a send whose session has ended stays queued, and is sent after logging in again as the same person', async ({ page, context }, testInfo) => {
+  test.setTimeout(60_000);
+  const subject = `Udløbet session ${testInfo.project.name} ${Date.now()}`;
+  await login(page, demo.sofie.email);
+  await page.goto('/messages/new');
+  // The session ends on its own (not a logout): the browser no longer has it.
+  await context.clearCookies();
+  await page.getByLabel('Emne', { exact: true }).fill(subject);
+  await page.getByLabel('Besked', { exact: true }).fill('Skrevet lige før sessionen udløb.');
+  await page.getByRole('button', { name: 'Send beskeden' }).click();
+  const outbox = page.getByRole('region', { name: 'Venter på at blive sendt' });
+  await expect(outbox).toContainText('Skrevet lige før sessionen udløb.');
+  await expect(outbox).toContainText('Log ind igen, så bliver det sendt');
+
+  // The login page says something waits, without saying what.
+  await page.goto('/messages');
+  await expect(page).toHaveURL(/\/login/);
+  const held = page.getByRole('region', { name: 'Noget er ikke sendt endnu' });
+  await expect(held).toContainText('Der ligger 1 ting i denne browser, som ikke er blevet sendt.');
+  await expect(held).not.toContainText('Skrevet lige før');
+  await expectNoAxeViolations(page);
+
+  await login(page, demo.sofie.email);
+  await expect(async () => {
+    await page.goto('/messages');
+    await expect(page.getByRole('link', { name: subject })).toHaveCount(1, { timeout: 1_000 });
+  }).toPass({ timeout: 15_000 });
+  await expect(page.getByRole('region', { name: 'Venter på at blive sendt' })).toBeHidden();
+  await page.reload();
+  await expect(page.getByRole('link', { name: subject })).toHaveCount(1);
+});
+
+test('a queued message refused for a field comes back into the form and the browser keeps it', async ({ page }) => {
+  const words = `Mine ord må ikke forsvinde ${Date.now()}`;
+  await login(page, demo.ali.email);
+  await page.goto('/messages/new');
+  // Blank to the server (it trims), not to the browser's own check.
+  await page.getByLabel('Emne', { exact: true }).fill('   ');
+  await page.getByLabel('Besked', { exact: true }).fill(words);
+  await page.getByRole('button', { name: 'Send beskeden' }).click();
+  await expect(page).toHaveURL(/error=messages\.subject_missing/);
+  await expect(page.getByRole('alert').filter({ hasText: 'Det står i formularen igen' })).toBeVisible();
+  await expect(page.getByText('Skriv et emne.').first()).toBeVisible();
+  await expect(page.getByLabel('Besked', { exact: true })).toHaveValue(words);
+  // In this browser too, not only in the server's one-time draft.
+  expect(await page.evaluate(() => localStorage.getItem('mitforlob-draft:new'))).toBe(words);
+  await expect(page.getByRole('region', { name: 'Venter på at blive sendt' })).toBeHidden();
+  await expectNoAxeViolations(page);
+
+  // Corrected, it is sent.
+  const subject = `Rettet ${Date.now()}`;
+  await page.getByLabel('Emne', { exact: true }).fill(subject);
+  await page.getByRole('button', { name: 'Send beskeden' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: subject })).toBeVisible();
+});
+
+test('the next person on the browser cannot open the last citizen’s kept pages, and never sends their items', async ({ page, context, browser }, testInfo) => {
+  test.setTimeout(90_000);
+  const subject = `Forrige bruger ${testInfo.project.name} ${Date.now()}`;
+  await login(page, demo.birgitte.email);
+  await visitWhileControlled(page, ['/', '/plan', '/messages/new']);
+  await expect.poll(() => page.evaluate(async () => (await caches.keys()).filter((k) => k.startsWith('pages-')).length)).toBe(1);
+  const birgitteKey = await page.locator('meta[name="mitforlob-owner"]').getAttribute('content');
+
+  // Written while the server could not be reached.
+  await context.route('**/api/start-thread', (route) => route.abort('internetdisconnected'));
+  await page.getByLabel('Emne', { exact: true }).fill(subject);
+  await page.getByLabel('Besked', { exact: true }).fill('Kun til min sagsbehandler.');
+  await page.getByRole('button', { name: 'Send beskeden' }).click();
+  await expect(page.getByRole('region', { name: 'Venter på at blive sendt' })).toContainText('Kun til min sagsbehandler.');
+  const [item] = await page.evaluate(() => (self as any).MitOutbox.all());
+  expect(item.owner).toBe(birgitteKey);
+
+  // Her session expires; the next person comes along and is told, then logs in.
+  await context.clearCookies();
+  await page.goto('/plan');
+  await expect(page).toHaveURL(/\/login/);
+  await expect(page.getByRole('region', { name: 'Noget er ikke sendt endnu' })).toContainText('Der ligger 1 ting');
+  await login(page, demo.mette.email);
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  await expect
+    .poll(() =>
+      page.evaluate(async () => ({
+        pages: (await caches.keys()).filter((k) => k.startsWith('pages-')),
+        items: (await (self as any).MitOutbox.all()).length,
+        drafts: Object.keys(localStorage).filter((k) => k.startsWith('mitforlob-draft:')),
+      })),
+    )
+    .toEqual({ pages: [], items: 0, drafts: [] });
+
+  // Offline, the citizen's plan is not there for her.
+  await goOffline(context);
+  await page.goto('/plan');
+  await expect(page.getByRole('heading', { level: 1, name: 'Du er offline' })).toBeVisible();
+  await expect(page.getByText('Min plan')).toHaveCount(0);
+  await goOnline(context);
+
+  // A late Background Sync with the citizen's item still in the queue: the
+  // worker sends only the current person's items ...
+  await page.goto('/inbox');
+  await context.unroute('**/api/start-thread');
+  const sends: string[] = [];
+  context.on('request', (req) => {
+    if (req.url().endsWith('/api/start-thread')) sends.push(req.headers()['x-offline-key'] ?? '');
+  });
+  await page.evaluate((left) => (self as any).MitOutbox.add(left), item);
+  // The browser fires a registered sync at once when it is online.
+  await page.evaluate(async () => (await navigator.serviceWorker.ready as any).sync.register('outbox'));
+  await page.waitForTimeout(1_500);
+  expect(sends).toEqual([]);
+  // ... and if it were sent with her cookie, the server refuses it and it is kept.
+  const outcome = await page.evaluate((left) => (self as any).MitOutbox.send(left), item);
+  expect(outcome.outcome).toBe('owner');
+  expect(sends).toEqual([birgitteKey]);
+
+  // Nothing arrived.
+  await expect(page.getByRole('link', { name: subject })).toHaveCount(0);
+  const staff = await browser.newContext({ baseURL: testInfo.project.use.baseURL, serviceWorkers: 'block' });
+  const birgitte = await staff.newPage();
+  await login(birgitte, demo.birgitte.email);
+  await birgitte.goto('/messages');
+  await expect(birgitte.getByRole('link', { name: subject })).toHaveCount(0);
+  await staff.close();
 });
 
 test('logging out warns about unsent items, then removes the cached pages, the queue and the drafts', async ({ page, context }, testInfo) => {

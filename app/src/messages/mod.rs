@@ -216,6 +216,7 @@ pub async fn start_thread(
     body: String,
     form_key: String,
 ) -> Result<(), AppError> {
+    crate::pwa::queue::check_sender()?;
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
     let citizen = if user.role.is_staff() {
@@ -234,10 +235,12 @@ pub async fn start_thread(
     .await;
     match started {
         Ok(id) => {
+            crate::pwa::queue::confirm(&form_key);
             leptos_axum::redirect(&format!("/messages/{id}?notice=messages.sent#message-list"));
             Ok(())
         }
         Err(e) => {
+            crate::pwa::queue::refused(&e);
             let chosen = citizen_id.unwrap_or_default();
             let typed = [
                 ("subject", subject.as_str()),
@@ -257,6 +260,7 @@ pub async fn send_message(
     ask_for_reply: Option<String>,
     form_key: String,
 ) -> Result<(), AppError> {
+    crate::pwa::queue::check_sender()?;
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
     let page = format!("/messages/{thread_id}");
@@ -268,11 +272,13 @@ pub async fn send_message(
     .await;
     match sent {
         Ok(()) => {
+            crate::pwa::queue::confirm(&form_key);
             leptos_axum::redirect(&format!("{page}?notice=messages.sent#message-list"));
             Ok(())
         }
         Err(AppError::NotFound) => Err(AppError::NotFound),
         Err(e) => {
+            crate::pwa::queue::refused(&e);
             crate::forms::fail_keeping(&page, e, &format!("thread:{thread_id}"), &[("body", &body)]).await
         }
     }

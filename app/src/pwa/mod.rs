@@ -9,6 +9,9 @@ use crate::model::Role;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+#[cfg(feature = "ssr")]
+pub mod queue;
+
 /// An opaque key for the person's offline data (cached pages, queued items):
 /// the same person always gets the same key, and it says nothing about them.
 #[cfg(feature = "ssr")]
@@ -26,12 +29,15 @@ pub fn PwaHead() -> impl IntoView {
     #[cfg(feature = "ssr")]
     if let Some(user) = page_user() {
         let key = offline_key(&user.id);
-        // Only a citizen's own pages are kept for offline use; staff pages never.
-        if user.role == Role::Citizen {
-            if let (Some(res), Ok(value)) = (
-                use_context::<leptos_axum::ResponseOptions>(),
-                http::HeaderValue::from_str(&key),
-            ) {
+        if let (Some(res), Ok(value)) = (
+            use_context::<leptos_axum::ResponseOptions>(),
+            http::HeaderValue::from_str(&key),
+        ) {
+            // Whose page this is, for every role: the service worker forgets
+            // the pages kept before when the person changes (or is nobody).
+            res.insert_header(http::HeaderName::from_static("x-offline-person"), value.clone());
+            // Only a citizen's own pages are kept for offline use; staff pages never.
+            if user.role == Role::Citizen {
                 res.insert_header(http::HeaderName::from_static("x-offline-key"), value);
             }
         }
@@ -62,13 +68,27 @@ pub fn AppNotices() -> impl IntoView {
         <div class="alert alert-info update-banner" id="update-banner" role="status" hidden>
             <p>{t(Msg::PwaUpdateText)} " " <button type="button" class="button">{t(Msg::PwaUpdateButton)}</button></p>
         </div>
-        {user.map(|_| view! {
+        {user.is_some().then(|| view! {
             <section class="card outbox" id="outbox" aria-labelledby="outbox-heading" hidden
                 data-kind-wellbeing=t(Msg::PwaOutboxKindWellbeing) data-kind-message=t(Msg::PwaOutboxKindMessage)
-                data-state-waiting=t(Msg::PwaOutboxStateWaiting) data-state-login=t(Msg::PwaOutboxStateLogin)>
+                data-state-waiting=t(Msg::PwaOutboxStateWaiting) data-state-login=t(Msg::PwaOutboxStateLogin)
+                data-state-error=t(Msg::PwaOutboxStateError) data-state-refused=t(Msg::PwaOutboxStateRefused)>
                 <h2 id="outbox-heading" tabindex="-1">{t(Msg::PwaOutboxTitle)}</h2>
                 <p>{t(Msg::PwaOutboxText)}</p>
                 <ul class="outbox-list"></ul>
+            </section>
+            <p class="alert alert-warning" id="outbox-restored" role="alert" tabindex="-1" hidden>
+                {t(Msg::PwaOutboxRestored)}
+            </p>
+        })}
+        // Nobody is logged in, yet this browser holds someone's unsent words:
+        // say so, without showing them, and let them be deleted.
+        {user.is_none().then(|| view! {
+            <section class="alert alert-warning held" id="held" aria-labelledby="held-heading" hidden
+                data-text=t(Msg::PwaHeldText) data-deleted=t(Msg::PwaHeldDeleted)>
+                <h2 id="held-heading">{t(Msg::PwaHeldTitle)}</h2>
+                <p data-held-text></p>
+                <p><button type="button" class="button secondary" data-held-delete>{t(Msg::PwaHeldDelete)}</button></p>
             </section>
         })}
         // A live region, not role="status": empty until something is sent.

@@ -151,6 +151,7 @@ pub async fn log_wellbeing(
     // Set by the offline queue: when the entry was written (epoch ms).
     written_at: Option<String>,
 ) -> Result<(), AppError> {
+    crate::pwa::queue::check_sender()?;
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
     let saved = async {
@@ -176,6 +177,7 @@ pub async fn log_wellbeing(
     .await;
     match saved {
         Ok(low) => {
+            crate::pwa::queue::confirm(&form_key);
             let notice = if low {
                 "wellbeing.saved_low#help-heading"
             } else {
@@ -185,6 +187,7 @@ pub async fn log_wellbeing(
             Ok(())
         }
         Err(e) => {
+            crate::pwa::queue::refused(&e);
             let answer = |a: &Option<String>| a.clone().unwrap_or_default();
             let (m, en, p, sl) = (answer(&mood), answer(&energy), answer(&pain), answer(&sleep));
             let typed = [
