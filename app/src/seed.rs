@@ -501,7 +501,7 @@ async fn seed(sd: &Seeder, hash: &str) -> Result<(), SeedError> {
         )
         .await?;
     }
-    ali_plan_news(&sd, &c2, ali, mette, &placement, &next_meeting, &last_meeting).await?;
+    ali_plan_news(sd, &c2, ali, mette, &placement, &next_meeting, &last_meeting).await?;
     for d in 1..=20i64 {
         let date = sd.day(-d)?;
         let (mood, energy, pain, sleep) = (2 + d % 3, 2 + (d + 1) % 3, 2 + d % 2, 3 + d % 2);
