@@ -24,6 +24,10 @@ pub enum AppError {
     Invalid { field: String, problem: Msg },
     #[error("internal error")]
     Internal,
+    /// The database cannot be reached (down, full): nothing was saved, and
+    /// the person is still logged in.
+    #[error("service unavailable")]
+    Unavailable,
     #[error("request failed: {0}")]
     Request(String),
 }
@@ -46,6 +50,7 @@ impl AppError {
             AppError::ActivationInvalid => Msg::AuthActivationInvalid,
             AppError::Invalid { problem, .. } => *problem,
             AppError::Internal => Msg::ErrorInternal,
+            AppError::Unavailable => Msg::ErrorUnavailable,
             AppError::Request(_) => Msg::ErrorNetwork,
         }
     }
@@ -80,6 +85,10 @@ impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
         // Log the cause; the browser learns only that something went wrong.
         tracing::error!(error = %e, "database error");
-        AppError::Internal
+        if crate::db::is_unavailable(&e) {
+            AppError::Unavailable
+        } else {
+            AppError::Internal
+        }
     }
 }

@@ -1,7 +1,7 @@
 //! Demo data: a small Danish municipality, so the product can be tried at once.
 //! Dates are relative to today, so the demo never goes stale.
 use crate::auth::password::hash_password;
-use crate::db::{copenhagen, new_id, now_ms, Db, DbError};
+use crate::db::{copenhagen, new_id, now_ms, Db, DbError, Tx};
 use jiff::{civil::Date, ToSpan};
 use secrecy::SecretString;
 use sqlx::Row;
@@ -68,14 +68,23 @@ pub async fn is_empty(db: &Db) -> Result<bool, sqlx::Error> {
     Ok(n == 0)
 }
 
-struct Seeder<'a> {
-    db: &'a Db,
+/// Everything is written in one transaction: a seed stopped half-way (killed,
+/// failed) leaves the database empty, so the next run can do it all.
+struct Seeder {
+    tx: tokio::sync::Mutex<Tx>,
     today: Date,
     now: i64,
+    /// Tests: fail at this statement, as a killed or failing seed would.
+    fail_at: Option<usize>,
+    done: std::sync::atomic::AtomicUsize,
 }
 
-impl Seeder<'_> {
+impl Seeder {
     async fn exec(&self, sql: &str, args: Vec<Arg>) -> Result<(), sqlx::Error> {
+        let n = self.done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if self.fail_at == Some(n) {
+            return Err(sqlx::Error::Protocol("seed stopped half-way (test)".into()));
+        }
         let mut q = sqlx::query(sql);
         for a in args {
             q = match a {
@@ -85,7 +94,7 @@ impl Seeder<'_> {
                 Arg::Null => q.bind(None::<i64>),
             };
         }
-        q.execute(self.db.pool()).await?;
+        q.execute(&mut **self.tx.lock().await).await?;
         Ok(())
     }
 
@@ -249,17 +258,37 @@ fn s(v: &str) -> Arg {
 /// Fills an empty database with the demo municipality. Returns false (and
 /// changes nothing) when there are users already.
 pub async fn seed_demo(db: &Db) -> Result<bool, SeedError> {
+    seed_demo_failing_at(db, None).await
+}
+
+async fn seed_demo_failing_at(db: &Db, fail_at: Option<usize>) -> Result<bool, SeedError> {
     if !is_empty(db).await? {
         return Ok(false);
     }
     let hash = hash_password(SecretString::from(DEMO_PASSWORD)).await?;
     let today = jiff::Timestamp::now().to_zoned(copenhagen()).date();
+    let mut tx = db.begin().await?;
+    // Looked at again inside the transaction: another seed may have won.
+    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        .fetch_one(&mut *tx)
+        .await?;
+    if users > 0 {
+        tx.rollback().await?;
+        return Ok(false);
+    }
     let sd = Seeder {
-        db,
+        tx: tokio::sync::Mutex::new(tx),
         today,
         now: now_ms(),
+        fail_at,
+        done: Default::default(),
     };
+    seed(&sd, &hash).await?;
+    sd.tx.into_inner().commit().await?;
+    Ok(true)
+}
 
+async fn seed(sd: &Seeder, hash: &str) -> Result<(), SeedError> {
     let (hovedstaden, sjaelland) = (new_id(), new_id());
     sd.exec(
         "INSERT INTO regions (id, name) VALUES ($1, $2)",
@@ -274,7 +303,7 @@ pub async fn seed_demo(db: &Db) -> Result<bool, SeedError> {
 
     let ids: Vec<String> = DEMO_LOGINS.iter().map(|_| new_id()).collect();
     for (login, id) in DEMO_LOGINS.iter().zip(&ids) {
-        sd.user(id, login.role, login.name, login.email, &hash, &hovedstaden)
+        sd.user(id, login.role, login.name, login.email, hash, &hovedstaden)
             .await?;
     }
     let (sofie, ali, birgitte, mette, lars) = (&ids[0], &ids[1], &ids[2], &ids[3], &ids[4]);
@@ -472,7 +501,7 @@ pub async fn seed_demo(db: &Db) -> Result<bool, SeedError> {
         )
         .await?;
     }
-    ali_plan_news(&sd, &c2, ali, mette, &placement, &next_meeting, &last_meeting).await?;
+    ali_plan_news(sd, &c2, ali, mette, &placement, &next_meeting, &last_meeting).await?;
     for d in 1..=20i64 {
         let date = sd.day(-d)?;
         let (mood, energy, pain, sleep) = (2 + d % 3, 2 + (d + 1) % 3, 2 + d % 2, 3 + d % 2);
@@ -599,14 +628,14 @@ pub async fn seed_demo(db: &Db) -> Result<bool, SeedError> {
         (true, sd.at(-1, 19, 45)?, "Hej Mette. Jeg har sendt en bekymring om praktikken til sundhedskoordinatoren. Jeg håber, det er i orden.", true),
         (false, sd.at(-1, 21, 10)?, "Hej Birgitte. Det er helt i orden, og godt, at du gør det. Du skal ikke starte i praktikken, før vi har talt sammen.\n\nVenlig hilsen\nMette Jensen", false),
     ]).await?;
-    Ok(true)
+    Ok(())
 }
 
 /// Ali's plan as he finds it today: seen three days ago, since when Mette
 /// moved his coming placement and booked a meeting; he has rated a goal and
 /// said how the last meeting went.
 async fn ali_plan_news(
-    sd: &Seeder<'_>,
+    sd: &Seeder,
     course: &str,
     ali: &str,
     mette: &str,
@@ -673,7 +702,7 @@ async fn ali_plan_news(
     let goal: String =
         sqlx::query_scalar("SELECT id FROM goals WHERE course_id = $1 ORDER BY position LIMIT 1")
             .bind(course)
-            .fetch_one(sd.db.pool())
+            .fetch_one(&mut **sd.tx.lock().await)
             .await?;
     let ratings = [
         (60, 2, "Fem timer er nok lige nu."),
@@ -716,4 +745,34 @@ async fn ali_plan_news(
     )
     .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db_test;
+
+    async fn count(db: &Db, table: &str) -> i64 {
+        sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+            .fetch_one(db.pool())
+            .await
+            .expect("count")
+    }
+
+    db_test!(
+        a_seed_stopped_half_way_leaves_nothing_and_the_next_one_completes,
+        |db| {
+            // Stopped after the users, regions and Sofie's course were written.
+            let stopped = seed_demo_failing_at(db, Some(15)).await;
+            assert!(stopped.is_err(), "the injected failure must stop the seed");
+            for table in ["users", "regions", "courses", "caseload_assignments"] {
+                assert_eq!(count(db, table).await, 0, "{table} after a stopped seed");
+            }
+            assert!(seed_demo(db).await.expect("a later seed"));
+            assert_eq!(count(db, "users").await, DEMO_LOGINS.len() as i64);
+            assert!(count(db, "messages").await > 0);
+            // And only once.
+            assert!(!seed_demo(db).await.expect("a third seed"));
+        }
+    );
 }

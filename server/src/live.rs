@@ -39,7 +39,10 @@ pub async fn thread_events(State(state): State<AppState>, Path(id): Path<String>
         .unwrap_or_default();
     let topic = app::messages::live::topic(&id);
     let news = BroadcastStream::new(events).filter_map(move |event| match event {
-        Ok(t) if t == topic => Some(Ok::<_, Infallible>(Event::default().event("message").data("new"))),
+        // Our thread, or the listener was away and may have missed it.
+        Ok(t) if t == topic || t == app::db::RESYNC_TOPIC => {
+            Some(Ok::<_, Infallible>(Event::default().event("message").data("new")))
+        }
         Ok(_) => None,
         // Fell behind and may have missed one: refreshing is always safe.
         Err(_) => Some(Ok(Event::default().event("message").data("new"))),

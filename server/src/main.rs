@@ -1,4 +1,4 @@
-//! `server serve | migrate | seed-demo | create-user`.
+//! `server serve | migrate | seed-demo | create-user | backup`.
 use app::auth::password::hash_password;
 use app::db::{new_id, now_ms, Db};
 use app::model::Role;
@@ -31,6 +31,11 @@ enum Command {
         /// caseworker, health_coordinator or administrator
         #[arg(long)]
         role: String,
+    },
+    /// Write a consistent copy of the SQLite database to a new file, also while serving.
+    Backup {
+        #[arg(long)]
+        to: std::path::PathBuf,
     },
 }
 
@@ -80,6 +85,12 @@ async fn run(cli: Cli) -> Result<(), BoxError> {
         Command::CreateUser { email, name, role } => {
             let db = open(&settings).await?;
             create_user(&db, &email, &name, &role).await?;
+        }
+        Command::Backup { to } => {
+            // No migration: a backup copies the database as it is.
+            let db = Db::connect(settings.database_url()).await?;
+            db.backup_to(&to).await?;
+            tracing::info!(file = %to.display(), "backup written");
         }
         Command::Serve => serve(settings).await?,
     }

@@ -1,6 +1,7 @@
 //! Request middleware: sessions and language, the cross-origin guard, and
 //! the headers every response carries.
 use app::auth::session;
+use app::error::AppError;
 use app::i18n::{Lang, Msg};
 use app::state::AppState;
 use axum::body::Body;
@@ -22,12 +23,25 @@ pub async fn session_and_language(State(state): State<AppState>, mut req: Reques
     let name = session::cookie_name(&state.config);
     let mut stale_cookie = false;
     let mut user = None;
+    // The database cannot be asked: never "logged out", but "try again".
+    let mut unavailable = false;
     if let Some(token) = session::cookie_value(&cookies, name) {
-        match session::resolve(&state.db, &state.config, token).await {
-            Ok(Some(u)) => user = Some(u),
-            Ok(None) => stale_cookie = true,
-            // The database is down: serve as logged out rather than fail every page.
-            Err(_) => {}
+        if !state.db.may_try() {
+            unavailable = true;
+        } else {
+            match session::resolve(&state.db, &state.config, token).await {
+                Ok(Some(u)) => user = Some(u),
+                Ok(None) => stale_cookie = true,
+                Err(e) => {
+                    unavailable = true;
+                    if e == AppError::Unavailable {
+                        state.db.mark_down();
+                    }
+                }
+            }
+            if !unavailable {
+                state.db.mark_up();
+            }
         }
     }
     let lang = user
@@ -35,17 +49,139 @@ pub async fn session_and_language(State(state): State<AppState>, mut req: Reques
         .map(|u| u.lang)
         .or_else(|| session::cookie_value(&cookies, "lang").and_then(Lang::parse))
         .unwrap_or_default();
+    let is_file = is_static_file(req.uri().path());
+    // A form post keeps what was typed, for the "try again" page.
+    let mut form = None;
+    if req.method() == Method::POST && req.uri().path().starts_with("/api/") {
+        let (parts, body) = req.into_parts();
+        // The body limit is enforced outside this layer.
+        let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+            return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+        };
+        form = Some((parts.uri.path().to_string(), bytes.clone()));
+        req = Request::from_parts(parts, Body::from(bytes));
+    }
+    if unavailable && !is_file {
+        return unavailable_page(&state, lang, form.as_ref());
+    }
     req.extensions_mut().insert(lang);
     if let Some(u) = user {
         req.extensions_mut().insert(u);
     }
     let mut res = next.run(req).await;
+    // A server function found the database unavailable (it sends the form
+    // back with `error=error.unavailable`; the session cannot hold a draft
+    // now): answer "try again" with what was typed, and skip the database
+    // for a moment.
+    let refused_unavailable = res
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|l| l.contains(&format!("error={}", Msg::ErrorUnavailable.key())));
+    if refused_unavailable {
+        state.db.mark_down();
+        if form.is_some() {
+            return unavailable_page(&state, lang, form.as_ref());
+        }
+    }
     if stale_cookie && !res.headers().contains_key(header::SET_COOKIE) {
         if let Ok(v) = HeaderValue::from_str(&session::clear_cookie(&state.config)) {
             res.headers_mut().append(header::SET_COOKIE, v);
         }
     }
     res
+}
+
+/// Built files and static assets: served without the database, also when it is down.
+fn is_static_file(path: &str) -> bool {
+    path.starts_with("/pkg/")
+        || path
+            .rsplit('/')
+            .next()
+            .is_some_and(|last| last.contains('.') && !last.ends_with(".ics"))
+}
+
+/// Fields never written back into a page.
+fn is_secret_field(name: &str) -> bool {
+    name.contains("password") || name == "code"
+}
+
+/// 503: the database cannot be reached; nothing was saved. A form post comes
+/// back filled in, with a button that sends it again (the same form key, so a
+/// send that did get through is not stored twice). No cookie is touched.
+fn unavailable_page(state: &AppState, lang: Lang, form: Option<&(String, axum::body::Bytes)>) -> Response {
+    let t = |m: Msg| escape(m.text(lang));
+    let mut body = format!(
+        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{} – {}</title><link rel=\"stylesheet\" href=\"{}\"></head>\
+         <body><main id=\"main\" class=\"container stack\"><h1>{}</h1>",
+        lang.code(),
+        t(Msg::ErrorUnavailableTitle),
+        t(Msg::AppName),
+        escape(&state.config.stylesheet),
+        t(Msg::ErrorUnavailableTitle),
+    );
+    match form {
+        Some((action, bytes)) => {
+            body.push_str(&format!(
+                "<div class=\"alert alert-error\" role=\"alert\"><p>{}</p></div><p>{}</p>\
+                 <form method=\"post\" action=\"{}\" class=\"stack\">",
+                t(Msg::ErrorUnavailable),
+                t(Msg::ErrorUnavailableKept),
+                escape(action)
+            ));
+            for (name, value) in form_urlencoded::parse(bytes) {
+                if is_secret_field(&name) {
+                    continue;
+                }
+                // What a person wrote is shown (and can be copied or changed);
+                // the form's own values travel along unseen.
+                if value.chars().any(char::is_whitespace) || value.chars().count() > 40 {
+                    body.push_str(&format!(
+                        "<div class=\"field\"><textarea name=\"{}\" rows=\"5\" aria-label=\"{}\">{}</textarea></div>",
+                        escape(&name),
+                        t(Msg::ErrorUnavailableKept),
+                        escape(&value)
+                    ));
+                } else {
+                    body.push_str(&format!(
+                        "<input type=\"hidden\" name=\"{}\" value=\"{}\">",
+                        escape(&name),
+                        escape(&value)
+                    ));
+                }
+            }
+            body.push_str(&format!(
+                "<button type=\"submit\" class=\"button\">{}</button></form>",
+                t(Msg::ErrorUnavailableRetry)
+            ));
+        }
+        None => body.push_str(&format!(
+            "<div class=\"alert alert-error\" role=\"alert\"><p>{}</p></div>",
+            t(Msg::ErrorUnavailablePage)
+        )),
+    }
+    body.push_str("</main></body></html>");
+    let mut res = (StatusCode::SERVICE_UNAVAILABLE, axum::response::Html(body)).into_response();
+    res.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+    res
+}
+
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Refuses state-changing requests that another site started (CSRF), using

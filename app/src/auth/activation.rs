@@ -57,7 +57,7 @@ pub async fn issue(
     let code = new_code();
     let now = now_ms();
     let expires = now + valid_ms;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     sqlx::query("UPDATE activation_codes SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
         .bind(now)
         .bind(user_id)
@@ -118,7 +118,7 @@ pub async fn redeem(db: &Db, code: &str, password: String, repeat: String) -> Re
             tracing::error!(error = %e, "hashing a new password failed");
             AppError::Internal
         })?;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     // Only the first of two simultaneous redemptions wins.
     let used = sqlx::query("UPDATE activation_codes SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
         .bind(now)

@@ -188,7 +188,7 @@ pub async fn invite(
     }
     let citizen_id = new_id();
     let now = now_ms();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     sqlx::query(
         "INSERT INTO users (id, role, display_name, email, language, region_id, created_at) \
          SELECT $1, 'citizen', $2, $3, 'da', region_id, $4 FROM users WHERE id = $5",

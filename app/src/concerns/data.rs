@@ -197,7 +197,7 @@ pub async fn raise(
         None => None,
     };
     let (id, now) = (new_id(), now_ms());
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let inserted = sqlx::query(
         "INSERT INTO health_concerns (id, citizen_id, course_id, activity_id, region_id, coordinator_id, \
            description, attach_wellbeing, state, idempotency_key, created_at, updated_at) \
@@ -226,19 +226,23 @@ pub async fn raise(
         push::enqueue_for_caseworker(&mut tx, &citizen.id, PushKind::NewConcern, &id).await?;
     }
     tx.commit().await?;
-    let first: String =
-        sqlx::query("SELECT id FROM health_concerns WHERE idempotency_key = $1 AND citizen_id = $2")
-            .bind(key)
-            .bind(&citizen.id)
-            .fetch_optional(db.pool())
-            .await?
-            .ok_or(AppError::Internal)?
-            .try_get(0)?;
+    let (first, description): (String, String) = sqlx::query_as(
+        "SELECT id, description FROM health_concerns WHERE idempotency_key = $1 AND citizen_id = $2",
+    )
+    .bind(key)
+    .bind(&citizen.id)
+    .fetch_optional(db.pool())
+    .await?
+    .ok_or(AppError::Internal)?;
+    // A used form key with another text: refused (and kept), not lost.
+    if inserted == 0 && description != input.description {
+        return Err(AppError::invalid("description", Msg::FormKeyReused));
+    }
     Ok(first)
 }
 
 async fn record_event(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    tx: &mut crate::db::Tx,
     concern_id: &str,
     state: ConcernState,
     actor_id: &str,
@@ -415,7 +419,7 @@ pub async fn take_step(db: &Db, viewer: &CurrentUser, concern_id: &str, step: &S
         Step::Answer { outcome, reasons } => (None, None, Some(outcome.as_str()), Some(reasons.as_str())),
     };
     let now = now_ms();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     // Guarded by the state read above: of two people acting at once, one wins.
     let moved = sqlx::query(
         "UPDATE health_concerns SET state = $1, updated_at = $2, \

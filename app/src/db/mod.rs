@@ -5,8 +5,16 @@
 //! milliseconds and calendar dates are `YYYY-MM-DD` text, so both databases
 //! store and sort them the same way.
 use sqlx::any::{AnyPoolOptions, AnyRow};
-use sqlx::{AnyPool, Executor, Row};
+use sqlx::pool::PoolConnection;
+use sqlx::{Any, AnyConnection, AnyPool, Connection, Database, Executor, Row, TransactionManager};
 use std::time::Duration;
+
+#[cfg(test)]
+mod backup_tests;
+#[cfg(test)]
+mod disk_full_tests;
+#[cfg(test)]
+mod form_key_tests;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
@@ -19,7 +27,17 @@ pub struct Db {
     pool: AnyPool,
     backend: Backend,
     events: Events,
+    /// Epoch ms until which the database counts as down (0: up). See [`Db::may_try`].
+    down_until: std::sync::Arc<std::sync::atomic::AtomicI64>,
 }
+
+/// How long requests are answered "unavailable" at once after the database
+/// failed, before one request tries it again.
+const CIRCUIT_OPEN_MS: i64 = 3_000;
+
+/// Announced after the live listener lost its connection and got it back:
+/// whatever was announced in between was missed, so every open page refetches.
+pub const RESYNC_TOPIC: &str = "resync";
 
 /// Tells open pages that something changed ("a new message in thread X"),
 /// across every server process sharing the database: through PostgreSQL's
@@ -53,6 +71,15 @@ pub enum DbError {
     Migrate(#[source] sqlx::migrate::MigrateError),
     #[error("database query failed")]
     Query(#[from] sqlx::Error),
+    #[error("{0} exists already; choose a new file for the backup")]
+    BackupExists(String),
+    #[error("could not write the backup {0}")]
+    BackupFile(String, #[source] std::io::Error),
+    #[error(
+        "PostgreSQL is backed up with its own tools: pg_dump for a copy, or base backups with WAL \
+         archiving for point-in-time recovery (see README, \"Operating it\")"
+    )]
+    BackupPostgres,
 }
 
 /// SQLite settings every connection must have: durability over speed, since
@@ -87,7 +114,27 @@ impl Db {
         }
         let pool = AnyPoolOptions::new()
             .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
-            .acquire_timeout(Duration::from_secs(10))
+            // PostgreSQL down: fail within a couple of seconds, not queue for long.
+            .acquire_timeout(Duration::from_secs(if backend == Backend::Sqlite {
+                10
+            } else {
+                2
+            }))
+            // A connection left inside a transaction (a rollback that failed, a
+            // transaction dropped mid-way) must never serve the next request:
+            // on SQLite it would hold the write lock ("database is locked" for
+            // everyone) and turn the next BEGIN into a savepoint whose "commit"
+            // commits nothing. Such a connection is closed, not reused.
+            .after_release(|conn, _| {
+                Box::pin(async move {
+                    if !conn.is_in_transaction() {
+                        return Ok(true);
+                    }
+                    // A rollback may still be queued: let it run, then look again.
+                    conn.ping().await?;
+                    Ok(!conn.is_in_transaction())
+                })
+            })
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
@@ -112,6 +159,7 @@ impl Db {
             pool,
             backend,
             events,
+            down_until: Default::default(),
         };
         db.check_settings().await?;
         Ok(db)
@@ -154,8 +202,56 @@ impl Db {
         &self.pool
     }
 
+    /// Starts a write transaction. Use this, not `pool().begin()`, for every
+    /// write of more than one statement: see [`Tx`]. On SQLite it takes the
+    /// write lock at once (`BEGIN IMMEDIATE`), so two writers wait for each
+    /// other (busy timeout) instead of one failing half-way.
+    pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
+        let mut conn = self.pool.acquire().await?;
+        let statement = match self.backend {
+            Backend::Sqlite => Some("BEGIN IMMEDIATE".into()),
+            Backend::Postgres => None,
+        };
+        match <Any as Database>::TransactionManager::begin(&mut conn, statement).await {
+            Ok(()) => Ok(Tx { conn: Some(conn) }),
+            Err(e) => {
+                discard(conn).await;
+                Err(e)
+            }
+        }
+    }
+
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// Whether a request should try the database now. For a few seconds after
+    /// it was found unavailable the answer is no, so requests are refused at
+    /// once instead of each waiting for a connection; then one request (the
+    /// first to ask) tries again while the others are still refused.
+    pub fn may_try(&self) -> bool {
+        use std::sync::atomic::Ordering;
+        let until = self.down_until.load(Ordering::Acquire);
+        if until == 0 {
+            return true;
+        }
+        let now = now_ms();
+        now >= until
+            && self
+                .down_until
+                .compare_exchange(until, now + CIRCUIT_OPEN_MS, Ordering::AcqRel, Ordering::Acquire)
+                .is_ok()
+    }
+
+    /// The database failed to answer (see [`is_unavailable`]).
+    pub fn mark_down(&self) {
+        self.down_until
+            .store(now_ms() + CIRCUIT_OPEN_MS, std::sync::atomic::Ordering::Release);
+    }
+
+    /// The database answered.
+    pub fn mark_up(&self) {
+        self.down_until.store(0, std::sync::atomic::Ordering::Release);
     }
 
     /// Announces `topic` to every subscriber in every server process.
@@ -186,22 +282,8 @@ impl Db {
             self.events
                 .listening
                 .get_or_try_init(|| async move {
-                    let mut listener = sqlx::postgres::PgListener::connect(url).await?;
-                    listener.listen(EVENT_CHANNEL).await?;
-                    tokio::spawn(async move {
-                        // `recv` reconnects by itself after a dropped connection.
-                        loop {
-                            match listener.recv().await {
-                                Ok(n) => {
-                                    let _ = local.send(n.payload().to_string());
-                                }
-                                Err(e) => {
-                                    tracing::warn!(error = %e, "event listener failed; retrying");
-                                    tokio::time::sleep(Duration::from_secs(1)).await;
-                                }
-                            }
-                        }
-                    });
+                    let listener = listen(url).await?;
+                    tokio::spawn(relay(listener, url.clone(), local));
                     Ok::<_, sqlx::Error>(())
                 })
                 .await?;
@@ -211,6 +293,176 @@ impl Db {
 
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+
+    /// Writes a consistent copy of a SQLite database to `to` while the server
+    /// keeps serving (`VACUUM INTO` reads one snapshot; writers are not
+    /// blocked). The copy is written beside `to`, flushed to disk and then
+    /// renamed, so a file named `to` is always a whole backup.
+    pub async fn backup_to(&self, to: &std::path::Path) -> Result<(), DbError> {
+        if self.backend != Backend::Sqlite {
+            return Err(DbError::BackupPostgres);
+        }
+        let shown = to.display().to_string();
+        if to.exists() {
+            return Err(DbError::BackupExists(shown));
+        }
+        let partial = to.with_extension(format!("partial-{}", new_id()));
+        let partial_name = partial.to_str().ok_or_else(|| {
+            DbError::BackupFile(shown.clone(), std::io::Error::other("the path is not UTF-8"))
+        })?;
+        let made = sqlx::query("VACUUM INTO $1")
+            .bind(partial_name)
+            .execute(&self.pool)
+            .await;
+        if let Err(e) = made {
+            let _ = std::fs::remove_file(&partial);
+            return Err(e.into());
+        }
+        let settle = || -> std::io::Result<()> {
+            std::fs::File::open(&partial)?.sync_all()?;
+            std::fs::rename(&partial, to)?;
+            if let Some(dir) = to.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::File::open(dir)?.sync_all()?;
+            }
+            Ok(())
+        };
+        settle().map_err(|e| {
+            let _ = std::fs::remove_file(&partial);
+            DbError::BackupFile(shown, e)
+        })
+    }
+}
+
+async fn listen(url: &str) -> Result<sqlx::postgres::PgListener, sqlx::Error> {
+    let mut listener = sqlx::postgres::PgListener::connect(url).await?;
+    listener.listen(EVENT_CHANNEL).await?;
+    Ok(listener)
+}
+
+/// Passes PostgreSQL notifications on to this process's subscribers. A lost
+/// connection loses the notifications sent meanwhile, so once listening
+/// again it announces [`RESYNC_TOPIC`] and open pages fetch what they missed.
+async fn relay(
+    mut listener: sqlx::postgres::PgListener,
+    url: String,
+    local: tokio::sync::broadcast::Sender<String>,
+) {
+    loop {
+        match listener.try_recv().await {
+            Ok(Some(n)) => {
+                let _ = local.send(n.payload().to_string());
+            }
+            // Lost, and (sqlx reconnects eagerly) listening again.
+            Ok(None) => {
+                tracing::warn!("event listener reconnected");
+                let _ = local.send(RESYNC_TOPIC.to_string());
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "event listener failed; reconnecting");
+                // A fresh listener, whatever state the old one was left in.
+                listener = loop {
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    if let Ok(fresh) = listen(&url).await {
+                        break fresh;
+                    }
+                };
+                let _ = local.send(RESYNC_TOPIC.to_string());
+            }
+        }
+    }
+}
+
+/// Whether an error means the database cannot be reached or cannot write
+/// just now (down, restarting, disk full, locked), rather than a bad query:
+/// the request is then answered "unavailable, try again", never "logged out".
+pub fn is_unavailable(e: &sqlx::Error) -> bool {
+    use sqlx::Error as E;
+    match e {
+        E::Io(_) | E::Tls(_) | E::PoolTimedOut | E::PoolClosed | E::WorkerCrashed => true,
+        E::Database(d) => {
+            let code = d.code().unwrap_or_default();
+            if d.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+                // The primary result code: BUSY, LOCKED, IOERR, FULL, CANTOPEN.
+                code.parse::<i32>()
+                    .is_ok_and(|c| matches!(c & 0xff, 5 | 6 | 10 | 13 | 14))
+            } else {
+                // PostgreSQL: connection exception, shutting down or starting,
+                // too many connections, the database gone.
+                code.starts_with("08") || code.starts_with("57P") || code == "53300" || code == "3D000"
+            }
+        }
+        _ => false,
+    }
+}
+
+/// A write transaction on one pooled connection, used like sqlx's
+/// `Transaction` (`&mut *tx` is the executor; `tx.commit().await?`).
+///
+/// The difference: after a COMMIT or ROLLBACK that failed (a full disk, a lost
+/// server) the connection is closed instead of going back to the pool, since
+/// its state is then unknown; and `commit` is Ok only when the database said
+/// the COMMIT succeeded. Dropped without `commit` (an error, a cancelled
+/// request), it rolls back; the pool's release check closes the connection
+/// if that rollback did not succeed.
+pub struct Tx {
+    conn: Option<PoolConnection<Any>>,
+}
+
+impl Tx {
+    pub async fn commit(mut self) -> Result<(), sqlx::Error> {
+        let mut conn = self.conn.take().expect("a transaction is open until it ends");
+        match <Any as Database>::TransactionManager::commit(&mut conn).await {
+            Ok(()) => Ok(()),
+            Err(e) => {
+                discard(conn).await;
+                Err(e)
+            }
+        }
+    }
+
+    pub async fn rollback(mut self) -> Result<(), sqlx::Error> {
+        let mut conn = self.conn.take().expect("a transaction is open until it ends");
+        match <Any as Database>::TransactionManager::rollback(&mut conn).await {
+            Ok(()) => Ok(()),
+            Err(e) => {
+                discard(conn).await;
+                Err(e)
+            }
+        }
+    }
+}
+
+impl std::ops::Deref for Tx {
+    type Target = AnyConnection;
+    fn deref(&self) -> &AnyConnection {
+        self.conn.as_ref().expect("a transaction is open until it ends")
+    }
+}
+
+impl std::ops::DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        self.conn.as_mut().expect("a transaction is open until it ends")
+    }
+}
+
+impl Drop for Tx {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.as_mut() {
+            // Queued now, run before the connection is used again.
+            <Any as Database>::TransactionManager::start_rollback(conn);
+        }
+    }
+}
+
+/// Closes a connection whose state is unknown, outside the pool (which opens
+/// a fresh one). Closing rolls back whatever it still had open.
+async fn discard(conn: PoolConnection<Any>) {
+    let conn = conn.detach();
+    match tokio::time::timeout(Duration::from_secs(2), conn.close()).await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => tracing::warn!(error = %e, "closing a failed connection"),
+        Err(_) => tracing::warn!("closing a failed connection timed out"),
     }
 }
 

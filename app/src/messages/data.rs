@@ -63,6 +63,7 @@ pub async fn start_thread(
 ) -> Result<String, AppError> {
     ensure_citizen_or_caseworker(db, sender, citizen_id).await?;
     if let Some(done) = thread_of_message(db, citizen_id, key).await? {
+        ensure_same_message(db, key, body, Some(subject)).await?;
         return Ok(done);
     }
     if let Some(activity) = activity_id {
@@ -79,7 +80,7 @@ pub async fn start_thread(
     }
     let (thread, now) = (new_id(), now_ms());
     let waiting = i64::from(false);
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     sqlx::query(
         "INSERT INTO message_threads (id, citizen_id, subject, activity_id, waiting_for_citizen, created_by, \
            created_at, last_message_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
@@ -102,6 +103,7 @@ pub async fn start_thread(
     } else {
         // The same send won a race: keep its thread, drop this one.
         tx.rollback().await?;
+        ensure_same_message(db, key, body, Some(subject)).await?;
         thread_of_message(db, citizen_id, key)
             .await?
             .ok_or(AppError::Internal)
@@ -109,7 +111,7 @@ pub async fn start_thread(
 }
 
 async fn insert_message(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    tx: &mut crate::db::Tx,
     thread: &str,
     sender: &str,
     body: &str,
@@ -158,7 +160,7 @@ pub async fn reply(
     let citizen_id = citizen_of_thread(db, sender, thread_id).await?;
     let now = now_ms();
     let waiting = sender.role == Role::Caseworker && ask_for_reply;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     if insert_message(&mut tx, thread_id, &sender.id, body, key, now).await? {
         sqlx::query(
             "UPDATE message_threads SET last_message_at = $1, waiting_for_citizen = $2 WHERE id = $3",
@@ -177,8 +179,27 @@ pub async fn reply(
         if thread_of_message(db, &citizen_id, key).await?.as_deref() != Some(thread_id) {
             return Err(AppError::invalid("form", Msg::RulesFormExpired));
         }
+        ensure_same_message(db, key, body, None).await?;
     }
     Ok(())
+}
+
+/// A form key already used: the same text again is a repeat and fine; a
+/// different text would be stored nowhere, so it is refused (and kept).
+async fn ensure_same_message(db: &Db, key: &str, body: &str, subject: Option<&str>) -> Result<(), AppError> {
+    let same = sqlx::query(
+        "SELECT 1 FROM messages m JOIN message_threads t ON t.id = m.thread_id \
+         WHERE m.idempotency_key = $1 AND m.body = $2 AND ($3 IS NULL OR t.subject = $3)",
+    )
+    .bind(key)
+    .bind(body)
+    .bind(subject)
+    .fetch_optional(db.pool())
+    .await?;
+    match same {
+        Some(_) => Ok(()),
+        None => Err(AppError::invalid("body", Msg::FormKeyReused)),
+    }
 }
 
 /// One thread with its messages, oldest first. Opening it marks the other

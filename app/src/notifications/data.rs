@@ -47,7 +47,7 @@ impl Subscription {
 /// Keeps a subscription for this person. A browser's endpoint belongs to
 /// whoever subscribed last on it: one phone, two people, one receiver.
 pub async fn subscribe(db: &Db, user: &CurrentUser, sub: &Subscription) -> Result<(), AppError> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     sqlx::query("DELETE FROM push_subscriptions WHERE endpoint = $1")
         .bind(&sub.endpoint)
         .execute(&mut *tx)

@@ -108,7 +108,7 @@ pub mod data {
     pub async fn start(db: &Db, citizen_id: &str, show_titles: bool) -> Result<String, AppError> {
         let token = hex::encode(rand::random::<[u8; 20]>());
         let now = now_ms();
-        let mut tx = db.pool().begin().await?;
+        let mut tx = db.begin().await?;
         sqlx::query("UPDATE calendar_feeds SET revoked_at = $1 WHERE citizen_id = $2 AND revoked_at IS NULL")
             .bind(now)
             .bind(citizen_id)

@@ -236,12 +236,12 @@ pub mod store {
     use super::{Change, Entity, FieldChange, PlanField};
     use crate::db::{format_ms, new_id, now_ms, Db};
     use crate::error::AppError;
-    use sqlx::{Any, Row, Transaction};
+    use sqlx::Row;
 
     /// Records a change inside the transaction that makes it. Nothing is
     /// recorded for an edit that changed nothing.
     pub async fn record(
-        tx: &mut Transaction<'_, Any>,
+        tx: &mut crate::db::Tx,
         course_id: &str,
         entity: Entity,
         entity_id: &str,

@@ -295,6 +295,7 @@ pub mod data {
     use crate::auth::policy::ensure_role;
     use crate::db::{format_ms, new_id, now_ms, Db};
     use crate::error::AppError;
+    use crate::i18n::Msg;
     use crate::model::{CurrentUser, Role};
     use sqlx::Row;
 
@@ -336,7 +337,7 @@ pub mod data {
         if own.is_none() {
             return Err(AppError::NotFound);
         }
-        sqlx::query(
+        let done = sqlx::query(
             "INSERT INTO goal_ratings (id, goal_id, rating, note, rated_at, idempotency_key) \
              VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (idempotency_key) DO NOTHING",
         )
@@ -348,6 +349,19 @@ pub mod data {
         .bind(key)
         .execute(db.pool())
         .await?;
+        if done.rows_affected() == 0 {
+            let same = sqlx::query(
+                "SELECT 1 FROM goal_ratings WHERE idempotency_key = $1 AND goal_id = $2 AND rating = $3 \
+                 AND note IS NOT DISTINCT FROM $4",
+            )
+            .bind(key)
+            .bind(goal_id)
+            .bind(rating)
+            .bind(note)
+            .fetch_optional(db.pool())
+            .await?;
+            ensure_repeat(same.is_some(), &format!("note_{goal_id}"))?;
+        }
         Ok(())
     }
 
@@ -359,7 +373,7 @@ pub mod data {
         key: &str,
     ) -> Result<(), AppError> {
         own_activity_course(db, citizen, activity_id).await?;
-        sqlx::query(
+        let done = sqlx::query(
             "INSERT INTO activity_reflections (id, activity_id, citizen_id, body, idempotency_key, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (idempotency_key) DO NOTHING",
         )
@@ -371,6 +385,17 @@ pub mod data {
         .bind(now_ms())
         .execute(db.pool())
         .await?;
+        if done.rows_affected() == 0 {
+            let same = sqlx::query(
+                "SELECT 1 FROM activity_reflections WHERE idempotency_key = $1 AND activity_id = $2 AND body = $3",
+            )
+            .bind(key)
+            .bind(activity_id)
+            .bind(body)
+            .fetch_optional(db.pool())
+            .await?;
+            ensure_repeat(same.is_some(), "body")?;
+        }
         Ok(())
     }
 
@@ -383,7 +408,17 @@ pub mod data {
         key: &str,
     ) -> Result<(), AppError> {
         let course_id = own_activity_course(db, citizen, activity_id).await?;
-        store_feedback(db, citizen, &course_id, Some(activity_id), rating, comment, key).await
+        store_feedback(
+            db,
+            citizen,
+            &course_id,
+            Some(activity_id),
+            rating,
+            comment,
+            key,
+            "comment",
+        )
+        .await
     }
 
     /// Feedback on the citizen's active course as a whole.
@@ -398,10 +433,21 @@ pub mod data {
         let course = crate::plan::data::active_course(db, &citizen.id)
             .await?
             .ok_or(AppError::NotFound)?;
-        store_feedback(db, citizen, &course.id, None, rating, comment, key).await
+        store_feedback(
+            db,
+            citizen,
+            &course.id,
+            None,
+            rating,
+            comment,
+            key,
+            "course_comment",
+        )
+        .await
     }
 
     /// One piece of feedback; a repeated send with the same key stores nothing more.
+    #[allow(clippy::too_many_arguments)]
     async fn store_feedback(
         db: &Db,
         citizen: &CurrentUser,
@@ -410,8 +456,9 @@ pub mod data {
         rating: i64,
         comment: Option<&str>,
         key: &str,
+        field: &str,
     ) -> Result<(), AppError> {
-        sqlx::query(
+        let done = sqlx::query(
             "INSERT INTO feedback (id, citizen_id, course_id, activity_id, rating, comment, idempotency_key, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (idempotency_key) DO NOTHING",
         )
@@ -425,7 +472,31 @@ pub mod data {
         .bind(now_ms())
         .execute(db.pool())
         .await?;
+        if done.rows_affected() == 0 {
+            let same = sqlx::query(
+                "SELECT 1 FROM feedback WHERE idempotency_key = $1 AND course_id = $2 \
+                 AND activity_id IS NOT DISTINCT FROM $3 AND rating = $4 AND comment IS NOT DISTINCT FROM $5",
+            )
+            .bind(key)
+            .bind(course_id)
+            .bind(activity_id)
+            .bind(rating)
+            .bind(comment)
+            .fetch_optional(db.pool())
+            .await?;
+            ensure_repeat(same.is_some(), field)?;
+        }
         Ok(())
+    }
+
+    /// A form key already used: the same answer again is a repeat and fine;
+    /// a different one would be stored nowhere, so it is refused (and kept).
+    fn ensure_repeat(same: bool, field: &str) -> Result<(), AppError> {
+        if same {
+            Ok(())
+        } else {
+            Err(AppError::invalid(field, Msg::FormKeyReused))
+        }
     }
 
     /// An activity's reflections and feedback, newest first. The caller has

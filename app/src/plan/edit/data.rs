@@ -96,7 +96,7 @@ pub async fn save_course(
     ensure_caseworker_of(db, viewer, citizen_id).await?;
     let now = now_ms();
     let existing = active_course(db, citizen_id).await?;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     match existing {
         None => {
             let id = new_id();
@@ -199,7 +199,7 @@ pub async fn save_goal(
         Some(id) => Some(goal_row(db, &course.id, id).await?),
         None => None,
     };
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let id = match (goal_id, before) {
         (Some(id), Some(before)) => {
             let fields = differences(&before.fields(), &input.fields());
@@ -237,6 +237,9 @@ pub async fn save_goal(
             if inserted.rows_affected() > 0 {
                 let fields = differences(&[], &input.fields());
                 store::record(&mut tx, &course.id, Entity::Goal, &id, &viewer.id, true, &fields).await?;
+            } else {
+                let first = goal_row(db, &course.id, &id).await?;
+                ensure_repeat(&first.fields(), &input.fields())?;
             }
             id
         }
@@ -353,7 +356,7 @@ pub async fn save_activity(
         None => None,
     };
     let now = now_ms();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let id = match (activity_id, before) {
         (Some(id), Some(before)) => {
             let fields = differences(&before.fields(), &input.fields());
@@ -414,6 +417,9 @@ pub async fn save_activity(
                     &fields,
                 )
                 .await?;
+            } else {
+                let first = activity_row(db, &course.id, &id).await?;
+                ensure_repeat(&first.fields(), &input.fields())?;
             }
             id
         }
@@ -457,7 +463,7 @@ pub async fn record_paid_hours(
         .await?;
     let now = now_ms();
     let week_field = (PlanField::Week, Some(format_date(&week)));
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     match before {
         Some(row) => {
             let (id, old): (String, i64) = (row.try_get(0)?, row.try_get(1)?);
@@ -519,4 +525,17 @@ pub async fn record_paid_hours(
     }
     tx.commit().await?;
     Ok(())
+}
+
+/// A new-item form sent again: the same values are a repeat and fine; other
+/// values would be stored nowhere, so they are refused (and kept).
+fn ensure_repeat(
+    first: &[(PlanField, Option<String>)],
+    again: &[(PlanField, Option<String>)],
+) -> Result<(), AppError> {
+    if differences(first, again).is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::invalid("title", crate::i18n::Msg::FormKeyReused))
+    }
 }
