@@ -135,17 +135,74 @@ pub fn TextArea(
             <label for=name>{t(label)}</label>
             {hint.map(|h| view! { <p class="hint" id=format!("{name}-hint")>{t(h)}</p> })}
             {error.map(|m| view! { <p class="field-error" id=format!("{name}-error")>{t(m)}</p> })}
-            <textarea
-                id=name
-                name=name
+            <PlainTextarea
+                id=name.to_string()
+                name=name.to_string()
                 rows=rows
                 required=required
                 maxlength=maxlength
-                aria-describedby=described
-                aria-invalid=error.map(|_| "true")
-            >{value}</textarea>
+                described=described
+                invalid=error.is_some()
+                text=value
+            />
         </div>
     }
+}
+
+/// The app's one `<textarea>`: every multi-line field is made by this
+/// component (a test refuses `<textarea` anywhere else). The server renderer
+/// writes a textarea's children into the HTML unescaped (tachys treats it as
+/// raw text, like `<script>`), so the text is escaped here.
+#[component]
+pub fn PlainTextarea(
+    id: String,
+    name: String,
+    rows: u32,
+    maxlength: usize,
+    #[prop(optional)] required: bool,
+    #[prop(optional_no_strip)] described: Option<String>,
+    #[prop(optional)] invalid: bool,
+    #[prop(optional)] field_ref: NodeRef<leptos::html::Textarea>,
+    /// Called with the field's value as someone types.
+    #[prop(optional)]
+    on_input: Option<Callback<String>>,
+    #[prop(optional, into)] text: String,
+) -> impl IntoView {
+    view! {
+        <textarea
+            id=id
+            name=name
+            rows=rows
+            required=required
+            maxlength=maxlength
+            aria-describedby=described
+            aria-invalid=invalid.then_some("true")
+            node_ref=field_ref
+            on:input=move |ev| {
+                if let Some(f) = on_input {
+                    f.run(event_target_value(&ev));
+                }
+            }
+        >{raw_text(&text)}</textarea>
+    }
+}
+
+/// Text for inside a raw-text element (`<textarea>`, `<title>`), which the
+/// server renderer does not escape. Escaped when rendering HTML on the
+/// server; in the browser the text is set through the DOM and stays as is.
+pub fn raw_text(text: &str) -> String {
+    #[cfg(feature = "ssr")]
+    {
+        let escaped = html_escape::encode_text(text);
+        // The HTML parser drops one newline right after `<textarea>`.
+        if escaped.starts_with('\n') {
+            format!("\n{escaped}")
+        } else {
+            escaped.into_owned()
+        }
+    }
+    #[cfg(not(feature = "ssr"))]
+    text.to_string()
 }
 
 /// A labelled drop-down of `(value, label)` options.
@@ -247,5 +304,78 @@ pub fn Choices(
                 }
             }).collect_view()}
         </fieldset>
+    }
+}
+
+/// The renderer does not escape text inside raw-text elements, so each has
+/// one component that does ([`PlainTextarea`], [`crate::layout::Title`]);
+/// this test refuses any other way into them.
+#[cfg(test)]
+mod raw_text_sinks {
+    use std::path::{Path, PathBuf};
+
+    fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                sources(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+
+    #[test]
+    fn raw_text_elements_only_through_their_one_component() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = Vec::new();
+        sources(&root, &mut files);
+        assert!(files.len() > 20, "the sources were not found");
+        let mut found = Vec::new();
+        for file in files {
+            let name = file
+                .strip_prefix(&root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            let text = std::fs::read_to_string(&file).unwrap();
+            for (n, line) in text.lines().enumerate() {
+                let code = line.trim_start();
+                if code.starts_with("//") {
+                    continue;
+                }
+                let mut bad = |what: &str| found.push(format!("{name}:{}: {what}: {code}", n + 1));
+                // Where `tag` occurs as code, not inside a string literal.
+                let in_code = |tag: &str| {
+                    code.match_indices(tag)
+                        .find(|(at, _)| code[..*at].matches('"').count() % 2 == 0)
+                        .map(|(at, _)| at)
+                };
+                if in_code("<textarea").is_some() && !(name == "forms.rs" && code == "<textarea") {
+                    bad("a <textarea> outside forms::PlainTextarea");
+                }
+                if in_code("leptos_meta::Title").is_some() && name != "layout.rs" {
+                    bad("leptos_meta::Title outside layout::Title");
+                }
+                for tag in ["<title", "<style", "<noscript", "<xmp", "<iframe", "inner_html="] {
+                    if in_code(tag).is_some() {
+                        bad("a raw-text or raw-HTML sink");
+                    }
+                }
+                // Scripts only load files: nothing is written inside one.
+                if let Some(at) = in_code("<script") {
+                    if !code[at..].contains("></script>") {
+                        bad("a <script> with content");
+                    }
+                }
+            }
+        }
+        let textareas: usize = std::fs::read_to_string(root.join("forms.rs"))
+            .unwrap()
+            .lines()
+            .filter(|l| l.trim() == "<textarea")
+            .count();
+        assert_eq!(textareas, 1, "forms.rs has one <textarea>");
+        assert!(found.is_empty(), "{}", found.join("\n"));
     }
 }

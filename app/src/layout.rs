@@ -143,6 +143,22 @@ pub fn DataTable(caption: &'static str, id: &'static str, children: Children) ->
     }
 }
 
+/// The page's title: the one way a page sets it (a test refuses
+/// `leptos_meta::Title` anywhere else). leptos_meta writes the title into
+/// the HTML as it is, so a subject or name with `</title>` in it would
+/// become markup; the text is escaped here.
+#[component]
+pub fn Title(#[prop(into)] text: String) -> impl IntoView {
+    view! { <leptos_meta::Title text=crate::forms::raw_text(&text)/> }
+}
+
+/// Every title ends with the app's name.
+#[component]
+pub fn TitleSuffix() -> impl IntoView {
+    let app_name = t(Msg::AppName);
+    view! { <leptos_meta::Title formatter=move |title: String| format!("{title} · {app_name}")/> }
+}
+
 /// Shown where something does not exist or may not be seen.
 #[component]
 pub fn NotFound() -> impl IntoView {
@@ -151,7 +167,7 @@ pub fn NotFound() -> impl IntoView {
         res.set_status(http::StatusCode::NOT_FOUND);
     }
     view! {
-        <leptos_meta::Title text=t(Msg::ErrorNotFoundTitle)/>
+        <Title text=t(Msg::ErrorNotFoundTitle)/>
         <h1>{t(Msg::ErrorNotFoundTitle)}</h1>
         <p>{t(Msg::ErrorNotFound)}</p>
         <p><a href="/">{t(Msg::ErrorBackHome)}</a></p>

@@ -8,6 +8,7 @@
 pub mod error;
 pub mod forms;
 pub mod i18n;
+pub mod input;
 pub mod model;
 
 pub mod admin;

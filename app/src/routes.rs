@@ -1,10 +1,10 @@
 //! The HTML shell and the route table.
 use crate::auth::{ActivatePage, LoginPage};
 use crate::i18n::{t, Lang, Msg};
-use crate::layout::{page_user, CitizenNav, Footer, Header, NotFound, SessionWarning};
+use crate::layout::{page_user, CitizenNav, Footer, Header, NotFound, SessionWarning, Title, TitleSuffix};
 use crate::model::{CurrentUser, Role};
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Title};
+use leptos_meta::{provide_meta_context, MetaTags};
 use leptos_router::{
     components::{Redirect, Route, Router, Routes},
     path, SsrMode,
@@ -81,9 +81,8 @@ fn set_security_headers() {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     let is_citizen = page_user().is_some_and(|u| u.role == Role::Citizen);
-    let app_name = t(Msg::AppName);
     view! {
-        <Title formatter=move |title: String| format!("{title} · {app_name}")/>
+        <TitleSuffix/>
         <Router>
             <a class="skip-link" href="#main">{t(Msg::LayoutSkipLink)}</a>
             <Header/>

@@ -87,6 +87,7 @@ pub fn build_with(state: AppState, limits: &ServeSettings) -> Router {
     router
         .leptos_routes_with_context(&state, routes, context, page_shell)
         .fallback_service(static_files)
+        .layer(axum::middleware::from_fn(app::input::clean_form_input))
         .layer(axum::middleware::from_fn(middleware::same_origin_writes))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

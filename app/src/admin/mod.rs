@@ -1,10 +1,10 @@
 //! The administrator's page: staff, regions, caseloads. No health data.
 use crate::error::AppError;
 use crate::i18n::{fill, t, Msg};
+use crate::layout::Title;
 use crate::layout::{DataTable, Loaded};
 use crate::model::Role;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

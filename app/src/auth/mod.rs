@@ -54,7 +54,7 @@ mod server {
     use crate::state::{app_state, request_parts};
     use axum::extract::ConnectInfo;
     use http::header::{HeaderValue, SET_COOKIE};
-    use leptos_axum::{redirect, ResponseOptions};
+    use leptos_axum::ResponseOptions;
     use std::net::SocketAddr;
 
     /// Sends a plain form post back to `page` with the error in the query;
@@ -65,7 +65,7 @@ mod server {
             url.push_str("&field=");
             url.push_str(field);
         }
-        redirect(&url);
+        crate::input::redirect(&url);
         Err(err)
     }
 

@@ -3,12 +3,12 @@ use crate::error::AppError;
 use crate::forms::Draft;
 use crate::forms::{FormStatus, TextField};
 use crate::i18n::{fill, t, Msg};
+use crate::layout::Title;
 use crate::layout::{DataTable, Loaded};
 use crate::model::CourseKind;
 use crate::plan::responses::{CitizenResponse, CitizenResponses};
 use crate::plan::{ActivityView, CourseFacts, PaidHoursChart, PlanView};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use serde::{Deserialize, Serialize};
 
@@ -160,7 +160,7 @@ pub async fn invite_citizen(name: String, email: String) -> Result<(), AppError>
     match data::invite(&state.db, &user, state.config.activation_ms, &name, &email).await {
         Ok((citizen_id, flash)) => {
             session::set_flash(&state.db, &user.session_key, &flash).await?;
-            leptos_axum::redirect(&format!("/caseload/citizens/{citizen_id}"));
+            crate::input::redirect(&format!("/caseload/citizens/{citizen_id}"));
             Ok(())
         }
         Err(e) => fail("/caseload", e),
@@ -174,7 +174,7 @@ pub async fn new_activation_code(citizen_id: String) -> Result<(), AppError> {
     let user = crate::state::require_user()?;
     let flash = data::new_code(&state.db, &user, &citizen_id, state.config.activation_ms).await?;
     session::set_flash(&state.db, &user.session_key, &flash).await?;
-    leptos_axum::redirect(&format!("/caseload/citizens/{citizen_id}"));
+    crate::input::redirect(&format!("/caseload/citizens/{citizen_id}"));
     Ok(())
 }
 

@@ -8,12 +8,12 @@ use super::{
 use crate::error::AppError;
 use crate::forms::{Choices, Draft, FormStatus, TextArea, TextField};
 use crate::i18n::{fill, t, Msg};
+use crate::layout::Title;
 use crate::layout::{DataTable, Loaded};
 use crate::model::{ConcernOutcome, ConcernState};
 use crate::plan::{ActivityFacts, CourseFacts, CourseView};
 use crate::wellbeing::{Day, WellbeingChart, WellbeingTable};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -301,7 +301,7 @@ pub async fn assign_request(concern_id: String, coordinator_id: Option<String>) 
     let chosen = coordinator_id.unwrap_or_default();
     match super::data::assign(&state.db, &user, &concern_id, &chosen).await {
         Ok(()) => {
-            leptos_axum::redirect("/admin?notice=admin.assigned");
+            crate::input::redirect("/admin?notice=admin.assigned");
             Ok(())
         }
         Err(AppError::NotFound) => Err(AppError::NotFound),

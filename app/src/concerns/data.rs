@@ -64,12 +64,16 @@ impl Step {
     }
 
     /// A conversation from the date and time fields (Copenhagen time), which
-    /// must lie after `now`.
+    /// must lie after `now`, within a year.
     pub fn parse_booking(date: &str, time: &str, place: &str, now: i64) -> Result<Step, AppError> {
         let at = crate::plan::rules::parse_local_time(&format!("{}T{}", date.trim(), time.trim()))
             .ok_or_else(|| AppError::invalid("date", Msg::RequestTimeMissing))?;
         if at <= now {
             return Err(AppError::invalid("date", Msg::RequestTimePast));
+        }
+        // A typed year 20260 is a mistake, not a booking.
+        if at > now + 366 * 24 * 60 * 60 * 1000 {
+            return Err(AppError::invalid("date", Msg::RequestTimeTooFar));
         }
         let place = place.trim();
         if place.is_empty() {

@@ -7,10 +7,10 @@ use crate::error::AppError;
 use crate::forms::{Draft, FormStatus};
 use crate::i18n::{fill, t, Msg};
 use crate::layout::Loaded;
+use crate::layout::Title;
 use crate::model::{ConcernOutcome, ConcernState};
 use crate::plan::ActivityView;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
 mod coordinator;
@@ -136,7 +136,7 @@ pub async fn raise_concern(
     .await;
     match sent {
         Ok(id) => {
-            leptos_axum::redirect(&format!("/concerns/{id}?notice=concern.sent_notice"));
+            crate::input::redirect(&format!("/concerns/{id}?notice=concern.sent_notice"));
             Ok(())
         }
         Err(e) => {
@@ -178,15 +178,15 @@ pub async fn concern_step(concern_id: String, step: String) -> Result<(), AppErr
     .await;
     match taken {
         Ok(data::Step::To(S::Withdrawn)) => {
-            leptos_axum::redirect(&format!("{page}?notice=concern.withdrawn_notice"));
+            crate::input::redirect(&format!("{page}?notice=concern.withdrawn_notice"));
             Ok(())
         }
         Ok(data::Step::To(S::Received)) => {
-            leptos_axum::redirect(&format!("{page}?notice=request.acknowledged"));
+            crate::input::redirect(&format!("{page}?notice=request.acknowledged"));
             Ok(())
         }
         Ok(_) => {
-            leptos_axum::redirect(&format!("{page}?notice=request.started"));
+            crate::input::redirect(&format!("{page}?notice=request.started"));
             Ok(())
         }
         Err(AppError::NotFound) => Err(AppError::NotFound),
@@ -211,7 +211,7 @@ pub async fn book_conversation(
     .await;
     match booked {
         Ok(()) => {
-            leptos_axum::redirect(&format!("{page}?notice=request.booked"));
+            crate::input::redirect(&format!("{page}?notice=request.booked"));
             Ok(())
         }
         Err(AppError::NotFound) => Err(AppError::NotFound),
@@ -238,7 +238,7 @@ pub async fn answer_concern(
     .await;
     match answered {
         Ok(()) => {
-            leptos_axum::redirect(&format!("{page}?notice=request.answered"));
+            crate::input::redirect(&format!("{page}?notice=request.answered"));
             Ok(())
         }
         Err(AppError::NotFound) => Err(AppError::NotFound),

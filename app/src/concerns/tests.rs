@@ -232,10 +232,18 @@ fn concern_and_step_input_is_checked() {
     assert_eq!(e.message(), Msg::RequestTimePast);
     let e = Step::parse_booking("", "10:00", "Jobcentret", now).unwrap_err();
     assert_eq!(e.message(), Msg::RequestTimeMissing);
-    let e = Step::parse_booking("2099-01-01", "10:00", " ", now).unwrap_err();
+    let e = Step::parse_booking("2099-01-01", "10:00", "Telefon", now).unwrap_err();
+    assert_eq!((e.field(), e.message()), (Some("date"), Msg::RequestTimeTooFar));
+    let e = Step::parse_booking("0000-01-01", "10:00", "Telefon", now).unwrap_err();
+    assert_eq!(e.message(), Msg::RequestTimePast);
+    // Seen from late 2098, New Year 2099 is a fine time for a conversation.
+    let late_2098 = jiff::Timestamp::from_second(4_070_000_000)
+        .unwrap()
+        .as_millisecond();
+    let e = Step::parse_booking("2099-01-01", "10:00", " ", late_2098).unwrap_err();
     assert_eq!(e.field(), Some("place"));
     assert!(matches!(
-        Step::parse_booking("2099-01-01", "10:00", "Telefon", now),
+        Step::parse_booking("2099-01-01", "10:00", "Telefon", late_2098),
         Ok(Step::Book { .. })
     ));
     assert_eq!(
@@ -325,8 +333,13 @@ db_test!(the_coordinator_moves_a_request_step_by_step_to_an_answer, |db| {
     data::take_step(db, lars, &id, &Step::To(ConcernState::BeingAssessed))
         .await
         .unwrap();
-    let booking =
-        Step::parse_booking("2099-03-02", "10:30", "Jobcenter København, lokale 3", now_ms()).unwrap();
+    let booking = Step::parse_booking(
+        "2099-03-02",
+        "10:30",
+        "Jobcenter København, lokale 3",
+        4_070_000_000_000,
+    )
+    .unwrap();
     data::take_step(db, lars, &id, &booking).await.unwrap();
     data::take_step(db, lars, &id, &booking).await.unwrap();
     let booked = data::concern(db, &w.citizen, &id).await.unwrap();

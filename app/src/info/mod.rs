@@ -1,7 +1,7 @@
 //! Pages everyone can read: accessibility statement, privacy, contact.
 use crate::i18n::{t, Msg};
+use crate::layout::Title;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 #[component]
 pub fn AccessibilityPage() -> impl IntoView {

@@ -60,11 +60,10 @@ fn CountedField(
             }
         }
     });
-    let on_input = move |ev| {
-        let text = event_target_value(&ev);
+    let on_input = Callback::new(move |text: String| {
         drafts::save(&draft_key, &text);
         body.set(text);
-    };
+    });
     let count = {
         let template = texts.count.clone();
         move || {
@@ -84,9 +83,9 @@ fn CountedField(
             <label for="body">{texts.label.clone()}</label>
             <p class="hint" id="body-hint">{texts.hint.clone()}</p>
             {error.clone().map(|e| view! { <p class="field-error" id="body-error">{e}</p> })}
-            <textarea id="body" name="body" rows=rows required maxlength=max
-                aria-describedby=described aria-invalid=error.as_ref().map(|_| "true")
-                node_ref=field on:input=on_input>{initial.clone()}</textarea>
+            <crate::forms::PlainTextarea id="body".to_string() name="body".to_string() rows=rows required=true maxlength=max
+                described=Some(described.to_string()) invalid=error.is_some()
+                field_ref=field on_input=on_input text=initial.clone()/>
             <p class="hint" id="body-count">{count}</p>
         </div>
     }

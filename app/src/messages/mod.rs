@@ -5,9 +5,9 @@
 use crate::error::AppError;
 use crate::forms::{Draft, FormStatus, TextField};
 use crate::i18n::{fill, t, Msg};
+use crate::layout::Title;
 use crate::layout::{DataTable, Loaded};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
 mod composer;
@@ -236,7 +236,7 @@ pub async fn start_thread(
     match started {
         Ok(id) => {
             crate::pwa::queue::confirm(&form_key);
-            leptos_axum::redirect(&format!("/messages/{id}?notice=messages.sent#message-list"));
+            crate::input::redirect(&format!("/messages/{id}?notice=messages.sent#message-list"));
             Ok(())
         }
         Err(e) => {
@@ -273,7 +273,7 @@ pub async fn send_message(
     match sent {
         Ok(()) => {
             crate::pwa::queue::confirm(&form_key);
-            leptos_axum::redirect(&format!("{page}?notice=messages.sent#message-list"));
+            crate::input::redirect(&format!("{page}?notice=messages.sent#message-list"));
             Ok(())
         }
         Err(AppError::NotFound) => Err(AppError::NotFound),

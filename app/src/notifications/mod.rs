@@ -176,7 +176,7 @@ pub async fn save_quiet_hours(quiet_from: String, quiet_to: String) -> Result<()
     .await;
     match saved {
         Ok(()) => {
-            leptos_axum::redirect("/me?notice=push.quiet_saved#notifications-heading");
+            crate::input::redirect("/me?notice=push.quiet_saved#notifications-heading");
             Ok(())
         }
         Err(err) => crate::auth::fail(page, err),

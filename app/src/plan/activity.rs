@@ -6,8 +6,8 @@ use crate::error::AppError;
 use crate::forms::{Draft, FormStatus};
 use crate::i18n::{t, Msg};
 use crate::layout::Loaded;
+use crate::layout::Title;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ActivityPageData {

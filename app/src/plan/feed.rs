@@ -37,7 +37,7 @@ pub async fn start_calendar_feed(show_titles: Option<String>) -> Result<(), AppE
     };
     let url = format!("{scheme}://{host}/calendar/{token}.ics");
     session::set_flash(&state.db, &user.session_key, &Flash::CalendarFeed { url }).await?;
-    leptos_axum::redirect("/plan?notice=feed.created#calendar-heading");
+    crate::input::redirect("/plan?notice=feed.created#calendar-heading");
     Ok(())
 }
 
@@ -48,7 +48,7 @@ pub async fn stop_calendar_feed() -> Result<(), AppError> {
     let user = crate::state::require_user()?;
     crate::auth::policy::ensure_role(&user, Role::Citizen)?;
     data::stop(&state.db, &user.id).await?;
-    leptos_axum::redirect("/plan?notice=feed.stopped#calendar-heading");
+    crate::input::redirect("/plan?notice=feed.stopped#calendar-heading");
     Ok(())
 }
 

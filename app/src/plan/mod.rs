@@ -3,9 +3,9 @@ use crate::error::AppError;
 use crate::forms::FormStatus;
 use crate::i18n::{fill, t, Msg};
 use crate::layout::Loaded;
+use crate::layout::Title;
 use crate::model::{ActivityKind, ActivityStatus, CourseKind};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
 mod activity;

@@ -62,7 +62,7 @@ pub async fn rate_goal(
     .await;
     match saved {
         Ok(()) => {
-            leptos_axum::redirect("/plan?notice=goal.rated");
+            crate::input::redirect("/plan?notice=goal.rated");
             Ok(())
         }
         Err(e) => fail("/plan", e),
@@ -123,7 +123,7 @@ pub async fn give_course_feedback(
     .await;
     match saved {
         Ok(()) => {
-            leptos_axum::redirect("/plan?notice=feedback.saved#course-feedback-heading");
+            crate::input::redirect("/plan?notice=feedback.saved#course-feedback-heading");
             Ok(())
         }
         Err(e) => {
@@ -160,7 +160,7 @@ async fn back_to_activity(
     let page = format!("/activities/{activity_id}");
     match saved {
         Ok(()) => {
-            leptos_axum::redirect(&format!("{page}?notice={}", notice.key()));
+            crate::input::redirect(&format!("{page}?notice={}", notice.key()));
             Ok(())
         }
         Err(AppError::NotFound) => Err(AppError::NotFound),
@@ -189,7 +189,7 @@ pub fn RateGoal(goal_id: String, title: String, form_key: String) -> impl IntoVi
                 <Choices id=format!("rating_{goal_id}") name="rating".to_string() legend=legend options=scale(progress_word)/>
                 <div class="field">
                     <label for=note_id.clone()>{t(Msg::GoalRateNote)}</label>
-                    <textarea id=note_id name="note" rows="2" maxlength=NOTE_MAX></textarea>
+                    <crate::forms::PlainTextarea id=note_id name="note".to_string() rows=2 maxlength=NOTE_MAX/>
                 </div>
                 <button type="submit" class="button">{t(Msg::GoalRateSave)}</button>
             </form>

@@ -72,11 +72,29 @@ pub struct CourseInput {
     pub main_goal: Option<String>,
 }
 
+/// How far back a course's start may lie (a course lasts at most 3 years),
+/// and how far ahead, counted from today.
+pub const COURSE_START_YEARS_BACK: i16 = 5;
+pub const COURSE_START_YEARS_AHEAD: i16 = 2;
+
 impl CourseInput {
-    pub fn parse(kind: &str, start: &str, planned_end: &str, main_goal: &str) -> Result<Self, AppError> {
+    /// `today` (in Copenhagen) bounds the start: a typed year 0 or 20260 is refused.
+    pub fn parse(
+        kind: &str,
+        start: &str,
+        planned_end: &str,
+        main_goal: &str,
+        today: Date,
+    ) -> Result<Self, AppError> {
         let kind =
             CourseKind::parse(kind).ok_or_else(|| AppError::invalid("kind", Msg::RulesCourseKindMissing))?;
         let start = parse_date(start).ok_or_else(|| AppError::invalid("start", Msg::RulesDateInvalid))?;
+        let years = |n: i16| jiff::Span::new().years(n);
+        let earliest = today.saturating_sub(years(COURSE_START_YEARS_BACK));
+        let latest = today.saturating_add(years(COURSE_START_YEARS_AHEAD));
+        if start < earliest || start > latest {
+            return Err(AppError::invalid("start", Msg::RulesCourseStartOutOfRange));
+        }
         let planned_end =
             parse_date(planned_end).ok_or_else(|| AppError::invalid("planned_end", Msg::RulesDateInvalid))?;
         if planned_end <= start {
@@ -175,12 +193,20 @@ impl ActivityInput {
         if ends_at.is_some_and(|e| e <= starts_at) {
             return Err(AppError::invalid("ends_at", Msg::RulesEndBeforeStart));
         }
-        let start_day = jiff::Timestamp::from_millisecond(starts_at)
-            .map_err(|_| AppError::invalid("starts_at", Msg::RulesTimeInvalid))?
-            .to_zoned(copenhagen())
-            .date();
+        let day = |field: &str, ms: i64| {
+            jiff::Timestamp::from_millisecond(ms)
+                .map(|ts| ts.to_zoned(copenhagen()).date())
+                .map_err(|_| AppError::invalid(field, Msg::RulesTimeInvalid))
+        };
+        let start_day = day("starts_at", starts_at)?;
         if start_day < course.0 || start_day > course.1 {
             return Err(AppError::invalid("starts_at", Msg::RulesOutsideCourse));
+        }
+        // An activity may run on a while after the planned end, not for ever.
+        if let Some(end) = ends_at {
+            if day("ends_at", end)? > course.1.saturating_add(jiff::Span::new().years(1)) {
+                return Err(AppError::invalid("ends_at", Msg::RulesEndOutsideCourse));
+            }
         }
         let hours_per_week = match f.hours_per_week.trim() {
             "" => None,
@@ -249,6 +275,15 @@ impl PaidHoursInput {
             hours: parse_hours("hours", hours)?,
         })
     }
+
+    /// The week must touch the course (`start` to planned `end`).
+    pub fn check_within(&self, start: Date, end: Date) -> Result<(), AppError> {
+        let week_end = self.week_start.saturating_add(jiff::Span::new().days(6));
+        if week_end < start || self.week_start > end {
+            return Err(AppError::invalid("week", Msg::RulesWeekOutsideCourse));
+        }
+        Ok(())
+    }
 }
 
 /// A rating on a 1–5 scale, from a radio group.
@@ -286,26 +321,81 @@ mod tests {
 
     #[test]
     fn a_course_may_not_outlast_its_kind() {
-        let ok = CourseInput::parse("ressourceforloeb", "2026-01-15", "2029-01-15", "").unwrap();
+        let today = d("2026-06-01");
+        let ok = CourseInput::parse("ressourceforloeb", "2026-01-15", "2029-01-15", "", today).unwrap();
         assert_eq!(ok.planned_end, d("2029-01-15"));
         assert_eq!(ok.main_goal, None);
-        let e = CourseInput::parse("ressourceforloeb", "2026-01-15", "2029-01-16", "").unwrap_err();
+        let e = CourseInput::parse("ressourceforloeb", "2026-01-15", "2029-01-16", "", today).unwrap_err();
         assert_eq!(
             field_of(e),
             ("planned_end".into(), Msg::RulesRessourceforloebTooLong)
         );
-        assert!(CourseInput::parse("jobafklaringsforloeb", "15.01.2026", "15.01.2028", "Job").is_ok());
-        let e = CourseInput::parse("jobafklaringsforloeb", "2026-01-15", "2028-01-16", "").unwrap_err();
+        assert!(CourseInput::parse("jobafklaringsforloeb", "15.01.2026", "15.01.2028", "Job", today).is_ok());
+        let e =
+            CourseInput::parse("jobafklaringsforloeb", "2026-01-15", "2028-01-16", "", today).unwrap_err();
         assert_eq!(
             field_of(e),
             ("planned_end".into(), Msg::RulesJobafklaringsforloebTooLong)
         );
-        let e = CourseInput::parse("ressourceforloeb", "2026-01-15", "2026-01-15", "").unwrap_err();
+        let e = CourseInput::parse("ressourceforloeb", "2026-01-15", "2026-01-15", "", today).unwrap_err();
         assert_eq!(field_of(e), ("planned_end".into(), Msg::RulesEndBeforeStart));
-        let e = CourseInput::parse("fleksjob", "2026-01-15", "2027-01-15", "").unwrap_err();
+        let e = CourseInput::parse("fleksjob", "2026-01-15", "2027-01-15", "", today).unwrap_err();
         assert_eq!(field_of(e).0, "kind");
-        let e = CourseInput::parse("ressourceforloeb", "31.02.2026", "2027-01-15", "").unwrap_err();
+        let e = CourseInput::parse("ressourceforloeb", "31.02.2026", "2027-01-15", "", today).unwrap_err();
         assert_eq!(field_of(e), ("start".into(), Msg::RulesDateInvalid));
+    }
+
+    #[test]
+    fn typed_dates_stay_in_a_sensible_range() {
+        let today = d("2026-06-01");
+        // Year 0 and a far future year: a date, but not one for a course.
+        for start in ["0000-01-15", "15.01.0", "2021-05-31", "2028-06-02", "9999-01-01"] {
+            let e = CourseInput::parse("ressourceforloeb", start, "2029-01-15", "", today).unwrap_err();
+            assert_eq!(
+                field_of(e),
+                ("start".into(), Msg::RulesCourseStartOutOfRange),
+                "{start}"
+            );
+        }
+        // A negative year is no date at all, or out of range: refused on the field either way.
+        for start in ["-000001-01-15", "-0001-01-15", "1.1.-1"] {
+            let e = CourseInput::parse("ressourceforloeb", start, "2029-01-15", "", today).unwrap_err();
+            assert_eq!(field_of(e).0, "start", "{start}");
+        }
+        assert!(CourseInput::parse("ressourceforloeb", "2021-06-01", "2024-06-01", "", today).is_ok());
+        assert!(CourseInput::parse("ressourceforloeb", "2028-06-01", "2029-06-01", "", today).is_ok());
+
+        // Paid hours: a week that touches the course, no other.
+        let (start, end) = (d("2026-01-07"), d("2027-01-01"));
+        for week in ["0000-01-03", "2025-12-31", "2027-01-04", "9999-12-01"] {
+            let p = PaidHoursInput::parse(week, "5").unwrap();
+            assert_eq!(
+                field_of(p.check_within(start, end).unwrap_err()),
+                ("week".into(), Msg::RulesWeekOutsideCourse),
+                "{week}"
+            );
+        }
+        for week in ["-000005-03-01", "-0005-03-01"] {
+            let refused = PaidHoursInput::parse(week, "5").and_then(|p| p.check_within(start, end));
+            assert_eq!(field_of(refused.unwrap_err()).0, "week", "{week}");
+        }
+        for week in ["2026-01-05", "2026-06-01", "2027-01-01"] {
+            assert!(
+                PaidHoursInput::parse(week, "5")
+                    .unwrap()
+                    .check_within(start, end)
+                    .is_ok(),
+                "{week}"
+            );
+        }
+
+        // An activity's end: at most a year after the course's planned end.
+        let course = (d("2026-01-01"), d("2027-01-01"));
+        assert!(ActivityInput::parse(&activity("2026-06-01T09:30", "2027-12-31T10:00"), course).is_ok());
+        let e = ActivityInput::parse(&activity("2026-06-01T09:30", "3000-01-01T10:00"), course).unwrap_err();
+        assert_eq!(field_of(e), ("ends_at".into(), Msg::RulesEndOutsideCourse));
+        let e = ActivityInput::parse(&activity("0000-06-01T09:30", ""), course).unwrap_err();
+        assert_eq!(field_of(e).0, "starts_at");
     }
 
     fn activity(starts: &str, ends: &str) -> ActivityForm {

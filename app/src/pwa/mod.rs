@@ -4,10 +4,10 @@
 //! the owner key, and hidden, translated parts they show when it is time.
 use crate::i18n::{t, Msg};
 use crate::layout::page_user;
+use crate::layout::Title;
 #[cfg(feature = "ssr")]
 use crate::model::Role;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 #[cfg(feature = "ssr")]
 pub mod queue;

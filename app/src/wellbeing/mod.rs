@@ -5,9 +5,9 @@
 use crate::error::AppError;
 use crate::forms::{Choices, FormStatus};
 use crate::i18n::{fill, t, Msg};
+use crate::layout::Title;
 use crate::layout::{DataTable, Loaded};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
 mod chart;
@@ -183,7 +183,7 @@ pub async fn log_wellbeing(
             } else {
                 "wellbeing.saved"
             };
-            leptos_axum::redirect(&format!("/wellbeing?notice={notice}"));
+            crate::input::redirect(&format!("/wellbeing?notice={notice}"));
             Ok(())
         }
         Err(e) => {
@@ -207,7 +207,7 @@ pub async fn share_wellbeing_day(date: String, share: String) -> Result<(), AppE
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
     data::set_shared(&state.db, &user, &date, share == "yes").await?;
-    leptos_axum::redirect("/wellbeing?notice=wellbeing.sharing_changed#history-heading");
+    crate::input::redirect("/wellbeing?notice=wellbeing.sharing_changed#history-heading");
     Ok(())
 }
 
@@ -218,7 +218,7 @@ pub async fn share_wellbeing_period(weeks: String) -> Result<(), AppError> {
     let weeks = weeks.trim().parse::<i64>().unwrap_or(0);
     match data::share_period(&state.db, &user, weeks).await {
         Ok(()) => {
-            leptos_axum::redirect("/wellbeing?notice=wellbeing.period_shared#sharing-heading");
+            crate::input::redirect("/wellbeing?notice=wellbeing.period_shared#sharing-heading");
             Ok(())
         }
         Err(e) => crate::auth::fail("/wellbeing", e),
@@ -230,7 +230,7 @@ pub async fn withdraw_wellbeing_period(period_id: String) -> Result<(), AppError
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
     data::withdraw_period(&state.db, &user, &period_id).await?;
-    leptos_axum::redirect("/wellbeing?notice=wellbeing.period_withdrawn#sharing-heading");
+    crate::input::redirect("/wellbeing?notice=wellbeing.period_withdrawn#sharing-heading");
     Ok(())
 }
 

@@ -5,8 +5,8 @@ use crate::error::AppError;
 use crate::forms::{Choices, FormStatus};
 use crate::i18n::{fill, t, Msg};
 use crate::layout::Loaded;
+use crate::layout::Title;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
 /// How often the questionnaire is offered.
@@ -145,7 +145,7 @@ pub async fn answer_who5(
     .await;
     match saved {
         Ok(()) => {
-            leptos_axum::redirect("/wellbeing/who5?notice=who5.saved");
+            crate::input::redirect("/wellbeing/who5?notice=who5.saved");
             Ok(())
         }
         Err(e) => crate::auth::fail("/wellbeing/who5", e),

@@ -455,6 +455,10 @@ pub async fn record_paid_hours(
 ) -> Result<(), AppError> {
     ensure_caseworker_of(db, viewer, citizen_id).await?;
     let course = course_of(db, citizen_id).await?;
+    input.check_within(
+        parse_date(&course.start_date).ok_or(AppError::Internal)?,
+        parse_date(&course.planned_end_date).ok_or(AppError::Internal)?,
+    )?;
     let week = input.week_start.to_string();
     let before = sqlx::query("SELECT id, hours FROM paid_hours WHERE course_id = $1 AND week_start = $2")
         .bind(&course.id)

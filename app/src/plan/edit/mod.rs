@@ -9,9 +9,9 @@ use crate::error::AppError;
 use crate::forms::{Draft, FormStatus, SelectField, TextArea, TextField};
 use crate::i18n::{fill, t, Msg};
 use crate::layout::Loaded;
+use crate::layout::Title;
 use crate::model::{ActivityKind, ActivityStatus, CourseKind};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
@@ -106,7 +106,8 @@ pub async fn save_course(
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
     let page = format!("/caseload/citizens/{citizen_id}/course");
-    let saved = match CourseInput::parse(&kind, &start, &planned_end, &main_goal) {
+    let copenhagen_today = || jiff::Timestamp::now().to_zoned(crate::db::copenhagen()).date();
+    let saved = match CourseInput::parse(&kind, &start, &planned_end, &main_goal, copenhagen_today()) {
         Ok(input) => data::save_course(&state.db, &user, &citizen_id, &input).await,
         Err(e) => Err(e),
     };
@@ -261,7 +262,7 @@ pub async fn record_paid_hours(citizen_id: String, week: String, hours: String) 
 /// After a save: back to the citizen, with a notice.
 #[cfg(feature = "ssr")]
 fn done(citizen_id: &str) -> Result<(), AppError> {
-    leptos_axum::redirect(&format!("/caseload/citizens/{citizen_id}?notice=edit.saved"));
+    crate::input::redirect(&format!("/caseload/citizens/{citizen_id}?notice=edit.saved"));
     Ok(())
 }
 

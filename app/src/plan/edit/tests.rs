@@ -54,13 +54,25 @@ db_test!(
             "opening the form is a read"
         );
 
-        let first =
-            CourseInput::parse("ressourceforloeb", "2026-01-05", "2028-01-05", "Et job i køkken").unwrap();
+        let first = CourseInput::parse(
+            "ressourceforloeb",
+            "2026-01-05",
+            "2028-01-05",
+            "Et job i køkken",
+            "2026-06-01".parse().unwrap(),
+        )
+        .unwrap();
         data::save_course(db, &mette, &sofie.id, &first).await.unwrap();
         // Saving the same again is no change and adds no history.
         data::save_course(db, &mette, &sofie.id, &first).await.unwrap();
-        let longer =
-            CourseInput::parse("ressourceforloeb", "2026-01-05", "2029-01-05", "Et job i køkken").unwrap();
+        let longer = CourseInput::parse(
+            "ressourceforloeb",
+            "2026-01-05",
+            "2029-01-05",
+            "Et job i køkken",
+            "2026-06-01".parse().unwrap(),
+        )
+        .unwrap();
         data::save_course(db, &mette, &sofie.id, &longer).await.unwrap();
 
         let shown = plan(db, &sofie.id, None).await.unwrap().course.unwrap();
@@ -92,7 +104,14 @@ db_test!(
             data::course_edit(db, &peter, &sofie.id).await.err(),
             Some(AppError::NotFound)
         );
-        let other = CourseInput::parse("jobafklaringsforloeb", "2026-02-01", "2027-02-01", "").unwrap();
+        let other = CourseInput::parse(
+            "jobafklaringsforloeb",
+            "2026-02-01",
+            "2027-02-01",
+            "",
+            "2026-06-01".parse().unwrap(),
+        )
+        .unwrap();
         assert_eq!(
             data::save_course(db, &peter, &sofie.id, &other).await.err(),
             Some(AppError::NotFound)
@@ -356,6 +375,28 @@ db_test!(paid_hours_are_one_number_per_week_with_history, |db| {
     )
     .await;
     assert_eq!(r.err(), Some(AppError::NotFound));
+    // Year 0, a negative year, a week after the course: refused, nothing stored.
+    for week in ["0000-03-01", "2030-01-07"] {
+        let input = PaidHoursInput::parse(week, "5").unwrap();
+        let r = data::record_paid_hours(db, &mette, &sofie.id, &input).await;
+        let refused = AppError::invalid("week", crate::i18n::Msg::RulesWeekOutsideCourse);
+        assert_eq!(r.err(), Some(refused), "{week}");
+    }
+    for week in ["-000001-03-01", "-0001-03-01"] {
+        let r = match PaidHoursInput::parse(week, "5") {
+            Ok(input) => data::record_paid_hours(db, &mette, &sofie.id, &input).await,
+            Err(e) => Err(e),
+        };
+        assert_eq!(r.err().as_ref().and_then(AppError::field), Some("week"), "{week}");
+    }
+    let weeks: i64 = sqlx::query("SELECT COUNT(*) FROM paid_hours WHERE course_id = $1")
+        .bind(&course_id)
+        .fetch_one(db.pool())
+        .await
+        .unwrap()
+        .try_get(0)
+        .unwrap();
+    assert_eq!(weeks, 2);
 });
 
 db_test!(a_calendar_feed_lives_until_replaced_or_stopped, |db| {
