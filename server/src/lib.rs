@@ -3,6 +3,7 @@ pub mod assets;
 pub mod calendar;
 pub mod config;
 pub mod live;
+pub mod maintenance;
 pub mod middleware;
 pub mod notifications;
 pub mod pwa;

@@ -150,6 +150,7 @@ async fn serve(settings: Settings) -> Result<(), BoxError> {
     let db = open(&settings).await?;
     server::notifications::start(&settings, db.clone()).await?;
     let state = server::app_state(&settings, db);
+    server::maintenance::start(state.db.clone(), state.config.clone());
     let app = server::router::build(state);
     let listener = tokio::net::TcpListener::bind(settings.addr).await?;
     tracing::info!(
