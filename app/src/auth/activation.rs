@@ -91,6 +91,7 @@ pub async fn issue(
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
+    super::security_log::account_event("activation_code_issued", "staff", created_by, user_id);
     Ok((code, expires))
 }
 
