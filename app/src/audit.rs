@@ -17,6 +17,12 @@ pub enum AuditAction {
     RequestWellbeing,
     MessageThread,
     Inbox,
+    /// A caseworker started a password reset for the citizen.
+    PasswordResetStarted,
+    /// An administrator confirmed it (and handed out the second code).
+    PasswordResetConfirmed,
+    /// The citizen set a new password with both codes.
+    PasswordResetCompleted,
 }
 
 impl AuditAction {
@@ -32,6 +38,9 @@ impl AuditAction {
             AuditAction::RequestWellbeing => "request_wellbeing",
             AuditAction::MessageThread => "message_thread",
             AuditAction::Inbox => "inbox",
+            AuditAction::PasswordResetStarted => "password_reset_started",
+            AuditAction::PasswordResetConfirmed => "password_reset_confirmed",
+            AuditAction::PasswordResetCompleted => "password_reset_completed",
         }
     }
 }
@@ -60,6 +69,31 @@ pub async fn record_read(
     .bind(purpose)
     .bind(now_ms())
     .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
+/// Records something done to a citizen's account (not a read), in the
+/// transaction that does it, whoever did it: the citizen sees it under "Mig".
+pub async fn record_account_event(
+    conn: &mut sqlx::AnyConnection,
+    actor_id: &str,
+    actor_role: crate::model::Role,
+    citizen_id: &str,
+    action: AuditAction,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO audit_events (id, actor_id, actor_role, citizen_id, action, purpose, at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(new_id())
+    .bind(actor_id)
+    .bind(actor_role.as_str())
+    .bind(citizen_id)
+    .bind(action.as_str())
+    .bind("account")
+    .bind(now_ms())
+    .execute(conn)
     .await?;
     Ok(())
 }

@@ -22,6 +22,9 @@ pub enum AppError {
     /// Bad input: which field, and what to tell the person.
     #[error("invalid {field}")]
     Invalid { field: String, problem: Msg },
+    /// A request refused for a reason the person is told, not tied to a field.
+    #[error("refused")]
+    Refused(Msg),
     #[error("internal error")]
     Internal,
     /// The database cannot be reached (down, full): nothing was saved, and
@@ -49,6 +52,7 @@ impl AppError {
             AppError::RateLimited => Msg::AuthRateLimited,
             AppError::ActivationInvalid => Msg::AuthActivationInvalid,
             AppError::Invalid { problem, .. } => *problem,
+            AppError::Refused(reason) => *reason,
             AppError::Internal => Msg::ErrorInternal,
             AppError::Unavailable => Msg::ErrorUnavailable,
             AppError::Request(_) => Msg::ErrorNetwork,

@@ -94,6 +94,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=|| view! { <Title text=t(Msg::AuthLoginTitle)/><LoginPage/> }/>
                     <Route path=path!("/activate") view=|| view! { <Title text=t(Msg::AuthActivateTitle)/><ActivatePage/> }/>
+                    <Route path=path!("/reset") view=|| view! { <Title text=t(Msg::ResetTitle)/><crate::auth::recovery::ResetPage/> }/>
                     <Route path=path!("/plan") view=|| guarded(&[Role::Citizen], crate::plan::PlanPage) ssr=SsrMode::Async/>
                     <Route path=path!("/plan/print") view=|| guarded(&[Role::Citizen], crate::plan::PrintPlanPage) ssr=SsrMode::Async/>
                     <Route path=path!("/activities/:id") view=|| guarded(&[Role::Citizen, Role::Caseworker], crate::plan::ActivityPage) ssr=SsrMode::Async/>
@@ -132,7 +133,11 @@ fn guarded<V: IntoView + 'static>(roles: &'static [Role], page: fn() -> V) -> An
     match page_user() {
         None => view! { <Redirect path="/login"/> }.into_any(),
         Some(u) if roles.contains(&u.role) => page().into_any(),
-        Some(_) => view! { <NotFound/> }.into_any(),
+        Some(_u) => {
+            #[cfg(feature = "ssr")]
+            crate::auth::security_log::refused_access(&_u, "page");
+            view! { <NotFound/> }.into_any()
+        }
     }
 }
 

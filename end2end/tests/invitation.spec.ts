@@ -102,14 +102,14 @@ test('an activation code works only once', async ({ page, browser }, testInfo) =
   }
 });
 
-test('an e-mail that is already taken is refused, tied to the field', async ({ page }) => {
+test('an e-mail that is already taken is refused without saying whose, tied to the field', async ({ page }) => {
   const invite = page.getByRole('region', { name: 'Invitér en borger' });
   await invite.getByLabel('Navn', { exact: true }).fill('Mette To');
   await invite.getByLabel('E-mail', { exact: true }).fill(demo.mette.email);
   await invite.getByRole('button', { name: 'Opret og lav kode' }).click();
 
   await expect(page).toHaveURL(/\/caseload\?error=caseload\.email_taken&field=email$/);
-  const message = 'Der findes allerede en konto med den e-mailadresse.';
+  const message = 'Vi kan ikke lave en invitation med den e-mailadresse. Tjek adressen, eller bed en administrator om hjælp.';
   const field = page.getByRole('region', { name: 'Invitér en borger' }).getByLabel('E-mail', { exact: true });
   await expect(field).toHaveAttribute('aria-invalid', 'true');
   await expect(field).toHaveAccessibleDescription(message);

@@ -4,6 +4,7 @@ pub mod calendar;
 pub mod config;
 pub mod health;
 pub mod live;
+pub mod maintenance;
 pub mod middleware;
 pub mod notifications;
 pub mod pwa;

@@ -208,6 +208,7 @@ pub async fn same_origin_writes(req: Request, next: Next) -> Response {
     if allowed {
         next.run(req).await
     } else {
+        app::auth::security_log::cross_site_refused(req.method().as_str(), req.uri().path());
         let lang = req.extensions().get::<Lang>().copied().unwrap_or_default();
         (StatusCode::FORBIDDEN, Msg::ErrorCrossSite.text(lang)).into_response()
     }

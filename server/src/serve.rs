@@ -206,6 +206,7 @@ pub async fn run(
 ) -> Result<(), BoxError> {
     let push = crate::notifications::start(settings, db.clone(), stop.clone()).await?;
     let state = crate::app_state(settings, db.clone());
+    crate::maintenance::start(state.db.clone(), state.config.clone());
     let app = crate::router::build_with(state, limits);
     let push_done = async {
         stop.cancelled().await;

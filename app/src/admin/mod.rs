@@ -87,6 +87,7 @@ pub fn AdminPage() -> impl IntoView {
         <Loaded future=get_admin_overview() let:data>
             <Admin data=data/>
         </Loaded>
+        <crate::auth::recovery::PendingResetsSection/>
     }
 }
 

@@ -1,4 +1,9 @@
 //! One-time activation codes with which an invited citizen sets a password.
+//!
+//! A code only ever sets the *first* password: once an account has one, no
+//! code is issued for it, and a code still outstanding no longer works. (Else
+//! whoever issues codes could take the account over.) A citizen who lost a
+//! password goes through `reset`, which no single staff member can complete.
 use super::{PASSWORD_MAX, PASSWORD_MIN};
 use crate::db::{new_id, now_ms, Db};
 use crate::error::AppError;
@@ -43,11 +48,12 @@ pub fn normalise(code: &str) -> String {
         .collect()
 }
 
-fn code_hash(code: &str) -> String {
+pub(super) fn code_hash(code: &str) -> String {
     hex::encode(Sha256::digest(normalise(code).as_bytes()))
 }
 
 /// Issues a fresh code for `user_id`; earlier unused codes stop working.
+/// Refused, with nothing changed, when the account is already activated.
 pub async fn issue(
     db: &Db,
     user_id: &str,
@@ -58,6 +64,15 @@ pub async fn issue(
     let now = now_ms();
     let expires = now + valid_ms;
     let mut tx = db.begin().await?;
+    let activated = sqlx::query("SELECT 1 FROM users WHERE id = $1 AND password_hash IS NOT NULL")
+        .bind(user_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .is_some();
+    if activated {
+        super::security_log::account_event("activation_code_refused", "staff", created_by, user_id);
+        return Err(AppError::Refused(Msg::CaseloadAlreadyActivated));
+    }
     sqlx::query("UPDATE activation_codes SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
         .bind(now)
         .bind(user_id)
@@ -76,6 +91,7 @@ pub async fn issue(
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
+    super::security_log::account_event("activation_code_issued", "staff", created_by, user_id);
     Ok((code, expires))
 }
 
@@ -93,8 +109,9 @@ pub fn check_new_password(password: &str, repeat: &str) -> Result<(), AppError> 
     Ok(())
 }
 
-/// Sets the password of the code's owner and uses the code up, once.
-pub async fn redeem(db: &Db, code: &str, password: String, repeat: String) -> Result<(), AppError> {
+/// Sets the first password of the code's owner and uses the code up, once.
+/// Returns the owner's id.
+pub async fn redeem(db: &Db, code: &str, password: String, repeat: String) -> Result<String, AppError> {
     if normalise(code).is_empty() {
         return Err(AppError::invalid("code", Msg::AuthActivationCodeMissing));
     }
@@ -128,16 +145,17 @@ pub async fn redeem(db: &Db, code: &str, password: String, repeat: String) -> Re
     if used.rows_affected() != 1 {
         return Err(AppError::ActivationInvalid);
     }
-    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+    // Only an account without a password: a code made before it was
+    // activated (or racing the activation) cannot replace a password.
+    let set = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2 AND password_hash IS NULL")
         .bind(hash)
         .bind(&user_id)
         .execute(&mut *tx)
         .await?;
-    // A new password ends any session that was open with the old one.
-    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-        .bind(&user_id)
-        .execute(&mut *tx)
-        .await?;
+    if set.rows_affected() != 1 {
+        // Dropping the transaction leaves the code unused and nothing changed.
+        return Err(AppError::ActivationInvalid);
+    }
     tx.commit().await?;
-    Ok(())
+    Ok(user_id)
 }

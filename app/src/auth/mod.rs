@@ -20,6 +20,11 @@ pub mod password_fields;
 pub mod policy;
 #[cfg(feature = "ssr")]
 pub mod rate_limit;
+pub mod recovery;
+#[cfg(feature = "ssr")]
+pub mod reset;
+#[cfg(feature = "ssr")]
+pub mod security_log;
 #[cfg(feature = "ssr")]
 pub mod session;
 pub mod session_timer;
@@ -31,6 +36,13 @@ mod tests;
 pub enum Flash {
     ActivationCode {
         citizen_id: String,
+        code: String,
+        expires: String,
+    },
+    /// A password reset code just made (for a citizen's id, or for the
+    /// administrator: the citizen's name), shown once.
+    ResetCode {
+        for_id: String,
         code: String,
         expires: String,
     },
@@ -96,10 +108,11 @@ mod server {
         use secrecy::SecretString;
         use sqlx::Row;
         let account = email.trim().to_lowercase();
-        rate_limit::check(db, &account, ip).await?;
+        // Reserved before the password is looked at: see `rate_limit`.
+        let attempt = rate_limit::reserve(db, &account, ip).await?;
         // No password is longer than we allow to set; don't spend argon2 on it.
         if password.chars().count() > PASSWORD_MAX {
-            rate_limit::record(db, &account, ip, false).await?;
+            security_log::login_failed(&account, ip);
             return Err(AppError::LoginFailed);
         }
         let row = sqlx::query("SELECT id, password_hash FROM users WHERE email = $1 AND disabled_at IS NULL")
@@ -119,10 +132,15 @@ mod server {
                 tracing::error!(error = %e, "password check failed");
                 AppError::Internal
             })?;
-        rate_limit::record(db, &account, ip, ok).await?;
         match (ok, user_id) {
-            (true, Some(id)) => Ok(id),
-            _ => Err(AppError::LoginFailed),
+            (true, Some(id)) => {
+                rate_limit::succeeded(db, attempt).await?;
+                Ok(id)
+            }
+            _ => {
+                security_log::login_failed(&account, ip);
+                Err(AppError::LoginFailed)
+            }
         }
     }
 
@@ -149,8 +167,13 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
     match server::login_with_password(&state.db, &email, password, &ip).await {
         Ok(user_id) => {
             server::start_session(&user_id).await?;
-            // The home page sends each role on to its own start page.
-            leptos_axum::redirect("/");
+            // A password reset started since the last login is told first.
+            if reset::tell_citizen(&state.db, &user_id).await? {
+                leptos_axum::redirect("/me?notice=auth.reset_notice");
+            } else {
+                // The home page sends each role on to its own start page.
+                leptos_axum::redirect("/");
+            }
             Ok(())
         }
         Err(e) => fail("/login", e),
@@ -185,7 +208,8 @@ pub async fn activate(code: String, password: String, password_repeat: String) -
     use crate::state::app_state;
     let state = app_state()?;
     match activation::redeem(&state.db, &code, password, password_repeat).await {
-        Ok(()) => {
+        Ok(user_id) => {
+            security_log::account_event("activated", "citizen", &user_id, &user_id);
             leptos_axum::redirect("/login?notice=auth.activated");
             Ok(())
         }
@@ -237,6 +261,7 @@ pub fn LoginPage() -> impl IntoView {
                 <button type="submit" class="button">{t(Msg::AuthLoginButton)}</button>
             </form>
             <p><a href="/activate">{t(Msg::AuthActivateLink)}</a></p>
+            <p><a href="/reset">{t(Msg::ResetLink)}</a></p>
             <p class="muted">{t(Msg::AuthMitidLater)}</p>
         </div>
     }

@@ -18,8 +18,14 @@ pub async fn ensure_can_see_citizen(db: &Db, viewer: &CurrentUser, citizen_id: &
     if allowed {
         Ok(())
     } else {
-        Err(AppError::NotFound)
+        refused(viewer, "citizen")
     }
+}
+
+/// "Not found", and a security event saying who was refused what kind of thing.
+fn refused(viewer: &CurrentUser, object: &'static str) -> Result<(), AppError> {
+    super::security_log::refused_access(viewer, object);
+    Err(AppError::NotFound)
 }
 
 /// Ok when `viewer` is a caseworker with `citizen_id` on their caseload.
@@ -27,7 +33,7 @@ pub async fn ensure_caseworker_of(db: &Db, viewer: &CurrentUser, citizen_id: &st
     if viewer.role == Role::Caseworker && is_on_caseload(db, &viewer.id, citizen_id).await? {
         Ok(())
     } else {
-        Err(AppError::NotFound)
+        refused(viewer, "citizen")
     }
 }
 
@@ -40,7 +46,7 @@ pub async fn ensure_citizen_or_caseworker(
     match viewer.role {
         Role::Citizen if viewer.id == citizen_id => Ok(()),
         Role::Caseworker => ensure_caseworker_of(db, viewer, citizen_id).await,
-        _ => Err(AppError::NotFound),
+        _ => refused(viewer, "citizen"),
     }
 }
 
@@ -48,7 +54,7 @@ pub fn ensure_role(viewer: &CurrentUser, role: Role) -> Result<(), AppError> {
     if viewer.role == role {
         Ok(())
     } else {
-        Err(AppError::NotFound)
+        refused(viewer, "role_page")
     }
 }
 

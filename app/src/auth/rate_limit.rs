@@ -1,46 +1,76 @@
 //! Login throttling, kept in the database so it holds across server processes.
+//!
+//! An attempt is reserved *before* its password is checked: its row is
+//! written first (as a failure), then the failures in the window are counted,
+//! its own row included. Each reservation commits before it counts, so of any
+//! number of simultaneous attempts the sixth to commit already sees six rows:
+//! at most `MAX_PER_ACCOUNT` passwords are ever checked per window, however
+//! many arrive at once, on SQLite and PostgreSQL alike. A refused attempt
+//! stays recorded as a failure: a burst of guesses pauses the account even
+//! when few of them were checked. An attempt that succeeds is marked so and
+//! stops counting.
+use super::security_log;
 use crate::db::{new_id, now_ms, Db};
 use crate::error::AppError;
 use sqlx::Row;
 
-const WINDOW_MS: i64 = 15 * 60 * 1000;
+pub const WINDOW_MS: i64 = 15 * 60 * 1000;
 /// Failed attempts on one account within the window before it is paused.
 pub const MAX_PER_ACCOUNT: i64 = 5;
 /// Failed attempts from one address within the window (many people may share one).
 pub const MAX_PER_IP: i64 = 30;
 
-async fn failures(db: &Db, column: &str, value: &str, since: i64) -> Result<i64, AppError> {
-    let sql =
-        format!("SELECT COUNT(*) FROM login_attempts WHERE {column} = $1 AND succeeded = 0 AND at > $2");
-    let row = sqlx::query(&sql)
-        .bind(value)
-        .bind(since)
-        .fetch_one(db.pool())
+/// A reserved attempt: the password may be checked once, then the outcome kept.
+#[derive(Debug)]
+pub struct Attempt {
+    id: String,
+}
+
+/// Reserves one login attempt, or `RateLimited` when the account or the
+/// address has failed too often lately.
+pub async fn reserve(db: &Db, account_key: &str, ip: &str) -> Result<Attempt, AppError> {
+    let id = new_id();
+    let now = now_ms();
+    sqlx::query("INSERT INTO login_attempts (id, account_key, ip, succeeded, at) VALUES ($1, $2, $3, 0, $4)")
+        .bind(&id)
+        .bind(account_key)
+        .bind(ip)
+        .bind(now)
+        .execute(db.pool())
         .await?;
-    Ok(row.try_get(0)?)
-}
-
-/// `RateLimited` when the account or the address has failed too often lately.
-pub async fn check(db: &Db, account_key: &str, ip: &str) -> Result<(), AppError> {
-    let since = now_ms() - WINDOW_MS;
-    if failures(db, "account_key", account_key, since).await? >= MAX_PER_ACCOUNT
-        || failures(db, "ip", ip, since).await? >= MAX_PER_IP
-    {
-        return Err(AppError::RateLimited);
-    }
-    Ok(())
-}
-
-pub async fn record(db: &Db, account_key: &str, ip: &str, succeeded: bool) -> Result<(), AppError> {
-    sqlx::query(
-        "INSERT INTO login_attempts (id, account_key, ip, succeeded, at) VALUES ($1, $2, $3, $4, $5)",
+    let since = now - WINDOW_MS;
+    // Both counts in one statement, after the reservation committed.
+    let row = sqlx::query(
+        "SELECT \
+           (SELECT COUNT(*) FROM login_attempts WHERE account_key = $1 AND succeeded = 0 AND at > $3), \
+           (SELECT COUNT(*) FROM login_attempts WHERE ip = $2 AND succeeded = 0 AND at > $3)",
     )
-    .bind(new_id())
     .bind(account_key)
     .bind(ip)
-    .bind(succeeded as i64)
-    .bind(now_ms())
-    .execute(db.pool())
+    .bind(since)
+    .fetch_one(db.pool())
     .await?;
+    let per_account: i64 = row.try_get(0)?;
+    let per_ip: i64 = row.try_get(1)?;
+    let scope = if per_account > MAX_PER_ACCOUNT {
+        Some("account")
+    } else if per_ip > MAX_PER_IP {
+        Some("address")
+    } else {
+        None
+    };
+    if let Some(scope) = scope {
+        security_log::login_throttled(account_key, ip, scope);
+        return Err(AppError::RateLimited);
+    }
+    Ok(Attempt { id })
+}
+
+/// Marks a reserved attempt as successful; a failed one stays as it is.
+pub async fn succeeded(db: &Db, attempt: Attempt) -> Result<(), AppError> {
+    sqlx::query("UPDATE login_attempts SET succeeded = 1 WHERE id = $1")
+        .bind(&attempt.id)
+        .execute(db.pool())
+        .await?;
     Ok(())
 }

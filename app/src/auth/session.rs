@@ -14,6 +14,13 @@ pub const DEV_COOKIE: &str = "mitforlob_session";
 pub const SECURE_COOKIE: &str = "__Host-mitforlob_session";
 /// Only refresh `last_seen_at` this often, to spare the database a write per request.
 const TOUCH_EVERY_MS: i64 = 60_000;
+/// A kept one-time message (a refused form's draft, a new code) is for the
+/// very next page; after this long it is ignored and removed, so typed text
+/// does not stay in the session row.
+pub const FLASH_TTL_MS: i64 = 10 * 60 * 1000;
+/// Login attempts are kept this long (far beyond the throttling window), for
+/// whoever investigates an attack, then purged.
+pub const ATTEMPTS_KEPT_MS: i64 = 24 * 60 * 60 * 1000;
 
 pub fn cookie_name(config: &AppConfig) -> &'static str {
     if config.secure_cookies {
@@ -91,6 +98,8 @@ pub async fn end(db: &Db, key_hash: &str) -> Result<(), AppError> {
         .bind(key_hash)
         .execute(db.pool())
         .await?;
+    // Open event streams re-check their session and close if it was theirs.
+    db.announce(super::reset::SESSIONS_ENDED).await;
     Ok(())
 }
 
@@ -100,32 +109,92 @@ pub async fn end_all(db: &Db, user_id: &str) -> Result<(), AppError> {
         .bind(user_id)
         .execute(db.pool())
         .await?;
+    db.announce(super::reset::SESSIONS_ENDED).await;
     Ok(())
+}
+
+/// True while the session `key_hash` is alive (not ended, idle or expired).
+/// For long-lived responses (event streams) that must stop when it ends.
+pub async fn is_alive(db: &Db, config: &AppConfig, key_hash: &str) -> Result<bool, AppError> {
+    let now = now_ms();
+    let found = sqlx::query(
+        "SELECT 1 FROM sessions s JOIN users u ON u.id = s.user_id \
+         WHERE s.key_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3 AND u.disabled_at IS NULL",
+    )
+    .bind(key_hash)
+    .bind(now)
+    .bind(now - config.session_idle_ms)
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(found.is_some())
+}
+
+/// What one purge removed.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Purged {
+    pub sessions: u64,
+    pub attempts: u64,
+    pub drafts: u64,
+}
+
+/// Removes ended sessions (past their absolute or idle end), old login
+/// attempts and stale one-time messages. Run on a schedule by the server.
+pub async fn purge(db: &Db, config: &AppConfig, now: i64) -> Result<Purged, AppError> {
+    let sessions = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2")
+        .bind(now)
+        .bind(now - config.session_idle_ms)
+        .execute(db.pool())
+        .await?
+        .rows_affected();
+    let attempts = sqlx::query("DELETE FROM login_attempts WHERE at <= $1")
+        .bind(now - ATTEMPTS_KEPT_MS)
+        .execute(db.pool())
+        .await?
+        .rows_affected();
+    let drafts = sqlx::query(
+        "UPDATE sessions SET flash = NULL, flash_at = NULL \
+         WHERE flash IS NOT NULL AND (flash_at IS NULL OR flash_at <= $1)",
+    )
+    .bind(now - FLASH_TTL_MS)
+    .execute(db.pool())
+    .await?
+    .rows_affected();
+    Ok(Purged {
+        sessions,
+        attempts,
+        drafts,
+    })
 }
 
 /// Stores a one-time message for the next page this session shows.
 pub async fn set_flash(db: &Db, key_hash: &str, flash: &Flash) -> Result<(), AppError> {
     let json = serde_json::to_string(flash).map_err(|_| AppError::Internal)?;
-    sqlx::query("UPDATE sessions SET flash = $1 WHERE key_hash = $2")
+    sqlx::query("UPDATE sessions SET flash = $1, flash_at = $2 WHERE key_hash = $3")
         .bind(json)
+        .bind(now_ms())
         .bind(key_hash)
         .execute(db.pool())
         .await?;
     Ok(())
 }
 
-/// Takes (reads and clears) the one-time message, if any.
+/// Takes (reads and clears) the one-time message, if any and not stale.
 pub async fn take_flash(db: &Db, key_hash: &str) -> Result<Option<Flash>, AppError> {
-    let row = sqlx::query("SELECT flash FROM sessions WHERE key_hash = $1 AND flash IS NOT NULL")
+    let row = sqlx::query("SELECT flash, flash_at FROM sessions WHERE key_hash = $1 AND flash IS NOT NULL")
         .bind(key_hash)
         .fetch_optional(db.pool())
         .await?;
     let Some(row) = row else { return Ok(None) };
     let json: String = row.try_get(0)?;
-    sqlx::query("UPDATE sessions SET flash = NULL WHERE key_hash = $1")
+    let at: Option<i64> = row.try_get(1)?;
+    sqlx::query("UPDATE sessions SET flash = NULL, flash_at = NULL WHERE key_hash = $1")
         .bind(key_hash)
         .execute(db.pool())
         .await?;
+    // A draft from a form left long ago is gone with it.
+    if at.is_none_or(|at| now_ms() - at >= FLASH_TTL_MS) {
+        return Ok(None);
+    }
     Ok(serde_json::from_str(&json).ok())
 }
 

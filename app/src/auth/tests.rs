@@ -49,6 +49,349 @@ db_test!(login_is_paused_after_repeated_failures, |db| {
     assert_eq!(r, Err(AppError::RateLimited));
 });
 
+db_test!(fifty_simultaneous_attempts_check_at_most_five_passwords, |db| {
+    with_password(db, "mette@example.dk", "a long enough secret").await;
+    let tries = (0..50).map(|i| {
+        let db = db.clone();
+        tokio::spawn(async move {
+            let ip = format!("10.1.0.{i}");
+            login_with_password(&db, "mette@example.dk", format!("wrong {i}"), &ip).await
+        })
+    });
+    let mut failed = 0;
+    for t in tries.collect::<Vec<_>>() {
+        match t.await.unwrap() {
+            Err(AppError::LoginFailed) => failed += 1,
+            Err(AppError::RateLimited) => {}
+            other => panic!("unexpected answer {other:?}"),
+        }
+    }
+    // Only a checked password can answer "wrong"; the rest were refused unchecked.
+    assert!(
+        failed <= rate_limit::MAX_PER_ACCOUNT,
+        "{failed} passwords were checked"
+    );
+    // The right password after them is refused while the account is paused.
+    let r = login_with_password(db, "mette@example.dk", "a long enough secret".into(), "10.2.0.1").await;
+    assert_eq!(r, Err(AppError::RateLimited));
+});
+
+db_test!(one_address_is_paused_across_accounts, |db| {
+    for i in 0..rate_limit::MAX_PER_IP {
+        rate_limit::reserve(db, &format!("person{i}@example.dk"), "10.3.0.1")
+            .await
+            .unwrap();
+    }
+    let r = rate_limit::reserve(db, "another@example.dk", "10.3.0.1").await;
+    assert_eq!(r.err(), Some(AppError::RateLimited));
+    // Another address is not held back, and a success stops counting.
+    for _ in 0..=rate_limit::MAX_PER_ACCOUNT {
+        let ok = rate_limit::reserve(db, "another@example.dk", "10.3.0.2")
+            .await
+            .unwrap();
+        rate_limit::succeeded(db, ok).await.unwrap();
+    }
+});
+
+db_test!(a_code_cannot_replace_a_password, |db| {
+    let caseworker = user(db, Role::Caseworker, "Mette").await;
+    let citizen = user(db, Role::Citizen, "Sofie").await;
+    let email = format!("{}@test.invalid", citizen.id);
+    // A code made while the account had no password (or, before this fix, after).
+    let (code, _) = activation::issue(db, &citizen.id, &caseworker.id, 60_000)
+        .await
+        .unwrap();
+    let hash = password::hash_password(SecretString::from("the citizens secret"))
+        .await
+        .unwrap();
+    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+        .bind(hash)
+        .bind(&citizen.id)
+        .execute(db.pool())
+        .await
+        .unwrap();
+    let r = activation::redeem(
+        db,
+        &code,
+        "caseworkers secret".into(),
+        "caseworkers secret".into(),
+    )
+    .await;
+    assert_eq!(r, Err(AppError::ActivationInvalid));
+    // And no new code is made for an active account; nothing is stored.
+    let r = activation::issue(db, &citizen.id, &caseworker.id, 60_000).await;
+    assert_eq!(
+        r.err(),
+        Some(AppError::Refused(crate::i18n::Msg::CaseloadAlreadyActivated))
+    );
+    let codes: i64 = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM activation_codes WHERE user_id = $1")
+        .bind(&citizen.id)
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    assert_eq!(codes, 1);
+    assert_eq!(
+        login_with_password(db, &email, "caseworkers secret".into(), "10.0.0.7").await,
+        Err(AppError::LoginFailed)
+    );
+    assert_eq!(
+        login_with_password(db, &email, "the citizens secret".into(), "10.0.0.7").await,
+        Ok(citizen.id.clone())
+    );
+});
+
+db_test!(a_reset_needs_both_codes_and_is_audited, |db| {
+    use crate::i18n::Msg;
+    let mette = user(db, Role::Caseworker, "Mette").await;
+    let peter = user(db, Role::Caseworker, "Peter").await;
+    let admin = user(db, Role::Administrator, "Henrik").await;
+    let sofie = user(db, Role::Citizen, "Sofie").await;
+    crate::testing::assign(db, &mette, &sofie).await;
+    let email = format!("{}@test.invalid", sofie.id);
+    // Not activated yet: the activation code is the way, not a reset.
+    assert_eq!(
+        reset::start(db, &mette, &sofie.id, 60_000).await.err(),
+        Some(AppError::Refused(Msg::ResetNotActivated))
+    );
+    let hash = password::hash_password(SecretString::from("the old password"))
+        .await
+        .unwrap();
+    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+        .bind(hash)
+        .bind(&sofie.id)
+        .execute(db.pool())
+        .await
+        .unwrap();
+    let config = AppConfig::default();
+    let open_session = session::create(db, &config, &sofie.id).await.unwrap();
+    // Only the citizen's own caseworker may start one, only an administrator confirm.
+    assert_eq!(
+        reset::start(db, &peter, &sofie.id, 60_000).await.err(),
+        Some(AppError::NotFound)
+    );
+    assert_eq!(
+        reset::start(db, &admin, &sofie.id, 60_000).await.err(),
+        Some(AppError::NotFound)
+    );
+    let (code_a, _) = reset::start(db, &mette, &sofie.id, 60_000).await.unwrap();
+    assert_eq!(reset::pending(db, &mette).await.err(), Some(AppError::NotFound));
+    let pending = reset::pending(db, &admin).await.unwrap();
+    assert_eq!(pending.len(), 1);
+    assert_eq!(pending[0].citizen_name, "Sofie");
+    assert_eq!(
+        reset::confirm(db, &mette, &pending[0].id).await.err(),
+        Some(AppError::NotFound)
+    );
+    // The old password still works until the citizen sets a new one; the
+    // citizen is told (once) at the next login.
+    assert!(reset::tell_citizen(db, &sofie.id).await.unwrap());
+    assert!(!reset::tell_citizen(db, &sofie.id).await.unwrap());
+    assert_eq!(
+        login_with_password(db, &email, "the old password".into(), "10.0.0.8").await,
+        Ok(sofie.id.clone())
+    );
+    // Code A alone (the caseworker's) is no credential, before or after confirmation.
+    let alone = reset::complete(
+        db,
+        &code_a,
+        &code_a,
+        "caseworkers secret".into(),
+        "caseworkers secret".into(),
+    )
+    .await;
+    assert_eq!(alone, Err(AppError::Refused(Msg::ResetInvalid)));
+    let (code_b, name) = reset::confirm(db, &admin, &pending[0].id).await.unwrap();
+    assert_eq!(name, "Sofie");
+    assert_eq!(
+        reset::confirm(db, &admin, &pending[0].id).await.err(),
+        Some(AppError::NotFound),
+        "one second code only"
+    );
+    let guessed = activation::new_code();
+    let r = reset::complete(
+        db,
+        &code_a,
+        &guessed,
+        "caseworkers secret".into(),
+        "caseworkers secret".into(),
+    )
+    .await;
+    assert_eq!(r, Err(AppError::Refused(Msg::ResetInvalid)));
+    let r = reset::complete(
+        db,
+        &code_b,
+        &code_a,
+        "swapped secret!".into(),
+        "swapped secret!".into(),
+    )
+    .await;
+    assert_eq!(r, Err(AppError::Refused(Msg::ResetInvalid)));
+    // With both, the citizen chooses a password; every session ends.
+    let done = reset::complete(
+        db,
+        &code_a.to_lowercase(),
+        &code_b,
+        "the new password".into(),
+        "the new password".into(),
+    )
+    .await;
+    assert_eq!(done, Ok(sofie.id.clone()));
+    assert!(session::resolve(db, &config, &open_session)
+        .await
+        .unwrap()
+        .is_none());
+    assert_eq!(
+        login_with_password(db, &email, "the old password".into(), "10.0.0.9").await,
+        Err(AppError::LoginFailed)
+    );
+    assert_eq!(
+        login_with_password(db, &email, "the new password".into(), "10.0.0.9").await,
+        Ok(sofie.id.clone())
+    );
+    let again = reset::complete(
+        db,
+        &code_a,
+        &code_b,
+        "another password".into(),
+        "another password".into(),
+    )
+    .await;
+    assert_eq!(again, Err(AppError::Refused(Msg::ResetInvalid)));
+    // Each step is in the citizen's log, who did it.
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT action, actor_role FROM audit_events WHERE citizen_id = $1 ORDER BY at, action",
+    )
+    .bind(&sofie.id)
+    .fetch_all(db.pool())
+    .await
+    .unwrap();
+    let mut rows = rows;
+    rows.sort();
+    assert_eq!(
+        rows,
+        vec![
+            ("password_reset_completed".into(), "citizen".into()),
+            ("password_reset_confirmed".into(), "administrator".into()),
+            ("password_reset_started".into(), "caseworker".into()),
+        ]
+    );
+});
+
+db_test!(purge_removes_ended_sessions_old_attempts_and_stale_drafts, |db| {
+    let config = AppConfig::default();
+    let u = user(db, Role::Citizen, "Sofie").await;
+    let now = crate::db::now_ms();
+    let alive = session::create(db, &config, &u.id).await.unwrap();
+    let idle = session::create(db, &config, &u.id).await.unwrap();
+    let expired = session::create(db, &config, &u.id).await.unwrap();
+    let stale_draft = session::create(db, &config, &u.id).await.unwrap();
+    let set = |sql: &'static str, token: String, at: i64| async move {
+        sqlx::query(sql)
+            .bind(at)
+            .bind(session::token_hash(&token))
+            .execute(db.pool())
+            .await
+            .unwrap();
+    };
+    set(
+        "UPDATE sessions SET last_seen_at = $1 WHERE key_hash = $2",
+        idle.clone(),
+        now - config.session_idle_ms - 1,
+    )
+    .await;
+    set(
+        "UPDATE sessions SET expires_at = $1 WHERE key_hash = $2",
+        expired.clone(),
+        now - 1,
+    )
+    .await;
+    let draft = Flash::Draft {
+        form: "wellbeing".into(),
+        values: vec![("note".into(), "ondt i ryggen".into())],
+    };
+    session::set_flash(db, &session::token_hash(&alive), &draft)
+        .await
+        .unwrap();
+    session::set_flash(db, &session::token_hash(&stale_draft), &draft)
+        .await
+        .unwrap();
+    set(
+        "UPDATE sessions SET flash_at = $1 WHERE key_hash = $2",
+        stale_draft.clone(),
+        now - session::FLASH_TTL_MS - 1,
+    )
+    .await;
+    for (id, at) in [("old", now - session::ATTEMPTS_KEPT_MS - 1), ("new", now - 1000)] {
+        sqlx::query(
+            "INSERT INTO login_attempts (id, account_key, ip, succeeded, at) VALUES ($1, 'a', 'b', 0, $2)",
+        )
+        .bind(id)
+        .bind(at)
+        .execute(db.pool())
+        .await
+        .unwrap();
+    }
+    let purged = session::purge(db, &config, now).await.unwrap();
+    assert_eq!(
+        purged,
+        session::Purged {
+            sessions: 2,
+            attempts: 1,
+            drafts: 1
+        }
+    );
+    let left: Vec<String> = sqlx::query_scalar("SELECT key_hash FROM sessions ORDER BY key_hash")
+        .fetch_all(db.pool())
+        .await
+        .unwrap();
+    let mut want = vec![session::token_hash(&alive), session::token_hash(&stale_draft)];
+    want.sort();
+    assert_eq!(left, want);
+    let attempts: Vec<String> = sqlx::query_scalar("SELECT id FROM login_attempts")
+        .fetch_all(db.pool())
+        .await
+        .unwrap();
+    assert_eq!(attempts, vec!["new".to_string()]);
+    // The fresh draft is still there for its page; the stale one is gone.
+    assert_eq!(
+        session::take_flash(db, &session::token_hash(&alive))
+            .await
+            .unwrap(),
+        Some(draft.clone())
+    );
+    assert_eq!(
+        session::take_flash(db, &session::token_hash(&stale_draft))
+            .await
+            .unwrap(),
+        None
+    );
+});
+
+db_test!(a_stale_draft_is_ignored_and_removed, |db| {
+    let config = AppConfig::default();
+    let u = user(db, Role::Citizen, "Sofie").await;
+    let token = session::create(db, &config, &u.id).await.unwrap();
+    let key = session::token_hash(&token);
+    let draft = Flash::Draft {
+        form: "wellbeing".into(),
+        values: vec![("note".into(), "ondt i ryggen".into())],
+    };
+    session::set_flash(db, &key, &draft).await.unwrap();
+    sqlx::query("UPDATE sessions SET flash_at = $1 WHERE key_hash = $2")
+        .bind(crate::db::now_ms() - session::FLASH_TTL_MS - 1)
+        .bind(&key)
+        .execute(db.pool())
+        .await
+        .unwrap();
+    assert_eq!(session::take_flash(db, &key).await.unwrap(), None);
+    let kept: Option<String> = sqlx::query_scalar("SELECT flash FROM sessions WHERE key_hash = $1")
+        .bind(&key)
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    assert_eq!(kept, None, "the typed text is gone from the row");
+});
+
 db_test!(sessions_live_in_the_database_and_end_on_logout, |db| {
     let config = AppConfig::default();
     let u = user(db, Role::Citizen, "Sofie").await;

@@ -131,6 +131,7 @@ pub async fn citizen_summary(
         plan,
         draft: None,
         new_code: None,
+        reset_code: None,
     })
 }
 
@@ -184,6 +185,14 @@ pub async fn invite(
         .await?
         .is_some();
     if taken {
+        // The caseworker is not told whose, or what kind of, account holds
+        // the address; the operator's log shows it, so repeated probing is seen.
+        crate::auth::security_log::account_event(
+            "invite_address_in_use",
+            viewer.role.as_str(),
+            &viewer.id,
+            "",
+        );
         return Err(AppError::invalid("email", Msg::CaseloadEmailTaken));
     }
     let citizen_id = new_id();

@@ -122,6 +122,8 @@ pub struct CitizenSummary {
     pub draft: Option<Draft>,
     /// An activation code just made, shown once.
     pub new_code: Option<(String, String)>,
+    /// A password reset code just made, shown once.
+    pub reset_code: Option<(String, String)>,
 }
 
 #[server]
@@ -139,15 +141,18 @@ pub async fn get_citizen_summary(citizen_id: String) -> Result<CitizenSummary, A
     let mut summary = data::citizen_summary(&state.db, &user, &citizen_id).await?;
     let flash = session::take_flash(&state.db, &user.session_key).await?;
     summary.draft = crate::forms::draft_for(&flash, "paid_hours");
-    if let Some(Flash::ActivationCode {
-        citizen_id: id,
-        code,
-        expires,
-    }) = flash
-    {
-        if id == citizen_id {
-            summary.new_code = Some((code, expires));
-        }
+    match flash {
+        Some(Flash::ActivationCode {
+            citizen_id: id,
+            code,
+            expires,
+        }) if id == citizen_id => summary.new_code = Some((code, expires)),
+        Some(Flash::ResetCode {
+            for_id,
+            code,
+            expires,
+        }) if for_id == citizen_id => summary.reset_code = Some((code, expires)),
+        _ => {}
     }
     Ok(summary)
 }
@@ -169,13 +174,19 @@ pub async fn invite_citizen(name: String, email: String) -> Result<(), AppError>
 
 #[server(endpoint = "new-activation-code")]
 pub async fn new_activation_code(citizen_id: String) -> Result<(), AppError> {
-    use crate::auth::session;
+    use crate::auth::{fail, session};
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
-    let flash = data::new_code(&state.db, &user, &citizen_id, state.config.activation_ms).await?;
-    session::set_flash(&state.db, &user.session_key, &flash).await?;
-    crate::input::redirect(&format!("/caseload/citizens/{citizen_id}"));
-    Ok(())
+    match data::new_code(&state.db, &user, &citizen_id, state.config.activation_ms).await {
+        Ok(flash) => {
+            session::set_flash(&state.db, &user.session_key, &flash).await?;
+            crate::input::redirect(&format!("/caseload/citizens/{citizen_id}"));
+            Ok(())
+        }
+        // Already activated: said on the citizen's page, nothing changed.
+        Err(e @ AppError::Refused(_)) => fail(&format!("/caseload/citizens/{citizen_id}"), e),
+        Err(e) => Err(e),
+    }
 }
 
 #[component]
@@ -302,12 +313,19 @@ fn CitizenDetails(summary: CitizenSummary) -> impl IntoView {
             <dt>{t(Msg::CaseloadAccount)}</dt>
             <dd>{t(if summary.activated { Msg::CaseloadActivated } else { Msg::CaseloadNotActivated })}</dd>
         </dl>
-        {(!summary.activated).then(|| view! {
-            <form method="post" action="/api/new-activation-code">
-                <input type="hidden" name="citizen_id" value=id.clone()/>
-                <button type="submit" class="button secondary">{t(Msg::CaseloadNewCode)}</button>
-            </form>
+        {summary.reset_code.map(|(code, expires)| view! {
+            <crate::auth::recovery::ResetCodeShown code=code expires=expires/>
         })}
+        {if summary.activated {
+            view! { <crate::auth::recovery::StartResetForm citizen_id=id.clone()/> }.into_any()
+        } else {
+            view! {
+                <form method="post" action="/api/new-activation-code">
+                    <input type="hidden" name="citizen_id" value=id.clone()/>
+                    <button type="submit" class="button secondary">{t(Msg::CaseloadNewCode)}</button>
+                </form>
+            }.into_any()
+        }}
         <section class="card" aria-labelledby="next-heading">
             <h2 id="next-heading">{t(Msg::OverviewNextActivity)}</h2>
             {match summary.next_activity {

@@ -36,6 +36,9 @@ fn action_words(action: &str) -> Msg {
         "request_wellbeing" => Msg::AuditRequestWellbeing,
         "message_thread" => Msg::AuditMessageThread,
         "inbox" => Msg::AuditInbox,
+        "password_reset_started" => Msg::AuditPasswordResetStarted,
+        "password_reset_confirmed" => Msg::AuditPasswordResetConfirmed,
+        "password_reset_completed" => Msg::AuditPasswordResetCompleted,
         _ => Msg::AuditOther,
     }
 }

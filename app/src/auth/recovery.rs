@@ -1,0 +1,222 @@
+//! The pages and forms of password recovery; the rules and the reasoning
+//! behind them are in `auth::reset`.
+use super::password_fields::NewPasswordFields;
+use super::{PASSWORD_MAX, PASSWORD_MIN};
+use crate::error::AppError;
+use crate::forms::{FormStatus, TextField};
+use crate::i18n::{fill, t, Msg};
+use crate::layout::{DataTable, Loaded};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PendingRow {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub started: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ResetQueue {
+    pub rows: Vec<PendingRow>,
+    /// A second code just made: (citizen's name, code), shown once.
+    pub new_code: Option<(String, String)>,
+}
+
+/// Where a refused form goes back to: the citizen's page when the id looks
+/// like one of ours, else the caseload.
+#[cfg(feature = "ssr")]
+fn citizen_page(citizen_id: &str) -> String {
+    if !citizen_id.is_empty() && citizen_id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        format!("/caseload/citizens/{citizen_id}")
+    } else {
+        "/caseload".into()
+    }
+}
+
+/// The caseworker starts a reset for an activated citizen.
+#[server(endpoint = "start-password-reset")]
+pub async fn start_password_reset(citizen_id: String) -> Result<(), AppError> {
+    use super::{fail, reset, session, Flash};
+    let state = crate::state::app_state()?;
+    let user = crate::state::require_user()?;
+    let page = citizen_page(&citizen_id);
+    match reset::start(&state.db, &user, &citizen_id, state.config.activation_ms).await {
+        Ok((code, expires)) => {
+            let flash = Flash::ResetCode {
+                for_id: citizen_id,
+                code,
+                expires: crate::db::format_ms(expires),
+            };
+            session::set_flash(&state.db, &user.session_key, &flash).await?;
+            leptos_axum::redirect(&page);
+            Ok(())
+        }
+        Err(e) => fail(&page, e),
+    }
+}
+
+#[server]
+pub async fn pending_resets() -> Result<ResetQueue, AppError> {
+    use super::{reset, session, Flash};
+    let state = crate::state::app_state()?;
+    let user = crate::state::require_user()?;
+    let rows = reset::pending(&state.db, &user)
+        .await?
+        .into_iter()
+        .map(|p| PendingRow {
+            id: p.id,
+            name: p.citizen_name,
+            email: p.citizen_email.unwrap_or_default(),
+            started: crate::db::format_ms(p.started_at),
+        })
+        .collect();
+    let new_code = match session::take_flash(&state.db, &user.session_key).await? {
+        Some(Flash::ResetCode { for_id, code, .. }) => Some((for_id, code)),
+        _ => None,
+    };
+    Ok(ResetQueue { rows, new_code })
+}
+
+/// An administrator confirms a reset and gets the second code.
+#[server(endpoint = "confirm-password-reset")]
+pub async fn confirm_password_reset(reset_id: String) -> Result<(), AppError> {
+    use super::{fail, reset, session, Flash};
+    let state = crate::state::app_state()?;
+    let user = crate::state::require_user()?;
+    match reset::confirm(&state.db, &user, &reset_id).await {
+        Ok((code, name)) => {
+            let flash = Flash::ResetCode {
+                for_id: name,
+                code,
+                expires: String::new(),
+            };
+            session::set_flash(&state.db, &user.session_key, &flash).await?;
+            leptos_axum::redirect("/admin#resets-heading");
+            Ok(())
+        }
+        Err(e) => fail("/admin", e),
+    }
+}
+
+/// The citizen sets a new password with the two codes.
+#[server(endpoint = "reset-password")]
+pub async fn reset_password(
+    code: String,
+    second_code: String,
+    password: String,
+    password_repeat: String,
+) -> Result<(), AppError> {
+    use super::{fail, reset};
+    let state = crate::state::app_state()?;
+    match reset::complete(&state.db, &code, &second_code, password, password_repeat).await {
+        Ok(_) => {
+            leptos_axum::redirect("/login?notice=auth.reset_done");
+            Ok(())
+        }
+        Err(e) => fail("/reset", e),
+    }
+}
+
+/// `/reset`: where the citizen uses the two codes.
+#[component]
+pub fn ResetPage() -> impl IntoView {
+    view! {
+        <div class="login-page stack">
+            <h1>{t(Msg::ResetTitle)}</h1>
+            <p>{t(Msg::ResetIntro)}</p>
+            <FormStatus/>
+            <form method="post" action="/api/reset-password" class="stack">
+                <TextField name="code" label=Msg::ResetCodeA autocomplete="off" required=true maxlength=64 hint=Msg::AuthActivationCodeHint/>
+                <TextField name="second_code" label=Msg::ResetCodeB autocomplete="off" required=true maxlength=64/>
+                <NewPasswordFields texts=super::password_texts() min=PASSWORD_MIN max=PASSWORD_MAX/>
+                <button type="submit" class="button">{t(Msg::ResetButton)}</button>
+            </form>
+        </div>
+    }
+}
+
+/// On the caseworker's page of an activated citizen.
+#[component]
+pub fn StartResetForm(citizen_id: String) -> impl IntoView {
+    view! {
+        <section class="card" aria-labelledby="reset-heading">
+            <h2 id="reset-heading">{t(Msg::ResetStartTitle)}</h2>
+            <p>{t(Msg::ResetStartIntro)}</p>
+            <form method="post" action="/api/start-password-reset">
+                <input type="hidden" name="citizen_id" value=citizen_id/>
+                <button type="submit" class="button secondary">{t(Msg::ResetStartButton)}</button>
+            </form>
+        </section>
+    }
+}
+
+/// The caseworker's code A, shown once after starting a reset.
+#[component]
+pub fn ResetCodeShown(code: String, expires: String) -> impl IntoView {
+    view! {
+        <div class="alert alert-success" role="status">
+            <p><strong>{t(Msg::FormNoticeLead)}</strong> " " {t(Msg::ResetStarted)}</p>
+            <p class="code-box">{code}</p>
+            <p>{fill(t(Msg::CaseloadCodeExpires), &[("when", &expires)])}</p>
+            <p>{t(Msg::ResetHandOverA)}</p>
+        </div>
+    }
+}
+
+/// The administrator's list of resets to confirm.
+#[component]
+pub fn PendingResetsSection() -> impl IntoView {
+    view! {
+        <Loaded future=pending_resets() let:data>
+            <PendingResetsList data=data/>
+        </Loaded>
+    }
+}
+
+#[component]
+fn PendingResetsList(data: ResetQueue) -> impl IntoView {
+    view! {
+        <section class="card" aria-labelledby="resets-heading">
+            <h2 id="resets-heading">{t(Msg::ResetPendingTitle)}</h2>
+            <p>{t(Msg::ResetPendingIntro)}</p>
+            {data.new_code.map(|(name, code)| view! {
+                <div class="alert alert-success" role="status">
+                    <p><strong>{t(Msg::FormNoticeLead)}</strong> " " {fill(t(Msg::ResetConfirmed), &[("name", &name)])}</p>
+                    <p class="code-box">{code}</p>
+                    <p>{t(Msg::ResetHandOverB)}</p>
+                </div>
+            })}
+            {if data.rows.is_empty() {
+                view! { <p>{t(Msg::ResetPendingNone)}</p> }.into_any()
+            } else {
+                view! {
+                    <DataTable caption=t(Msg::ResetPendingTitle) id="pending-resets">
+                        <thead><tr>
+                            <th scope="col">{t(Msg::CaseloadName)}</th>
+                            <th scope="col">{t(Msg::CaseloadEmail)}</th>
+                            <th scope="col">{t(Msg::AdminSent)}</th>
+                            <th scope="col"><span class="visually-hidden">{t(Msg::ResetConfirmButton)}</span></th>
+                        </tr></thead>
+                        <tbody>
+                            {data.rows.into_iter().map(|r| view! {
+                                <tr>
+                                    <th scope="row">{r.name}</th>
+                                    <td>{r.email}</td>
+                                    <td>{r.started}</td>
+                                    <td>
+                                        <form method="post" action="/api/confirm-password-reset">
+                                            <input type="hidden" name="reset_id" value=r.id/>
+                                            <button type="submit" class="button secondary">{t(Msg::ResetConfirmButton)}</button>
+                                        </form>
+                                    </td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </DataTable>
+                }.into_any()
+            }}
+        </section>
+    }
+}
