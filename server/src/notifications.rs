@@ -11,7 +11,7 @@ use std::time::Duration;
 pub async fn start(settings: &Settings, db: Db) -> Result<(), app::error::AppError> {
     let configured = settings.vapid_private_key.as_ref().map(|k| k.expose_secret());
     let keys = data::vapid_keys(&db, configured).await?;
-    let pusher = Pusher::new(keys, settings.vapid_subject.clone())?;
+    let pusher = Pusher::new(keys, settings.vapid_subject.clone(), settings.push_policy())?;
     let every = Duration::from_secs(settings.push_interval_seconds.max(1) as u64);
     tokio::spawn(async move {
         let mut ticks = tokio::time::interval(every);
