@@ -849,6 +849,7 @@ both!(the_caseworker_sees_that_a_shared_day_was_changed, |app| {
             .await
             .unwrap();
     }
+    let sofie = &sofie;
     let send = |at: jiff::Timestamp, mood: u8, share: bool, key: &'static str| {
         let body = format!(
             "mood={mood}&energy=3&pain=2&sleep=4&note={}&form_key={key}&written_at={}",
@@ -856,7 +857,9 @@ both!(the_caseworker_sees_that_a_shared_day_was_changed, |app| {
             at.as_millisecond()
         );
         async move {
-            let (status, _, _) = app.post_form("/api/log-wellbeing", &body, Some(&sofie)).await;
+            let (status, _, _) = app
+                .post_form("/api/log-wellbeing", &body, Some(sofie.as_str()))
+                .await;
             assert_eq!(status, StatusCode::FOUND);
         }
     };
