@@ -20,6 +20,8 @@ pub struct AppConfig {
     pub stylesheet: String,
     /// The Web Push (VAPID) key, when configured rather than kept in the database.
     pub vapid_private_key: Option<secrecy::SecretString>,
+    /// Which push endpoints a browser may register.
+    pub push: crate::notifications::endpoint::PushPolicy,
 }
 
 impl Default for AppConfig {
@@ -31,6 +33,7 @@ impl Default for AppConfig {
             activation_ms: 14 * 24 * 60 * 60 * 1000,
             stylesheet: "/pkg/mitforlob.css".into(),
             vapid_private_key: None,
+            push: Default::default(),
         }
     }
 }

@@ -57,6 +57,18 @@ impl TestDb {
         }
     }
 
+    /// Another connection pool on the same database, as a second server process has.
+    pub async fn second_process(&self) -> Db {
+        let url = match &self.cleanup {
+            Cleanup::File(path) => format!("sqlite://{}", path.display()),
+            Cleanup::Postgres { admin_url, name } => {
+                let (base, _) = admin_url.rsplit_once('/').expect("database URL with a path");
+                format!("{base}/{name}")
+            }
+        };
+        Db::connect(&url).await.expect("open the database again")
+    }
+
     pub async fn close(self) {
         self.db.close().await;
         match self.cleanup {

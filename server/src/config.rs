@@ -29,6 +29,13 @@ pub struct Settings {
     pub vapid_subject: String,
     /// `MITFORLOB_PUSH_INTERVAL_SECONDS`: how often queued notifications are sent.
     pub push_interval_seconds: i64,
+    /// `MITFORLOB_PUSH_HOSTS`: host suffixes of the push services a browser may
+    /// register (comma-separated; default the browsers' own); `*` allows any
+    /// host name, still only over HTTPS and to public addresses.
+    pub push_hosts: Option<Vec<String>>,
+    /// Tests only (never read from the environment): allow push to this
+    /// machine over plain HTTP, for a local test push service.
+    pub allow_private_push_for_tests: bool,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -88,7 +95,22 @@ impl Settings {
                 "MITFORLOB_PUSH_INTERVAL_SECONDS",
                 parse("MITFORLOB_PUSH_INTERVAL_SECONDS", 30)?,
             )?,
+            push_hosts: push_hosts(var("MITFORLOB_PUSH_HOSTS"))?,
+            allow_private_push_for_tests: false,
         })
+    }
+
+    /// What push endpoints are allowed, from these settings.
+    pub fn push_policy(&self) -> app::notifications::endpoint::PushPolicy {
+        use app::notifications::endpoint::PushPolicy;
+        if self.allow_private_push_for_tests {
+            PushPolicy::allowing_private_for_tests()
+        } else {
+            match &self.push_hosts {
+                Some(hosts) => PushPolicy::new(Some(hosts.clone())),
+                None => PushPolicy::new(None),
+            }
+        }
     }
 
     pub fn database_url(&self) -> &str {
@@ -177,3 +199,57 @@ impl ServeSettings {
         })
     }
 }
+
+/// `MITFORLOB_PUSH_HOSTS`: unset means the browsers' push services, `*` any host.
+fn push_hosts(raw: Option<String>) -> Result<Option<Vec<String>>, ConfigError> {
+    use app::notifications::endpoint::BROWSER_PUSH_HOSTS;
+    let Some(raw) = raw else {
+        return Ok(Some(BROWSER_PUSH_HOSTS.iter().map(|h| h.to_string()).collect()));
+    };
+    if raw.trim() == "*" {
+        return Ok(None);
+    }
+    let hosts: Vec<String> = raw
+        .split([',', ' '])
+        .map(|h| h.trim().trim_matches('.').to_ascii_lowercase())
+        .filter(|h| !h.is_empty())
+        .collect();
+    // A suffix is a host name with at least one dot: `com` would allow nearly anything.
+    let valid = |h: &String| {
+        h.contains('.')
+            && h.split('.').all(|label| {
+                !label.is_empty() && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            })
+    };
+    match hosts.iter().find(|h| !valid(h)) {
+        _ if hosts.is_empty() => Err(ConfigError::Invalid {
+            name: "MITFORLOB_PUSH_HOSTS",
+            reason: "no host given (use * for any)".into(),
+        }),
+        Some(bad) => Err(ConfigError::Invalid {
+            name: "MITFORLOB_PUSH_HOSTS",
+            reason: format!("{bad:?} is not a host name suffix like push.example.com"),
+        }),
+        None => Ok(Some(hosts)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::push_hosts;
+
+    #[test]
+    fn push_hosts_default_to_the_browsers_and_refuse_wide_suffixes() {
+        let default = push_hosts(None).unwrap().unwrap();
+        assert!(default.contains(&"fcm.googleapis.com".to_string()));
+        assert_eq!(push_hosts(Some("*".into())).unwrap(), None);
+        assert_eq!(
+            push_hosts(Some(" .Push.Example.net, fcm.googleapis.com".into())).unwrap(),
+            Some(vec!["push.example.net".into(), "fcm.googleapis.com".into()])
+        );
+        for bad in ["com", "push.example.net,net", "a..b", "exa mple/x.net", ","] {
+            assert!(push_hosts(Some(bad.into())).is_err(), "{bad}");
+        }
+    }
+}
+

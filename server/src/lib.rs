@@ -41,6 +41,7 @@ pub fn app_state(settings: &Settings, db: Db) -> AppState {
         activation_ms: settings.activation_days * 86_400_000,
         stylesheet: assets::stylesheet_href(OUTPUT_NAME, &hashes),
         vapid_private_key: settings.vapid_private_key.clone(),
+        push: settings.push_policy(),
     };
     AppState {
         leptos_options,

@@ -17,7 +17,7 @@ pub async fn start(
 ) -> Result<tokio::task::JoinHandle<()>, app::error::AppError> {
     let configured = settings.vapid_private_key.as_ref().map(|k| k.expose_secret());
     let keys = data::vapid_keys(&db, configured).await?;
-    let pusher = Pusher::new(keys, settings.vapid_subject.clone())?;
+    let pusher = Pusher::new(keys, settings.vapid_subject.clone(), settings.push_policy())?;
     let every = Duration::from_secs(settings.push_interval_seconds.max(1) as u64);
     Ok(tokio::spawn(async move {
         let mut ticks = tokio::time::interval(every);

@@ -27,6 +27,9 @@ fn settings(url: &str) -> Settings {
         vapid_private_key: None,
         vapid_subject: "mailto:drift@example.org".into(),
         push_interval_seconds: 30,
+        // The subscription test registers this host; nothing is sent in these tests.
+        push_hosts: Some(vec!["push.example.net".into()]),
+        allow_private_push_for_tests: false,
     }
 }
 
@@ -981,3 +984,52 @@ async fn open_threads_refetch_after_the_event_listener_reconnects() {
     drop(events);
     app.close().await;
 }
+both!(the_caseworker_sees_that_a_shared_day_was_changed, |app| {
+    let sofie = app.login("sofie@demo.mitforlob.dk").await;
+    let sofie_id = citizen_id(app, "sofie@demo.mitforlob.dk").await;
+    let now = jiff::Timestamp::now();
+    let (shared_at, private_at) = (
+        now - jiff::SignedDuration::from_hours(24 * 5),
+        now - jiff::SignedDuration::from_hours(24 * 6),
+    );
+    for at in [shared_at, private_at] {
+        // The demo's own entries for these days are not part of this.
+        sqlx::query("DELETE FROM wellbeing_entries WHERE citizen_id = $1 AND entry_date = $2")
+            .bind(&sofie_id)
+            .bind(at.to_zoned(app::db::copenhagen()).date().to_string())
+            .execute(app.db.pool())
+            .await
+            .unwrap();
+    }
+    let sofie = &sofie;
+    let send = |at: jiff::Timestamp, mood: u8, share: bool, key: &'static str| {
+        let body = format!(
+            "mood={mood}&energy=3&pain=2&sleep=4&note={}&form_key={key}&written_at={}",
+            if share { "&share=on" } else { "" },
+            at.as_millisecond()
+        );
+        async move {
+            let (status, _, _) = app
+                .post_form("/api/log-wellbeing", &body, Some(sofie.as_str()))
+                .await;
+            assert_eq!(status, StatusCode::FOUND);
+        }
+    };
+    send(shared_at, 4, true, "k-shared-first-0001").await;
+    send(private_at, 4, false, "k-private-first-001").await;
+    let mette = app.login("mette@demo.mitforlob.dk").await;
+    let page = format!("/caseload/citizens/{sofie_id}");
+    let (_, _, before) = app.get(&page, Some(&mette)).await;
+    assert!(!before.contains("Ændret af borgeren"));
+    // Both days written over; only the one Mette could see is marked.
+    send(shared_at, 1, true, "k-shared-again-0001").await;
+    send(private_at, 1, false, "k-private-again-001").await;
+    let (_, _, after) = app.get(&page, Some(&mette)).await;
+    assert_eq!(after.matches("Ændret af borgeren").count(), 1, "one changed day");
+    let kept: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM wellbeing_entry_versions WHERE citizen_id = $1")
+        .bind(&sofie_id)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(kept, 1);
+});

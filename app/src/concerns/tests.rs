@@ -514,7 +514,7 @@ db_test!(
                 &format!("https://push.example.net/{}", who.id),
                 key,
                 "tBHItJI5svbpez7KI4CCXg",
-                false,
+                &crate::notifications::endpoint::PushPolicy::allowing_private_for_tests(),
             )
             .unwrap();
             subscribe(db, who, &sub).await.unwrap();

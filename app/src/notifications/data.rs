@@ -1,6 +1,7 @@
 //! Push subscriptions, quiet hours and the queue of notifications to send.
+use super::endpoint::{PushPolicy, Refused};
 use super::{PushKind, QuietHours};
-use crate::db::{copenhagen, new_id, now_ms, Db};
+use crate::db::{copenhagen, new_id, now_ms, Backend, Db};
 use crate::error::AppError;
 use crate::i18n::Msg;
 use crate::model::CurrentUser;
@@ -15,25 +16,29 @@ pub struct Subscription {
 }
 
 impl Subscription {
-    /// Push services are HTTPS; plain HTTP is allowed on this machine only in
-    /// development and tests (`allow_local_http`), never to another host.
-    pub fn parse(endpoint: &str, p256dh: &str, auth: &str, allow_local_http: bool) -> Result<Self, AppError> {
+    /// Only an endpoint `policy` allows (a browser's push service over HTTPS).
+    pub fn parse(endpoint: &str, p256dh: &str, auth: &str, policy: &PushPolicy) -> Result<Self, AppError> {
         let refuse = || AppError::invalid("push", Msg::PushSubscriptionInvalid);
         let endpoint = endpoint.trim();
-        let host = endpoint
-            .strip_prefix("https://")
-            .or_else(|| endpoint.strip_prefix("http://").filter(|_| allow_local_http))
-            .and_then(|rest| rest.split('/').next())
-            .filter(|h| !h.is_empty())
-            .ok_or_else(refuse)?;
-        let plain_http = endpoint.starts_with("http://");
-        if plain_http && !(host.starts_with("127.0.0.1:") || host.starts_with("localhost:")) {
+        if endpoint.len() > 1000 {
             return Err(refuse());
+        }
+        match policy.check(endpoint) {
+            Ok(_) => {}
+            // A browser whose push service is not on the list: trying again will not help.
+            Err(Refused::UnknownHost) => {
+                tracing::info!("push subscription to an unlisted push service refused");
+                return Err(AppError::invalid("push", Msg::PushServiceNotAllowed));
+            }
+            Err(why) => {
+                tracing::info!(reason = %why, "push subscription refused");
+                return Err(refuse());
+            }
         }
         let key_like = |s: &str, len: std::ops::RangeInclusive<usize>| {
             len.contains(&s.len()) && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_=".contains(c))
         };
-        if endpoint.len() > 1000 || !key_like(p256dh.trim(), 80..=100) || !key_like(auth.trim(), 16..=30) {
+        if !key_like(p256dh.trim(), 80..=100) || !key_like(auth.trim(), 16..=30) {
             return Err(refuse());
         }
         Ok(Subscription {
@@ -194,12 +199,15 @@ pub async fn schedule_activity_reminders(db: &Db, now: jiff::Timestamp) -> Resul
         return Ok(0);
     }
     let tomorrow = local.date().tomorrow().map_err(|_| AppError::Internal)?;
-    let start = tomorrow
-        .to_zoned(copenhagen())
-        .map_err(|_| AppError::Internal)?
-        .timestamp()
-        .as_millisecond();
-    let end = start + 24 * 60 * 60 * 1000;
+    // Tomorrow as a calendar day in Copenhagen: 23 or 25 hours long when the
+    // clocks change, so its end is the next midnight, not its start + 24 h.
+    let midnight = |day: jiff::civil::Date| {
+        day.to_zoned(copenhagen())
+            .map(|z| z.timestamp().as_millisecond())
+            .map_err(|_| AppError::Internal)
+    };
+    let start = midnight(tomorrow)?;
+    let end = midnight(tomorrow.tomorrow().map_err(|_| AppError::Internal)?)?;
     // Each citizen with a subscription and an activity tomorrow not yet queued:
     // this runs every round, so what is done is not looked at again.
     let rows = sqlx::query(
@@ -250,13 +258,44 @@ pub struct Due {
     pub attempts: i64,
 }
 
-pub async fn due(db: &Db, now: i64, limit: i64) -> Result<Vec<Due>, AppError> {
-    sqlx::query(
-        "SELECT id, user_id, kind, ref_id, attempts FROM push_outbox \
-         WHERE sent_at IS NULL AND due_at <= $1 ORDER BY due_at LIMIT $2",
-    )
+/// How long a claim on due notifications holds: longer than a round can take
+/// (a batch, a few at a time, each send at most a few seconds). A process that
+/// dies with a claim leaves it to the others once this has passed.
+pub const CLAIM_LEASE_MS: i64 = 2 * 60 * 1000;
+
+/// Claims up to `limit` due, unclaimed (or no longer claimed) notifications
+/// for `claim` until `lease_until`, in one statement, and returns them: two
+/// processes never claim the same row, so each is sent once.
+pub async fn claim_due(
+    db: &Db,
+    claim: &str,
+    now: i64,
+    lease_until: i64,
+    limit: i64,
+) -> Result<Vec<Due>, AppError> {
+    // On PostgreSQL a concurrent claim skips rows another is claiming; the
+    // outer conditions are checked again on the row as it is after a wait,
+    // so a row claimed meanwhile is left alone on both databases.
+    let skip_locked = match db.backend() {
+        Backend::Postgres => " FOR UPDATE SKIP LOCKED",
+        Backend::Sqlite => "",
+    };
+    let open = "sent_at IS NULL AND due_at <= $3 AND (claimed_until IS NULL OR claimed_until < $3)";
+    sqlx::query(&format!(
+        "UPDATE push_outbox SET claimed_by = $1, claimed_until = $2 WHERE {open} AND id IN \
+           (SELECT id FROM push_outbox WHERE {open} ORDER BY due_at LIMIT $4{skip_locked})"
+    ))
+    .bind(claim)
+    .bind(lease_until)
     .bind(now)
     .bind(limit)
+    .execute(db.pool())
+    .await?;
+    sqlx::query(
+        "SELECT id, user_id, kind, ref_id, attempts FROM push_outbox \
+         WHERE claimed_by = $1 AND sent_at IS NULL ORDER BY due_at",
+    )
+    .bind(claim)
     .fetch_all(db.pool())
     .await?
     .into_iter()
@@ -273,8 +312,9 @@ pub async fn due(db: &Db, now: i64, limit: i64) -> Result<Vec<Due>, AppError> {
     .collect()
 }
 
+/// Done (sent, or given up): never claimed or sent again.
 pub async fn mark_sent(db: &Db, id: &str, now: i64) -> Result<(), AppError> {
-    sqlx::query("UPDATE push_outbox SET sent_at = $1 WHERE id = $2")
+    sqlx::query("UPDATE push_outbox SET sent_at = $1, claimed_by = NULL, claimed_until = NULL WHERE id = $2")
         .bind(now)
         .bind(id)
         .execute(db.pool())
@@ -282,13 +322,17 @@ pub async fn mark_sent(db: &Db, id: &str, now: i64) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Tried again at `until` by whichever process claims it then.
 pub async fn postpone(db: &Db, id: &str, until: i64, failed: bool) -> Result<(), AppError> {
-    sqlx::query("UPDATE push_outbox SET due_at = $1, attempts = attempts + $2 WHERE id = $3")
-        .bind(until)
-        .bind(i64::from(failed))
-        .bind(id)
-        .execute(db.pool())
-        .await?;
+    sqlx::query(
+        "UPDATE push_outbox SET due_at = $1, attempts = attempts + $2, claimed_by = NULL, claimed_until = NULL \
+         WHERE id = $3",
+    )
+    .bind(until)
+    .bind(i64::from(failed))
+    .bind(id)
+    .execute(db.pool())
+    .await?;
     Ok(())
 }
 

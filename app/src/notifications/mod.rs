@@ -11,6 +11,8 @@ use serde::{Deserialize, Serialize};
 pub mod data;
 #[cfg(feature = "ssr")]
 pub mod deliver;
+#[cfg(feature = "ssr")]
+pub mod endpoint;
 #[cfg(all(test, feature = "ssr"))]
 mod tests;
 #[cfg(feature = "ssr")]
@@ -153,7 +155,7 @@ pub async fn notification_settings() -> Result<PushSettings, AppError> {
 pub async fn push_subscribe(endpoint: String, p256dh: String, auth: String) -> Result<(), AppError> {
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
-    let sub = data::Subscription::parse(&endpoint, &p256dh, &auth, !state.config.secure_cookies)?;
+    let sub = data::Subscription::parse(&endpoint, &p256dh, &auth, &state.config.push)?;
     data::subscribe(&state.db, &user, &sub).await
 }
 

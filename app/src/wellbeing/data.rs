@@ -86,6 +86,8 @@ pub async fn log_on(
         }
     }
     let now = now_ms();
+    let mut tx = db.pool().begin().await?;
+    keep_seen_version(&mut tx, &citizen.id, date, input, now).await?;
     sqlx::query(
         "INSERT INTO wellbeing_entries (id, citizen_id, entry_date, mood, energy, pain, sleep, note, activity_id, \
            shared, idempotency_key, created_at, updated_at) \
@@ -107,9 +109,74 @@ pub async fn log_on(
     // One key a form a day: a form sent again after midnight is a new day's entry.
     .bind(format!("{key}-{date}"))
     .bind(now)
-    .execute(db.pool())
+    .execute(&mut *tx)
     .await?;
+    tx.commit().await?;
     Ok(input.is_very_low())
+}
+
+/// Before a day's entry is written over: if the caseworker could see it and
+/// the answers change, the version they could see is kept (in the caller's
+/// transaction), so they are shown that the citizen changed it. A repeated
+/// send of the same answers changes nothing and keeps nothing.
+async fn keep_seen_version(
+    conn: &mut sqlx::AnyConnection,
+    citizen_id: &str,
+    date: &str,
+    input: &CheckIn,
+    now: i64,
+) -> Result<(), AppError> {
+    let row = sqlx::query(&format!(
+        "SELECT e.mood, e.energy, e.pain, e.sleep, e.note, e.activity_id, e.updated_at, {SHARED} AS visible \
+         FROM wellbeing_entries e WHERE e.citizen_id = $1 AND e.entry_date = $2"
+    ))
+    .bind(citizen_id)
+    .bind(date)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = row else {
+        return Ok(());
+    };
+    let visible = row
+        .try_get::<bool, _>(7)
+        .or_else(|_| row.try_get::<i64, _>(7).map(|v| v != 0))?;
+    let before = (
+        row.try_get::<i64, _>(0)?,
+        row.try_get::<i64, _>(1)?,
+        row.try_get::<i64, _>(2)?,
+        row.try_get::<i64, _>(3)?,
+        row.try_get::<Option<String>, _>(4)?,
+        row.try_get::<Option<String>, _>(5)?,
+    );
+    let after = (
+        input.mood,
+        input.energy,
+        input.pain,
+        input.sleep,
+        input.note.clone(),
+        input.activity_id.clone(),
+    );
+    if !visible || before == after {
+        return Ok(());
+    }
+    sqlx::query(
+        "INSERT INTO wellbeing_entry_versions (id, citizen_id, entry_date, mood, energy, pain, sleep, note, \
+           activity_id, written_at, replaced_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(new_id())
+    .bind(citizen_id)
+    .bind(date)
+    .bind(before.0)
+    .bind(before.1)
+    .bind(before.2)
+    .bind(before.3)
+    .bind(before.4)
+    .bind(before.5)
+    .bind(row.try_get::<i64, _>(6)?)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 /// Today's check-in, to fill the form with.
@@ -171,7 +238,9 @@ async fn days(db: &Db, citizen_id: &str, days: i64, only_shared: bool) -> Result
         String::new()
     };
     let rows = sqlx::query(&format!(
-        "SELECT e.entry_date, e.mood, e.energy, e.pain, e.sleep, e.shared, {SHARED} AS visible \
+        "SELECT e.entry_date, e.mood, e.energy, e.pain, e.sleep, e.shared, {SHARED} AS visible, \
+           (SELECT MAX(v.replaced_at) FROM wellbeing_entry_versions v \
+             WHERE v.citizen_id = e.citizen_id AND v.entry_date = e.entry_date) AS changed_at \
          FROM wellbeing_entries e WHERE e.citizen_id = $1 AND e.entry_date >= $2 {filter} \
          ORDER BY e.entry_date"
     ))
@@ -199,6 +268,7 @@ async fn days(db: &Db, citizen_id: &str, days: i64, only_shared: bool) -> Result
                 sleep: r.try_get(4)?,
                 shared: r.try_get::<i64, _>(5)? != 0,
                 visible_to_caseworker: visible,
+                changed_on: r.try_get::<Option<i64>, _>(7)?.map(crate::db::format_ms),
             })
         })
         .collect()

@@ -55,6 +55,9 @@ pub struct Day {
     pub shared: bool,
     /// Shared on its own or by a period.
     pub visible_to_caseworker: bool,
+    /// When the citizen last wrote over this day's entry while it was
+    /// shared (Copenhagen time), so the caseworker knows it is not what they saw.
+    pub changed_on: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -377,7 +380,12 @@ pub fn WellbeingTable(days: Vec<Day>, own: bool) -> impl IntoView {
                     });
                     view! {
                         <tr>
-                            <th scope="row">{d.date.clone()}</th>
+                            <th scope="row">
+                                {d.date.clone()}
+                                {(!own).then_some(d.changed_on.clone()).flatten().map(|when| view! {
+                                    " " <span class="marker-tag" data-changed>{fill(t(Msg::WellbeingChangedByCitizen), &[("date", &when)])}</span>
+                                })}
+                            </th>
                             <td>{t(scale_word(d.mood))}</td>
                             <td>{t(scale_word(d.energy))}</td>
                             <td>{t(pain_word(d.pain))}</td>

@@ -227,3 +227,81 @@ db_test!(who5_is_offered_every_two_weeks_and_stored_once, |db| {
     data::withdraw_period(db, &sofie, &period.id).await.unwrap();
     assert_eq!(shared(db).await.len(), 1);
 });
+
+/// Versions kept of a day's entry.
+async fn versions(db: &Db, citizen_id: &str, date: &str) -> Vec<i64> {
+    sqlx::query_scalar(
+        "SELECT mood FROM wellbeing_entry_versions WHERE citizen_id = $1 AND entry_date = $2 ORDER BY replaced_at",
+    )
+    .bind(citizen_id)
+    .bind(date)
+    .fetch_all(db.pool())
+    .await
+    .unwrap()
+}
+
+db_test!(a_shared_day_written_over_keeps_what_the_caseworker_saw, |db| {
+    let mette = user(db, Role::Caseworker, "Mette").await;
+    let sofie = user(db, Role::Citizen, "Sofie").await;
+    assign(db, &mette, &sofie).await;
+    let day = |ago: i64| {
+        crate::plan::rules::parse_date(&crate::db::today())
+            .unwrap()
+            .checked_sub(jiff::Span::new().days(ago))
+            .unwrap()
+            .to_string()
+    };
+    let (shared_day, private_day) = (day(3), day(4));
+    data::log_on(db, &sofie, &check_in("4", true), &new_id(), &shared_day)
+        .await
+        .unwrap();
+    data::log_on(db, &sofie, &check_in("4", false), &new_id(), &private_day)
+        .await
+        .unwrap();
+    let seen = data::shared_trend(db, &mette, &sofie.id).await.unwrap();
+    assert_eq!(seen.days.len(), 1);
+    assert_eq!(seen.days[0].changed_on, None, "not changed yet");
+
+    // The same answers again (a repeated send): nothing is kept.
+    data::log_on(db, &sofie, &check_in("4", true), &new_id(), &shared_day)
+        .await
+        .unwrap();
+    assert!(versions(db, &sofie.id, &shared_day).await.is_empty());
+    // Days later the citizen writes over the shared day.
+    data::log_on(db, &sofie, &check_in("2", true), &new_id(), &shared_day)
+        .await
+        .unwrap();
+    assert_eq!(
+        versions(db, &sofie.id, &shared_day).await,
+        [4],
+        "the version the caseworker saw"
+    );
+    let seen = data::shared_trend(db, &mette, &sofie.id).await.unwrap();
+    let changed = seen.days[0].changed_on.clone().expect("shown as changed");
+    assert!(
+        changed.starts_with(&crate::model::format_date(&crate::db::today())),
+        "{changed}"
+    );
+    assert_eq!(seen.days[0].mood, 2, "the caseworker sees the new answers");
+    let page = leptos::prelude::Owner::new().with(|| {
+        use leptos::prelude::*;
+        view! { <crate::wellbeing::WellbeingTable days=seen.days.clone() own=false/> }.to_html()
+    });
+    assert!(page.contains(&format!("Ændret af borgeren {changed}")), "{page}");
+    // The citizen's own table does not carry the caseworker's note.
+    let own = leptos::prelude::Owner::new().with(|| {
+        use leptos::prelude::*;
+        view! { <crate::wellbeing::WellbeingTable days=seen.days.clone() own=true/> }.to_html()
+    });
+    assert!(!own.contains("Ændret af borgeren"));
+
+    // Written over while not shared: nothing kept, nothing shown once shared.
+    data::log_on(db, &sofie, &check_in("1", false), &new_id(), &private_day)
+        .await
+        .unwrap();
+    assert!(versions(db, &sofie.id, &private_day).await.is_empty());
+    data::set_shared(db, &sofie, &private_day, true).await.unwrap();
+    let seen = data::shared_trend(db, &mette, &sofie.id).await.unwrap();
+    let private = seen.days.iter().find(|d| d.iso == private_day).unwrap();
+    assert_eq!(private.changed_on, None);
+});
