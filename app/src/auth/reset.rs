@@ -58,7 +58,7 @@ pub async fn start(
     ensure_caseworker_of(db, viewer, citizen_id).await?;
     let now = now_ms();
     let code = new_code();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let activated = sqlx::query("SELECT 1 FROM users WHERE id = $1 AND password_hash IS NOT NULL")
         .bind(citizen_id)
         .fetch_optional(&mut *tx)
@@ -134,7 +134,7 @@ pub async fn confirm(db: &Db, viewer: &CurrentUser, reset_id: &str) -> Result<(S
     ensure_role(viewer, Role::Administrator)?;
     let now = now_ms();
     let code = new_code();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let row = sqlx::query(
         "SELECT r.user_id, u.display_name FROM password_resets r JOIN users u ON u.id = r.user_id \
          WHERE r.id = $1 AND r.confirmed_at IS NULL AND r.used_at IS NULL AND r.expires_at > $2",
@@ -216,7 +216,7 @@ pub async fn complete(
             tracing::error!(error = %e, "hashing a new password failed");
             AppError::Internal
         })?;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     // The citizen did this themself: no notice about it at the next login.
     let used = sqlx::query(
         "UPDATE password_resets SET used_at = $1, citizen_told_at = COALESCE(citizen_told_at, $1) \

@@ -86,7 +86,7 @@ pub async fn log_on(
         }
     }
     let now = now_ms();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     keep_seen_version(&mut tx, &citizen.id, date, input, now).await?;
     sqlx::query(
         "INSERT INTO wellbeing_entries (id, citizen_id, entry_date, mood, energy, pain, sleep, note, activity_id, \
