@@ -177,3 +177,14 @@ pub async fn audit_count(db: &Db, actor: &CurrentUser, citizen: &CurrentUser) ->
         .try_get(0)
         .expect("count")
 }
+
+/// A fault test's figures: printed, and kept in `target/fault-report.txt`,
+/// which `make test` shows after the tests (cargo hides a passing test's output).
+pub fn fault_report(line: &str) {
+    use std::io::Write;
+    eprintln!("{line}");
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/fault-report.txt");
+    if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(path) {
+        let _ = writeln!(f, "{line}");
+    }
+}

@@ -72,11 +72,11 @@ async fn a_backup_under_write_load_holds_every_write_acknowledged_before_it_bega
         assert!(n <= 1, "duplicated in the backup");
         lost += usize::from(n == 0);
     }
-    eprintln!(
+    crate::testing::fault_report(&format!(
         "backup under load: {} writes acknowledged before it began, {} in all, {lost} lost, 0 duplicated",
         before.len(),
         all
-    );
+    ));
     assert_eq!(
         lost, 0,
         "writes acknowledged before the backup are missing from it"

@@ -247,10 +247,10 @@ async fn acknowledged_writes_survive_a_full_disk_and_writing_recovers() {
             "{kind:?} {token} duplicated"
         );
     }
-    eprintln!(
+    crate::testing::fault_report(&format!(
         "disk full: {} writes acknowledged, {failed} refused while full, {lost} lost, 0 duplicated",
         acknowledged.len()
-    );
+    ));
     assert_eq!(lost, 0, "acknowledged writes lost after a full disk");
     db.close().await;
     drop(disk);
