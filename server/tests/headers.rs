@@ -44,6 +44,8 @@ fn settings(url: &str, site_root: std::path::PathBuf) -> Settings {
         vapid_private_key: None,
         vapid_subject: "mailto:drift@example.org".into(),
         push_interval_seconds: 30,
+        push_hosts: None,
+        allow_private_push_for_tests: false,
     }
 }
 
@@ -258,6 +260,7 @@ async fn table(app: &TestApp) -> Vec<Row> {
         row("/", "/", Ali, S::OK, PAGE),
         row("/login", "/login", Nobody, S::OK, PAGE),
         row("/activate", "/activate", Nobody, S::OK, PAGE),
+        row("/reset", "/reset", Nobody, S::OK, PAGE),
         row("/plan", "/plan", Ali, S::OK, PAGE),
         row("/plan/print", "/plan/print", Ali, S::OK, PAGE),
         row(

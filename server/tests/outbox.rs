@@ -30,6 +30,8 @@ fn settings(url: &str) -> Settings {
         vapid_private_key: None,
         vapid_subject: "mailto:drift@example.org".into(),
         push_interval_seconds: 30,
+        push_hosts: None,
+        allow_private_push_for_tests: false,
     }
 }
 

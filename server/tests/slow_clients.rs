@@ -39,6 +39,8 @@ async fn start(limits: ServeSettings) -> Running {
         vapid_private_key: None,
         vapid_subject: "mailto:drift@example.org".into(),
         push_interval_seconds: 30,
+        push_hosts: None,
+        allow_private_push_for_tests: false,
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();

@@ -50,7 +50,7 @@ pub async fn start_password_reset(citizen_id: String) -> Result<(), AppError> {
                 expires: crate::db::format_ms(expires),
             };
             session::set_flash(&state.db, &user.session_key, &flash).await?;
-            leptos_axum::redirect(&page);
+            crate::input::redirect(&page);
             Ok(())
         }
         Err(e) => fail(&page, e),
