@@ -148,3 +148,32 @@ db_test!(
         );
     }
 );
+
+db_test!(a_used_who5_key_with_other_answers_is_a_conflict, |db| {
+    use crate::wellbeing::who5::data::answer;
+    let citizen = user(db, Role::Citizen, "Sofie").await;
+    let other = user(db, Role::Citizen, "Ali").await;
+    let key = new_id();
+    answer(db, &citizen, [3, 3, 3, 3, 3], false, &key).await.unwrap();
+    // The same answers again: a repeat, stored once.
+    answer(db, &citizen, [3, 3, 3, 3, 3], false, &key).await.unwrap();
+    // Other answers with the used key: refused, never "saved" while stored nowhere.
+    assert_eq!(
+        answer(db, &citizen, [5, 5, 5, 5, 5], false, &key).await,
+        Err(conflict("item1"))
+    );
+    // Someone else's key is not taken as theirs.
+    assert_eq!(
+        answer(db, &other, [3, 3, 3, 3, 3], false, &key).await,
+        Err(conflict("item1"))
+    );
+    assert_eq!(
+        count(
+            db,
+            "SELECT COUNT(*) FROM who5_responses WHERE idempotency_key = $1",
+            &key
+        )
+        .await,
+        1
+    );
+});

@@ -249,7 +249,7 @@ pub mod data {
         key: &str,
     ) -> Result<(), AppError> {
         ensure_role(citizen, Role::Citizen)?;
-        sqlx::query(
+        let stored = sqlx::query(
             "INSERT INTO who5_responses (id, citizen_id, answered_on, item1, item2, item3, item4, item5, score, \
                shared, idempotency_key, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
              ON CONFLICT (idempotency_key) DO NOTHING",
@@ -268,7 +268,28 @@ pub mod data {
         .bind(now_ms())
         .execute(db.pool())
         .await?;
-        Ok(())
+        if stored.rows_affected() == 1 {
+            return Ok(());
+        }
+        // The key was used before: a repeat of the same answers is done; other
+        // answers (or someone else's key) must not be answered "saved".
+        let same = sqlx::query(
+            "SELECT 1 FROM who5_responses WHERE idempotency_key = $1 AND citizen_id = $2 \
+             AND item1 = $3 AND item2 = $4 AND item3 = $5 AND item4 = $6 AND item5 = $7",
+        )
+        .bind(key)
+        .bind(&citizen.id)
+        .bind(answers[0])
+        .bind(answers[1])
+        .bind(answers[2])
+        .bind(answers[3])
+        .bind(answers[4])
+        .fetch_optional(db.pool())
+        .await?;
+        match same {
+            Some(_) => Ok(()),
+            None => Err(AppError::invalid("item1", crate::i18n::Msg::FormKeyReused)),
+        }
     }
 
     /// The results the citizen shared (on their own or by a sharing period),
