@@ -238,7 +238,7 @@ test('a queued message refused for a field comes back into the form and the brow
   await page.getByLabel('Besked', { exact: true }).fill(words);
   await page.getByRole('button', { name: 'Send beskeden' }).click();
   await expect(page).toHaveURL(/error=messages\.subject_missing/);
-  await expect(page.getByRole('alert').filter({ hasText: 'Det står i formularen igen' })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: 'Det står i formularen igen' })).toBeVisible();
   await expect(page.getByText('Skriv et emne.').first()).toBeVisible();
   await expect(page.getByLabel('Besked', { exact: true })).toHaveValue(words);
   // In this browser too, not only in the server's one-time draft.

@@ -77,7 +77,8 @@ pub fn AppNotices() -> impl IntoView {
                 <p>{t(Msg::PwaOutboxText)}</p>
                 <ul class="outbox-list"></ul>
             </section>
-            <p class="alert alert-warning" id="outbox-restored" role="alert" tabindex="-1" hidden>
+            // A status, not a second alert: the form's own error is the alert that takes focus.
+            <p class="alert alert-warning" id="outbox-restored" role="status" tabindex="-1" hidden>
                 {t(Msg::PwaOutboxRestored)}
             </p>
         })}
