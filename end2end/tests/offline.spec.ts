@@ -190,9 +190,14 @@ test('a server error, an error page and a bare 200 keep a message queued; it arr
   // The server is back: the next page load sends it, once.
   await context.unroute('**/api/start-thread');
   await page.goto('/messages');
+  // The send runs after the page has loaded: look again until it has arrived.
+  await expect
+    .poll(async () => {
+      await page.reload();
+      return page.getByRole('link', { name: subject }).count();
+    }, { timeout: 20_000 })
+    .toBe(1);
   await expect(page.getByRole('region', { name: 'Venter på at blive sendt' })).toBeHidden({ timeout: 15_000 });
-  await page.reload();
-  await expect(page.getByRole('link', { name: subject })).toHaveCount(1);
   await page.reload();
   await expect(page.getByRole('link', { name: subject })).toHaveCount(1);
 });
