@@ -102,24 +102,42 @@ test('an activation code works only once', async ({ page, browser }, testInfo) =
   }
 });
 
-test('an e-mail that is already taken is refused without saying whose, tied to the field', async ({ page }) => {
+test('an address another account has is answered like any other; only the administrator is told', async ({ page, browser }, testInfo) => {
+  // Nothing in the answer tells the caseworker that Ali already has an account.
+  const name = `Ali To ${testInfo.project.name}`;
   const invite = page.getByRole('region', { name: 'Invitér en borger' });
-  await invite.getByLabel('Navn', { exact: true }).fill('Mette To');
-  await invite.getByLabel('E-mail', { exact: true }).fill(demo.mette.email);
+  await invite.getByLabel('Navn', { exact: true }).fill(name);
+  await invite.getByLabel('E-mail', { exact: true }).fill(demo.ali.email);
   await invite.getByRole('button', { name: 'Opret og lav kode' }).click();
+  await expect(page).toHaveURL(/\/caseload\/citizens\/[0-9a-f]+$/);
+  await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
+  const notice = page.getByRole('status').filter({ hasText: 'Aktiveringskoden er lavet' });
+  await expect(notice.getByText(CODE)).toBeVisible();
+  await expect(page.getByRole('main')).toContainText(demo.ali.email);
+  await expect(page.getByRole('alert')).toHaveCount(0);
 
-  await expect(page).toHaveURL(/\/caseload\?error=caseload\.email_taken&field=email$/);
-  const message = 'Vi kan ikke lave en invitation med den e-mailadresse. Tjek adressen, eller bed en administrator om hjælp.';
-  const field = page.getByRole('region', { name: 'Invitér en borger' }).getByLabel('E-mail', { exact: true });
-  await expect(field).toHaveAttribute('aria-invalid', 'true');
-  await expect(field).toHaveAccessibleDescription(message);
-  // The summary at the top of the form links to the field.
-  const summary = page.getByRole('alert');
-  await expect(summary).toHaveText(`Fejl: ${message}`);
-  await expect(summary.getByRole('link', { name: message })).toHaveAttribute('href', '#email');
-  // The other field is not marked.
-  await expect(page.getByLabel('Navn', { exact: true })).not.toHaveAttribute('aria-invalid', 'true');
-  await expectNoAxeViolations(page);
+  // Ali still logs in to his own account.
+  const aliContext = await newProjectContext(browser, testInfo);
+  try {
+    const ali = await aliContext.newPage();
+    await login(ali, demo.ali.email);
+    await expect(ali.getByRole('heading', { level: 1, name: 'Hej Ali Hassan' })).toBeVisible();
+  } finally {
+    await aliContext.close();
+  }
+
+  // The administrator sees it, to sort out with the caseworker.
+  const adminContext = await newProjectContext(browser, testInfo);
+  try {
+    const admin = await adminContext.newPage();
+    await login(admin, demo.henrik.email);
+    const table = admin.getByRole('table', { name: 'Nyeste nederst' });
+    await expect(table.getByRole('row').filter({ hasText: name })).toContainText(demo.ali.email);
+    await expect(table.getByRole('row').filter({ hasText: name })).toContainText(demo.mette.name);
+    await expectNoAxeViolations(admin);
+  } finally {
+    await adminContext.close();
+  }
 });
 
 test('an e-mail the browser accepts but the server does not is refused, tied to the field', async ({ page }) => {

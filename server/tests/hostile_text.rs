@@ -223,6 +223,7 @@ const FREE_TEXT: &[(&str, &str)] = &[
     ("regions", "name"),
     ("users", "display_name"),
     ("users", "email"),
+    ("users", "pending_email"),
     ("users", "phone"),
     ("courses", "main_goal"),
     ("goals", "title"),

@@ -617,9 +617,10 @@ both!(a_calendar_feed_shows_only_what_the_citizen_chose, |app| {
     assert_eq!(h[header::LOCATION], "/plan?notice=feed.created#calendar-heading");
     let (_, _, page) = app.get("/plan?notice=feed.created", Some(&session)).await;
     assert!(page.contains("/calendar/"), "the new address is shown");
-    let (_, _, page) = app.get("/plan", Some(&session)).await;
+    let (status, _, page) = app.get("/plan", Some(&session)).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
     assert!(!page.contains("/calendar/"), "…only once");
-    assert!(page.contains("Du har et kalenderlink"));
+    assert!(page.contains("Du har et kalenderlink"), "{page}");
 });
 
 both!(a_wellbeing_check_in_is_a_plain_form_stored_once, |app| {

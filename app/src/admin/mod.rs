@@ -24,6 +24,19 @@ pub struct AdminOverview {
     pub unassigned: Vec<crate::concerns::UnassignedRequest>,
     /// Who can take them: `(id, name)`.
     pub coordinators: Vec<(String, String)>,
+    /// Invitations whose address another account already uses.
+    pub shared_addresses: Vec<SharedAddress>,
+}
+
+/// An invited citizen account whose e-mail address another account holds:
+/// the caseworker was not told (see `caseload::data::invite`), so it is
+/// sorted out here.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SharedAddress {
+    pub email: String,
+    pub citizen: String,
+    pub caseworker: String,
+    pub invited: String,
 }
 
 #[cfg(feature = "ssr")]
@@ -63,11 +76,31 @@ pub async fn overview(
     .into_iter()
     .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
     .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let shared_addresses = sqlx::query(
+        "SELECT u.pending_email, u.display_name, COALESCE(cw.display_name, ''), u.created_at \
+         FROM users u \
+         LEFT JOIN caseload_assignments a ON a.citizen_id = u.id AND a.ended_at IS NULL \
+         LEFT JOIN users cw ON cw.id = a.caseworker_id \
+         WHERE u.pending_email IS NOT NULL ORDER BY u.created_at",
+    )
+    .fetch_all(db.pool())
+    .await?
+    .into_iter()
+    .map(|r| {
+        Ok(SharedAddress {
+            email: r.try_get(0)?,
+            citizen: r.try_get(1)?,
+            caseworker: r.try_get(2)?,
+            invited: crate::db::format_ms(r.try_get(3)?),
+        })
+    })
+    .collect::<Result<Vec<_>, sqlx::Error>>()?;
     Ok(AdminOverview {
         staff,
         regions,
         unassigned: crate::concerns::data::unassigned(db, viewer).await?,
         coordinators: crate::concerns::data::coordinators(db).await?,
+        shared_addresses,
     })
 }
 
@@ -101,6 +134,30 @@ fn Admin(data: AdminOverview) -> impl IntoView {
             </div>
         })}
         <crate::concerns::UnassignedRequests requests=data.unassigned coordinators=data.coordinators/>
+        {(!data.shared_addresses.is_empty()).then(|| view! {
+            <section class="stack" aria-labelledby="shared-addresses-heading">
+                <h2 id="shared-addresses-heading">{t(Msg::AdminSharedAddressesTitle)}</h2>
+                <p class="hint">{t(Msg::AdminSharedAddressesHint)}</p>
+                <DataTable caption=t(Msg::AdminSharedAddressesCaption) id="admin-shared-addresses">
+                    <thead><tr>
+                        <th scope="col">{t(Msg::CaseloadEmail)}</th>
+                        <th scope="col">{t(Msg::CaseloadName)}</th>
+                        <th scope="col">{t(Msg::AdminInvitedBy)}</th>
+                        <th scope="col">{t(Msg::AdminInvitedAt)}</th>
+                    </tr></thead>
+                    <tbody>
+                        {data.shared_addresses.into_iter().map(|a| view! {
+                            <tr>
+                                <th scope="row">{a.email}</th>
+                                <td>{a.citizen}</td>
+                                <td>{a.caseworker}</td>
+                                <td>{a.invited}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </DataTable>
+            </section>
+        })}
         <DataTable caption=t(Msg::AdminStaff) id="admin-staff">
             <thead><tr>
                 <th scope="col">{t(Msg::CaseloadName)}</th>

@@ -115,23 +115,40 @@ mod server {
             security_log::login_failed(&account, ip);
             return Err(AppError::LoginFailed);
         }
-        let row = sqlx::query("SELECT id, password_hash FROM users WHERE email = $1 AND disabled_at IS NULL")
-            .bind(&account)
-            .fetch_optional(db.pool())
-            .await?;
-        let (user_id, stored) = match row {
-            Some(r) => (
+        // The address's own account, and any invited account whose address
+        // was already in use (see `caseload::data::invite`): each is checked,
+        // and never fewer than two checks, run side by side, so that the time
+        // taken does not tell whether a second account shares the address.
+        let candidates = sqlx::query(
+            "SELECT id, password_hash FROM users \
+             WHERE (email = $1 OR pending_email = $1) AND disabled_at IS NULL \
+             ORDER BY created_at LIMIT 8",
+        )
+        .bind(&account)
+        .fetch_all(db.pool())
+        .await?
+        .into_iter()
+        .map(|r| {
+            Ok((
                 Some(r.try_get::<String, _>(0)?),
                 r.try_get::<Option<String>, _>(1)?,
-            ),
-            None => (None, None),
-        };
-        let ok = password::verify_password(stored, SecretString::from(password))
-            .await
-            .map_err(|e| {
+            ))
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        let padded = (candidates.len()..2).map(|_| (None, None));
+        let checks = candidates.into_iter().chain(padded).map(|(id, stored)| {
+            let check = password::verify_password(stored, SecretString::from(password.clone()));
+            async move { check.await.map(|ok| if ok { id } else { None }) }
+        });
+        let mut user_id = None;
+        for checked in futures_util::future::join_all(checks).await {
+            let checked = checked.map_err(|e| {
                 tracing::error!(error = %e, "password check failed");
                 AppError::Internal
             })?;
+            user_id = user_id.or(checked);
+        }
+        let ok = user_id.is_some();
         match (ok, user_id) {
             (true, Some(id)) => {
                 rate_limit::succeeded(db, attempt).await?;

@@ -107,7 +107,7 @@ pub async fn start(
 pub async fn pending(db: &Db, viewer: &CurrentUser) -> Result<Vec<Pending>, AppError> {
     ensure_role(viewer, Role::Administrator)?;
     let rows = sqlx::query(
-        "SELECT r.id, u.display_name, u.email, r.started_at FROM password_resets r \
+        "SELECT r.id, u.display_name, COALESCE(u.email, u.pending_email), r.started_at FROM password_resets r \
          JOIN users u ON u.id = r.user_id \
          WHERE r.confirmed_at IS NULL AND r.used_at IS NULL AND r.expires_at > $1 \
          ORDER BY r.started_at",

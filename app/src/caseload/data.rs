@@ -108,7 +108,7 @@ pub async fn citizen_summary(
     citizen_id: &str,
 ) -> Result<CitizenSummary, AppError> {
     ensure_caseworker_of(db, viewer, citizen_id).await?;
-    let row = sqlx::query("SELECT display_name, email, password_hash IS NOT NULL FROM users WHERE id = $1")
+    let row = sqlx::query("SELECT display_name, COALESCE(email, pending_email), password_hash IS NOT NULL FROM users WHERE id = $1")
         .bind(citizen_id)
         .fetch_optional(db.pool())
         .await?
@@ -170,6 +170,13 @@ pub fn check_invite(name: &str, email: &str) -> Result<(String, String), AppErro
 }
 
 /// Creates a citizen account on the caseworker's caseload, with an activation code.
+///
+/// The answer never tells whether another account already uses the address:
+/// otherwise "invite citizen" would tell any caseworker who has an account.
+/// Such an invitation is made all the same, but its address waits in
+/// `pending_email` (outside the unique login column) and the administrator's
+/// page lists it to sort out; logging in with it still works (see
+/// `login_with_password`), so not even the code's holder can tell.
 pub async fn invite(
     db: &Db,
     viewer: &CurrentUser,
@@ -179,48 +186,79 @@ pub async fn invite(
 ) -> Result<(String, Flash), AppError> {
     ensure_role(viewer, Role::Caseworker)?;
     let (name, email) = check_invite(name, email)?;
-    let taken = sqlx::query("SELECT 1 FROM users WHERE email = $1")
-        .bind(&email)
-        .fetch_optional(db.pool())
-        .await?
-        .is_some();
+    let citizen_id = new_id();
+    // A twin invitation committed meanwhile (PostgreSQL's unique index
+    // refuses ours) makes the second try see the address as taken.
+    let taken = match create_invited(db, viewer, &citizen_id, &name, &email).await? {
+        Some(taken) => taken,
+        None => create_invited(db, viewer, &citizen_id, &name, &email)
+            .await?
+            .ok_or(AppError::Internal)?,
+    };
     if taken {
-        // The caseworker is not told whose, or what kind of, account holds
-        // the address; the operator's log shows it, so repeated probing is seen.
+        // Not the caseworker's to know; the operator's log and the
+        // administrator's page show it, so repeated probing is seen.
         crate::auth::security_log::account_event(
             "invite_address_in_use",
             viewer.role.as_str(),
             &viewer.id,
-            "",
+            &citizen_id,
         );
-        return Err(AppError::invalid("email", Msg::CaseloadEmailTaken));
     }
-    let citizen_id = new_id();
+    let flash = issue_code(db, viewer, &citizen_id, valid_ms).await?;
+    Ok((citizen_id, flash))
+}
+
+/// The account and its caseload row; whether the address was taken already,
+/// or `None` when a twin with the same address won a race for it.
+async fn create_invited(
+    db: &Db,
+    viewer: &CurrentUser,
+    citizen_id: &str,
+    name: &str,
+    email: &str,
+) -> Result<Option<bool>, AppError> {
     let now = now_ms();
     let mut tx = db.begin().await?;
-    sqlx::query(
-        "INSERT INTO users (id, role, display_name, email, language, region_id, created_at) \
-         SELECT $1, 'citizen', $2, $3, 'da', region_id, $4 FROM users WHERE id = $5",
+    let taken = sqlx::query("SELECT 1 FROM users WHERE email = $1 OR pending_email = $1")
+        .bind(email)
+        .fetch_optional(&mut *tx)
+        .await?
+        .is_some();
+    let (login_email, pending_email) = if taken {
+        (None, Some(email))
+    } else {
+        (Some(email), None)
+    };
+    let inserted = sqlx::query(
+        "INSERT INTO users (id, role, display_name, email, pending_email, language, region_id, created_at) \
+         SELECT $1, 'citizen', $2, $3, $4, 'da', region_id, $5 FROM users WHERE id = $6",
     )
-    .bind(&citizen_id)
-    .bind(&name)
-    .bind(&email)
+    .bind(citizen_id)
+    .bind(name)
+    .bind(login_email)
+    .bind(pending_email)
     .bind(now)
     .bind(&viewer.id)
     .execute(&mut *tx)
-    .await?;
+    .await;
+    if let Err(sqlx::Error::Database(e)) = &inserted {
+        if e.kind() == sqlx::error::ErrorKind::UniqueViolation {
+            return Ok(None);
+        }
+    }
+    inserted?;
     sqlx::query(
         "INSERT INTO caseload_assignments (id, caseworker_id, citizen_id, assigned_at) VALUES ($1, $2, $3, $4)",
     )
     .bind(new_id())
     .bind(&viewer.id)
-    .bind(&citizen_id)
+    .bind(citizen_id)
     .bind(now)
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
-    let flash = issue_code(db, viewer, &citizen_id, valid_ms).await?;
-    Ok((citizen_id, flash))
+    Ok(Some(taken))
 }
 
 /// A new activation code for a citizen on the caseworker's caseload.

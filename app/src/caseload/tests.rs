@@ -92,17 +92,50 @@ db_test!(invitations_create_a_citizen_on_the_caseload, |db| {
     )
     .await
     .unwrap();
-    // The same e-mail again is refused, with a reason tied to the field, and nothing is stored.
-    let again = data::invite(db, &mette, 60_000, "Jens", "jens@example.dk").await;
-    assert_eq!(
-        again.err(),
-        Some(AppError::invalid("email", Msg::CaseloadEmailTaken))
-    );
-    let citizens: i64 = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM users WHERE role = 'citizen'")
-        .fetch_one(db.pool())
+    // The same address again: the caseworker is answered exactly as for a
+    // free one (so invitations cannot tell who has an account) …
+    let (twin_id, twin_flash) = data::invite(db, &mette, 60_000, "Jens", "jens@example.dk")
         .await
         .unwrap();
-    assert_eq!(citizens, 1);
+    let crate::auth::Flash::ActivationCode { code: twin_code, .. } = twin_flash else {
+        panic!("expected an activation code, as for any invitation");
+    };
+    let twin = data::citizen_summary(db, &mette, &twin_id).await.unwrap();
+    assert_eq!(twin.email.as_deref(), Some("jens@example.dk"));
+    // … the first account keeps its address for logging in, the second
+    // keeps it aside, and each logs in with its own password.
+    let (login_email, pending): (Option<String>, Option<String>) =
+        sqlx::query_as("SELECT email, pending_email FROM users WHERE id = $1")
+            .bind(&twin_id)
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+    assert_eq!((login_email, pending.as_deref()), (None, Some("jens@example.dk")));
+    crate::auth::activation::redeem(
+        db,
+        &twin_code,
+        "another long secret".into(),
+        "another long secret".into(),
+    )
+    .await
+    .unwrap();
+    let login = |password: &'static str| {
+        crate::auth::login_with_password(db, "jens@example.dk", password.into(), "192.0.2.1")
+    };
+    assert_eq!(login("a long enough secret").await.unwrap(), citizen_id);
+    assert_eq!(login("another long secret").await.unwrap(), twin_id);
+    assert_eq!(login("neither of them").await, Err(AppError::LoginFailed));
+    // The administrator is shown it to sort out; no health data there.
+    let admin = user(db, Role::Administrator, "Anne").await;
+    let overview = crate::admin::overview(db, &admin).await.unwrap();
+    assert_eq!(
+        overview
+            .shared_addresses
+            .iter()
+            .map(|a| (a.email.as_str(), a.citizen.as_str(), a.caseworker.as_str()))
+            .collect::<Vec<_>>(),
+        vec![("jens@example.dk", "Jens", "Mette")]
+    );
 });
 
 #[test]
