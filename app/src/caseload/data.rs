@@ -1,7 +1,7 @@
 //! The caseworker's side: caseload, one citizen, invitations.
 use super::{CaseloadFilter, CaseloadRow, CaseloadView, CitizenSummary};
-use crate::audit::{record_read, AuditAction};
-use crate::auth::policy::{ensure_caseworker_of, ensure_role};
+use crate::audit::AuditAction;
+use crate::auth::policy::{self, CaseworkerAccess, Use};
 use crate::auth::{activation, Flash};
 use crate::db::{copenhagen, format_ms, new_id, now_ms, today, Db};
 use crate::error::AppError;
@@ -20,7 +20,7 @@ pub async fn caseload(
     viewer: &CurrentUser,
     filter: CaseloadFilter,
 ) -> Result<CaseloadView, AppError> {
-    ensure_role(viewer, Role::Caseworker)?;
+    let list = policy::list(viewer, Role::Caseworker)?;
     let today = today();
     let (day_start, day_end) = day_bounds(&today).ok_or(AppError::Internal)?;
     let sql = format!(
@@ -85,9 +85,9 @@ pub async fn caseload(
         .map(|f| (f, all.iter().filter(|r| f.keeps(r)).count() as i64))
         .collect();
     let rows: Vec<CaseloadRow> = all.into_iter().filter(|r| filter.keeps(r)).collect();
-    for r in &rows {
-        record_read(db, viewer, &r.id, AuditAction::CaseloadList, "caseload").await?;
-    }
+    let shown = rows.iter().map(|r| r.id.clone()).collect();
+    list.shown(db, shown, AuditAction::CaseloadList, "caseload")
+        .await?;
     Ok(CaseloadView { filter, rows, counts })
 }
 
@@ -102,50 +102,33 @@ fn day_bounds(day: &str) -> Option<(i64, i64)> {
     ))
 }
 
-pub async fn citizen_summary(
-    db: &Db,
-    viewer: &CurrentUser,
-    citizen_id: &str,
-) -> Result<CitizenSummary, AppError> {
-    ensure_caseworker_of(db, viewer, citizen_id).await?;
+/// The citizen page: everything the caseworker sees of one citizen. The
+/// access was made (and the one audit row written) by the caller.
+pub async fn citizen_summary(db: &Db, access: &CaseworkerAccess) -> Result<CitizenSummary, AppError> {
     let row = sqlx::query("SELECT display_name, email, password_hash IS NOT NULL FROM users WHERE id = $1")
-        .bind(citizen_id)
+        .bind(access.citizen_id())
         .fetch_optional(db.pool())
         .await?
         .ok_or(AppError::NotFound)?;
-    record_read(db, viewer, citizen_id, AuditAction::CitizenSummary, "case_work").await?;
-    let plan = plan_data::plan(db, citizen_id, None).await?;
+    let plan = plan_data::plan(db, access, None).await?;
     let activated: bool = match row.try_get::<bool, _>(2) {
         Ok(b) => b,
         Err(_) => row.try_get::<i64, _>(2)? != 0,
     };
     Ok(CitizenSummary {
-        id: citizen_id.to_string(),
+        id: access.citizen_id().to_string(),
         name: row.try_get(0)?,
         email: row.try_get(1)?,
         activated,
-        next_activity: plan_data::next_activity(db, citizen_id).await?,
-        responses: crate::plan::responses::data::for_citizen(db, citizen_id).await?,
-        wellbeing: crate::wellbeing::data::shared_trend(db, viewer, citizen_id).await?,
-        concerns: concerns_for_caseworker(db, viewer, citizen_id).await?,
+        next_activity: plan_data::next_activity(db, access).await?,
+        responses: crate::plan::responses::data::for_citizen(db, access).await?,
+        wellbeing: crate::wellbeing::data::shared_trend(db, access).await?,
+        concerns: crate::concerns::data::for_citizen(db, access).await?,
         plan,
         draft: None,
         new_code: None,
         reset_code: None,
     })
-}
-
-/// The citizen's health concerns; reading them is audited on its own.
-async fn concerns_for_caseworker(
-    db: &Db,
-    viewer: &CurrentUser,
-    citizen_id: &str,
-) -> Result<Vec<crate::concerns::ConcernView>, AppError> {
-    let concerns = crate::concerns::data::for_citizen(db, viewer, citizen_id).await?;
-    if !concerns.is_empty() {
-        record_read(db, viewer, citizen_id, AuditAction::ConcernRequest, "case_work").await?;
-    }
-    Ok(concerns)
 }
 
 /// Checks an invitation's fields; errors name the field.
@@ -177,7 +160,7 @@ pub async fn invite(
     name: &str,
     email: &str,
 ) -> Result<(String, Flash), AppError> {
-    ensure_role(viewer, Role::Caseworker)?;
+    policy::ensure_role(viewer, Role::Caseworker)?;
     let (name, email) = check_invite(name, email)?;
     let taken = sqlx::query("SELECT 1 FROM users WHERE email = $1")
         .bind(&email)
@@ -219,30 +202,16 @@ pub async fn invite(
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
-    let flash = issue_code(db, viewer, &citizen_id, valid_ms).await?;
+    let access = policy::caseworker_of(db, viewer, &citizen_id, Use::Write).await?;
+    let flash = new_code(db, &access, valid_ms).await?;
     Ok((citizen_id, flash))
 }
 
 /// A new activation code for a citizen on the caseworker's caseload.
-pub async fn new_code(
-    db: &Db,
-    viewer: &CurrentUser,
-    citizen_id: &str,
-    valid_ms: i64,
-) -> Result<Flash, AppError> {
-    ensure_caseworker_of(db, viewer, citizen_id).await?;
-    issue_code(db, viewer, citizen_id, valid_ms).await
-}
-
-async fn issue_code(
-    db: &Db,
-    viewer: &CurrentUser,
-    citizen_id: &str,
-    valid_ms: i64,
-) -> Result<Flash, AppError> {
-    let (code, expires) = activation::issue(db, citizen_id, &viewer.id, valid_ms).await?;
+pub async fn new_code(db: &Db, access: &CaseworkerAccess, valid_ms: i64) -> Result<Flash, AppError> {
+    let (code, expires) = activation::issue(db, access.citizen_id(), &access.viewer().id, valid_ms).await?;
     Ok(Flash::ActivationCode {
-        citizen_id: citizen_id.to_string(),
+        citizen_id: access.citizen_id().to_string(),
         code,
         expires: format_ms(expires),
     })
