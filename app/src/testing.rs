@@ -188,3 +188,53 @@ pub fn fault_report(line: &str) {
         let _ = writeln!(f, "{line}");
     }
 }
+
+/// Test shorthand for what a server function does: make the access through
+/// the policy module, then call the data function with it. The result is
+/// the policy's refusal ("not found") or the data function's answer.
+#[macro_export]
+macro_rules! via {
+    ($access:expr, |$a:ident| $call:expr) => {
+        async {
+            let $a = $access.await?;
+            $call.await
+        }
+        .await
+    };
+}
+
+/// The citizen's own data, as their own pages reach it.
+pub async fn own(viewer: &CurrentUser) -> Result<crate::auth::policy::CitizenAccess, crate::error::AppError> {
+    crate::auth::policy::own_data(viewer)
+}
+
+/// A caseworker's write to a citizen on their caseload.
+pub async fn caseworker(
+    db: &Db,
+    viewer: &CurrentUser,
+    citizen_id: &str,
+) -> Result<crate::auth::policy::CaseworkerAccess, crate::error::AppError> {
+    use crate::auth::policy::{caseworker_of, Use};
+    caseworker_of(db, viewer, citizen_id, Use::Write).await
+}
+
+/// A caseworker's audited read of a citizen on their caseload.
+pub async fn caseworker_read(
+    db: &Db,
+    viewer: &CurrentUser,
+    citizen_id: &str,
+    action: crate::audit::AuditAction,
+) -> Result<crate::auth::policy::CaseworkerAccess, crate::error::AppError> {
+    use crate::auth::policy::{caseworker_of, Use};
+    caseworker_of(db, viewer, citizen_id, Use::Read(action)).await
+}
+
+/// The citizen themself or their caseworker, writing (a message, say).
+pub async fn citizen_or_caseworker(
+    db: &Db,
+    viewer: &CurrentUser,
+    citizen_id: &str,
+) -> Result<crate::auth::policy::CitizenAccess, crate::error::AppError> {
+    use crate::auth::policy::Use;
+    crate::auth::policy::citizen_or_caseworker(db, viewer, citizen_id, Use::Write).await
+}

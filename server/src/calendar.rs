@@ -15,7 +15,13 @@ pub async fn activity_ics(State(state): State<AppState>, Path(id): Path<String>,
     let Some(user) = req.extensions().get::<CurrentUser>() else {
         return Redirect::to("/login").into_response();
     };
-    match app::plan::data::activity_detail(&state.db, user, &id).await {
+    use app::auth::policy::{self, Use};
+    let read = Use::Read(app::audit::AuditAction::Activity);
+    let detail = match policy::activity(&state.db, user, &id, read).await {
+        Ok(access) => app::plan::data::activity_detail(&state.db, &access, &id).await,
+        Err(e) => Err(e),
+    };
+    match detail {
         Ok((detail, starts_ms, ends_ms)) => {
             let a = &detail.activity;
             let event = IcsEvent {

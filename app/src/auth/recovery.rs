@@ -27,9 +27,9 @@ pub struct ResetQueue {
 /// Where a refused form goes back to: the citizen's page when the id looks
 /// like one of ours, else the caseload.
 #[cfg(feature = "ssr")]
-fn citizen_page(citizen_id: &str) -> String {
-    if !citizen_id.is_empty() && citizen_id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-        format!("/caseload/citizens/{citizen_id}")
+fn citizen_page(id: &str) -> String {
+    if !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        format!("/caseload/citizens/{id}")
     } else {
         "/caseload".into()
     }
@@ -42,7 +42,13 @@ pub async fn start_password_reset(citizen_id: String) -> Result<(), AppError> {
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
     let page = citizen_page(&citizen_id);
-    match reset::start(&state.db, &user, &citizen_id, state.config.activation_ms).await {
+    let started = async {
+        use crate::auth::policy::{caseworker_of, Use};
+        let access = caseworker_of(&state.db, &user, &citizen_id, Use::Write).await?;
+        reset::start(&state.db, &access, state.config.activation_ms).await
+    }
+    .await;
+    match started {
         Ok((code, expires)) => {
             let flash = Flash::ResetCode {
                 for_id: citizen_id,

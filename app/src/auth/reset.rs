@@ -27,7 +27,7 @@
 use super::activation::{check_new_password, code_hash, new_code};
 use super::security_log;
 use crate::audit::{record_account_event, AuditAction};
-use crate::auth::policy::{ensure_caseworker_of, ensure_role};
+use crate::auth::policy::{ensure_role, CaseworkerAccess};
 use crate::db::{new_id, now_ms, Db};
 use crate::error::AppError;
 use crate::i18n::Msg;
@@ -49,13 +49,8 @@ pub struct Pending {
 
 /// The caseworker starts a reset; returns code A and when it expires. An
 /// earlier unfinished reset for the same citizen stops working.
-pub async fn start(
-    db: &Db,
-    viewer: &CurrentUser,
-    citizen_id: &str,
-    valid_ms: i64,
-) -> Result<(String, i64), AppError> {
-    ensure_caseworker_of(db, viewer, citizen_id).await?;
+pub async fn start(db: &Db, access: &CaseworkerAccess, valid_ms: i64) -> Result<(String, i64), AppError> {
+    let (viewer, citizen_id) = (access.viewer(), access.citizen_id());
     let now = now_ms();
     let code = new_code();
     let mut tx = db.begin().await?;

@@ -150,7 +150,10 @@ db_test!(a_reset_needs_both_codes_and_is_audited, |db| {
     let email = format!("{}@test.invalid", sofie.id);
     // Not activated yet: the activation code is the way, not a reset.
     assert_eq!(
-        reset::start(db, &mette, &sofie.id, 60_000).await.err(),
+        crate::via!(crate::testing::caseworker(db, &mette, &sofie.id), |a| {
+            reset::start(db, &a, 60_000)
+        })
+        .err(),
         Some(AppError::Refused(Msg::ResetNotActivated))
     );
     let hash = password::hash_password(SecretString::from("the old password"))
@@ -166,14 +169,23 @@ db_test!(a_reset_needs_both_codes_and_is_audited, |db| {
     let open_session = session::create(db, &config, &sofie.id).await.unwrap();
     // Only the citizen's own caseworker may start one, only an administrator confirm.
     assert_eq!(
-        reset::start(db, &peter, &sofie.id, 60_000).await.err(),
+        crate::via!(crate::testing::caseworker(db, &peter, &sofie.id), |a| {
+            reset::start(db, &a, 60_000)
+        })
+        .err(),
         Some(AppError::NotFound)
     );
     assert_eq!(
-        reset::start(db, &admin, &sofie.id, 60_000).await.err(),
+        crate::via!(crate::testing::caseworker(db, &admin, &sofie.id), |a| {
+            reset::start(db, &a, 60_000)
+        })
+        .err(),
         Some(AppError::NotFound)
     );
-    let (code_a, _) = reset::start(db, &mette, &sofie.id, 60_000).await.unwrap();
+    let (code_a, _) = crate::via!(crate::testing::caseworker(db, &mette, &sofie.id), |a| {
+        reset::start(db, &a, 60_000)
+    })
+    .unwrap();
     assert_eq!(reset::pending(db, &mette).await.err(), Some(AppError::NotFound));
     let pending = reset::pending(db, &admin).await.unwrap();
     assert_eq!(pending.len(), 1);

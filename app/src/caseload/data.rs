@@ -1,7 +1,7 @@
 //! The caseworker's side: caseload, one citizen, invitations.
 use super::{CaseloadFilter, CaseloadRow, CaseloadView, CitizenSummary};
-use crate::audit::{record_read, AuditAction};
-use crate::auth::policy::{ensure_caseworker_of, ensure_role};
+use crate::audit::AuditAction;
+use crate::auth::policy::{self, CaseworkerAccess, Use};
 use crate::auth::{activation, Flash};
 use crate::db::{copenhagen, format_ms, new_id, now_ms, today, Db};
 use crate::error::AppError;
@@ -20,7 +20,7 @@ pub async fn caseload(
     viewer: &CurrentUser,
     filter: CaseloadFilter,
 ) -> Result<CaseloadView, AppError> {
-    ensure_role(viewer, Role::Caseworker)?;
+    let list = policy::list(viewer, Role::Caseworker)?;
     let today = today();
     let (day_start, day_end) = day_bounds(&today).ok_or(AppError::Internal)?;
     let sql = format!(
@@ -85,9 +85,9 @@ pub async fn caseload(
         .map(|f| (f, all.iter().filter(|r| f.keeps(r)).count() as i64))
         .collect();
     let rows: Vec<CaseloadRow> = all.into_iter().filter(|r| filter.keeps(r)).collect();
-    for r in &rows {
-        record_read(db, viewer, &r.id, AuditAction::CaseloadList, "caseload").await?;
-    }
+    let shown = rows.iter().map(|r| r.id.clone()).collect();
+    list.shown(db, shown, AuditAction::CaseloadList, "caseload")
+        .await?;
     Ok(CaseloadView { filter, rows, counts })
 }
 
@@ -102,50 +102,35 @@ fn day_bounds(day: &str) -> Option<(i64, i64)> {
     ))
 }
 
-pub async fn citizen_summary(
-    db: &Db,
-    viewer: &CurrentUser,
-    citizen_id: &str,
-) -> Result<CitizenSummary, AppError> {
-    ensure_caseworker_of(db, viewer, citizen_id).await?;
-    let row = sqlx::query("SELECT display_name, COALESCE(email, pending_email), password_hash IS NOT NULL FROM users WHERE id = $1")
-        .bind(citizen_id)
+/// The citizen page: everything the caseworker sees of one citizen. The
+/// access was made (and the one audit row written) by the caller.
+pub async fn citizen_summary(db: &Db, access: &CaseworkerAccess) -> Result<CitizenSummary, AppError> {
+    let row = sqlx::query(
+        "SELECT display_name, COALESCE(email, pending_email), password_hash IS NOT NULL FROM users WHERE id = $1",
+    )
+    .bind(access.citizen_id())
         .fetch_optional(db.pool())
         .await?
         .ok_or(AppError::NotFound)?;
-    record_read(db, viewer, citizen_id, AuditAction::CitizenSummary, "case_work").await?;
-    let plan = plan_data::plan(db, citizen_id, None).await?;
+    let plan = plan_data::plan(db, access, None).await?;
     let activated: bool = match row.try_get::<bool, _>(2) {
         Ok(b) => b,
         Err(_) => row.try_get::<i64, _>(2)? != 0,
     };
     Ok(CitizenSummary {
-        id: citizen_id.to_string(),
+        id: access.citizen_id().to_string(),
         name: row.try_get(0)?,
         email: row.try_get(1)?,
         activated,
-        next_activity: plan_data::next_activity(db, citizen_id).await?,
-        responses: crate::plan::responses::data::for_citizen(db, citizen_id).await?,
-        wellbeing: crate::wellbeing::data::shared_trend(db, viewer, citizen_id).await?,
-        concerns: concerns_for_caseworker(db, viewer, citizen_id).await?,
+        next_activity: plan_data::next_activity(db, access).await?,
+        responses: crate::plan::responses::data::for_citizen(db, access).await?,
+        wellbeing: crate::wellbeing::data::shared_trend(db, access).await?,
+        concerns: crate::concerns::data::for_citizen(db, access).await?,
         plan,
         draft: None,
         new_code: None,
         reset_code: None,
     })
-}
-
-/// The citizen's health concerns; reading them is audited on its own.
-async fn concerns_for_caseworker(
-    db: &Db,
-    viewer: &CurrentUser,
-    citizen_id: &str,
-) -> Result<Vec<crate::concerns::ConcernView>, AppError> {
-    let concerns = crate::concerns::data::for_citizen(db, viewer, citizen_id).await?;
-    if !concerns.is_empty() {
-        record_read(db, viewer, citizen_id, AuditAction::ConcernRequest, "case_work").await?;
-    }
-    Ok(concerns)
 }
 
 /// Checks an invitation's fields; errors name the field.
@@ -184,7 +169,7 @@ pub async fn invite(
     name: &str,
     email: &str,
 ) -> Result<(String, Flash), AppError> {
-    ensure_role(viewer, Role::Caseworker)?;
+    policy::ensure_role(viewer, Role::Caseworker)?;
     let (name, email) = check_invite(name, email)?;
     let citizen_id = new_id();
     // A twin invitation committed meanwhile (PostgreSQL's unique index
@@ -205,7 +190,8 @@ pub async fn invite(
             &citizen_id,
         );
     }
-    let flash = issue_code(db, viewer, &citizen_id, valid_ms).await?;
+    let access = policy::caseworker_of(db, viewer, &citizen_id, Use::Write).await?;
+    let flash = new_code(db, &access, valid_ms).await?;
     Ok((citizen_id, flash))
 }
 
@@ -214,7 +200,7 @@ pub async fn invite(
 async fn create_invited(
     db: &Db,
     viewer: &CurrentUser,
-    citizen_id: &str,
+    account_id: &str,
     name: &str,
     email: &str,
 ) -> Result<Option<bool>, AppError> {
@@ -234,7 +220,7 @@ async fn create_invited(
         "INSERT INTO users (id, role, display_name, email, pending_email, language, region_id, created_at) \
          SELECT $1, 'citizen', $2, $3, $4, 'da', region_id, $5 FROM users WHERE id = $6",
     )
-    .bind(citizen_id)
+    .bind(account_id)
     .bind(name)
     .bind(login_email)
     .bind(pending_email)
@@ -253,7 +239,7 @@ async fn create_invited(
     )
     .bind(new_id())
     .bind(&viewer.id)
-    .bind(citizen_id)
+    .bind(account_id)
     .bind(now)
     .execute(&mut *tx)
     .await?;
@@ -262,25 +248,10 @@ async fn create_invited(
 }
 
 /// A new activation code for a citizen on the caseworker's caseload.
-pub async fn new_code(
-    db: &Db,
-    viewer: &CurrentUser,
-    citizen_id: &str,
-    valid_ms: i64,
-) -> Result<Flash, AppError> {
-    ensure_caseworker_of(db, viewer, citizen_id).await?;
-    issue_code(db, viewer, citizen_id, valid_ms).await
-}
-
-async fn issue_code(
-    db: &Db,
-    viewer: &CurrentUser,
-    citizen_id: &str,
-    valid_ms: i64,
-) -> Result<Flash, AppError> {
-    let (code, expires) = activation::issue(db, citizen_id, &viewer.id, valid_ms).await?;
+pub async fn new_code(db: &Db, access: &CaseworkerAccess, valid_ms: i64) -> Result<Flash, AppError> {
+    let (code, expires) = activation::issue(db, access.citizen_id(), &access.viewer().id, valid_ms).await?;
     Ok(Flash::ActivationCode {
-        citizen_id: citizen_id.to_string(),
+        citizen_id: access.citizen_id().to_string(),
         code,
         expires: format_ms(expires),
     })

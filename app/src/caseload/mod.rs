@@ -138,7 +138,11 @@ pub async fn get_citizen_summary(citizen_id: String) -> Result<CitizenSummary, A
     use crate::auth::{session, Flash};
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
-    let mut summary = data::citizen_summary(&state.db, &user, &citizen_id).await?;
+    use crate::auth::policy::{caseworker_of, Use};
+    // The page's one way into the policy module, and its one audit row.
+    let read = Use::Read(crate::audit::AuditAction::CitizenSummary);
+    let access = caseworker_of(&state.db, &user, &citizen_id, read).await?;
+    let mut summary = data::citizen_summary(&state.db, &access).await?;
     let flash = session::take_flash(&state.db, &user.session_key).await?;
     summary.draft = crate::forms::draft_for(&flash, "paid_hours");
     match flash {
@@ -177,7 +181,9 @@ pub async fn new_activation_code(citizen_id: String) -> Result<(), AppError> {
     use crate::auth::{fail, session};
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
-    match data::new_code(&state.db, &user, &citizen_id, state.config.activation_ms).await {
+    use crate::auth::policy::{caseworker_of, Use};
+    let access = caseworker_of(&state.db, &user, &citizen_id, Use::Write).await?;
+    match data::new_code(&state.db, &access, state.config.activation_ms).await {
         Ok(flash) => {
             session::set_flash(&state.db, &user.session_key, &flash).await?;
             crate::input::redirect(&format!("/caseload/citizens/{citizen_id}"));

@@ -16,27 +16,42 @@ db_test!(only_the_citizens_own_caseworker_sees_them_and_is_audited, |db| {
     assign(db, &mette, &sofie).await;
     course(db, &sofie).await;
 
-    let seen = data::citizen_summary(db, &mette, &sofie.id).await.unwrap();
+    let seen = crate::via!(
+        crate::testing::caseworker_read(db, &mette, &sofie.id, crate::audit::AuditAction::CitizenSummary),
+        |a| data::citizen_summary(db, &a)
+    )
+    .unwrap();
     assert_eq!(seen.name, "Sofie");
     assert!(seen.plan.course.is_some());
-    // One row for the citizen's page, one for looking at the wellbeing they shared.
+    // One row for the citizen's page, which shows the plan, the shared
+    // wellbeing and the requests: the access is made once per request.
     let actions: Vec<String> =
         sqlx::query_scalar("SELECT action FROM audit_events WHERE actor_id = $1 ORDER BY action")
             .bind(&mette.id)
             .fetch_all(db.pool())
             .await
             .unwrap();
-    assert_eq!(actions, vec!["citizen_summary", "shared_wellbeing"]);
+    assert_eq!(actions, vec!["citizen_summary"]);
 
     for outsider in [&other_cw, &coordinator, &admin, &ali] {
-        let r = data::citizen_summary(db, outsider, &sofie.id).await;
+        let r = crate::via!(
+            crate::testing::caseworker_read(
+                db,
+                outsider,
+                &sofie.id,
+                crate::audit::AuditAction::CitizenSummary
+            ),
+            |a| data::citizen_summary(db, &a)
+        );
         assert_eq!(
             r,
             Err(AppError::NotFound),
             "{:?} must get not found",
             outsider.role
         );
-        let r = data::new_code(db, outsider, &sofie.id, 60_000).await;
+        let r = crate::via!(crate::testing::caseworker(db, outsider, &sofie.id), |a| {
+            data::new_code(db, &a, 60_000)
+        });
         assert_eq!(
             r.err(),
             Some(AppError::NotFound),
@@ -47,7 +62,15 @@ db_test!(only_the_citizens_own_caseworker_sees_them_and_is_audited, |db| {
     }
     // An id that does not exist looks the same as one you may not see.
     assert_eq!(
-        data::citizen_summary(db, &mette, "no-such-id").await,
+        crate::via!(
+            crate::testing::caseworker_read(
+                db,
+                &mette,
+                "no-such-id",
+                crate::audit::AuditAction::CitizenSummary
+            ),
+            |a| data::citizen_summary(db, &a)
+        ),
         Err(AppError::NotFound)
     );
 });
@@ -100,7 +123,11 @@ db_test!(invitations_create_a_citizen_on_the_caseload, |db| {
     let crate::auth::Flash::ActivationCode { code: twin_code, .. } = twin_flash else {
         panic!("expected an activation code, as for any invitation");
     };
-    let twin = data::citizen_summary(db, &mette, &twin_id).await.unwrap();
+    let twin = crate::via!(
+        crate::testing::caseworker_read(db, &mette, &twin_id, crate::audit::AuditAction::CitizenSummary),
+        |a| data::citizen_summary(db, &a)
+    )
+    .unwrap();
     assert_eq!(twin.email.as_deref(), Some("jens@example.dk"));
     // … the first account keeps its address for logging in, the second
     // keeps it aside, and each logs in with its own password.

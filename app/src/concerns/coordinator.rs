@@ -43,9 +43,9 @@ pub async fn queue(
     db: &crate::db::Db,
     viewer: &crate::model::CurrentUser,
 ) -> Result<Vec<QueueRow>, AppError> {
-    use crate::audit::{record_read, AuditAction};
+    use crate::audit::AuditAction;
     use sqlx::Row;
-    crate::auth::policy::ensure_role(viewer, crate::model::Role::HealthCoordinator)?;
+    let list = crate::auth::policy::list(viewer, crate::model::Role::HealthCoordinator)?;
     let rows = sqlx::query(
         "SELECT c.id, c.citizen_id, u.display_name, c.created_at, c.state FROM health_concerns c \
          JOIN users u ON u.id = c.citizen_id \
@@ -56,18 +56,11 @@ pub async fn queue(
     .await?;
     let now = crate::db::now_ms();
     let mut out = Vec::with_capacity(rows.len());
+    let mut shown = Vec::with_capacity(rows.len());
     for r in rows {
-        let citizen_id: String = r.try_get(1)?;
+        shown.push(r.try_get::<String, _>(1)?);
         let created: i64 = r.try_get(3)?;
         let state: String = r.try_get(4)?;
-        record_read(
-            db,
-            viewer,
-            &citizen_id,
-            AuditAction::ConcernQueue,
-            "second_opinion",
-        )
-        .await?;
         out.push(QueueRow {
             id: r.try_get(0)?,
             citizen_name: r.try_get(2)?,
@@ -76,41 +69,32 @@ pub async fn queue(
             state: ConcernState::parse(&state).ok_or(AppError::Internal)?,
         });
     }
+    list.shown(db, shown, AuditAction::ConcernQueue, "second_opinion")
+        .await?;
     Ok(out)
 }
 
 /// A request for its coordinator: the concern, the activity, the course and
-/// the shared wellbeing if attached. Each part read is audited.
+/// the shared wellbeing if attached. The access comes from
+/// `policy::coordinator_request`, whose one audit row covers the page.
 #[cfg(feature = "ssr")]
 pub async fn request(
     db: &crate::db::Db,
-    viewer: &crate::model::CurrentUser,
-    concern_id: &str,
+    access: &crate::auth::policy::ConcernAccess,
 ) -> Result<RequestView, AppError> {
-    use crate::audit::{record_read, AuditAction};
     use sqlx::Row;
-    crate::auth::policy::ensure_role(viewer, crate::model::Role::HealthCoordinator)?;
-    let concern = super::data::concern(db, viewer, concern_id).await?;
-    let citizen_id = concern.citizen_id.clone();
+    let concern = super::data::concern(db, access).await?;
     let caseworker = sqlx::query(
         "SELECT u.display_name, u.phone FROM caseload_assignments a JOIN users u ON u.id = a.caseworker_id \
          WHERE a.citizen_id = $1 AND a.ended_at IS NULL ORDER BY a.assigned_at DESC LIMIT 1",
     )
-    .bind(&citizen_id)
+    .bind(access.citizen_id())
     .fetch_optional(db.pool())
     .await?
     .map(|r| Ok::<_, sqlx::Error>((r.try_get(0)?, r.try_get(1)?)))
     .transpose()?;
-    let wellbeing = if concern.attach_wellbeing {
-        record_read(
-            db,
-            viewer,
-            &citizen_id,
-            AuditAction::RequestWellbeing,
-            "second_opinion",
-        )
-        .await?;
-        Some(crate::wellbeing::data::shared_days(db, &citizen_id).await?)
+    let wellbeing = if access.attach_wellbeing() {
+        Some(crate::wellbeing::data::request_days(db, access).await?)
     } else {
         None
     };
@@ -134,7 +118,8 @@ pub async fn my_requests() -> Result<Vec<QueueRow>, AppError> {
 pub async fn get_request(concern_id: String) -> Result<RequestView, AppError> {
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
-    let mut view = request(&state.db, &user, &concern_id).await?;
+    let access = crate::auth::policy::coordinator_request(&state.db, &user, &concern_id).await?;
+    let mut view = request(&state.db, &access).await?;
     let flash = crate::auth::session::take_flash(&state.db, &user.session_key).await?;
     view.draft = crate::forms::draft_for(&flash, &format!("request:{concern_id}"));
     Ok(view)

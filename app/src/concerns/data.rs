@@ -3,8 +3,7 @@
 //! every staff read is audited; the administrator sees only that a request
 //! waits for a coordinator, never its content.
 use super::{ConcernEvent, ConcernView, UnassignedRequest, DESCRIPTION_MAX, PLACE_MAX, REASONS_MAX};
-use crate::audit::{record_read, AuditAction};
-use crate::auth::policy::{ensure_role, is_on_caseload};
+use crate::auth::policy::{ensure_role, CitizenAccess, ConcernAccess};
 use crate::db::{copenhagen, format_ms, new_id, now_ms, Db};
 use crate::error::AppError;
 use crate::i18n::Msg;
@@ -141,7 +140,6 @@ struct ConcernRow {
     citizen_name: String,
     course_id: String,
     activity_id: Option<String>,
-    coordinator_id: Option<String>,
     coordinator_name: Option<String>,
     description: String,
     attach_wellbeing: i64,
@@ -155,7 +153,7 @@ struct ConcernRow {
 
 const CONCERN_SELECT: &str =
     "SELECT c.id, c.citizen_id, u.display_name AS citizen_name, c.course_id, c.activity_id, \
-       c.coordinator_id, co.display_name AS coordinator_name, c.description, c.attach_wellbeing, c.state, \
+       co.display_name AS coordinator_name, c.description, c.attach_wellbeing, c.state, \
        c.conversation_at, c.conversation_place, c.outcome, c.assessment, c.created_at \
      FROM health_concerns c JOIN users u ON u.id = c.citizen_id \
      LEFT JOIN users co ON co.id = c.coordinator_id";
@@ -165,12 +163,11 @@ const CONCERN_SELECT: &str =
 /// repeated send return the first request instead of making a second.
 pub async fn raise(
     db: &Db,
-    citizen: &CurrentUser,
+    citizen: &CitizenAccess,
     input: &NewConcern,
     key: &str,
 ) -> Result<String, AppError> {
-    ensure_role(citizen, Role::Citizen)?;
-    let course = crate::plan::data::active_course(db, &citizen.id)
+    let course = crate::plan::data::active_course(db, citizen)
         .await?
         .ok_or_else(|| AppError::invalid("description", Msg::ConcernNoCourse))?;
     if let Some(activity) = &input.activity_id {
@@ -184,7 +181,7 @@ pub async fn raise(
         }
     }
     let region: Option<String> = sqlx::query("SELECT region_id FROM users WHERE id = $1")
-        .bind(&citizen.id)
+        .bind(citizen.citizen_id())
         .fetch_one(db.pool())
         .await?
         .try_get(0)?;
@@ -209,7 +206,7 @@ pub async fn raise(
          ON CONFLICT (idempotency_key) DO NOTHING",
     )
     .bind(&id)
-    .bind(&citizen.id)
+    .bind(citizen.citizen_id())
     .bind(&course.id)
     .bind(input.activity_id.as_deref())
     .bind(region.as_deref())
@@ -222,19 +219,19 @@ pub async fn raise(
     .await?
     .rows_affected();
     if inserted == 1 {
-        record_event(&mut tx, &id, ConcernState::Sent, &citizen.id, now).await?;
+        record_event(&mut tx, &id, ConcernState::Sent, citizen.citizen_id(), now).await?;
         use crate::notifications::{data as push, PushKind};
         if let Some(coordinator) = &coordinator {
             push::enqueue(&mut tx, coordinator, PushKind::NewConcern, &id, now).await?;
         }
-        push::enqueue_for_caseworker(&mut tx, &citizen.id, PushKind::NewConcern, &id).await?;
+        push::enqueue_for_caseworker(&mut tx, citizen, PushKind::NewConcern, &id).await?;
     }
     tx.commit().await?;
     let (first, description): (String, String) = sqlx::query_as(
         "SELECT id, description FROM health_concerns WHERE idempotency_key = $1 AND citizen_id = $2",
     )
     .bind(key)
-    .bind(&citizen.id)
+    .bind(citizen.citizen_id())
     .fetch_optional(db.pool())
     .await?
     .ok_or(AppError::Internal)?;
@@ -273,49 +270,19 @@ async fn row(db: &Db, concern_id: &str) -> Result<ConcernRow, AppError> {
         .ok_or(AppError::NotFound)
 }
 
-/// Who may see a request: the citizen, the coordinator it is assigned to,
-/// and the citizen's caseworker (who takes part in the conversation).
-async fn ensure_can_see(db: &Db, viewer: &CurrentUser, row: &ConcernRow) -> Result<(), AppError> {
-    let allowed = match viewer.role {
-        Role::Citizen => row.citizen_id == viewer.id,
-        Role::HealthCoordinator => row.coordinator_id.as_deref() == Some(viewer.id.as_str()),
-        Role::Caseworker => is_on_caseload(db, &viewer.id, &row.citizen_id).await?,
-        Role::Administrator => false,
-    };
-    if allowed {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
-    }
-}
-
-/// One request, for someone allowed to see it; a staff read is audited.
-pub async fn concern(db: &Db, viewer: &CurrentUser, concern_id: &str) -> Result<ConcernView, AppError> {
-    let row = row(db, concern_id).await?;
-    ensure_can_see(db, viewer, &row).await?;
-    record_read(
-        db,
-        viewer,
-        &row.citizen_id,
-        AuditAction::ConcernRequest,
-        "second_opinion",
-    )
-    .await?;
+/// One request (the access comes from `policy::concern`, which audited a staff read).
+pub async fn concern(db: &Db, access: &ConcernAccess) -> Result<ConcernView, AppError> {
+    let row = row(db, access.concern_id()).await?;
     view(db, row).await
 }
 
 /// A citizen's requests, newest first: for the citizen, or for their
-/// caseworker (whose read of the citizen page is audited there).
-pub async fn for_citizen(
-    db: &Db,
-    viewer: &CurrentUser,
-    citizen_id: &str,
-) -> Result<Vec<ConcernView>, AppError> {
-    crate::auth::policy::ensure_citizen_or_caseworker(db, viewer, citizen_id).await?;
+/// caseworker (on the citizen page, whose one audit row covers them).
+pub async fn for_citizen(db: &Db, access: &CitizenAccess) -> Result<Vec<ConcernView>, AppError> {
     let rows = sqlx::query_as::<_, ConcernRow>(&format!(
         "{CONCERN_SELECT} WHERE c.citizen_id = $1 ORDER BY c.created_at DESC"
     ))
-    .bind(citizen_id)
+    .bind(access.citizen_id())
     .fetch_all(db.pool())
     .await?;
     let mut out = Vec::with_capacity(rows.len());
@@ -397,18 +364,11 @@ pub fn add_working_days(ms: i64, days: i64) -> Option<String> {
 /// Moves a request one legal step. A repeat of the step just taken changes
 /// nothing; a step that is not legal from the current state (or for this
 /// person) is refused and changes nothing.
-pub async fn take_step(db: &Db, viewer: &CurrentUser, concern_id: &str, step: &Step) -> Result<(), AppError> {
+/// The access comes from `policy::act_on_concern`: only the citizen and the
+/// assigned coordinator act on a request.
+pub async fn take_step(db: &Db, access: &ConcernAccess, step: &Step) -> Result<(), AppError> {
+    let (viewer, concern_id) = (access.viewer(), access.concern_id());
     let current = row(db, concern_id).await?;
-    // Only the citizen and the assigned coordinator act on a request; for
-    // anyone else it does not exist.
-    let acts = match viewer.role {
-        Role::Citizen => current.citizen_id == viewer.id,
-        Role::HealthCoordinator => current.coordinator_id.as_deref() == Some(viewer.id.as_str()),
-        Role::Caseworker | Role::Administrator => false,
-    };
-    if !acts {
-        return Err(AppError::NotFound);
-    }
     if step.already_done(&current) {
         return Ok(());
     }

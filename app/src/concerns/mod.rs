@@ -83,8 +83,8 @@ pub struct ConcernFormData {
 pub async fn my_concerns() -> Result<Vec<ConcernView>, AppError> {
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
-    crate::auth::policy::ensure_role(&user, crate::model::Role::Citizen)?;
-    data::for_citizen(&state.db, &user, &user.id).await
+    let access = crate::auth::policy::own_data(&user)?;
+    data::for_citizen(&state.db, &access).await
 }
 
 #[server]
@@ -92,9 +92,9 @@ pub async fn new_concern_form(activity: String) -> Result<ConcernFormData, AppEr
     use sqlx::Row;
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
-    crate::auth::policy::ensure_role(&user, crate::model::Role::Citizen)?;
+    let access = crate::auth::policy::own_data(&user)?;
     let flash = crate::auth::session::take_flash(&state.db, &user.session_key).await?;
-    let course = crate::plan::data::active_course(&state.db, &user.id).await?;
+    let course = crate::plan::data::active_course(&state.db, &access).await?;
     let activities = match &course {
         Some(c) => sqlx::query(
             "SELECT id, title FROM activities WHERE course_id = $1 AND status NOT IN ('completed', 'cancelled') \
@@ -131,7 +131,8 @@ pub async fn raise_concern(
     let sent = async {
         let input = data::NewConcern::parse(&description, &activity, attach_wellbeing.is_some())?;
         let key = crate::plan::rules::parse_form_key(&form_key)?;
-        data::raise(&state.db, &user, &input, &key).await
+        let access = crate::auth::policy::own_data(&user)?;
+        data::raise(&state.db, &access, &input, &key).await
     }
     .await;
     match sent {
@@ -151,7 +152,8 @@ pub async fn get_concern(concern_id: String) -> Result<ConcernView, AppError> {
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
     crate::auth::policy::ensure_role(&user, crate::model::Role::Citizen)?;
-    data::concern(&state.db, &user, &concern_id).await
+    let access = crate::auth::policy::concern(&state.db, &user, &concern_id).await?;
+    data::concern(&state.db, &access).await
 }
 
 /// Where a step's page is, for the person taking it.
@@ -172,7 +174,12 @@ pub async fn concern_step(concern_id: String, step: String) -> Result<(), AppErr
     let page = step_page(&user, &concern_id);
     let taken = async {
         let step = data::Step::parse_plain(&step)?;
-        data::take_step(&state.db, &user, &concern_id, &step).await?;
+        data::take_step(
+            &state.db,
+            &crate::auth::policy::act_on_concern(&state.db, &user, &concern_id).await?,
+            &step,
+        )
+        .await?;
         Ok(step)
     }
     .await;
@@ -206,7 +213,12 @@ pub async fn book_conversation(
     let page = step_page(&user, &concern_id);
     let booked = async {
         let step = data::Step::parse_booking(&date, &time, &place, crate::db::now_ms())?;
-        data::take_step(&state.db, &user, &concern_id, &step).await
+        data::take_step(
+            &state.db,
+            &crate::auth::policy::act_on_concern(&state.db, &user, &concern_id).await?,
+            &step,
+        )
+        .await
     }
     .await;
     match booked {
@@ -233,7 +245,12 @@ pub async fn answer_concern(
     let page = step_page(&user, &concern_id);
     let answered = async {
         let step = data::Step::parse_answer(outcome.as_deref(), &reasons)?;
-        data::take_step(&state.db, &user, &concern_id, &step).await
+        data::take_step(
+            &state.db,
+            &crate::auth::policy::act_on_concern(&state.db, &user, &concern_id).await?,
+            &step,
+        )
+        .await
     }
     .await;
     match answered {

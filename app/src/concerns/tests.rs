@@ -116,10 +116,17 @@ fn states(view: &crate::concerns::ConcernView) -> Vec<ConcernState> {
 
 db_test!(a_concern_goes_to_the_coordinator_of_the_citizens_region, |db| {
     let w = world(db, true).await;
-    let id = data::raise(db, &w.citizen, &about(&w.placement, false), &new_id())
-        .await
-        .unwrap();
-    let mine = data::concern(db, &w.citizen, &id).await.unwrap();
+    let id = crate::via!(crate::testing::own(&w.citizen), |a| data::raise(
+        db,
+        &a,
+        &about(&w.placement, false),
+        &new_id()
+    ))
+    .unwrap();
+    let mine = crate::via!(crate::auth::policy::concern(db, &w.citizen, &id), |a| {
+        data::concern(db, &a)
+    })
+    .unwrap();
     assert_eq!(mine.state, ConcernState::Sent);
     assert_eq!(states(&mine), vec![ConcernState::Sent]);
     assert_eq!(mine.coordinator_name.as_deref(), Some("Lars"));
@@ -135,7 +142,9 @@ db_test!(a_concern_goes_to_the_coordinator_of_the_citizens_region, |db| {
     let queue = crate::concerns::queue(db, &w.coordinator).await.unwrap();
     assert_eq!(queue.len(), 1);
     assert_eq!(queue[0].id, id);
-    let plan = crate::plan::data::plan(db, &w.citizen.id, None).await.unwrap();
+    let plan = crate::plan::data::plan(db, &crate::testing::own(&w.citizen).await.unwrap(), None)
+        .await
+        .unwrap();
     assert!(plan
         .upcoming
         .iter()
@@ -153,7 +162,11 @@ db_test!(a_concern_goes_to_the_coordinator_of_the_citizens_region, |db| {
             .map(|r| r.open_concerns),
         Some(1)
     );
-    let seen = data::for_citizen(db, &w.caseworker, &w.citizen.id).await.unwrap();
+    let seen = crate::via!(
+        crate::testing::citizen_or_caseworker(db, &w.caseworker, &w.citizen.id),
+        |a| data::for_citizen(db, &a)
+    )
+    .unwrap();
     assert_eq!(seen.len(), 1);
     assert_eq!(
         seen[0].description,
@@ -164,9 +177,13 @@ db_test!(a_concern_goes_to_the_coordinator_of_the_citizens_region, |db| {
 db_test!(a_request_nobody_covers_waits_for_the_administrator, |db| {
     let w = world(db, false).await;
     let admin = user(db, Role::Administrator, "Admin").await;
-    let id = data::raise(db, &w.citizen, &about("", false), &new_id())
-        .await
-        .unwrap();
+    let id = crate::via!(crate::testing::own(&w.citizen), |a| data::raise(
+        db,
+        &a,
+        &about("", false),
+        &new_id()
+    ))
+    .unwrap();
     assert!(crate::concerns::queue(db, &w.coordinator)
         .await
         .unwrap()
@@ -179,7 +196,12 @@ db_test!(a_request_nobody_covers_waits_for_the_administrator, |db| {
     );
     // Only the administrator sees the list, and it holds no content.
     assert_eq!(data::unassigned(db, &w.caseworker).await, Err(AppError::NotFound));
-    assert_eq!(data::concern(db, &admin, &id).await, Err(AppError::NotFound));
+    assert_eq!(
+        crate::via!(crate::auth::policy::concern(db, &admin, &id), |a| data::concern(
+            db, &a
+        )),
+        Err(AppError::NotFound)
+    );
     // A request can only go to a health coordinator.
     let e = data::assign(db, &admin, &id, &w.caseworker.id).await.unwrap_err();
     assert_eq!(e.message(), Msg::AdminCoordinatorUnknown);
@@ -199,7 +221,14 @@ db_test!(ten_sends_of_one_form_at_once_make_one_request, |db| {
     let key = new_id();
     let sends = (0..10).map(|_| {
         let (db, citizen, key, placement) = (db.clone(), w.citizen.clone(), key.clone(), w.placement.clone());
-        tokio::spawn(async move { data::raise(&db, &citizen, &about(&placement, true), &key).await })
+        tokio::spawn(async move {
+            crate::via!(crate::testing::own(&citizen), |a| data::raise(
+                &db,
+                &a,
+                &about(&placement, true),
+                &key
+            ))
+        })
     });
     let mut ids = Vec::new();
     for s in sends {
@@ -210,9 +239,13 @@ db_test!(ten_sends_of_one_form_at_once_make_one_request, |db| {
     assert_eq!(concerns_of(db, &w.citizen).await, 1);
     assert_eq!(events_of(db, &ids[0]).await, 1);
     // A new form is a new request.
-    data::raise(db, &w.citizen, &about("", false), &new_id())
-        .await
-        .unwrap();
+    crate::via!(crate::testing::own(&w.citizen), |a| data::raise(
+        db,
+        &a,
+        &about("", false),
+        &new_id()
+    ))
+    .unwrap();
     assert_eq!(concerns_of(db, &w.citizen).await, 2);
 });
 
@@ -290,22 +323,35 @@ db_test!(bad_concerns_are_refused_and_change_nothing, |db| {
     let w = world(db, true).await;
     let other = world(db, true).await;
     // Someone else's activity.
-    let e = data::raise(db, &w.citizen, &about(&other.placement, false), &new_id())
-        .await
-        .unwrap_err();
+    let e = crate::via!(crate::testing::own(&w.citizen), |a| data::raise(
+        db,
+        &a,
+        &about(&other.placement, false),
+        &new_id()
+    ))
+    .unwrap_err();
     assert_eq!(
         (e.field(), e.message()),
         (Some("activity_id"), Msg::ConcernActivityUnknown)
     );
     // No course to be worried about.
     let newcomer = user(db, Role::Citizen, "Ny").await;
-    let e = data::raise(db, &newcomer, &about("", false), &new_id())
-        .await
-        .unwrap_err();
+    let e = crate::via!(crate::testing::own(&newcomer), |a| data::raise(
+        db,
+        &a,
+        &about("", false),
+        &new_id()
+    ))
+    .unwrap_err();
     assert_eq!(e.message(), Msg::ConcernNoCourse);
     // Staff do not raise concerns for citizens.
     assert_eq!(
-        data::raise(db, &w.caseworker, &about("", false), &new_id()).await,
+        crate::via!(crate::testing::own(&w.caseworker), |a| data::raise(
+            db,
+            &a,
+            &about("", false),
+            &new_id()
+        )),
         Err(AppError::NotFound)
     );
     assert_eq!(concerns_of(db, &w.citizen).await, 0);
@@ -314,25 +360,35 @@ db_test!(bad_concerns_are_refused_and_change_nothing, |db| {
 
 db_test!(the_coordinator_moves_a_request_step_by_step_to_an_answer, |db| {
     let w = world(db, true).await;
-    let id = data::raise(db, &w.citizen, &about(&w.placement, false), &new_id())
-        .await
-        .unwrap();
+    let id = crate::via!(crate::testing::own(&w.citizen), |a| data::raise(
+        db,
+        &a,
+        &about(&w.placement, false),
+        &new_id()
+    ))
+    .unwrap();
     let lars = &w.coordinator;
     let answer = Step::parse_answer(Some("2"), "Praktikken kan fortsætte med kortere dage.").unwrap();
     // Not before the request has been read.
-    let e = data::take_step(db, lars, &id, &answer).await.unwrap_err();
+    let e = crate::via!(crate::auth::policy::act_on_concern(db, lars, &id), |a| {
+        data::take_step(db, &a, &answer)
+    })
+    .unwrap_err();
     assert_eq!(e.message(), Msg::ConcernStepNotPossible);
-    data::take_step(db, lars, &id, &Step::To(ConcernState::Received))
-        .await
-        .unwrap();
+    crate::via!(crate::auth::policy::act_on_concern(db, lars, &id), |a| {
+        data::take_step(db, &a, &Step::To(ConcernState::Received))
+    })
+    .unwrap();
     // A double click is harmless: no second event.
-    data::take_step(db, lars, &id, &Step::To(ConcernState::Received))
-        .await
-        .unwrap();
+    crate::via!(crate::auth::policy::act_on_concern(db, lars, &id), |a| {
+        data::take_step(db, &a, &Step::To(ConcernState::Received))
+    })
+    .unwrap();
     assert_eq!(events_of(db, &id).await, 2);
-    data::take_step(db, lars, &id, &Step::To(ConcernState::BeingAssessed))
-        .await
-        .unwrap();
+    crate::via!(crate::auth::policy::act_on_concern(db, lars, &id), |a| {
+        data::take_step(db, &a, &Step::To(ConcernState::BeingAssessed))
+    })
+    .unwrap();
     let booking = Step::parse_booking(
         "2099-03-02",
         "10:30",
@@ -340,9 +396,18 @@ db_test!(the_coordinator_moves_a_request_step_by_step_to_an_answer, |db| {
         4_070_000_000_000,
     )
     .unwrap();
-    data::take_step(db, lars, &id, &booking).await.unwrap();
-    data::take_step(db, lars, &id, &booking).await.unwrap();
-    let booked = data::concern(db, &w.citizen, &id).await.unwrap();
+    crate::via!(crate::auth::policy::act_on_concern(db, lars, &id), |a| {
+        data::take_step(db, &a, &booking)
+    })
+    .unwrap();
+    crate::via!(crate::auth::policy::act_on_concern(db, lars, &id), |a| {
+        data::take_step(db, &a, &booking)
+    })
+    .unwrap();
+    let booked = crate::via!(crate::auth::policy::concern(db, &w.citizen, &id), |a| {
+        data::concern(db, &a)
+    })
+    .unwrap();
     assert_eq!(booked.state, ConcernState::ConversationBooked);
     assert_eq!(booked.conversation_at.as_deref(), Some("02.03.2099 10:30"));
     assert_eq!(
@@ -351,9 +416,18 @@ db_test!(the_coordinator_moves_a_request_step_by_step_to_an_answer, |db| {
     );
     // Due five working days after the conversation.
     assert_eq!(booked.expected_by.as_deref(), Some("09.03.2099"));
-    data::take_step(db, lars, &id, &answer).await.unwrap();
-    data::take_step(db, lars, &id, &answer).await.unwrap();
-    let answered = data::concern(db, &w.citizen, &id).await.unwrap();
+    crate::via!(crate::auth::policy::act_on_concern(db, lars, &id), |a| {
+        data::take_step(db, &a, &answer)
+    })
+    .unwrap();
+    crate::via!(crate::auth::policy::act_on_concern(db, lars, &id), |a| {
+        data::take_step(db, &a, &answer)
+    })
+    .unwrap();
+    let answered = crate::via!(crate::auth::policy::concern(db, &w.citizen, &id), |a| {
+        data::concern(db, &a)
+    })
+    .unwrap();
     assert_eq!(
         states(&answered),
         vec![
@@ -372,89 +446,135 @@ db_test!(the_coordinator_moves_a_request_step_by_step_to_an_answer, |db| {
     assert_eq!(answered.expected_by, None);
     // Answered is final: no other answer, no withdrawal; the activity no longer waits.
     let other = Step::parse_answer(Some("1"), "Alligevel").unwrap();
-    assert!(data::take_step(db, lars, &id, &other).await.is_err());
     assert!(
-        data::take_step(db, &w.citizen, &id, &Step::To(ConcernState::Withdrawn))
-            .await
-            .is_err()
+        crate::via!(crate::auth::policy::act_on_concern(db, lars, &id), |a| {
+            data::take_step(db, &a, &other)
+        })
+        .is_err()
+    );
+    assert!(
+        crate::via!(crate::auth::policy::act_on_concern(db, &w.citizen, &id), |a| {
+            data::take_step(db, &a, &Step::To(ConcernState::Withdrawn))
+        })
+        .is_err()
     );
     assert_eq!(
-        data::concern(db, &w.citizen, &id).await.unwrap().outcome,
+        crate::via!(crate::auth::policy::concern(db, &w.citizen, &id), |a| {
+            data::concern(db, &a)
+        })
+        .unwrap()
+        .outcome,
         Some(ConcernOutcome::Adjust)
     );
-    let plan = crate::plan::data::plan(db, &w.citizen.id, None).await.unwrap();
+    let plan = crate::plan::data::plan(db, &crate::testing::own(&w.citizen).await.unwrap(), None)
+        .await
+        .unwrap();
     assert!(plan.upcoming.iter().all(|a| !a.awaiting_assessment));
 });
 
 db_test!(the_citizen_may_withdraw_an_open_request, |db| {
     let w = world(db, true).await;
-    let id = data::raise(db, &w.citizen, &about(&w.placement, false), &new_id())
-        .await
-        .unwrap();
+    let id = crate::via!(crate::testing::own(&w.citizen), |a| data::raise(
+        db,
+        &a,
+        &about(&w.placement, false),
+        &new_id()
+    ))
+    .unwrap();
     // The citizen cannot move it forward.
-    let e = data::take_step(db, &w.citizen, &id, &Step::To(ConcernState::Received))
-        .await
-        .unwrap_err();
+    let e = crate::via!(crate::auth::policy::act_on_concern(db, &w.citizen, &id), |a| {
+        data::take_step(db, &a, &Step::To(ConcernState::Received))
+    })
+    .unwrap_err();
     assert_eq!(e.message(), Msg::ConcernStepNotPossible);
-    data::take_step(db, &w.citizen, &id, &Step::To(ConcernState::Withdrawn))
-        .await
-        .unwrap();
-    data::take_step(db, &w.citizen, &id, &Step::To(ConcernState::Withdrawn))
-        .await
-        .unwrap();
+    crate::via!(crate::auth::policy::act_on_concern(db, &w.citizen, &id), |a| {
+        data::take_step(db, &a, &Step::To(ConcernState::Withdrawn))
+    })
+    .unwrap();
+    crate::via!(crate::auth::policy::act_on_concern(db, &w.citizen, &id), |a| {
+        data::take_step(db, &a, &Step::To(ConcernState::Withdrawn))
+    })
+    .unwrap();
     assert_eq!(events_of(db, &id).await, 2);
     assert!(crate::concerns::queue(db, &w.coordinator)
         .await
         .unwrap()
         .is_empty());
-    assert!(
-        data::take_step(db, &w.coordinator, &id, &Step::To(ConcernState::Received))
-            .await
-            .is_err()
-    );
+    assert!(crate::via!(
+        crate::auth::policy::act_on_concern(db, &w.coordinator, &id),
+        |a| data::take_step(db, &a, &Step::To(ConcernState::Received))
+    )
+    .is_err());
 });
 
 db_test!(
     only_the_citizen_their_caseworker_and_the_assigned_coordinator_see_a_request,
     |db| {
         let w = world(db, true).await;
-        let id = data::raise(db, &w.citizen, &about(&w.placement, false), &new_id())
-            .await
-            .unwrap();
+        let id = crate::via!(crate::testing::own(&w.citizen), |a| data::raise(
+            db,
+            &a,
+            &about(&w.placement, false),
+            &new_id()
+        ))
+        .unwrap();
         let stranger = user(db, Role::Citizen, "Fremmed").await;
         let other_caseworker = user(db, Role::Caseworker, "Jonas").await;
         let other_coordinator = user(db, Role::HealthCoordinator, "Eva").await;
         let admin = user(db, Role::Administrator, "Admin").await;
         for outsider in [&stranger, &other_caseworker, &other_coordinator, &admin] {
             assert_eq!(
-                data::concern(db, outsider, &id).await,
+                crate::via!(
+                    crate::auth::policy::concern(db, outsider, &id),
+                    |a| data::concern(db, &a)
+                ),
                 Err(AppError::NotFound),
                 "{:?}",
                 outsider.role
             );
             assert_eq!(
-                data::take_step(db, outsider, &id, &Step::To(ConcernState::Received)).await,
+                crate::via!(crate::auth::policy::act_on_concern(db, outsider, &id), |a| {
+                    data::take_step(db, &a, &Step::To(ConcernState::Received))
+                }),
                 Err(AppError::NotFound)
             );
             assert_eq!(audit_count(db, outsider, &w.citizen).await, 0);
         }
         assert_eq!(
-            data::for_citizen(db, &other_caseworker, &w.citizen.id).await,
+            crate::via!(
+                crate::testing::citizen_or_caseworker(db, &other_caseworker, &w.citizen.id),
+                |a| data::for_citizen(db, &a)
+            ),
             Err(AppError::NotFound)
         );
         assert_eq!(
-            crate::concerns::request(db, &w.caseworker, &id).await.map(|_| ()),
+            crate::via!(
+                crate::auth::policy::coordinator_request(db, &w.caseworker, &id),
+                |a| crate::concerns::request(db, &a)
+            )
+            .map(|_| ()),
             Err(AppError::NotFound)
         );
         // The caseworker reads it but does not act on it; the read is audited.
-        assert!(data::concern(db, &w.caseworker, &id).await.is_ok());
+        assert!(
+            crate::via!(crate::auth::policy::concern(db, &w.caseworker, &id), |a| {
+                data::concern(db, &a)
+            })
+            .is_ok()
+        );
         assert_eq!(audit_count(db, &w.caseworker, &w.citizen).await, 1);
         assert_eq!(
-            data::take_step(db, &w.caseworker, &id, &Step::To(ConcernState::Received)).await,
+            crate::via!(crate::auth::policy::act_on_concern(db, &w.caseworker, &id), |a| {
+                data::take_step(db, &a, &Step::To(ConcernState::Received))
+            }),
             Err(AppError::NotFound)
         );
         // The coordinator's read of the request is audited too.
-        crate::concerns::request(db, &w.coordinator, &id).await.unwrap();
+        crate::via!(
+            crate::auth::policy::coordinator_request(db, &w.coordinator, &id),
+            |a| crate::concerns::request(db, &a)
+        )
+        .unwrap();
         assert_eq!(audit_count(db, &w.coordinator, &w.citizen).await, 1);
         assert_eq!(events_of(db, &id).await, 1, "nobody moved it");
     }
@@ -482,20 +602,34 @@ db_test!(the_coordinator_sees_wellbeing_only_as_shared_and_attached, |db| {
         .await
         .unwrap();
     }
-    let without = data::raise(db, &w.citizen, &about("", false), &new_id())
-        .await
-        .unwrap();
-    let with = data::raise(db, &w.citizen, &about(&w.placement, true), &new_id())
-        .await
-        .unwrap();
+    let without = crate::via!(crate::testing::own(&w.citizen), |a| data::raise(
+        db,
+        &a,
+        &about("", false),
+        &new_id()
+    ))
+    .unwrap();
+    let with = crate::via!(crate::testing::own(&w.citizen), |a| data::raise(
+        db,
+        &a,
+        &about(&w.placement, true),
+        &new_id()
+    ))
+    .unwrap();
     assert_eq!(
-        crate::concerns::request(db, &w.coordinator, &without)
-            .await
-            .unwrap()
-            .wellbeing,
+        crate::via!(
+            crate::auth::policy::coordinator_request(db, &w.coordinator, &without),
+            |a| crate::concerns::request(db, &a)
+        )
+        .unwrap()
+        .wellbeing,
         None
     );
-    let request = crate::concerns::request(db, &w.coordinator, &with).await.unwrap();
+    let request = crate::via!(
+        crate::auth::policy::coordinator_request(db, &w.coordinator, &with),
+        |a| crate::concerns::request(db, &a)
+    )
+    .unwrap();
     let days = request.wellbeing.expect("attached");
     assert_eq!(days.len(), 2, "the unshared day stays private");
     assert!(days.iter().all(|d| d.visible_to_caseworker));
@@ -533,12 +667,20 @@ db_test!(
             }
         };
         let form = new_id();
-        let id = data::raise(db, &w.citizen, &about(&w.placement, false), &form)
-            .await
-            .unwrap();
-        data::raise(db, &w.citizen, &about(&w.placement, false), &form)
-            .await
-            .unwrap();
+        let id = crate::via!(crate::testing::own(&w.citizen), |a| data::raise(
+            db,
+            &a,
+            &about(&w.placement, false),
+            &form
+        ))
+        .unwrap();
+        crate::via!(crate::testing::own(&w.citizen), |a| data::raise(
+            db,
+            &a,
+            &about(&w.placement, false),
+            &form
+        ))
+        .unwrap();
         assert_eq!(queued(&w.coordinator).await, vec!["new_concern"]);
         assert_eq!(queued(&w.caseworker).await, vec!["new_concern"]);
         assert!(queued(&w.citizen).await.is_empty());
@@ -547,15 +689,24 @@ db_test!(
             Step::To(ConcernState::Received),
             Step::To(ConcernState::BeingAssessed),
         ] {
-            data::take_step(db, lars, &id, &step).await.unwrap();
+            crate::via!(crate::auth::policy::act_on_concern(db, lars, &id), |a| {
+                data::take_step(db, &a, &step)
+            })
+            .unwrap();
         }
         assert!(
             queued(&w.citizen).await.is_empty(),
             "only the answer is announced"
         );
         let answer = Step::parse_answer(Some("1"), "Du kan fortsætte.").unwrap();
-        data::take_step(db, lars, &id, &answer).await.unwrap();
-        data::take_step(db, lars, &id, &answer).await.unwrap();
+        crate::via!(crate::auth::policy::act_on_concern(db, lars, &id), |a| {
+            data::take_step(db, &a, &answer)
+        })
+        .unwrap();
+        crate::via!(crate::auth::policy::act_on_concern(db, lars, &id), |a| {
+            data::take_step(db, &a, &answer)
+        })
+        .unwrap();
         assert_eq!(queued(&w.citizen).await, vec!["concern_answered"]);
     }
 );

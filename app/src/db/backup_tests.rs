@@ -15,10 +15,11 @@ async fn a_backup_under_write_load_holds_every_write_acknowledged_before_it_bega
     let caseworker = user(&db, Role::Caseworker, "Mette").await;
     assign(&db, &caseworker, &citizen).await;
     course(&db, &citizen).await;
-    let thread =
-        crate::messages::data::start_thread(&db, &citizen, &citizen.id, "Backup", None, "hej", &new_id())
-            .await
-            .unwrap();
+    let thread = crate::via!(
+        crate::testing::citizen_or_caseworker(&db, &citizen, &citizen.id),
+        |a| crate::messages::data::start_thread(&db, &a, "Backup", None, "hej", &new_id())
+    )
+    .unwrap();
 
     let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
     let stop = Arc::new(AtomicBool::new(false));
@@ -29,9 +30,11 @@ async fn a_backup_under_write_load_holds_every_write_acknowledged_before_it_bega
         writers.push(tokio::spawn(async move {
             while !stop.load(Ordering::Relaxed) {
                 let token = new_id();
-                if crate::messages::data::reply(&db, &sender, &thread, &token, &new_id(), false)
-                    .await
-                    .is_ok()
+                if crate::via!(
+                    crate::auth::policy::thread(&db, &sender, &thread, crate::auth::policy::Use::Write),
+                    |a| crate::messages::data::reply(&db, &a, &thread, &token, &new_id(), false)
+                )
+                .is_ok()
                 {
                     acknowledged.lock().unwrap().push(token);
                 }

@@ -104,12 +104,15 @@ struct People {
 async fn write(db: &Db, p: &People, kind: Kind, token: &str, n: usize) -> Result<(), String> {
     let key = new_id();
     let done = match kind {
-        Kind::Thread => {
-            crate::messages::data::start_thread(db, &p.citizen, &p.citizen.id, token, None, "body", &key)
-                .await
-                .map(|_| ())
-        }
-        Kind::Reply => crate::messages::data::reply(db, &p.citizen, &p.thread, token, &key, false).await,
+        Kind::Thread => crate::via!(
+            crate::testing::citizen_or_caseworker(db, &p.citizen, &p.citizen.id),
+            |a| crate::messages::data::start_thread(db, &a, token, None, "body", &key)
+        )
+        .map(|_| ()),
+        Kind::Reply => crate::via!(
+            crate::auth::policy::thread(db, &p.citizen, &p.thread, crate::auth::policy::Use::Write),
+            |a| crate::messages::data::reply(db, &a, &p.thread, token, &key, false)
+        ),
         Kind::Wellbeing => {
             // A day of its own for each entry, so none replaces another.
             let date = jiff::civil::date(2025, 1, 1)
@@ -125,9 +128,10 @@ async fn write(db: &Db, p: &People, kind: Kind, token: &str, n: usize) -> Result
                 activity_id: None,
                 share: false,
             };
-            crate::wellbeing::data::log_on(db, &p.citizen, &input, &key, &date)
-                .await
-                .map(|_| ())
+            crate::via!(crate::testing::own(&p.citizen), |a| {
+                crate::wellbeing::data::log_on(db, &a, &input, &key, &date)
+            })
+            .map(|_| ())
         }
         Kind::Concern => {
             let input = NewConcern {
@@ -135,18 +139,21 @@ async fn write(db: &Db, p: &People, kind: Kind, token: &str, n: usize) -> Result
                 activity_id: None,
                 attach_wellbeing: false,
             };
-            crate::concerns::data::raise(db, &p.citizen, &input, &key)
-                .await
-                .map(|_| ())
+            crate::via!(crate::testing::own(&p.citizen), |a| crate::concerns::data::raise(
+                db, &a, &input, &key
+            ))
+            .map(|_| ())
         }
         Kind::Goal => {
             let input = GoalInput {
                 title: token.to_string(),
                 description: None,
             };
-            crate::plan::edit::data::save_goal(db, &p.caseworker, &p.citizen.id, None, &key, &input)
-                .await
-                .map(|_| ())
+            crate::via!(
+                crate::testing::caseworker(db, &p.caseworker, &p.citizen.id),
+                |a| crate::plan::edit::data::save_goal(db, &a, None, &key, &input)
+            )
+            .map(|_| ())
         }
     };
     done.map_err(|e| format!("{e:?}"))
@@ -181,10 +188,11 @@ async fn acknowledged_writes_survive_a_full_disk_and_writing_recovers() {
     let caseworker = user(&db, Role::Caseworker, "Mette").await;
     assign(&db, &caseworker, &citizen).await;
     course(&db, &citizen).await;
-    let thread =
-        crate::messages::data::start_thread(&db, &citizen, &citizen.id, "first", None, "hello", &new_id())
-            .await
-            .expect("a thread to reply in");
+    let thread = crate::via!(
+        crate::testing::citizen_or_caseworker(&db, &citizen, &citizen.id),
+        |a| crate::messages::data::start_thread(&db, &a, "first", None, "hello", &new_id())
+    )
+    .expect("a thread to reply in");
     let people = People {
         citizen,
         caseworker,

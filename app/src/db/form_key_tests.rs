@@ -33,26 +33,44 @@ db_test!(
 
         // A new thread.
         let key = new_id();
-        let thread = start_thread(db, &citizen, &citizen.id, "Møde", None, "Hej", &key)
-            .await
-            .unwrap();
+        let thread = crate::via!(
+            crate::testing::citizen_or_caseworker(db, &citizen, &citizen.id),
+            |a| start_thread(db, &a, "Møde", None, "Hej", &key)
+        )
+        .unwrap();
         assert_eq!(
-            start_thread(db, &citizen, &citizen.id, "Møde", None, "Hej", &key)
-                .await
-                .unwrap(),
+            crate::via!(
+                crate::testing::citizen_or_caseworker(db, &citizen, &citizen.id),
+                |a| start_thread(db, &a, "Møde", None, "Hej", &key)
+            )
+            .unwrap(),
             thread
         );
         assert_eq!(
-            start_thread(db, &citizen, &citizen.id, "Møde", None, "Noget andet", &key).await,
+            crate::via!(
+                crate::testing::citizen_or_caseworker(db, &citizen, &citizen.id),
+                |a| start_thread(db, &a, "Møde", None, "Noget andet", &key)
+            ),
             Err(conflict("body"))
         );
 
         // A reply.
         let key = new_id();
-        reply(db, &citizen, &thread, "Tak", &key, false).await.unwrap();
-        reply(db, &citizen, &thread, "Tak", &key, false).await.unwrap();
+        crate::via!(
+            crate::auth::policy::thread(db, &citizen, &thread, crate::auth::policy::Use::Write),
+            |a| reply(db, &a, &thread, "Tak", &key, false)
+        )
+        .unwrap();
+        crate::via!(
+            crate::auth::policy::thread(db, &citizen, &thread, crate::auth::policy::Use::Write),
+            |a| reply(db, &a, &thread, "Tak", &key, false)
+        )
+        .unwrap();
         assert_eq!(
-            reply(db, &citizen, &thread, "Tak for sidst", &key, false).await,
+            crate::via!(
+                crate::auth::policy::thread(db, &citizen, &thread, crate::auth::policy::Use::Write),
+                |a| reply(db, &a, &thread, "Tak for sidst", &key, false)
+            ),
             Err(conflict("body"))
         );
         assert_eq!(
@@ -72,35 +90,70 @@ db_test!(
             activity_id: None,
             attach_wellbeing: false,
         };
-        let first = crate::concerns::data::raise(db, &citizen, &concern("Ondt i ryggen"), &key)
-            .await
-            .unwrap();
+        let first = crate::via!(crate::testing::own(&citizen), |a| crate::concerns::data::raise(
+            db,
+            &a,
+            &concern("Ondt i ryggen"),
+            &key
+        ))
+        .unwrap();
         assert_eq!(
-            crate::concerns::data::raise(db, &citizen, &concern("Ondt i ryggen"), &key)
-                .await
-                .unwrap(),
+            crate::via!(crate::testing::own(&citizen), |a| crate::concerns::data::raise(
+                db,
+                &a,
+                &concern("Ondt i ryggen"),
+                &key
+            ))
+            .unwrap(),
             first
         );
         assert_eq!(
-            crate::concerns::data::raise(db, &citizen, &concern("Ondt i knæet"), &key).await,
+            crate::via!(crate::testing::own(&citizen), |a| crate::concerns::data::raise(
+                db,
+                &a,
+                &concern("Ondt i knæet"),
+                &key
+            )),
             Err(conflict("description"))
         );
 
         // Feedback on the course.
         let key = new_id();
         use crate::plan::responses::data::give_course_feedback;
-        give_course_feedback(db, &citizen, 4, Some("Godt"), &key)
-            .await
-            .unwrap();
-        give_course_feedback(db, &citizen, 4, Some("Godt"), &key)
-            .await
-            .unwrap();
+        crate::via!(crate::testing::own(&citizen), |a| give_course_feedback(
+            db,
+            &a,
+            4,
+            Some("Godt"),
+            &key
+        ))
+        .unwrap();
+        crate::via!(crate::testing::own(&citizen), |a| give_course_feedback(
+            db,
+            &a,
+            4,
+            Some("Godt"),
+            &key
+        ))
+        .unwrap();
         assert_eq!(
-            give_course_feedback(db, &citizen, 4, Some("Rigtig godt"), &key).await,
+            crate::via!(crate::testing::own(&citizen), |a| give_course_feedback(
+                db,
+                &a,
+                4,
+                Some("Rigtig godt"),
+                &key
+            )),
             Err(conflict("course_comment"))
         );
         assert_eq!(
-            give_course_feedback(db, &citizen, 2, Some("Godt"), &key).await,
+            crate::via!(crate::testing::own(&citizen), |a| give_course_feedback(
+                db,
+                &a,
+                2,
+                Some("Godt"),
+                &key
+            )),
             Err(conflict("course_comment"))
         );
 
@@ -111,39 +164,21 @@ db_test!(
             title: title.into(),
             description: None,
         };
-        let id = save_goal(
-            db,
-            &caseworker,
-            &citizen.id,
-            None,
-            &key,
-            &goal("Arbejde 10 timer"),
-        )
-        .await
+        let id = crate::via!(crate::testing::caseworker(db, &caseworker, &citizen.id), |a| {
+            save_goal(db, &a, None, &key, &goal("Arbejde 10 timer"))
+        })
         .unwrap();
         assert_eq!(
-            save_goal(
-                db,
-                &caseworker,
-                &citizen.id,
-                None,
-                &key,
-                &goal("Arbejde 10 timer")
-            )
-            .await
+            crate::via!(crate::testing::caseworker(db, &caseworker, &citizen.id), |a| {
+                save_goal(db, &a, None, &key, &goal("Arbejde 10 timer"))
+            })
             .unwrap(),
             id
         );
         assert_eq!(
-            save_goal(
-                db,
-                &caseworker,
-                &citizen.id,
-                None,
-                &key,
-                &goal("Arbejde 12 timer")
-            )
-            .await,
+            crate::via!(crate::testing::caseworker(db, &caseworker, &citizen.id), |a| {
+                save_goal(db, &a, None, &key, &goal("Arbejde 12 timer"))
+            }),
             Err(conflict("title"))
         );
     }
@@ -154,17 +189,43 @@ db_test!(a_used_who5_key_with_other_answers_is_a_conflict, |db| {
     let citizen = user(db, Role::Citizen, "Sofie").await;
     let other = user(db, Role::Citizen, "Ali").await;
     let key = new_id();
-    answer(db, &citizen, [3, 3, 3, 3, 3], false, &key).await.unwrap();
+    crate::via!(crate::testing::own(&citizen), |a| answer(
+        db,
+        &a,
+        [3, 3, 3, 3, 3],
+        false,
+        &key
+    ))
+    .unwrap();
     // The same answers again: a repeat, stored once.
-    answer(db, &citizen, [3, 3, 3, 3, 3], false, &key).await.unwrap();
+    crate::via!(crate::testing::own(&citizen), |a| answer(
+        db,
+        &a,
+        [3, 3, 3, 3, 3],
+        false,
+        &key
+    ))
+    .unwrap();
     // Other answers with the used key: refused, never "saved" while stored nowhere.
     assert_eq!(
-        answer(db, &citizen, [5, 5, 5, 5, 5], false, &key).await,
+        crate::via!(crate::testing::own(&citizen), |a| answer(
+            db,
+            &a,
+            [5, 5, 5, 5, 5],
+            false,
+            &key
+        )),
         Err(conflict("item1"))
     );
     // Someone else's key is not taken as theirs.
     assert_eq!(
-        answer(db, &other, [3, 3, 3, 3, 3], false, &key).await,
+        crate::via!(crate::testing::own(&other), |a| answer(
+            db,
+            &a,
+            [3, 3, 3, 3, 3],
+            false,
+            &key
+        )),
         Err(conflict("item1"))
     );
     assert_eq!(

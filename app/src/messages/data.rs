@@ -2,8 +2,8 @@
 //! edited or deleted (triggers enforce it). Only the citizen and their
 //! caseworker see a thread; a caseworker's read is audited.
 use super::{FeedbackRow, InboxFilter, InboxRow, MessageView, ThreadRow, ThreadView, BODY_MAX, SUBJECT_MAX};
-use crate::audit::{record_read, AuditAction};
-use crate::auth::policy::{ensure_citizen_or_caseworker, ensure_role};
+use crate::audit::AuditAction;
+use crate::auth::policy::{self, CitizenAccess};
 use crate::db::{format_ms, new_id, now_ms, Db};
 use crate::error::AppError;
 use crate::i18n::Msg;
@@ -33,36 +33,19 @@ pub fn parse_subject(raw: &str) -> Result<String, AppError> {
     Ok(subject.to_string())
 }
 
-/// The thread's citizen, if the viewer may see the thread.
-pub(crate) async fn citizen_of_thread(
-    db: &Db,
-    viewer: &CurrentUser,
-    thread_id: &str,
-) -> Result<String, AppError> {
-    let citizen: String = sqlx::query("SELECT citizen_id FROM message_threads WHERE id = $1")
-        .bind(thread_id)
-        .fetch_optional(db.pool())
-        .await?
-        .ok_or(AppError::NotFound)?
-        .try_get(0)?;
-    ensure_citizen_or_caseworker(db, viewer, &citizen).await?;
-    Ok(citizen)
-}
-
 /// Starts a thread with one message. The citizen writes to their caseworker;
 /// a caseworker to a citizen on their caseload. The key makes a repeated send
 /// return the first thread.
 pub async fn start_thread(
     db: &Db,
-    sender: &CurrentUser,
-    citizen_id: &str,
+    access: &CitizenAccess,
     subject: &str,
     activity_id: Option<&str>,
     body: &str,
     key: &str,
 ) -> Result<String, AppError> {
-    ensure_citizen_or_caseworker(db, sender, citizen_id).await?;
-    if let Some(done) = thread_of_message(db, citizen_id, key).await? {
+    let (sender, citizen_id) = (access.viewer(), access.citizen_id());
+    if let Some(done) = thread_of_message(db, access, key).await? {
         ensure_same_message(db, key, body, Some(subject)).await?;
         return Ok(done);
     }
@@ -96,7 +79,7 @@ pub async fn start_thread(
     .await?;
     let inserted = insert_message(&mut tx, &thread, &sender.id, body, key, now).await?;
     if inserted {
-        crate::notifications::data::enqueue_message(&mut tx, sender, citizen_id, key).await?;
+        crate::notifications::data::enqueue_message(&mut tx, access, key).await?;
         tx.commit().await?;
         super::live::announce(db, &thread).await;
         Ok(thread)
@@ -104,7 +87,7 @@ pub async fn start_thread(
         // The same send won a race: keep its thread, drop this one.
         tx.rollback().await?;
         ensure_same_message(db, key, body, Some(subject)).await?;
-        thread_of_message(db, citizen_id, key)
+        thread_of_message(db, access, key)
             .await?
             .ok_or(AppError::Internal)
     }
@@ -134,30 +117,43 @@ async fn insert_message(
 }
 
 /// The thread a message sent with `key` went to, within the citizen's threads.
-async fn thread_of_message(db: &Db, citizen_id: &str, key: &str) -> Result<Option<String>, AppError> {
+async fn thread_of_message(db: &Db, access: &CitizenAccess, key: &str) -> Result<Option<String>, AppError> {
     Ok(sqlx::query(
         "SELECT m.thread_id FROM messages m JOIN message_threads t ON t.id = m.thread_id \
          WHERE m.idempotency_key = $1 AND t.citizen_id = $2",
     )
     .bind(key)
-    .bind(citizen_id)
+    .bind(access.citizen_id())
     .fetch_optional(db.pool())
     .await?
     .map(|r| r.try_get(0))
     .transpose()?)
 }
 
-/// Adds a message to a thread. A caseworker may ask for an answer; the
-/// citizen's reply answers it. A repeated send stores nothing more.
+/// The thread, if it is the access's citizen's; else "not found".
+async fn ensure_thread_of(db: &Db, access: &CitizenAccess, thread_id: &str) -> Result<(), AppError> {
+    sqlx::query("SELECT 1 FROM message_threads WHERE id = $1 AND citizen_id = $2")
+        .bind(thread_id)
+        .bind(access.citizen_id())
+        .fetch_optional(db.pool())
+        .await?
+        .map(|_| ())
+        .ok_or(AppError::NotFound)
+}
+
+/// Adds a message to a thread (the access comes from `policy::thread`). A
+/// caseworker may ask for an answer; the citizen's reply answers it. A
+/// repeated send stores nothing more.
 pub async fn reply(
     db: &Db,
-    sender: &CurrentUser,
+    access: &CitizenAccess,
     thread_id: &str,
     body: &str,
     key: &str,
     ask_for_reply: bool,
 ) -> Result<(), AppError> {
-    let citizen_id = citizen_of_thread(db, sender, thread_id).await?;
+    ensure_thread_of(db, access, thread_id).await?;
+    let sender = access.viewer();
     let now = now_ms();
     let waiting = sender.role == Role::Caseworker && ask_for_reply;
     let mut tx = db.begin().await?;
@@ -170,13 +166,13 @@ pub async fn reply(
         .bind(thread_id)
         .execute(&mut *tx)
         .await?;
-        crate::notifications::data::enqueue_message(&mut tx, sender, &citizen_id, key).await?;
+        crate::notifications::data::enqueue_message(&mut tx, access, key).await?;
         tx.commit().await?;
         super::live::announce(db, thread_id).await;
     } else {
         tx.rollback().await?;
         // The key belongs to a message in this very thread, or it is no repeat.
-        if thread_of_message(db, &citizen_id, key).await?.as_deref() != Some(thread_id) {
+        if thread_of_message(db, access, key).await?.as_deref() != Some(thread_id) {
             return Err(AppError::invalid("form", Msg::RulesFormExpired));
         }
         ensure_same_message(db, key, body, None).await?;
@@ -202,12 +198,12 @@ async fn ensure_same_message(db: &Db, key: &str, body: &str, subject: Option<&st
     }
 }
 
-/// One thread with its messages, oldest first. Opening it marks the other
-/// side's messages read; the caseworker's read is audited, and only staff
-/// see when their own messages were read.
-pub async fn thread(db: &Db, viewer: &CurrentUser, thread_id: &str) -> Result<ThreadView, AppError> {
-    let citizen_id = citizen_of_thread(db, viewer, thread_id).await?;
-    record_read(db, viewer, &citizen_id, AuditAction::MessageThread, "case_work").await?;
+/// One thread with its messages, oldest first (the access comes from
+/// `policy::thread`, which audited a caseworker's read). Opening it marks the
+/// other side's messages read; only staff see when their own were read.
+pub async fn thread(db: &Db, access: &CitizenAccess, thread_id: &str) -> Result<ThreadView, AppError> {
+    ensure_thread_of(db, access, thread_id).await?;
+    let viewer = access.viewer();
     sqlx::query(
         "UPDATE messages SET read_at = $1 WHERE thread_id = $2 AND sender_id <> $3 AND read_at IS NULL",
     )
@@ -235,18 +231,18 @@ pub async fn thread(db: &Db, viewer: &CurrentUser, thread_id: &str) -> Result<Th
         subject: head.try_get(0)?,
         waiting_for_citizen: head.try_get::<i64, _>(1)? != 0,
         activity,
-        citizen_id: citizen_id.clone(),
+        citizen_id: access.citizen_id().to_string(),
         citizen_name: head.try_get(4)?,
-        messages: messages(db, viewer, thread_id).await?,
+        messages: messages(db, access, thread_id).await?,
         staff_view: viewer.role.is_staff(),
         form_key: String::new(),
         draft: None,
     })
 }
 
-/// The thread's messages as `viewer` sees them, oldest first. The caller
-/// has checked that `viewer` may see the thread.
-async fn messages(db: &Db, viewer: &CurrentUser, thread_id: &str) -> Result<Vec<MessageView>, AppError> {
+/// The thread's messages as the viewer sees them, oldest first.
+async fn messages(db: &Db, access: &CitizenAccess, thread_id: &str) -> Result<Vec<MessageView>, AppError> {
+    let viewer = access.viewer();
     let staff = viewer.role.is_staff();
     sqlx::query(
         "SELECT m.id, m.sender_id, u.display_name, m.body, m.sent_at, m.read_at FROM messages m \
@@ -278,15 +274,14 @@ async fn messages(db: &Db, viewer: &CurrentUser, thread_id: &str) -> Result<Vec<
 }
 
 /// The citizen's threads, newest first, with unread counts.
-pub async fn citizen_threads(db: &Db, citizen: &CurrentUser) -> Result<Vec<ThreadRow>, AppError> {
-    ensure_role(citizen, Role::Citizen)?;
+pub async fn citizen_threads(db: &Db, citizen: &CitizenAccess) -> Result<Vec<ThreadRow>, AppError> {
     sqlx::query(
         "SELECT t.id, t.subject, t.last_message_at, t.waiting_for_citizen, a.title, \
            (SELECT COUNT(*) FROM messages m WHERE m.thread_id = t.id AND m.sender_id <> $1 AND m.read_at IS NULL) \
          FROM message_threads t LEFT JOIN activities a ON a.id = t.activity_id \
          WHERE t.citizen_id = $1 ORDER BY t.last_message_at DESC",
     )
-    .bind(&citizen.id)
+    .bind(citizen.citizen_id())
     .fetch_all(db.pool())
     .await?
     .into_iter()
@@ -310,7 +305,7 @@ pub async fn inbox(
     caseworker: &CurrentUser,
     filter: InboxFilter,
 ) -> Result<Vec<InboxRow>, AppError> {
-    ensure_role(caseworker, Role::Caseworker)?;
+    let list = policy::list(caseworker, Role::Caseworker)?;
     let rows = sqlx::query(
         "SELECT t.id, t.subject, t.citizen_id, u.display_name, t.last_message_at, t.waiting_for_citizen, \
            a.title, \
@@ -325,7 +320,7 @@ pub async fn inbox(
     .await?;
     let now = now_ms();
     // One audit row per citizen shown, however many of their threads.
-    let mut seen = std::collections::HashSet::new();
+    let mut shown = Vec::new();
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
         let citizen_id: String = r.try_get(2)?;
@@ -344,12 +339,11 @@ pub async fn inbox(
             last_at,
         };
         if filter.keeps(&row) {
-            if seen.insert(citizen_id.clone()) {
-                record_read(db, caseworker, &citizen_id, AuditAction::Inbox, "case_work").await?;
-            }
+            shown.push(citizen_id);
             out.push(row);
         }
     }
+    list.shown(db, shown, AuditAction::Inbox, "case_work").await?;
     out.sort_by(|a, b| {
         b.waiting_for_us
             .cmp(&a.waiting_for_us)
@@ -363,7 +357,7 @@ pub async fn inbox(
 
 /// Feedback citizens on the caseload gave on activities and the course, newest first.
 pub async fn feedback(db: &Db, caseworker: &CurrentUser) -> Result<Vec<FeedbackRow>, AppError> {
-    ensure_role(caseworker, Role::Caseworker)?;
+    let list = policy::list(caseworker, Role::Caseworker)?;
     let rows = sqlx::query(
         "SELECT f.citizen_id, u.display_name, a.title, f.rating, f.comment, f.created_at FROM feedback f \
          JOIN users u ON u.id = f.citizen_id \
@@ -373,13 +367,9 @@ pub async fn feedback(db: &Db, caseworker: &CurrentUser) -> Result<Vec<FeedbackR
     .bind(&caseworker.id)
     .fetch_all(db.pool())
     .await?;
-    let mut seen = std::collections::HashSet::new();
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
         let citizen_id: String = r.try_get(0)?;
-        if seen.insert(citizen_id.clone()) {
-            record_read(db, caseworker, &citizen_id, AuditAction::Inbox, "case_work").await?;
-        }
         out.push(FeedbackRow {
             citizen_id,
             citizen_name: r.try_get(1)?,
@@ -389,12 +379,14 @@ pub async fn feedback(db: &Db, caseworker: &CurrentUser) -> Result<Vec<FeedbackR
             when: format_ms(r.try_get(5)?),
         });
     }
+    let shown = out.iter().map(|f| f.citizen_id.clone()).collect();
+    list.shown(db, shown, AuditAction::Inbox, "case_work").await?;
     Ok(out)
 }
 
 /// Citizens the caseworker may write to: `(id, name)`.
 pub async fn caseload_names(db: &Db, caseworker: &CurrentUser) -> Result<Vec<(String, String)>, AppError> {
-    ensure_role(caseworker, Role::Caseworker)?;
+    policy::ensure_role(caseworker, Role::Caseworker)?;
     sqlx::query(
         "SELECT u.id, u.display_name FROM caseload_assignments ca JOIN users u ON u.id = ca.citizen_id \
          WHERE ca.caseworker_id = $1 AND ca.ended_at IS NULL ORDER BY u.display_name",
@@ -408,12 +400,12 @@ pub async fn caseload_names(db: &Db, caseworker: &CurrentUser) -> Result<Vec<(St
 }
 
 /// Who is on the other side, for the "new message" form: the citizen's caseworker.
-pub async fn caseworker_of(db: &Db, citizen_id: &str) -> Result<Option<String>, AppError> {
+pub async fn caseworker_of(db: &Db, citizen: &CitizenAccess) -> Result<Option<String>, AppError> {
     Ok(sqlx::query(
         "SELECT u.display_name FROM caseload_assignments ca JOIN users u ON u.id = ca.caseworker_id \
          WHERE ca.citizen_id = $1 AND ca.ended_at IS NULL ORDER BY ca.assigned_at DESC LIMIT 1",
     )
-    .bind(citizen_id)
+    .bind(citizen.citizen_id())
     .fetch_optional(db.pool())
     .await?
     .map(|r| r.try_get(0))
@@ -421,12 +413,12 @@ pub async fn caseworker_of(db: &Db, citizen_id: &str) -> Result<Option<String>, 
 }
 
 /// The citizen's activities that a new thread may be about: `(id, title)`.
-pub async fn activities(db: &Db, citizen_id: &str) -> Result<Vec<(String, String)>, AppError> {
+pub async fn activities(db: &Db, citizen: &CitizenAccess) -> Result<Vec<(String, String)>, AppError> {
     sqlx::query(
         "SELECT a.id, a.title FROM activities a JOIN courses c ON c.id = a.course_id \
          WHERE c.citizen_id = $1 AND c.status = 'active' ORDER BY a.starts_at DESC",
     )
-    .bind(citizen_id)
+    .bind(citizen.citizen_id())
     .fetch_all(db.pool())
     .await?
     .into_iter()

@@ -20,9 +20,8 @@ pub async fn ensure_can_follow(
     viewer: &crate::model::CurrentUser,
     thread_id: &str,
 ) -> Result<(), crate::error::AppError> {
-    super::data::citizen_of_thread(db, viewer, thread_id)
-        .await
-        .map(|_| ())
+    use crate::auth::policy::{thread, Use};
+    thread(db, viewer, thread_id, Use::Follow).await.map(|_| ())
 }
 
 /// In the browser: listens for the thread's news and swaps in the fresh

@@ -165,14 +165,18 @@ pub struct InboxView {
 pub async fn my_threads() -> Result<Vec<ThreadRow>, AppError> {
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
-    data::citizen_threads(&state.db, &user).await
+    let access = crate::auth::policy::own_data(&user)?;
+    data::citizen_threads(&state.db, &access).await
 }
 
 #[server]
 pub async fn get_thread(thread_id: String) -> Result<ThreadView, AppError> {
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
-    let mut view = data::thread(&state.db, &user, &thread_id).await?;
+    use crate::auth::policy::{self, Use};
+    let read = Use::Read(crate::audit::AuditAction::MessageThread);
+    let access = policy::thread(&state.db, &user, &thread_id, read).await?;
+    let mut view = data::thread(&state.db, &access, &thread_id).await?;
     let flash = crate::auth::session::take_flash(&state.db, &user.session_key).await?;
     view.draft = crate::forms::draft_for(&flash, &format!("thread:{thread_id}"));
     view.form_key = crate::db::new_id();
@@ -189,11 +193,11 @@ pub async fn new_thread_form(activity: String, citizen: String) -> Result<Thread
     let (citizens, activities, caseworker) = if staff {
         (data::caseload_names(&state.db, &user).await?, Vec::new(), None)
     } else {
-        crate::auth::policy::ensure_role(&user, Role::Citizen)?;
+        let access = crate::auth::policy::own_data(&user)?;
         (
             Vec::new(),
-            data::activities(&state.db, &user.id).await?,
-            data::caseworker_of(&state.db, &user.id).await?,
+            data::activities(&state.db, &access).await?,
+            data::caseworker_of(&state.db, &access).await?,
         )
     };
     Ok(ThreadFormData {
@@ -230,7 +234,9 @@ pub async fn start_thread(
         let body = data::parse_body(&body)?;
         let key = crate::plan::rules::parse_form_key(&form_key)?;
         let activity = Some(activity.trim()).filter(|a| !a.is_empty());
-        data::start_thread(&state.db, &user, &citizen, &subject, activity, &body, &key).await
+        use crate::auth::policy::{citizen_or_caseworker, Use};
+        let access = citizen_or_caseworker(&state.db, &user, &citizen, Use::Write).await?;
+        data::start_thread(&state.db, &access, &subject, activity, &body, &key).await
     }
     .await;
     match started {
@@ -267,7 +273,17 @@ pub async fn send_message(
     let sent = async {
         let body = data::parse_body(&body)?;
         let key = crate::plan::rules::parse_form_key(&form_key)?;
-        data::reply(&state.db, &user, &thread_id, &body, &key, ask_for_reply.is_some()).await
+        use crate::auth::policy::{thread, Use};
+        let access = thread(&state.db, &user, &thread_id, Use::Write).await?;
+        data::reply(
+            &state.db,
+            &access,
+            &thread_id,
+            &body,
+            &key,
+            ask_for_reply.is_some(),
+        )
+        .await
     }
     .await;
     match sent {

@@ -44,16 +44,9 @@ fn empty_and_overlong_messages_are_refused() {
 
 db_test!(a_conversation_keeps_order_unread_counts_and_read_receipts, |db| {
     let (mette, ali) = pair(db).await;
-    let thread = data::start_thread(
-        db,
-        &ali,
-        &ali.id,
-        "Flere timer?",
-        None,
-        "Kan jeg få flere timer?",
-        &new_id(),
-    )
-    .await
+    let thread = crate::via!(crate::testing::citizen_or_caseworker(db, &ali, &ali.id), |a| {
+        data::start_thread(db, &a, "Flere timer?", None, "Kan jeg få flere timer?", &new_id())
+    })
     .unwrap();
     // The caseworker's inbox: waiting for us, one unread.
     let inbox = data::inbox(db, &mette, InboxFilter::WaitingForUs).await.unwrap();
@@ -62,24 +55,37 @@ db_test!(a_conversation_keeps_order_unread_counts_and_read_receipts, |db| {
     assert_eq!(inbox[0].unread, 1);
     assert_eq!(audit_count(db, &mette, &ali).await, 1);
     // Opening the thread reads it (audited); the citizen never sees read times.
-    let seen = data::thread(db, &mette, &thread).await.unwrap();
+    let seen = crate::via!(
+        crate::auth::policy::thread(
+            db,
+            &mette,
+            &thread,
+            crate::auth::policy::Use::Read(crate::audit::AuditAction::MessageThread)
+        ),
+        |a| data::thread(db, &a, &thread)
+    )
+    .unwrap();
     assert_eq!(seen.messages.len(), 1);
     assert_eq!(audit_count(db, &mette, &ali).await, 2);
-    let mine = data::thread(db, &ali, &thread).await.unwrap();
+    let mine = crate::via!(
+        crate::auth::policy::thread(
+            db,
+            &ali,
+            &thread,
+            crate::auth::policy::Use::Read(crate::audit::AuditAction::MessageThread)
+        ),
+        |a| data::thread(db, &a, &thread)
+    )
+    .unwrap();
     assert!(mine.messages[0].mine);
     assert_eq!(mine.messages[0].read, None, "no read receipts for citizens");
     // The caseworker answers and asks for a reply.
-    data::reply(
-        db,
-        &mette,
-        &thread,
-        "Ja. Hvilke dage passer dig?",
-        &new_id(),
-        true,
+    crate::via!(
+        crate::auth::policy::thread(db, &mette, &thread, crate::auth::policy::Use::Write),
+        |a| data::reply(db, &a, &thread, "Ja. Hvilke dage passer dig?", &new_id(), true)
     )
-    .await
     .unwrap();
-    let rows = data::citizen_threads(db, &ali).await.unwrap();
+    let rows = crate::via!(crate::testing::own(&ali), |a| data::citizen_threads(db, &a)).unwrap();
     assert_eq!((rows[0].unread, rows[0].waiting_for_you), (1, true));
     assert!(data::inbox(db, &mette, InboxFilter::WaitingForUs)
         .await
@@ -93,9 +99,27 @@ db_test!(a_conversation_keeps_order_unread_counts_and_read_receipts, |db| {
         1
     );
     // Mette sees when her message was read, once Ali has opened it.
-    let before = data::thread(db, &mette, &thread).await.unwrap();
+    let before = crate::via!(
+        crate::auth::policy::thread(
+            db,
+            &mette,
+            &thread,
+            crate::auth::policy::Use::Read(crate::audit::AuditAction::MessageThread)
+        ),
+        |a| data::thread(db, &a, &thread)
+    )
+    .unwrap();
     assert_eq!(before.messages[1].read, None);
-    let opened = data::thread(db, &ali, &thread).await.unwrap();
+    let opened = crate::via!(
+        crate::auth::policy::thread(
+            db,
+            &ali,
+            &thread,
+            crate::auth::policy::Use::Read(crate::audit::AuditAction::MessageThread)
+        ),
+        |a| data::thread(db, &a, &thread)
+    )
+    .unwrap();
     assert_eq!(
         opened
             .messages
@@ -104,20 +128,35 @@ db_test!(a_conversation_keeps_order_unread_counts_and_read_receipts, |db| {
             .collect::<Vec<_>>(),
         ["Kan jeg få flere timer?", "Ja. Hvilke dage passer dig?"]
     );
-    assert_eq!(data::citizen_threads(db, &ali).await.unwrap()[0].unread, 0);
-    let after = data::thread(db, &mette, &thread).await.unwrap();
+    assert_eq!(
+        crate::via!(crate::testing::own(&ali), |a| data::citizen_threads(db, &a)).unwrap()[0].unread,
+        0
+    );
+    let after = crate::via!(
+        crate::auth::policy::thread(
+            db,
+            &mette,
+            &thread,
+            crate::auth::policy::Use::Read(crate::audit::AuditAction::MessageThread)
+        ),
+        |a| data::thread(db, &a, &thread)
+    )
+    .unwrap();
     assert!(after.messages[1].read.is_some());
     // Ali's reply answers the question.
-    data::reply(db, &ali, &thread, "Mandag og onsdag.", &new_id(), true)
-        .await
-        .unwrap();
-    let rows = data::citizen_threads(db, &ali).await.unwrap();
+    crate::via!(
+        crate::auth::policy::thread(db, &ali, &thread, crate::auth::policy::Use::Write),
+        |a| data::reply(db, &a, &thread, "Mandag og onsdag.", &new_id(), true)
+    )
+    .unwrap();
+    let rows = crate::via!(crate::testing::own(&ali), |a| data::citizen_threads(db, &a)).unwrap();
     assert!(!rows[0].waiting_for_you);
     // A newer thread comes first for the citizen.
-    let newer = data::start_thread(db, &mette, &ali.id, "Mødet", None, "Husk mødet.", &new_id())
-        .await
-        .unwrap();
-    let rows = data::citizen_threads(db, &ali).await.unwrap();
+    let newer = crate::via!(crate::testing::citizen_or_caseworker(db, &mette, &ali.id), |a| {
+        data::start_thread(db, &a, "Mødet", None, "Husk mødet.", &new_id())
+    })
+    .unwrap();
+    let rows = crate::via!(crate::testing::own(&ali), |a| data::citizen_threads(db, &a)).unwrap();
     assert_eq!(
         rows.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
         [newer.as_str(), thread.as_str()]
@@ -133,7 +172,9 @@ db_test!(ten_sends_of_one_message_at_once_store_it_once, |db| {
     let sends = (0..10).map(|_| {
         let (db, ali, key) = (db.clone(), ali.clone(), key.clone());
         tokio::spawn(async move {
-            data::start_thread(&db, &ali, &ali.id, "Syg i dag", None, "Jeg er syg i dag.", &key).await
+            crate::via!(crate::testing::citizen_or_caseworker(&db, &ali, &ali.id), |a| {
+                data::start_thread(&db, &a, "Syg i dag", None, "Jeg er syg i dag.", &key)
+            })
         })
     });
     let mut threads = Vec::new();
@@ -142,12 +183,22 @@ db_test!(ten_sends_of_one_message_at_once_store_it_once, |db| {
     }
     threads.dedup();
     assert_eq!(threads.len(), 1);
-    assert_eq!(data::citizen_threads(db, &ali).await.unwrap().len(), 1);
+    assert_eq!(
+        crate::via!(crate::testing::own(&ali), |a| data::citizen_threads(db, &a))
+            .unwrap()
+            .len(),
+        1
+    );
     let thread = threads.pop().unwrap();
     let key = new_id();
     let replies = (0..10).map(|_| {
         let (db, mette, key, thread) = (db.clone(), mette.clone(), key.clone(), thread.clone());
-        tokio::spawn(async move { data::reply(&db, &mette, &thread, "God bedring.", &key, false).await })
+        tokio::spawn(async move {
+            crate::via!(
+                crate::auth::policy::thread(&db, &mette, &thread, crate::auth::policy::Use::Write),
+                |a| data::reply(&db, &a, &thread, "God bedring.", &key, false)
+            )
+        })
     });
     for r in replies {
         r.await.unwrap().unwrap();
@@ -157,20 +208,33 @@ db_test!(ten_sends_of_one_message_at_once_store_it_once, |db| {
 
 db_test!(only_the_citizen_and_their_caseworker_see_a_thread, |db| {
     let (_, ali) = pair(db).await;
-    let thread = data::start_thread(db, &ali, &ali.id, "Praktik", None, "Hej", &new_id())
-        .await
-        .unwrap();
+    let thread = crate::via!(crate::testing::citizen_or_caseworker(db, &ali, &ali.id), |a| {
+        data::start_thread(db, &a, "Praktik", None, "Hej", &new_id())
+    })
+    .unwrap();
     let sofie = user(db, Role::Citizen, "Sofie").await;
     let jonas = user(db, Role::Caseworker, "Jonas").await;
     let lars = user(db, Role::HealthCoordinator, "Lars").await;
     let admin = user(db, Role::Administrator, "Admin").await;
     for outsider in [&sofie, &jonas, &lars, &admin] {
         assert_eq!(
-            data::thread(db, outsider, &thread).await.err(),
+            crate::via!(
+                crate::auth::policy::thread(
+                    db,
+                    outsider,
+                    &thread,
+                    crate::auth::policy::Use::Read(crate::audit::AuditAction::MessageThread)
+                ),
+                |a| data::thread(db, &a, &thread)
+            )
+            .err(),
             Some(AppError::NotFound)
         );
         assert_eq!(
-            data::reply(db, outsider, &thread, "Hej", &new_id(), false).await,
+            crate::via!(
+                crate::auth::policy::thread(db, outsider, &thread, crate::auth::policy::Use::Write),
+                |a| data::reply(db, &a, &thread, "Hej", &new_id(), false)
+            ),
             Err(AppError::NotFound)
         );
         assert_eq!(audit_count(db, outsider, &ali).await, 0);
@@ -181,23 +245,20 @@ db_test!(only_the_citizen_and_their_caseworker_see_a_thread, |db| {
         .is_empty());
     // Nobody starts a thread for a citizen they do not serve, nor about another's activity.
     assert_eq!(
-        data::start_thread(db, &jonas, &ali.id, "Hej", None, "Hej", &new_id()).await,
+        crate::via!(crate::testing::citizen_or_caseworker(db, &jonas, &ali.id), |a| {
+            data::start_thread(db, &a, "Hej", None, "Hej", &new_id())
+        }),
         Err(AppError::NotFound)
     );
     assert_eq!(
-        data::start_thread(db, &sofie, &ali.id, "Hej", None, "Hej", &new_id()).await,
+        crate::via!(crate::testing::citizen_or_caseworker(db, &sofie, &ali.id), |a| {
+            data::start_thread(db, &a, "Hej", None, "Hej", &new_id())
+        }),
         Err(AppError::NotFound)
     );
-    let e = data::start_thread(
-        db,
-        &ali,
-        &ali.id,
-        "Hej",
-        Some("no-such-activity"),
-        "Hej",
-        &new_id(),
-    )
-    .await
+    let e = crate::via!(crate::testing::citizen_or_caseworker(db, &ali, &ali.id), |a| {
+        data::start_thread(db, &a, "Hej", Some("no-such-activity"), "Hej", &new_id())
+    })
     .unwrap_err();
     assert_eq!(e.message(), Msg::MessagesActivityUnknown);
     assert_eq!(message_count(db, &thread).await, 1);
@@ -211,13 +272,16 @@ db_test!(only_the_citizen_and_their_caseworker_see_a_thread, |db| {
 
 db_test!(an_open_thread_hears_of_new_messages, |db| {
     let (mette, ali) = pair(db).await;
-    let thread = data::start_thread(db, &ali, &ali.id, "Praktik", None, "Hej", &new_id())
-        .await
-        .unwrap();
+    let thread = crate::via!(crate::testing::citizen_or_caseworker(db, &ali, &ali.id), |a| {
+        data::start_thread(db, &a, "Praktik", None, "Hej", &new_id())
+    })
+    .unwrap();
     let mut events = db.subscribe().await.unwrap();
-    data::reply(db, &mette, &thread, "Hej Ali", &new_id(), false)
-        .await
-        .unwrap();
+    crate::via!(
+        crate::auth::policy::thread(db, &mette, &thread, crate::auth::policy::Use::Write),
+        |a| data::reply(db, &a, &thread, "Hej Ali", &new_id(), false)
+    )
+    .unwrap();
     let topic = tokio::time::timeout(std::time::Duration::from_secs(5), events.recv())
         .await
         .expect("an event within five seconds")
@@ -231,9 +295,10 @@ db_test!(the_caseworker_sees_feedback_on_the_course_in_one_list, |db| {
     crate::testing::course(db, &ali).await;
     let key = new_id();
     for _ in 0..2 {
-        crate::plan::responses::data::give_course_feedback(db, &ali, 4, Some("Det giver mening."), &key)
-            .await
-            .unwrap();
+        crate::via!(crate::testing::own(&ali), |a| {
+            crate::plan::responses::data::give_course_feedback(db, &a, 4, Some("Det giver mening."), &key)
+        })
+        .unwrap();
     }
     let list = data::feedback(db, &mette).await.unwrap();
     assert_eq!(list.len(), 1, "sent twice, stored once");
@@ -245,7 +310,9 @@ db_test!(the_caseworker_sees_feedback_on_the_course_in_one_list, |db| {
     let jonas = user(db, Role::Caseworker, "Jonas").await;
     assert!(data::feedback(db, &jonas).await.unwrap().is_empty());
     assert_eq!(
-        crate::plan::responses::data::give_course_feedback(db, &mette, 4, None, &new_id()).await,
+        crate::via!(crate::testing::own(&mette), |a| {
+            crate::plan::responses::data::give_course_feedback(db, &a, 4, None, &new_id())
+        }),
         Err(AppError::NotFound)
     );
 });

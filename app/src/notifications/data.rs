@@ -172,14 +172,14 @@ pub async fn enqueue(
 /// The same for the citizen's current caseworker.
 pub async fn enqueue_for_caseworker(
     conn: &mut AnyConnection,
-    citizen_id: &str,
+    citizen: &crate::auth::policy::CitizenAccess,
     kind: PushKind,
     ref_id: &str,
 ) -> Result<(), AppError> {
     let caseworkers: Vec<String> = sqlx::query(
         "SELECT caseworker_id FROM caseload_assignments WHERE citizen_id = $1 AND ended_at IS NULL",
     )
-    .bind(citizen_id)
+    .bind(citizen.citizen_id())
     .fetch_all(&mut *conn)
     .await?
     .into_iter()
@@ -408,13 +408,19 @@ pub async fn vapid_keys(db: &Db, configured: Option<&str>) -> Result<super::webp
 /// A new message tells the other side: the citizen, or the citizen's caseworker.
 pub async fn enqueue_message(
     conn: &mut AnyConnection,
-    sender: &CurrentUser,
-    citizen_id: &str,
+    access: &crate::auth::policy::CitizenAccess,
     message_key: &str,
 ) -> Result<(), AppError> {
-    if sender.role == crate::model::Role::Citizen {
-        enqueue_for_caseworker(conn, citizen_id, PushKind::Message, message_key).await
+    if access.viewer().role == crate::model::Role::Citizen {
+        enqueue_for_caseworker(conn, access, PushKind::Message, message_key).await
     } else {
-        enqueue(conn, citizen_id, PushKind::Message, message_key, now_ms()).await
+        enqueue(
+            conn,
+            access.citizen_id(),
+            PushKind::Message,
+            message_key,
+            now_ms(),
+        )
+        .await
     }
 }

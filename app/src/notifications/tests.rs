@@ -311,16 +311,10 @@ db_test!(
         let key = new_id();
         for _ in 0..2 {
             // Sent twice (a retry): one message, one notification.
-            crate::messages::data::start_thread(
-                db,
-                &caseworker,
-                &citizen.id,
-                "Praktik",
-                None,
-                secret_words,
-                &key,
+            crate::via!(
+                crate::testing::citizen_or_caseworker(db, &caseworker, &citizen.id),
+                |a| crate::messages::data::start_thread(db, &a, "Praktik", None, secret_words, &key)
             )
-            .await
             .unwrap();
         }
         assert_eq!(queued(db, &citizen).await, vec![("message".to_string(), None)]);
@@ -392,9 +386,11 @@ db_test!(quiet_hours_hold_a_notification_back, |db| {
     )
     .await
     .unwrap();
-    crate::messages::data::start_thread(db, &caseworker, &citizen.id, "Møde", None, "Hej", &new_id())
-        .await
-        .unwrap();
+    crate::via!(
+        crate::testing::citizen_or_caseworker(db, &caseworker, &citizen.id),
+        |a| crate::messages::data::start_thread(db, &a, "Møde", None, "Hej", &new_id())
+    )
+    .unwrap();
     let pusher = pusher();
     // 12:00 in Copenhagen.
     let noon: jiff::Timestamp = "2026-11-23T11:00:00Z".parse().unwrap();
@@ -412,17 +408,21 @@ db_test!(who_is_told_about_messages_and_concerns, |db| {
     assign(db, &caseworker, &citizen).await;
     let sub = |name: &str| Browser::new().subscription(&format!("https://push.example.net/{name}"));
     // Without a subscription nothing is queued.
-    crate::messages::data::start_thread(db, &caseworker, &citizen.id, "Hej", None, "Hej", &new_id())
-        .await
-        .unwrap();
+    crate::via!(
+        crate::testing::citizen_or_caseworker(db, &caseworker, &citizen.id),
+        |a| crate::messages::data::start_thread(db, &a, "Hej", None, "Hej", &new_id())
+    )
+    .unwrap();
     assert!(queued(db, &citizen).await.is_empty());
     data::subscribe(db, &citizen, &sub("birgitte")).await.unwrap();
     data::subscribe(db, &caseworker, &sub("mette")).await.unwrap();
     data::subscribe(db, &other, &sub("jonas")).await.unwrap();
     // The citizen writes: her caseworker is told, not another caseworker.
-    crate::messages::data::start_thread(db, &citizen, &citizen.id, "Spørgsmål", None, "Hej", &new_id())
-        .await
-        .unwrap();
+    crate::via!(
+        crate::testing::citizen_or_caseworker(db, &citizen, &citizen.id),
+        |a| crate::messages::data::start_thread(db, &a, "Spørgsmål", None, "Hej", &new_id())
+    )
+    .unwrap();
     assert_eq!(queued(db, &caseworker).await, vec![("message".to_string(), None)]);
     assert!(queued(db, &other).await.is_empty());
     assert!(

@@ -28,7 +28,10 @@ pub async fn get_activity(activity_id: String) -> Result<ActivityPageData, AppEr
     use crate::model::ActivityStatus;
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
-    let (detail, starts_ms, _) = super::data::activity_detail(&state.db, &user, &activity_id).await?;
+    use crate::auth::policy::{self, Use};
+    let read = Use::Read(crate::audit::AuditAction::Activity);
+    let access = policy::activity(&state.db, &user, &activity_id, read).await?;
+    let (detail, starts_ms, _) = super::data::activity_detail(&state.db, &access, &activity_id).await?;
     let flash = crate::auth::session::take_flash(&state.db, &user.session_key).await?;
     let begun = starts_ms <= crate::db::now_ms()
         || matches!(
@@ -38,7 +41,7 @@ pub async fn get_activity(activity_id: String) -> Result<ActivityPageData, AppEr
     Ok(ActivityPageData {
         staff_view: user.role.is_staff(),
         history: store::for_item(&state.db, Entity::Activity, &activity_id).await?,
-        responses: super::responses::data::for_activity(&state.db, &activity_id).await?,
+        responses: super::responses::data::for_activity(&state.db, &access, &activity_id).await?,
         can_reflect: begun,
         form_key: crate::db::new_id(),
         draft: crate::forms::draft_for(&flash, &format!("activity-response:{activity_id}")),

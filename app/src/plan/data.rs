@@ -3,11 +3,9 @@ use super::{
     ActivityDetail, ActivityView, CourseView, GoalView, Marker, Overview, PaidWeek, PlanView, RatingView,
     Timeline,
 };
-use crate::audit::{record_read, AuditAction};
-use crate::auth::policy::ensure_citizen_or_caseworker;
+use crate::auth::policy::CitizenAccess;
 use crate::db::{format_ms, now_ms, today, Db};
 use crate::error::AppError;
-use crate::model::CurrentUser;
 use crate::model::{format_date, ActivityKind, ActivityStatus, CourseKind};
 use sqlx::Row;
 
@@ -67,12 +65,12 @@ pub fn add_months(date: &str, months: i32) -> Option<String> {
     Some(later.to_string())
 }
 
-pub(crate) async fn active_course(db: &Db, citizen_id: &str) -> Result<Option<CourseRow>, AppError> {
+pub(crate) async fn active_course(db: &Db, access: &CitizenAccess) -> Result<Option<CourseRow>, AppError> {
     Ok(sqlx::query_as::<_, CourseRow>(
         "SELECT id, kind, start_date, planned_end_date, main_goal FROM courses \
          WHERE citizen_id = $1 AND status = 'active' ORDER BY start_date DESC LIMIT 1",
     )
-    .bind(citizen_id)
+    .bind(access.citizen_id())
     .fetch_optional(db.pool())
     .await?)
 }
@@ -185,46 +183,49 @@ async fn started_an_activity(db: &Db, course_id: &str) -> Result<bool, AppError>
     .is_some())
 }
 
-async fn count(db: &Db, sql: &str, citizen_id: &str) -> Result<i64, AppError> {
-    let row = sqlx::query(sql).bind(citizen_id).fetch_one(db.pool()).await?;
+async fn count(db: &Db, sql: &str, access: &CitizenAccess) -> Result<i64, AppError> {
+    let row = sqlx::query(sql)
+        .bind(access.citizen_id())
+        .fetch_one(db.pool())
+        .await?;
     Ok(row.try_get(0)?)
 }
 
-pub async fn unread_messages(db: &Db, citizen_id: &str) -> Result<i64, AppError> {
+pub async fn unread_messages(db: &Db, access: &CitizenAccess) -> Result<i64, AppError> {
     count(
         db,
         "SELECT COUNT(*) FROM messages m JOIN message_threads t ON t.id = m.thread_id \
          WHERE t.citizen_id = $1 AND m.sender_id <> $1 AND m.read_at IS NULL",
-        citizen_id,
+        access,
     )
     .await
 }
 
-pub async fn open_concerns(db: &Db, citizen_id: &str) -> Result<i64, AppError> {
+pub async fn open_concerns(db: &Db, access: &CitizenAccess) -> Result<i64, AppError> {
     count(
         db,
         "SELECT COUNT(*) FROM health_concerns WHERE citizen_id = $1 AND state NOT IN ('answered', 'withdrawn')",
-        citizen_id,
+        access,
     )
     .await
 }
 
 /// The next activity that has not yet happened.
-pub async fn next_activity(db: &Db, citizen_id: &str) -> Result<Option<ActivityView>, AppError> {
+pub async fn next_activity(db: &Db, access: &CitizenAccess) -> Result<Option<ActivityView>, AppError> {
     let row = sqlx::query_as::<_, ActivityRow>(&format!(
         "SELECT {ACTIVITY_COLUMNS} FROM activities a JOIN courses c ON c.id = a.course_id \
          WHERE c.citizen_id = $1 AND c.status = 'active' AND a.starts_at >= $2 \
          AND a.status IN ('planned', 'ongoing') ORDER BY a.starts_at LIMIT 1"
     ))
-    .bind(citizen_id)
+    .bind(access.citizen_id())
     .bind(now_ms())
     .fetch_optional(db.pool())
     .await?;
     Ok(row.and_then(activity_view))
 }
 
-pub async fn overview(db: &Db, citizen_id: &str, name: &str) -> Result<Overview, AppError> {
-    let course = match active_course(db, citizen_id).await? {
+pub async fn overview(db: &Db, access: &CitizenAccess) -> Result<Overview, AppError> {
+    let course = match active_course(db, access).await? {
         Some(c) => {
             let started = started_an_activity(db, &c.id).await?;
             course_view(&c, started)
@@ -233,24 +234,28 @@ pub async fn overview(db: &Db, citizen_id: &str, name: &str) -> Result<Overview,
     };
     let logged_today =
         sqlx::query("SELECT 1 FROM wellbeing_entries WHERE citizen_id = $1 AND entry_date = $2")
-            .bind(citizen_id)
+            .bind(access.citizen_id())
             .bind(today())
             .fetch_optional(db.pool())
             .await?
             .is_some();
     Ok(Overview {
-        name: name.to_string(),
+        name: access.viewer().name.clone(),
         course,
-        next_activity: next_activity(db, citizen_id).await?,
-        unread_messages: unread_messages(db, citizen_id).await?,
-        open_concerns: open_concerns(db, citizen_id).await?,
+        next_activity: next_activity(db, access).await?,
+        unread_messages: unread_messages(db, access).await?,
+        open_concerns: open_concerns(db, access).await?,
         logged_today,
     })
 }
 
 /// The citizen's plan. With `visit`, items changed by others since then are marked.
-pub async fn plan(db: &Db, citizen_id: &str, visit: Option<LastVisit<'_>>) -> Result<PlanView, AppError> {
-    match active_course(db, citizen_id).await? {
+pub async fn plan(
+    db: &Db,
+    access: &CitizenAccess,
+    visit: Option<LastVisit<'_>>,
+) -> Result<PlanView, AppError> {
+    match active_course(db, access).await? {
         Some(course) => course_plan(db, &course, visit).await,
         None => Ok(PlanView::default()),
     }
@@ -314,8 +319,9 @@ async fn course_plan(
 
 /// The citizen's own view of their plan: marks what changed since their last
 /// visit, then records this visit.
-pub async fn citizen_plan(db: &Db, citizen: &CurrentUser, record_visit: bool) -> Result<PlanView, AppError> {
-    let Some(course) = active_course(db, &citizen.id).await? else {
+pub async fn citizen_plan(db: &Db, access: &CitizenAccess, record_visit: bool) -> Result<PlanView, AppError> {
+    let citizen = access.viewer();
+    let Some(course) = active_course(db, access).await? else {
         return Ok(PlanView::default());
     };
     let seen_at: Option<i64> =
@@ -400,23 +406,22 @@ struct ActivityDetailRow {
     activity: ActivityRow,
 }
 
-/// One activity, for the citizen whose course it is or their caseworker.
-/// Anyone else, and an id that does not exist, get `NotFound`.
+/// One activity of the citizen's course; the access comes from
+/// `policy::activity`, which found the citizen and checked the viewer.
 pub async fn activity_detail(
     db: &Db,
-    viewer: &CurrentUser,
+    access: &CitizenAccess,
     activity_id: &str,
 ) -> Result<(ActivityDetail, i64, Option<i64>), AppError> {
     let row = sqlx::query_as::<_, ActivityDetailRow>(&format!(
         "SELECT c.citizen_id, a.preparation, a.contact_phone, {ACTIVITY_COLUMNS} \
-         FROM activities a JOIN courses c ON c.id = a.course_id WHERE a.id = $1"
+         FROM activities a JOIN courses c ON c.id = a.course_id WHERE a.id = $1 AND c.citizen_id = $2"
     ))
     .bind(activity_id)
+    .bind(access.citizen_id())
     .fetch_optional(db.pool())
     .await?
     .ok_or(AppError::NotFound)?;
-    ensure_citizen_or_caseworker(db, viewer, &row.citizen_id).await?;
-    record_read(db, viewer, &row.citizen_id, AuditAction::Activity, "case_work").await?;
     let (starts, ends) = (row.activity.starts_at, row.activity.ends_at);
     let activity = activity_view(row.activity).ok_or(AppError::Internal)?;
     Ok((

@@ -15,11 +15,10 @@ pub struct FeedStatus {
 #[server(endpoint = "calendar-feed")]
 pub async fn start_calendar_feed(show_titles: Option<String>) -> Result<(), AppError> {
     use crate::auth::{session, Flash};
-    use crate::model::Role;
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
-    crate::auth::policy::ensure_role(&user, Role::Citizen)?;
-    let token = data::start(&state.db, &user.id, show_titles.is_some()).await?;
+    let access = crate::auth::policy::own_data(&user)?;
+    let token = data::start(&state.db, &access, show_titles.is_some()).await?;
     // The address the calendar app will fetch: this site, as the browser reached it.
     let host = crate::state::request_parts()
         .and_then(|p| {
@@ -43,11 +42,10 @@ pub async fn start_calendar_feed(show_titles: Option<String>) -> Result<(), AppE
 
 #[server(endpoint = "stop-calendar-feed")]
 pub async fn stop_calendar_feed() -> Result<(), AppError> {
-    use crate::model::Role;
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
-    crate::auth::policy::ensure_role(&user, Role::Citizen)?;
-    data::stop(&state.db, &user.id).await?;
+    let access = crate::auth::policy::own_data(&user)?;
+    data::stop(&state.db, &access).await?;
     crate::input::redirect("/plan?notice=feed.stopped#calendar-heading");
     Ok(())
 }
@@ -94,6 +92,7 @@ pub fn CalendarFeed(status: Option<FeedStatus>, new_url: Option<String>) -> impl
 #[cfg(feature = "ssr")]
 pub mod data {
     use super::FeedStatus;
+    use crate::auth::policy::CitizenAccess;
     use crate::db::{format_ms, new_id, now_ms, Db};
     use crate::error::AppError;
     use crate::i18n::Lang;
@@ -105,20 +104,20 @@ pub mod data {
     }
 
     /// Starts a new feed (ending any earlier one) and returns its token.
-    pub async fn start(db: &Db, citizen_id: &str, show_titles: bool) -> Result<String, AppError> {
+    pub async fn start(db: &Db, citizen: &CitizenAccess, show_titles: bool) -> Result<String, AppError> {
         let token = hex::encode(rand::random::<[u8; 20]>());
         let now = now_ms();
         let mut tx = db.begin().await?;
         sqlx::query("UPDATE calendar_feeds SET revoked_at = $1 WHERE citizen_id = $2 AND revoked_at IS NULL")
             .bind(now)
-            .bind(citizen_id)
+            .bind(citizen.citizen_id())
             .execute(&mut *tx)
             .await?;
         sqlx::query(
             "INSERT INTO calendar_feeds (id, citizen_id, token_hash, show_titles, created_at) VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(new_id())
-        .bind(citizen_id)
+        .bind(citizen.citizen_id())
         .bind(token_hash(&token))
         .bind(i64::from(show_titles))
         .bind(now)
@@ -128,20 +127,20 @@ pub mod data {
         Ok(token)
     }
 
-    pub async fn stop(db: &Db, citizen_id: &str) -> Result<(), AppError> {
+    pub async fn stop(db: &Db, citizen: &CitizenAccess) -> Result<(), AppError> {
         sqlx::query("UPDATE calendar_feeds SET revoked_at = $1 WHERE citizen_id = $2 AND revoked_at IS NULL")
             .bind(now_ms())
-            .bind(citizen_id)
+            .bind(citizen.citizen_id())
             .execute(db.pool())
             .await?;
         Ok(())
     }
 
-    pub async fn status(db: &Db, citizen_id: &str) -> Result<Option<FeedStatus>, AppError> {
+    pub async fn status(db: &Db, citizen: &CitizenAccess) -> Result<Option<FeedStatus>, AppError> {
         let row = sqlx::query(
             "SELECT created_at, show_titles FROM calendar_feeds WHERE citizen_id = $1 AND revoked_at IS NULL",
         )
-        .bind(citizen_id)
+        .bind(citizen.citizen_id())
         .fetch_optional(db.pool())
         .await?;
         row.map(|r| {

@@ -152,11 +152,10 @@ pub struct PlanView {
 
 #[server]
 pub async fn citizen_overview() -> Result<Overview, AppError> {
-    use crate::model::Role;
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
-    crate::auth::policy::ensure_role(&user, Role::Citizen)?;
-    data::overview(&state.db, &user.id, &user.name).await
+    let access = crate::auth::policy::own_data(&user)?;
+    data::overview(&state.db, &access).await
 }
 
 /// The citizen's plan. `print` shows it without counting as a visit, so
@@ -164,12 +163,11 @@ pub async fn citizen_overview() -> Result<Overview, AppError> {
 #[server]
 pub async fn my_plan(print: bool) -> Result<PlanView, AppError> {
     use crate::auth::{session, Flash};
-    use crate::model::Role;
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
-    crate::auth::policy::ensure_role(&user, Role::Citizen)?;
-    let mut plan = data::citizen_plan(&state.db, &user, !print).await?;
-    plan.feed = feed::data::status(&state.db, &user.id).await?;
+    let access = crate::auth::policy::own_data(&user)?;
+    let mut plan = data::citizen_plan(&state.db, &access, !print).await?;
+    plan.feed = feed::data::status(&state.db, &access).await?;
     plan.form_key = crate::db::new_id();
     plan.today = crate::db::today();
     if !print {

@@ -57,7 +57,8 @@ pub async fn rate_goal(
         let rating = parse_rating(&field, rating.as_deref().unwrap_or_default())?;
         let note = optional_text(&format!("note_{goal_id}"), &note, NOTE_MAX)?;
         let key = parse_form_key(&form_key)?;
-        data::rate_goal(&state.db, &user, &goal_id, rating, note.as_deref(), &key).await
+        let access = crate::auth::policy::own_data(&user)?;
+        data::rate_goal(&state.db, &access, &goal_id, rating, note.as_deref(), &key).await
     }
     .await;
     match saved {
@@ -78,7 +79,8 @@ pub async fn add_reflection(activity_id: String, body: String, form_key: String)
         let text = optional_text("body", &body, REFLECTION_MAX)?
             .ok_or_else(|| AppError::invalid("body", Msg::ReflectionMissing))?;
         let key = parse_form_key(&form_key)?;
-        data::add_reflection(&state.db, &user, &activity_id, &text, &key).await
+        let access = crate::auth::policy::own_data(&user)?;
+        data::add_reflection(&state.db, &access, &activity_id, &text, &key).await
     }
     .await;
     back_to_activity(&activity_id, saved, Msg::ReflectionSaved, &[("body", &body)]).await
@@ -98,7 +100,8 @@ pub async fn give_feedback(
         let rating = parse_rating("meaning", rating.as_deref().unwrap_or_default())?;
         let comment = optional_text("comment", &comment, NOTE_MAX)?;
         let key = parse_form_key(&form_key)?;
-        data::give_feedback(&state.db, &user, &activity_id, rating, comment.as_deref(), &key).await
+        let access = crate::auth::policy::own_data(&user)?;
+        data::give_feedback(&state.db, &access, &activity_id, rating, comment.as_deref(), &key).await
     }
     .await;
     back_to_activity(&activity_id, saved, Msg::FeedbackSaved, &[("comment", &comment)]).await
@@ -118,7 +121,8 @@ pub async fn give_course_feedback(
         let rating = parse_rating("course_meaning", rating.as_deref().unwrap_or_default())?;
         let comment = optional_text("course_comment", &course_comment, NOTE_MAX)?;
         let key = parse_form_key(&form_key)?;
-        data::give_course_feedback(&state.db, &user, rating, comment.as_deref(), &key).await
+        let access = crate::auth::policy::own_data(&user)?;
+        data::give_course_feedback(&state.db, &access, rating, comment.as_deref(), &key).await
     }
     .await;
     match saved {
@@ -292,26 +296,24 @@ pub fn CitizenResponses(responses: Vec<CitizenResponse>) -> impl IntoView {
 #[cfg(feature = "ssr")]
 pub mod data {
     use super::{CitizenResponse, FeedbackView, Reflection, Responses};
-    use crate::auth::policy::ensure_role;
+    use crate::auth::policy::CitizenAccess;
     use crate::db::{format_ms, new_id, now_ms, Db};
     use crate::error::AppError;
     use crate::i18n::Msg;
-    use crate::model::{CurrentUser, Role};
     use sqlx::Row;
 
     /// The course of the citizen's own activity; anything else is not found.
     async fn own_activity_course(
         db: &Db,
-        citizen: &CurrentUser,
+        citizen: &CitizenAccess,
         activity_id: &str,
     ) -> Result<String, AppError> {
-        ensure_role(citizen, Role::Citizen)?;
         let row = sqlx::query(
             "SELECT a.course_id FROM activities a JOIN courses c ON c.id = a.course_id \
              WHERE a.id = $1 AND c.citizen_id = $2",
         )
         .bind(activity_id)
-        .bind(&citizen.id)
+        .bind(citizen.citizen_id())
         .fetch_optional(db.pool())
         .await?
         .ok_or(AppError::NotFound)?;
@@ -320,18 +322,17 @@ pub mod data {
 
     pub async fn rate_goal(
         db: &Db,
-        citizen: &CurrentUser,
+        citizen: &CitizenAccess,
         goal_id: &str,
         rating: i64,
         note: Option<&str>,
         key: &str,
     ) -> Result<(), AppError> {
-        ensure_role(citizen, Role::Citizen)?;
         let own = sqlx::query(
             "SELECT 1 FROM goals g JOIN courses c ON c.id = g.course_id WHERE g.id = $1 AND c.citizen_id = $2",
         )
         .bind(goal_id)
-        .bind(&citizen.id)
+        .bind(citizen.citizen_id())
         .fetch_optional(db.pool())
         .await?;
         if own.is_none() {
@@ -367,7 +368,7 @@ pub mod data {
 
     pub async fn add_reflection(
         db: &Db,
-        citizen: &CurrentUser,
+        citizen: &CitizenAccess,
         activity_id: &str,
         body: &str,
         key: &str,
@@ -379,7 +380,7 @@ pub mod data {
         )
         .bind(new_id())
         .bind(activity_id)
-        .bind(&citizen.id)
+        .bind(citizen.citizen_id())
         .bind(body)
         .bind(key)
         .bind(now_ms())
@@ -401,7 +402,7 @@ pub mod data {
 
     pub async fn give_feedback(
         db: &Db,
-        citizen: &CurrentUser,
+        citizen: &CitizenAccess,
         activity_id: &str,
         rating: i64,
         comment: Option<&str>,
@@ -424,13 +425,12 @@ pub mod data {
     /// Feedback on the citizen's active course as a whole.
     pub async fn give_course_feedback(
         db: &Db,
-        citizen: &CurrentUser,
+        citizen: &CitizenAccess,
         rating: i64,
         comment: Option<&str>,
         key: &str,
     ) -> Result<(), AppError> {
-        ensure_role(citizen, Role::Citizen)?;
-        let course = crate::plan::data::active_course(db, &citizen.id)
+        let course = crate::plan::data::active_course(db, citizen)
             .await?
             .ok_or(AppError::NotFound)?;
         store_feedback(
@@ -450,7 +450,7 @@ pub mod data {
     #[allow(clippy::too_many_arguments)]
     async fn store_feedback(
         db: &Db,
-        citizen: &CurrentUser,
+        citizen: &CitizenAccess,
         course_id: &str,
         activity_id: Option<&str>,
         rating: i64,
@@ -463,7 +463,7 @@ pub mod data {
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (idempotency_key) DO NOTHING",
         )
         .bind(new_id())
-        .bind(&citizen.id)
+        .bind(citizen.citizen_id())
         .bind(course_id)
         .bind(activity_id)
         .bind(rating)
@@ -499,13 +499,18 @@ pub mod data {
         }
     }
 
-    /// An activity's reflections and feedback, newest first. The caller has
-    /// already checked who may see the activity.
-    pub async fn for_activity(db: &Db, activity_id: &str) -> Result<Responses, AppError> {
+    /// An activity's reflections and feedback, newest first, within the
+    /// citizen's own (the access comes from `policy::activity`).
+    pub async fn for_activity(
+        db: &Db,
+        access: &CitizenAccess,
+        activity_id: &str,
+    ) -> Result<Responses, AppError> {
         let reflections = sqlx::query(
-            "SELECT created_at, body FROM activity_reflections WHERE activity_id = $1 ORDER BY created_at DESC",
+            "SELECT created_at, body FROM activity_reflections WHERE activity_id = $1 AND citizen_id = $2 ORDER BY created_at DESC",
         )
         .bind(activity_id)
+        .bind(access.citizen_id())
         .fetch_all(db.pool())
         .await?
         .into_iter()
@@ -517,9 +522,10 @@ pub mod data {
         })
         .collect::<Result<Vec<_>, AppError>>()?;
         let feedback = sqlx::query(
-            "SELECT created_at, rating, comment FROM feedback WHERE activity_id = $1 ORDER BY created_at DESC",
+            "SELECT created_at, rating, comment FROM feedback WHERE activity_id = $1 AND citizen_id = $2 ORDER BY created_at DESC",
         )
         .bind(activity_id)
+        .bind(access.citizen_id())
         .fetch_all(db.pool())
         .await?
         .into_iter()
@@ -537,9 +543,8 @@ pub mod data {
         })
     }
 
-    /// The latest reflections and feedback on a citizen's activities, newest
-    /// first. The caller has already checked that the viewer is their caseworker.
-    pub async fn for_citizen(db: &Db, citizen_id: &str) -> Result<Vec<CitizenResponse>, AppError> {
+    /// The latest reflections and feedback on a citizen's activities, newest first.
+    pub async fn for_citizen(db: &Db, access: &CitizenAccess) -> Result<Vec<CitizenResponse>, AppError> {
         let rows = sqlx::query(
             "SELECT x.activity_id, a.title, x.created_at, x.rating, x.body FROM ( \
                SELECT activity_id, created_at, NULL AS rating, body FROM activity_reflections WHERE citizen_id = $1 \
@@ -548,7 +553,7 @@ pub mod data {
                WHERE citizen_id = $1 AND activity_id IS NOT NULL \
              ) x JOIN activities a ON a.id = x.activity_id ORDER BY x.created_at DESC LIMIT 50",
         )
-        .bind(citizen_id)
+        .bind(access.citizen_id())
         .fetch_all(db.pool())
         .await?;
         rows.into_iter()

@@ -34,7 +34,16 @@ db_test!(
         assign(db, &mette, &sofie).await;
         let id = activity(db, &course(db, &sofie).await).await;
 
-        let (own, starts, _) = crate::plan::data::activity_detail(db, &sofie, &id).await.unwrap();
+        let (own, starts, _) = crate::via!(
+            crate::auth::policy::activity(
+                db,
+                &sofie,
+                &id,
+                crate::auth::policy::Use::Read(crate::audit::AuditAction::Activity)
+            ),
+            |a| crate::plan::data::activity_detail(db, &a, &id)
+        )
+        .unwrap();
         assert_eq!(own.activity.title, "Praktik i kantinen");
         assert_eq!(own.preparation.as_deref(), Some("Skridsikre sko"));
         assert!(starts > now_ms());
@@ -44,15 +53,40 @@ db_test!(
             "a citizen's own reads are not staff reads"
         );
 
-        crate::plan::data::activity_detail(db, &mette, &id).await.unwrap();
+        crate::via!(
+            crate::auth::policy::activity(
+                db,
+                &mette,
+                &id,
+                crate::auth::policy::Use::Read(crate::audit::AuditAction::Activity)
+            ),
+            |a| crate::plan::data::activity_detail(db, &a, &id)
+        )
+        .unwrap();
         assert_eq!(audit_count(db, &mette, &sofie).await, 1);
 
         for outsider in [&peter, &lars, &admin, &ali] {
-            let r = crate::plan::data::activity_detail(db, outsider, &id).await;
+            let r = crate::via!(
+                crate::auth::policy::activity(
+                    db,
+                    outsider,
+                    &id,
+                    crate::auth::policy::Use::Read(crate::audit::AuditAction::Activity)
+                ),
+                |a| crate::plan::data::activity_detail(db, &a, &id)
+            );
             assert_eq!(r.err(), Some(AppError::NotFound), "{:?}", outsider.role);
             assert_eq!(audit_count(db, outsider, &sofie).await, 0);
         }
-        let missing = crate::plan::data::activity_detail(db, &sofie, "no-such-activity").await;
+        let missing = crate::via!(
+            crate::auth::policy::activity(
+                db,
+                &sofie,
+                "no-such-activity",
+                crate::auth::policy::Use::Read(crate::audit::AuditAction::Activity)
+            ),
+            |a| crate::plan::data::activity_detail(db, &a, "no-such-activity")
+        );
         assert_eq!(missing.err(), Some(AppError::NotFound));
     }
 );

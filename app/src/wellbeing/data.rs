@@ -2,12 +2,11 @@
 //! writes their own; a caseworker reads only what is shared, and every such
 //! read is audited.
 use super::{CheckIn, Day, SharePeriod, SharedTrend};
-use crate::audit::{record_read, AuditAction};
-use crate::auth::policy::{ensure_caseworker_of, ensure_role};
+use crate::auth::policy::{Access, CaseworkerAccess, CitizenAccess, ConcernAccess};
 use crate::db::{new_id, now_ms, today, Db};
 use crate::error::AppError;
 use crate::i18n::Msg;
-use crate::model::{format_date, CurrentUser, Role};
+use crate::model::format_date;
 use sqlx::Row;
 
 pub const NOTE_MAX: usize = 500;
@@ -41,7 +40,7 @@ pub fn parse_check_in(
 
 /// Saves today's check-in; a second one the same day replaces the first. The
 /// key makes a repeated send harmless. Returns whether the answers are very low.
-pub async fn log(db: &Db, citizen: &CurrentUser, input: &CheckIn, key: &str) -> Result<bool, AppError> {
+pub async fn log(db: &Db, citizen: &CitizenAccess, input: &CheckIn, key: &str) -> Result<bool, AppError> {
     log_on(db, citizen, input, key, &today()).await
 }
 
@@ -67,18 +66,17 @@ pub fn entry_day(written_at: Option<&str>) -> String {
 /// Stores `input` as the entry of `date` (one a day: a second one replaces it).
 pub async fn log_on(
     db: &Db,
-    citizen: &CurrentUser,
+    citizen: &CitizenAccess,
     input: &CheckIn,
     key: &str,
     date: &str,
 ) -> Result<bool, AppError> {
-    ensure_role(citizen, Role::Citizen)?;
     if let Some(activity) = &input.activity_id {
         let own = sqlx::query(
             "SELECT 1 FROM activities a JOIN courses c ON c.id = a.course_id WHERE a.id = $1 AND c.citizen_id = $2",
         )
         .bind(activity)
-        .bind(&citizen.id)
+        .bind(citizen.citizen_id())
         .fetch_optional(db.pool())
         .await?;
         if own.is_none() {
@@ -87,7 +85,7 @@ pub async fn log_on(
     }
     let now = now_ms();
     let mut tx = db.begin().await?;
-    keep_seen_version(&mut tx, &citizen.id, date, input, now).await?;
+    keep_seen_version(&mut tx, citizen, date, input, now).await?;
     sqlx::query(
         "INSERT INTO wellbeing_entries (id, citizen_id, entry_date, mood, energy, pain, sleep, note, activity_id, \
            shared, idempotency_key, created_at, updated_at) \
@@ -97,7 +95,7 @@ pub async fn log_on(
            shared = excluded.shared, updated_at = excluded.updated_at",
     )
     .bind(new_id())
-    .bind(&citizen.id)
+    .bind(citizen.citizen_id())
     .bind(date)
     .bind(input.mood)
     .bind(input.energy)
@@ -121,7 +119,7 @@ pub async fn log_on(
 /// send of the same answers changes nothing and keeps nothing.
 async fn keep_seen_version(
     conn: &mut sqlx::AnyConnection,
-    citizen_id: &str,
+    citizen: &CitizenAccess,
     date: &str,
     input: &CheckIn,
     now: i64,
@@ -130,7 +128,7 @@ async fn keep_seen_version(
         "SELECT e.mood, e.energy, e.pain, e.sleep, e.note, e.activity_id, e.updated_at, {SHARED} AS visible \
          FROM wellbeing_entries e WHERE e.citizen_id = $1 AND e.entry_date = $2"
     ))
-    .bind(citizen_id)
+    .bind(citizen.citizen_id())
     .bind(date)
     .fetch_optional(&mut *conn)
     .await?;
@@ -164,7 +162,7 @@ async fn keep_seen_version(
            activity_id, written_at, replaced_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(new_id())
-    .bind(citizen_id)
+    .bind(citizen.citizen_id())
     .bind(date)
     .bind(before.0)
     .bind(before.1)
@@ -180,12 +178,12 @@ async fn keep_seen_version(
 }
 
 /// Today's check-in, to fill the form with.
-pub async fn today_entry(db: &Db, citizen_id: &str) -> Result<Option<CheckIn>, AppError> {
+pub async fn today_entry(db: &Db, citizen: &CitizenAccess) -> Result<Option<CheckIn>, AppError> {
     let row = sqlx::query(
         "SELECT mood, energy, pain, sleep, note, activity_id, shared FROM wellbeing_entries \
          WHERE citizen_id = $1 AND entry_date = $2",
     )
-    .bind(citizen_id)
+    .bind(citizen.citizen_id())
     .bind(today())
     .fetch_optional(db.pool())
     .await?;
@@ -204,14 +202,14 @@ pub async fn today_entry(db: &Db, citizen_id: &str) -> Result<Option<CheckIn>, A
 }
 
 /// Activities the citizen may tie today's check-in to: the last week's and today's.
-pub async fn recent_activities(db: &Db, citizen_id: &str) -> Result<Vec<(String, String)>, AppError> {
+pub async fn recent_activities(db: &Db, citizen: &CitizenAccess) -> Result<Vec<(String, String)>, AppError> {
     let day = 24 * 3_600_000;
     let rows = sqlx::query(
         "SELECT a.id, a.title FROM activities a JOIN courses c ON c.id = a.course_id \
          WHERE c.citizen_id = $1 AND c.status = 'active' AND a.status <> 'cancelled' \
            AND a.starts_at BETWEEN $2 AND $3 ORDER BY a.starts_at DESC",
     )
-    .bind(citizen_id)
+    .bind(citizen.citizen_id())
     .bind(now_ms() - 7 * day)
     .bind(now_ms() + day)
     .fetch_all(db.pool())
@@ -226,7 +224,7 @@ pub(crate) const SHARED: &str = "(e.shared = 1 OR EXISTS (SELECT 1 FROM wellbein
      WHERE p.citizen_id = e.citizen_id AND p.withdrawn_at IS NULL \
      AND e.entry_date BETWEEN p.starts_on AND p.ends_on))";
 
-async fn days(db: &Db, citizen_id: &str, days: i64, only_shared: bool) -> Result<Vec<Day>, AppError> {
+async fn days(db: &Db, citizen: &impl Access, days: i64, only_shared: bool) -> Result<Vec<Day>, AppError> {
     let today = crate::plan::rules::parse_date(&today()).ok_or(AppError::Internal)?;
     let from = today
         .checked_sub(jiff::Span::new().days(days - 1))
@@ -244,7 +242,7 @@ async fn days(db: &Db, citizen_id: &str, days: i64, only_shared: bool) -> Result
          FROM wellbeing_entries e WHERE e.citizen_id = $1 AND e.entry_date >= $2 {filter} \
          ORDER BY e.entry_date"
     ))
-    .bind(citizen_id)
+    .bind(citizen.citizen_id())
     .bind(&from)
     .fetch_all(db.pool())
     .await?;
@@ -275,19 +273,18 @@ async fn days(db: &Db, citizen_id: &str, days: i64, only_shared: bool) -> Result
 }
 
 /// The citizen's own log for the last `n` days, oldest first.
-pub async fn history(db: &Db, citizen_id: &str, n: i64) -> Result<Vec<Day>, AppError> {
-    days(db, citizen_id, n, false).await
+pub async fn history(db: &Db, citizen: &CitizenAccess, n: i64) -> Result<Vec<Day>, AppError> {
+    days(db, citizen, n, false).await
 }
 
 /// Shares or stops sharing one day's entry.
-pub async fn set_shared(db: &Db, citizen: &CurrentUser, date: &str, shared: bool) -> Result<(), AppError> {
-    ensure_role(citizen, Role::Citizen)?;
+pub async fn set_shared(db: &Db, citizen: &CitizenAccess, date: &str, shared: bool) -> Result<(), AppError> {
     let done = sqlx::query(
         "UPDATE wellbeing_entries SET shared = $1, updated_at = $2 WHERE citizen_id = $3 AND entry_date = $4",
     )
     .bind(i64::from(shared))
     .bind(now_ms())
-    .bind(&citizen.id)
+    .bind(citizen.citizen_id())
     .bind(date)
     .execute(db.pool())
     .await?;
@@ -298,8 +295,7 @@ pub async fn set_shared(db: &Db, citizen: &CurrentUser, date: &str, shared: bool
 }
 
 /// Shares every entry from today for `weeks` weeks.
-pub async fn share_period(db: &Db, citizen: &CurrentUser, weeks: i64) -> Result<(), AppError> {
-    ensure_role(citizen, Role::Citizen)?;
+pub async fn share_period(db: &Db, citizen: &CitizenAccess, weeks: i64) -> Result<(), AppError> {
     if !(1..=12).contains(&weeks) {
         return Err(AppError::invalid("weeks", Msg::WellbeingWeeksInvalid));
     }
@@ -311,7 +307,7 @@ pub async fn share_period(db: &Db, citizen: &CurrentUser, weeks: i64) -> Result<
         "INSERT INTO wellbeing_share_periods (id, citizen_id, starts_on, ends_on, created_at) VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(new_id())
-    .bind(&citizen.id)
+    .bind(citizen.citizen_id())
     .bind(start.to_string())
     .bind(end.to_string())
     .bind(now_ms())
@@ -321,14 +317,13 @@ pub async fn share_period(db: &Db, citizen: &CurrentUser, weeks: i64) -> Result<
 }
 
 /// Ends a sharing period; what it shared is no longer shown to the caseworker.
-pub async fn withdraw_period(db: &Db, citizen: &CurrentUser, period_id: &str) -> Result<(), AppError> {
-    ensure_role(citizen, Role::Citizen)?;
+pub async fn withdraw_period(db: &Db, citizen: &CitizenAccess, period_id: &str) -> Result<(), AppError> {
     let done = sqlx::query(
         "UPDATE wellbeing_share_periods SET withdrawn_at = $1 WHERE id = $2 AND citizen_id = $3 AND withdrawn_at IS NULL",
     )
     .bind(now_ms())
     .bind(period_id)
-    .bind(&citizen.id)
+    .bind(citizen.citizen_id())
     .execute(db.pool())
     .await?;
     if done.rows_affected() == 0 {
@@ -338,12 +333,12 @@ pub async fn withdraw_period(db: &Db, citizen: &CurrentUser, period_id: &str) ->
 }
 
 /// Sharing periods not withdrawn and not yet over.
-pub async fn periods(db: &Db, citizen_id: &str) -> Result<Vec<SharePeriod>, AppError> {
+pub async fn periods(db: &Db, citizen: &CitizenAccess) -> Result<Vec<SharePeriod>, AppError> {
     let rows = sqlx::query(
         "SELECT id, starts_on, ends_on FROM wellbeing_share_periods \
          WHERE citizen_id = $1 AND withdrawn_at IS NULL AND ends_on >= $2 ORDER BY starts_on",
     )
-    .bind(citizen_id)
+    .bind(citizen.citizen_id())
     .bind(today())
     .fetch_all(db.pool())
     .await?;
@@ -358,18 +353,17 @@ pub async fn periods(db: &Db, citizen_id: &str) -> Result<Vec<SharePeriod>, AppE
         .collect()
 }
 
-/// What the citizen shared of the last 90 days, unaudited: for a caller that
-/// has checked access and audits the read itself.
-pub(crate) async fn shared_days(db: &Db, citizen_id: &str) -> Result<Vec<Day>, AppError> {
-    days(db, citizen_id, 90, true).await
+/// What the citizen attached to their request: the shared days of the last
+/// 90, for the request's coordinator (the access audited the read).
+pub(crate) async fn request_days(db: &Db, request: &ConcernAccess) -> Result<Vec<Day>, AppError> {
+    days(db, request, 90, true).await
 }
 
-/// What the citizen shared of the last 90 days, for their caseworker; audited.
-pub async fn shared_trend(db: &Db, viewer: &CurrentUser, citizen_id: &str) -> Result<SharedTrend, AppError> {
-    ensure_caseworker_of(db, viewer, citizen_id).await?;
-    record_read(db, viewer, citizen_id, AuditAction::SharedWellbeing, "case_work").await?;
+/// What the citizen shared of the last 90 days, for their caseworker (the
+/// access audited the read).
+pub async fn shared_trend(db: &Db, access: &CaseworkerAccess) -> Result<SharedTrend, AppError> {
     Ok(SharedTrend {
-        days: days(db, citizen_id, 90, true).await?,
-        who5: super::who5::data::shared(db, citizen_id).await?,
+        days: days(db, access, 90, true).await?,
+        who5: super::who5::data::shared(db, access).await?,
     })
 }

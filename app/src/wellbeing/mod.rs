@@ -122,21 +122,20 @@ fn span(days: &str) -> i64 {
 
 #[server]
 pub async fn my_wellbeing(days: String) -> Result<WellbeingView, AppError> {
-    use crate::model::Role;
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
-    crate::auth::policy::ensure_role(&user, Role::Citizen)?;
+    let access = crate::auth::policy::own_data(&user)?;
     let span = span(&days);
     let flash = crate::auth::session::take_flash(&state.db, &user.session_key).await?;
     Ok(WellbeingView {
         draft: crate::forms::draft_for(&flash, "wellbeing"),
-        today: data::today_entry(&state.db, &user.id).await?,
-        activities: data::recent_activities(&state.db, &user.id).await?,
-        days: data::history(&state.db, &user.id, span).await?,
+        today: data::today_entry(&state.db, &access).await?,
+        activities: data::recent_activities(&state.db, &access).await?,
+        days: data::history(&state.db, &access, span).await?,
         span,
-        periods: data::periods(&state.db, &user.id).await?,
+        periods: data::periods(&state.db, &access).await?,
         form_key: crate::db::new_id(),
-        who5: who5::data::status(&state.db, &user.id).await?,
+        who5: who5::data::status(&state.db, &access).await?,
     })
 }
 
@@ -168,9 +167,10 @@ pub async fn log_wellbeing(
             share.is_some(),
         )?;
         let key = crate::plan::rules::parse_form_key(&form_key)?;
+        let access = crate::auth::policy::own_data(&user)?;
         data::log_on(
             &state.db,
-            &user,
+            &access,
             &input,
             &key,
             &data::entry_day(written_at.as_deref()),
@@ -209,7 +209,8 @@ pub async fn log_wellbeing(
 pub async fn share_wellbeing_day(date: String, share: String) -> Result<(), AppError> {
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
-    data::set_shared(&state.db, &user, &date, share == "yes").await?;
+    let access = crate::auth::policy::own_data(&user)?;
+    data::set_shared(&state.db, &access, &date, share == "yes").await?;
     crate::input::redirect("/wellbeing?notice=wellbeing.sharing_changed#history-heading");
     Ok(())
 }
@@ -219,7 +220,11 @@ pub async fn share_wellbeing_period(weeks: String) -> Result<(), AppError> {
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
     let weeks = weeks.trim().parse::<i64>().unwrap_or(0);
-    match data::share_period(&state.db, &user, weeks).await {
+    let shared = match crate::auth::policy::own_data(&user) {
+        Ok(access) => data::share_period(&state.db, &access, weeks).await,
+        Err(e) => Err(e),
+    };
+    match shared {
         Ok(()) => {
             crate::input::redirect("/wellbeing?notice=wellbeing.period_shared#sharing-heading");
             Ok(())
@@ -232,7 +237,8 @@ pub async fn share_wellbeing_period(weeks: String) -> Result<(), AppError> {
 pub async fn withdraw_wellbeing_period(period_id: String) -> Result<(), AppError> {
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
-    data::withdraw_period(&state.db, &user, &period_id).await?;
+    let access = crate::auth::policy::own_data(&user)?;
+    data::withdraw_period(&state.db, &access, &period_id).await?;
     crate::input::redirect("/wellbeing?notice=wellbeing.period_withdrawn#sharing-heading");
     Ok(())
 }

@@ -43,7 +43,14 @@ db_test!(one_entry_a_day_however_often_it_is_sent, |db| {
     // The same form sent ten times at once: one row.
     let sends = (0..10).map(|_| {
         let (db, sofie, key) = (db.clone(), sofie.clone(), key.clone());
-        tokio::spawn(async move { data::log(&db, &sofie, &check_in("3", false), &key).await })
+        tokio::spawn(async move {
+            crate::via!(crate::testing::own(&sofie), |a| data::log(
+                &db,
+                &a,
+                &check_in("3", false),
+                &key
+            ))
+        })
     });
     for s in sends {
         s.await.unwrap().unwrap();
@@ -51,13 +58,20 @@ db_test!(one_entry_a_day_however_often_it_is_sent, |db| {
     assert_eq!(entries(db, &sofie.id).await, 1);
     // A new answer the same day replaces the day's entry.
     assert!(
-        data::log(db, &sofie, &check_in("1", true), &new_id())
-            .await
-            .unwrap(),
+        crate::via!(crate::testing::own(&sofie), |a| data::log(
+            db,
+            &a,
+            &check_in("1", true),
+            &new_id()
+        ))
+        .unwrap(),
         "very low"
     );
     assert_eq!(entries(db, &sofie.id).await, 1);
-    let today = data::today_entry(db, &sofie.id).await.unwrap().unwrap();
+    let today = data::today_entry(db, &crate::testing::own(&sofie).await.unwrap())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!((today.mood, today.share, today.note), (1, true, None));
 
     // Someone else's activity cannot be named.
@@ -75,18 +89,32 @@ db_test!(one_entry_a_day_however_often_it_is_sent, |db| {
     .unwrap();
     let mut other = check_in("4", false);
     other.activity_id = Some(activity);
-    let refused = data::log(db, &sofie, &other, &new_id()).await.unwrap_err();
+    let refused = crate::via!(crate::testing::own(&sofie), |a| data::log(
+        db,
+        &a,
+        &other,
+        &new_id()
+    ))
+    .unwrap_err();
     assert_eq!(refused.field(), Some("activity_id"));
     assert_eq!(
-        data::today_entry(db, &sofie.id).await.unwrap().unwrap().mood,
+        data::today_entry(db, &crate::testing::own(&sofie).await.unwrap())
+            .await
+            .unwrap()
+            .unwrap()
+            .mood,
         1,
         "nothing changed"
     );
     let mette = user(db, Role::Caseworker, "Mette").await;
     assert_eq!(
-        data::log(db, &mette, &check_in("3", false), &new_id())
-            .await
-            .err(),
+        crate::via!(crate::testing::own(&mette), |a| data::log(
+            db,
+            &a,
+            &check_in("3", false),
+            &new_id()
+        ))
+        .err(),
         Some(AppError::NotFound)
     );
 });
@@ -120,56 +148,110 @@ db_test!(the_caseworker_sees_only_what_is_shared, |db| {
     entry_on(db, &sofie.id, 4, false).await;
     entry_on(db, &sofie.id, 200, true).await;
 
-    let seen = data::shared_trend(db, &mette, &sofie.id).await.unwrap();
+    let seen = crate::via!(
+        crate::testing::caseworker_read(db, &mette, &sofie.id, crate::audit::AuditAction::SharedWellbeing),
+        |a| data::shared_trend(db, &a)
+    )
+    .unwrap();
     assert_eq!(seen.days.len(), 1, "only the shared day of the last 90");
     assert_eq!(audit_count(db, &mette, &sofie).await, 1);
 
     // A period shares today's entry and those after it, until withdrawn.
-    data::log(db, &sofie, &check_in("4", false), &new_id())
-        .await
-        .unwrap();
-    data::share_period(db, &sofie, 4).await.unwrap();
+    crate::via!(crate::testing::own(&sofie), |a| data::log(
+        db,
+        &a,
+        &check_in("4", false),
+        &new_id()
+    ))
+    .unwrap();
+    crate::via!(crate::testing::own(&sofie), |a| data::share_period(db, &a, 4)).unwrap();
     assert_eq!(
-        data::shared_trend(db, &mette, &sofie.id)
-            .await
-            .unwrap()
-            .days
-            .len(),
+        crate::via!(
+            crate::testing::caseworker_read(
+                db,
+                &mette,
+                &sofie.id,
+                crate::audit::AuditAction::SharedWellbeing
+            ),
+            |a| data::shared_trend(db, &a)
+        )
+        .unwrap()
+        .days
+        .len(),
         2
     );
-    let period = data::periods(db, &sofie.id).await.unwrap().pop().unwrap();
+    let period = data::periods(db, &crate::testing::own(&sofie).await.unwrap())
+        .await
+        .unwrap()
+        .pop()
+        .unwrap();
     assert_eq!(
-        data::withdraw_period(db, &mette, &period.id).await.err(),
+        crate::via!(crate::testing::own(&mette), |a| data::withdraw_period(
+            db, &a, &period.id
+        ))
+        .err(),
         Some(AppError::NotFound)
     );
-    data::withdraw_period(db, &sofie, &period.id).await.unwrap();
+    crate::via!(crate::testing::own(&sofie), |a| data::withdraw_period(
+        db, &a, &period.id
+    ))
+    .unwrap();
     assert_eq!(
-        data::shared_trend(db, &mette, &sofie.id)
-            .await
-            .unwrap()
-            .days
-            .len(),
+        crate::via!(
+            crate::testing::caseworker_read(
+                db,
+                &mette,
+                &sofie.id,
+                crate::audit::AuditAction::SharedWellbeing
+            ),
+            |a| data::shared_trend(db, &a)
+        )
+        .unwrap()
+        .days
+        .len(),
         1
     );
-    assert!(data::periods(db, &sofie.id).await.unwrap().is_empty());
+    assert!(data::periods(db, &crate::testing::own(&sofie).await.unwrap())
+        .await
+        .unwrap()
+        .is_empty());
     assert!(matches!(
-        data::share_period(db, &sofie, 0).await,
+        crate::via!(crate::testing::own(&sofie), |a| data::share_period(db, &a, 0)),
         Err(AppError::Invalid { .. })
     ));
 
     // One day's sharing can be taken back.
-    let day = data::history(db, &sofie.id, 30).await.unwrap();
-    let shared_day = day.iter().find(|d| d.shared).unwrap().iso.clone();
-    data::set_shared(db, &sofie, &shared_day, false).await.unwrap();
-    assert!(data::shared_trend(db, &mette, &sofie.id)
+    let day = data::history(db, &crate::testing::own(&sofie).await.unwrap(), 30)
         .await
-        .unwrap()
-        .days
-        .is_empty());
+        .unwrap();
+    let shared_day = day.iter().find(|d| d.shared).unwrap().iso.clone();
+    crate::via!(crate::testing::own(&sofie), |a| data::set_shared(
+        db,
+        &a,
+        &shared_day,
+        false
+    ))
+    .unwrap();
+    assert!(crate::via!(
+        crate::testing::caseworker_read(db, &mette, &sofie.id, crate::audit::AuditAction::SharedWellbeing),
+        |a| data::shared_trend(db, &a)
+    )
+    .unwrap()
+    .days
+    .is_empty());
 
     for outsider in [&peter, &lars, &sofie] {
         assert_eq!(
-            data::shared_trend(db, outsider, &sofie.id).await.err(),
+            crate::via!(
+                crate::testing::caseworker_read(
+                    db,
+                    outsider,
+                    &sofie.id,
+                    crate::audit::AuditAction::SharedWellbeing
+                ),
+                |a| data::shared_trend(db, &a)
+            )
+            .err(),
             Some(AppError::NotFound)
         );
     }
@@ -179,11 +261,32 @@ db_test!(the_caseworker_sees_only_what_is_shared, |db| {
 db_test!(who5_is_offered_every_two_weeks_and_stored_once, |db| {
     use crate::wellbeing::who5::data::{answer, status};
     let sofie = user(db, Role::Citizen, "Sofie").await;
-    assert!(status(db, &sofie.id).await.unwrap().due);
+    assert!(
+        status(db, &crate::testing::own(&sofie).await.unwrap())
+            .await
+            .unwrap()
+            .due
+    );
     let key = new_id();
-    answer(db, &sofie, [3, 2, 3, 2, 3], false, &key).await.unwrap();
-    answer(db, &sofie, [3, 2, 3, 2, 3], false, &key).await.unwrap();
-    let now = status(db, &sofie.id).await.unwrap();
+    crate::via!(crate::testing::own(&sofie), |a| answer(
+        db,
+        &a,
+        [3, 2, 3, 2, 3],
+        false,
+        &key
+    ))
+    .unwrap();
+    crate::via!(crate::testing::own(&sofie), |a| answer(
+        db,
+        &a,
+        [3, 2, 3, 2, 3],
+        false,
+        &key
+    ))
+    .unwrap();
+    let now = status(db, &crate::testing::own(&sofie).await.unwrap())
+        .await
+        .unwrap();
     assert!(!now.due);
     assert_eq!(now.latest.unwrap().score, 52);
     let count: i64 = sqlx::query("SELECT COUNT(*) FROM who5_responses WHERE citizen_id = $1")
@@ -200,31 +303,67 @@ db_test!(who5_is_offered_every_two_weeks_and_stored_once, |db| {
         .execute(db.pool())
         .await
         .unwrap();
-    assert!(status(db, &sofie.id).await.unwrap().due);
+    assert!(
+        status(db, &crate::testing::own(&sofie).await.unwrap())
+            .await
+            .unwrap()
+            .due
+    );
     let mette = user(db, Role::Caseworker, "Mette").await;
     assert_eq!(
-        answer(db, &mette, [1; 5], false, &new_id()).await.err(),
+        crate::via!(crate::testing::own(&mette), |a| answer(
+            db,
+            &a,
+            [1; 5],
+            false,
+            &new_id()
+        ))
+        .err(),
         Some(AppError::NotFound)
     );
     // The caseworker sees only what was shared: on its own or by a period.
     assign(db, &mette, &sofie).await;
     let shared = |db: &Db| {
         let (db, mette, id) = (db.clone(), mette.clone(), sofie.id.clone());
-        async move { data::shared_trend(&db, &mette, &id).await.unwrap().who5 }
+        async move {
+            crate::via!(
+                crate::testing::caseworker_read(&db, &mette, &id, crate::audit::AuditAction::SharedWellbeing),
+                |a| data::shared_trend(&db, &a)
+            )
+            .unwrap()
+            .who5
+        }
     };
     assert!(shared(db).await.is_empty());
-    answer(db, &sofie, [1, 1, 1, 1, 1], true, &new_id())
-        .await
-        .unwrap();
+    crate::via!(crate::testing::own(&sofie), |a| answer(
+        db,
+        &a,
+        [1, 1, 1, 1, 1],
+        true,
+        &new_id()
+    ))
+    .unwrap();
     let seen = shared(db).await;
     assert_eq!(seen.iter().map(|r| r.score).collect::<Vec<_>>(), vec![20]);
-    data::share_period(db, &sofie, 2).await.unwrap();
-    answer(db, &sofie, [4, 4, 4, 4, 4], false, &new_id())
-        .await
-        .unwrap();
+    crate::via!(crate::testing::own(&sofie), |a| data::share_period(db, &a, 2)).unwrap();
+    crate::via!(crate::testing::own(&sofie), |a| answer(
+        db,
+        &a,
+        [4, 4, 4, 4, 4],
+        false,
+        &new_id()
+    ))
+    .unwrap();
     assert_eq!(shared(db).await.len(), 2);
-    let period = data::periods(db, &sofie.id).await.unwrap().pop().unwrap();
-    data::withdraw_period(db, &sofie, &period.id).await.unwrap();
+    let period = data::periods(db, &crate::testing::own(&sofie).await.unwrap())
+        .await
+        .unwrap()
+        .pop()
+        .unwrap();
+    crate::via!(crate::testing::own(&sofie), |a| data::withdraw_period(
+        db, &a, &period.id
+    ))
+    .unwrap();
     assert_eq!(shared(db).await.len(), 1);
 });
 
@@ -252,31 +391,59 @@ db_test!(a_shared_day_written_over_keeps_what_the_caseworker_saw, |db| {
             .to_string()
     };
     let (shared_day, private_day) = (day(3), day(4));
-    data::log_on(db, &sofie, &check_in("4", true), &new_id(), &shared_day)
-        .await
-        .unwrap();
-    data::log_on(db, &sofie, &check_in("4", false), &new_id(), &private_day)
-        .await
-        .unwrap();
-    let seen = data::shared_trend(db, &mette, &sofie.id).await.unwrap();
+    crate::via!(crate::testing::own(&sofie), |a| data::log_on(
+        db,
+        &a,
+        &check_in("4", true),
+        &new_id(),
+        &shared_day
+    ))
+    .unwrap();
+    crate::via!(crate::testing::own(&sofie), |a| data::log_on(
+        db,
+        &a,
+        &check_in("4", false),
+        &new_id(),
+        &private_day
+    ))
+    .unwrap();
+    let seen = crate::via!(
+        crate::testing::caseworker_read(db, &mette, &sofie.id, crate::audit::AuditAction::SharedWellbeing),
+        |a| data::shared_trend(db, &a)
+    )
+    .unwrap();
     assert_eq!(seen.days.len(), 1);
     assert_eq!(seen.days[0].changed_on, None, "not changed yet");
 
     // The same answers again (a repeated send): nothing is kept.
-    data::log_on(db, &sofie, &check_in("4", true), &new_id(), &shared_day)
-        .await
-        .unwrap();
+    crate::via!(crate::testing::own(&sofie), |a| data::log_on(
+        db,
+        &a,
+        &check_in("4", true),
+        &new_id(),
+        &shared_day
+    ))
+    .unwrap();
     assert!(versions(db, &sofie.id, &shared_day).await.is_empty());
     // Days later the citizen writes over the shared day.
-    data::log_on(db, &sofie, &check_in("2", true), &new_id(), &shared_day)
-        .await
-        .unwrap();
+    crate::via!(crate::testing::own(&sofie), |a| data::log_on(
+        db,
+        &a,
+        &check_in("2", true),
+        &new_id(),
+        &shared_day
+    ))
+    .unwrap();
     assert_eq!(
         versions(db, &sofie.id, &shared_day).await,
         [4],
         "the version the caseworker saw"
     );
-    let seen = data::shared_trend(db, &mette, &sofie.id).await.unwrap();
+    let seen = crate::via!(
+        crate::testing::caseworker_read(db, &mette, &sofie.id, crate::audit::AuditAction::SharedWellbeing),
+        |a| data::shared_trend(db, &a)
+    )
+    .unwrap();
     let changed = seen.days[0].changed_on.clone().expect("shown as changed");
     assert!(
         changed.starts_with(&crate::model::format_date(&crate::db::today())),
@@ -296,12 +463,27 @@ db_test!(a_shared_day_written_over_keeps_what_the_caseworker_saw, |db| {
     assert!(!own.contains("Ændret af borgeren"));
 
     // Written over while not shared: nothing kept, nothing shown once shared.
-    data::log_on(db, &sofie, &check_in("1", false), &new_id(), &private_day)
-        .await
-        .unwrap();
+    crate::via!(crate::testing::own(&sofie), |a| data::log_on(
+        db,
+        &a,
+        &check_in("1", false),
+        &new_id(),
+        &private_day
+    ))
+    .unwrap();
     assert!(versions(db, &sofie.id, &private_day).await.is_empty());
-    data::set_shared(db, &sofie, &private_day, true).await.unwrap();
-    let seen = data::shared_trend(db, &mette, &sofie.id).await.unwrap();
+    crate::via!(crate::testing::own(&sofie), |a| data::set_shared(
+        db,
+        &a,
+        &private_day,
+        true
+    ))
+    .unwrap();
+    let seen = crate::via!(
+        crate::testing::caseworker_read(db, &mette, &sofie.id, crate::audit::AuditAction::SharedWellbeing),
+        |a| data::shared_trend(db, &a)
+    )
+    .unwrap();
     let private = seen.days.iter().find(|d| d.iso == private_day).unwrap();
     assert_eq!(private.changed_on, None);
 });

@@ -103,12 +103,11 @@ pub struct Who5Page {
 
 #[server]
 pub async fn my_who5() -> Result<Who5Page, AppError> {
-    use crate::model::Role;
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
-    crate::auth::policy::ensure_role(&user, Role::Citizen)?;
+    let access = crate::auth::policy::own_data(&user)?;
     Ok(Who5Page {
-        status: data::status(&state.db, &user.id).await?,
+        status: data::status(&state.db, &access).await?,
         form_key: crate::db::new_id(),
     })
 }
@@ -140,7 +139,8 @@ pub async fn answer_who5(
             };
         }
         let key = crate::plan::rules::parse_form_key(&form_key)?;
-        data::answer(&state.db, &user, answers, share.is_some(), &key).await
+        let access = crate::auth::policy::own_data(&user)?;
+        data::answer(&state.db, &access, answers, share.is_some(), &key).await
     }
     .await;
     match saved {
@@ -234,28 +234,27 @@ fn Questionnaire(form_key: String) -> impl IntoView {
 #[cfg(feature = "ssr")]
 pub mod data {
     use super::{score, Who5Result, Who5Status, EVERY_DAYS};
-    use crate::auth::policy::ensure_role;
+    use crate::auth::policy::{Access, CitizenAccess};
     use crate::db::{format_ms, new_id, now_ms, today, Db};
     use crate::error::AppError;
-    use crate::model::{format_date, CurrentUser, Role};
+    use crate::model::format_date;
     use sqlx::Row;
 
     /// Stores one set of answers; a repeated send of the same form stores nothing more.
     pub async fn answer(
         db: &Db,
-        citizen: &CurrentUser,
+        citizen: &CitizenAccess,
         answers: [i64; 5],
         share: bool,
         key: &str,
     ) -> Result<(), AppError> {
-        ensure_role(citizen, Role::Citizen)?;
         let stored = sqlx::query(
             "INSERT INTO who5_responses (id, citizen_id, answered_on, item1, item2, item3, item4, item5, score, \
                shared, idempotency_key, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
              ON CONFLICT (idempotency_key) DO NOTHING",
         )
         .bind(new_id())
-        .bind(&citizen.id)
+        .bind(citizen.citizen_id())
         .bind(today())
         .bind(answers[0])
         .bind(answers[1])
@@ -278,7 +277,7 @@ pub mod data {
              AND item1 = $3 AND item2 = $4 AND item3 = $5 AND item4 = $6 AND item5 = $7",
         )
         .bind(key)
-        .bind(&citizen.id)
+        .bind(citizen.citizen_id())
         .bind(answers[0])
         .bind(answers[1])
         .bind(answers[2])
@@ -294,14 +293,14 @@ pub mod data {
 
     /// The results the citizen shared (on their own or by a sharing period),
     /// newest first: what their caseworker may see.
-    pub async fn shared(db: &Db, citizen_id: &str) -> Result<Vec<Who5Result>, AppError> {
+    pub async fn shared(db: &Db, citizen: &impl Access) -> Result<Vec<Who5Result>, AppError> {
         let rows = sqlx::query(
             "SELECT r.score, r.created_at FROM who5_responses r WHERE r.citizen_id = $1 AND (r.shared = 1 \
                OR EXISTS (SELECT 1 FROM wellbeing_share_periods p WHERE p.citizen_id = r.citizen_id \
                  AND p.withdrawn_at IS NULL AND r.answered_on BETWEEN p.starts_on AND p.ends_on)) \
              ORDER BY r.created_at DESC LIMIT 12",
         )
-        .bind(citizen_id)
+        .bind(citizen.citizen_id())
         .fetch_all(db.pool())
         .await?;
         rows.into_iter()
@@ -315,12 +314,12 @@ pub mod data {
     }
 
     /// The latest result, and whether two weeks have passed since.
-    pub async fn status(db: &Db, citizen_id: &str) -> Result<Who5Status, AppError> {
+    pub async fn status(db: &Db, citizen: &CitizenAccess) -> Result<Who5Status, AppError> {
         let row = sqlx::query(
             "SELECT score, answered_on, created_at FROM who5_responses WHERE citizen_id = $1 \
              ORDER BY created_at DESC LIMIT 1",
         )
-        .bind(citizen_id)
+        .bind(citizen.citizen_id())
         .fetch_optional(db.pool())
         .await?;
         let Some(r) = row else {

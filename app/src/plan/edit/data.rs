@@ -2,8 +2,7 @@
 //! the citizen is on the caseworker's caseload and that the item belongs to
 //! the citizen's course, and records its history in the same transaction.
 use super::{ActivityEdit, ActivityForm, Citizen, CourseEdit, GoalEdit};
-use crate::audit::{record_read, AuditAction};
-use crate::auth::policy::ensure_caseworker_of;
+use crate::auth::policy::CaseworkerAccess;
 use crate::auth::{session, Flash};
 use crate::db::{new_id, now_ms, Db};
 use crate::error::AppError;
@@ -35,24 +34,22 @@ fn item_key(raw: &str) -> Result<String, AppError> {
     }
 }
 
-/// The citizen, when on the caseworker's caseload; the read is audited.
-async fn citizen(db: &Db, viewer: &CurrentUser, citizen_id: &str) -> Result<Citizen, AppError> {
-    ensure_caseworker_of(db, viewer, citizen_id).await?;
+/// The citizen the edit page is about (the access audited the read).
+async fn citizen(db: &Db, access: &CaseworkerAccess) -> Result<Citizen, AppError> {
     let row = sqlx::query("SELECT display_name FROM users WHERE id = $1")
-        .bind(citizen_id)
+        .bind(access.citizen_id())
         .fetch_optional(db.pool())
         .await?
         .ok_or(AppError::NotFound)?;
-    record_read(db, viewer, citizen_id, AuditAction::PlanEdit, "case_work").await?;
     Ok(Citizen {
-        id: citizen_id.to_string(),
+        id: access.citizen_id().to_string(),
         name: row.try_get(0)?,
     })
 }
 
 /// The citizen's active course; editing goals and activities needs one.
-async fn course_of(db: &Db, citizen_id: &str) -> Result<CourseRow, AppError> {
-    active_course(db, citizen_id).await?.ok_or(AppError::NotFound)
+async fn course_of(db: &Db, access: &CaseworkerAccess) -> Result<CourseRow, AppError> {
+    active_course(db, access).await?.ok_or(AppError::NotFound)
 }
 
 fn course_fields(c: &CourseRow) -> Vec<(PlanField, Option<String>)> {
@@ -64,9 +61,9 @@ fn course_fields(c: &CourseRow) -> Vec<(PlanField, Option<String>)> {
     ]
 }
 
-pub async fn course_edit(db: &Db, viewer: &CurrentUser, citizen_id: &str) -> Result<CourseEdit, AppError> {
-    let citizen = citizen(db, viewer, citizen_id).await?;
-    let course = active_course(db, citizen_id).await?;
+pub async fn course_edit(db: &Db, access: &CaseworkerAccess) -> Result<CourseEdit, AppError> {
+    let citizen = citizen(db, access).await?;
+    let course = active_course(db, access).await?;
     let history = match &course {
         Some(c) => store::for_item(db, Entity::Course, &c.id).await?,
         None => vec![],
@@ -87,15 +84,10 @@ pub async fn course_edit(db: &Db, viewer: &CurrentUser, citizen_id: &str) -> Res
 }
 
 /// Creates the citizen's course, or changes the active one.
-pub async fn save_course(
-    db: &Db,
-    viewer: &CurrentUser,
-    citizen_id: &str,
-    input: &CourseInput,
-) -> Result<(), AppError> {
-    ensure_caseworker_of(db, viewer, citizen_id).await?;
+pub async fn save_course(db: &Db, access: &CaseworkerAccess, input: &CourseInput) -> Result<(), AppError> {
+    let viewer = access.viewer();
     let now = now_ms();
-    let existing = active_course(db, citizen_id).await?;
+    let existing = active_course(db, access).await?;
     let mut tx = db.begin().await?;
     match existing {
         None => {
@@ -105,7 +97,7 @@ pub async fn save_course(
                    created_at, updated_at, updated_by) VALUES ($1, $2, $3, 'active', $4, $5, $6, $7, $7, $8)",
             )
             .bind(&id)
-            .bind(citizen_id)
+            .bind(access.citizen_id())
             .bind(input.kind.as_str())
             .bind(input.start.to_string())
             .bind(input.planned_end.to_string())
@@ -156,12 +148,11 @@ async fn goal_row(db: &Db, course_id: &str, goal_id: &str) -> Result<GoalInput, 
 
 pub async fn goal_edit(
     db: &Db,
-    viewer: &CurrentUser,
-    citizen_id: &str,
+    access: &CaseworkerAccess,
     goal_id: Option<&str>,
 ) -> Result<GoalEdit, AppError> {
-    let citizen = citizen(db, viewer, citizen_id).await?;
-    let course = course_of(db, citizen_id).await?;
+    let citizen = citizen(db, access).await?;
+    let course = course_of(db, access).await?;
     let mut edit = GoalEdit {
         citizen,
         goal_id: None,
@@ -186,14 +177,13 @@ pub async fn goal_edit(
 /// Adds a goal to the citizen's course, or changes one of its goals.
 pub async fn save_goal(
     db: &Db,
-    viewer: &CurrentUser,
-    citizen_id: &str,
+    access: &CaseworkerAccess,
     goal_id: Option<&str>,
     new_key: &str,
     input: &GoalInput,
 ) -> Result<String, AppError> {
-    ensure_caseworker_of(db, viewer, citizen_id).await?;
-    let course = course_of(db, citizen_id).await?;
+    let viewer = access.viewer();
+    let course = course_of(db, access).await?;
     let now = now_ms();
     let before = match goal_id {
         Some(id) => Some(goal_row(db, &course.id, id).await?),
@@ -297,12 +287,11 @@ async fn activity_row(db: &Db, course_id: &str, activity_id: &str) -> Result<Act
 
 pub async fn activity_edit(
     db: &Db,
-    viewer: &CurrentUser,
-    citizen_id: &str,
+    access: &CaseworkerAccess,
     activity_id: Option<&str>,
 ) -> Result<ActivityEdit, AppError> {
-    let citizen = citizen(db, viewer, citizen_id).await?;
-    let course = course_of(db, citizen_id).await?;
+    let citizen = citizen(db, access).await?;
+    let course = course_of(db, access).await?;
     let mut edit = ActivityEdit {
         citizen,
         activity_id: None,
@@ -338,14 +327,13 @@ pub async fn activity_edit(
 /// Adds an activity to the citizen's course, or changes one of its activities.
 pub async fn save_activity(
     db: &Db,
-    viewer: &CurrentUser,
-    citizen_id: &str,
+    access: &CaseworkerAccess,
     activity_id: Option<&str>,
     new_key: &str,
     form: &ActivityForm,
 ) -> Result<String, AppError> {
-    ensure_caseworker_of(db, viewer, citizen_id).await?;
-    let course = course_of(db, citizen_id).await?;
+    let viewer = access.viewer();
+    let course = course_of(db, access).await?;
     let span = (
         parse_date(&course.start_date).ok_or(AppError::Internal)?,
         parse_date(&course.planned_end_date).ok_or(AppError::Internal)?,
@@ -449,12 +437,11 @@ fn bind_activity<'q>(query: AnyQuery<'q>, a: &'q ActivityInput) -> AnyQuery<'q> 
 /// Records (or corrects) the paid hours of one week.
 pub async fn record_paid_hours(
     db: &Db,
-    viewer: &CurrentUser,
-    citizen_id: &str,
+    access: &CaseworkerAccess,
     input: &PaidHoursInput,
 ) -> Result<(), AppError> {
-    ensure_caseworker_of(db, viewer, citizen_id).await?;
-    let course = course_of(db, citizen_id).await?;
+    let viewer = access.viewer();
+    let course = course_of(db, access).await?;
     input.check_within(
         parse_date(&course.start_date).ok_or(AppError::Internal)?,
         parse_date(&course.planned_end_date).ok_or(AppError::Internal)?,

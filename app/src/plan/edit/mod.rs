@@ -80,6 +80,13 @@ pub struct ActivityEdit {
     pub draft: Option<Draft>,
 }
 
+#[cfg(feature = "ssr")]
+use crate::auth::policy::{caseworker_of, Use};
+
+/// An edit page is an audited read; a save is a write, kept in the plan's history.
+#[cfg(feature = "ssr")]
+const EDIT_PAGE: Use = Use::Read(crate::audit::AuditAction::PlanEdit);
+
 /// `"new"` in a path means a new item.
 #[cfg(feature = "ssr")]
 fn existing(id: &str) -> Option<&str> {
@@ -89,7 +96,8 @@ fn existing(id: &str) -> Option<&str> {
 #[server]
 pub async fn get_course_edit(citizen_id: String) -> Result<CourseEdit, AppError> {
     let (state, user, flash) = data::context().await?;
-    let mut edit = data::course_edit(&state.db, &user, &citizen_id).await?;
+    let access = caseworker_of(&state.db, &user, &citizen_id, EDIT_PAGE).await?;
+    let mut edit = data::course_edit(&state.db, &access).await?;
     edit.draft = crate::forms::draft_for(&flash, "course");
     Ok(edit)
 }
@@ -107,10 +115,12 @@ pub async fn save_course(
     let user = crate::state::require_user()?;
     let page = format!("/caseload/citizens/{citizen_id}/course");
     let copenhagen_today = || jiff::Timestamp::now().to_zoned(crate::db::copenhagen()).date();
-    let saved = match CourseInput::parse(&kind, &start, &planned_end, &main_goal, copenhagen_today()) {
-        Ok(input) => data::save_course(&state.db, &user, &citizen_id, &input).await,
-        Err(e) => Err(e),
-    };
+    let saved = async {
+        let input = CourseInput::parse(&kind, &start, &planned_end, &main_goal, copenhagen_today())?;
+        let access = caseworker_of(&state.db, &user, &citizen_id, Use::Write).await?;
+        data::save_course(&state.db, &access, &input).await
+    }
+    .await;
     match saved {
         Ok(()) => done(&citizen_id),
         Err(e) => {
@@ -128,7 +138,8 @@ pub async fn save_course(
 #[server]
 pub async fn get_goal_edit(citizen_id: String, goal_id: String) -> Result<GoalEdit, AppError> {
     let (state, user, flash) = data::context().await?;
-    let mut edit = data::goal_edit(&state.db, &user, &citizen_id, existing(&goal_id)).await?;
+    let access = caseworker_of(&state.db, &user, &citizen_id, EDIT_PAGE).await?;
+    let mut edit = data::goal_edit(&state.db, &access, existing(&goal_id)).await?;
     edit.draft = crate::forms::draft_for(&flash, &format!("goal:{goal_id}"));
     Ok(edit)
 }
@@ -144,20 +155,12 @@ pub async fn save_goal(
     use super::rules::GoalInput;
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
-    let saved = match GoalInput::parse(&title, &description) {
-        Ok(input) => {
-            data::save_goal(
-                &state.db,
-                &user,
-                &citizen_id,
-                existing(&goal_id),
-                &item_key,
-                &input,
-            )
-            .await
-        }
-        Err(e) => Err(e),
-    };
+    let saved = async {
+        let input = GoalInput::parse(&title, &description)?;
+        let access = caseworker_of(&state.db, &user, &citizen_id, Use::Write).await?;
+        data::save_goal(&state.db, &access, existing(&goal_id), &item_key, &input).await
+    }
+    .await;
     match saved {
         Ok(_) => done(&citizen_id),
         Err(e) => {
@@ -171,7 +174,8 @@ pub async fn save_goal(
 #[server]
 pub async fn get_activity_edit(citizen_id: String, activity_id: String) -> Result<ActivityEdit, AppError> {
     let (state, user, flash) = data::context().await?;
-    let mut edit = data::activity_edit(&state.db, &user, &citizen_id, existing(&activity_id)).await?;
+    let access = caseworker_of(&state.db, &user, &citizen_id, EDIT_PAGE).await?;
+    let mut edit = data::activity_edit(&state.db, &access, existing(&activity_id)).await?;
     edit.draft = crate::forms::draft_for(&flash, &format!("activity:{activity_id}"));
     Ok(edit)
 }
@@ -208,16 +212,12 @@ pub async fn save_activity(
         ends_at,
         hours_per_week,
     };
-    match data::save_activity(
-        &state.db,
-        &user,
-        &citizen_id,
-        existing(&activity_id),
-        &item_key,
-        &form,
-    )
-    .await
-    {
+    let saved = async {
+        let access = caseworker_of(&state.db, &user, &citizen_id, Use::Write).await?;
+        data::save_activity(&state.db, &access, existing(&activity_id), &item_key, &form).await
+    }
+    .await;
+    match saved {
         Ok(_) => done(&citizen_id),
         Err(e) => {
             let page = format!("/caseload/citizens/{citizen_id}/activities/{activity_id}");
@@ -245,10 +245,12 @@ pub async fn record_paid_hours(citizen_id: String, week: String, hours: String) 
     use super::rules::PaidHoursInput;
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
-    let saved = match PaidHoursInput::parse(&week, &hours) {
-        Ok(input) => data::record_paid_hours(&state.db, &user, &citizen_id, &input).await,
-        Err(e) => Err(e),
-    };
+    let saved = async {
+        let input = PaidHoursInput::parse(&week, &hours)?;
+        let access = caseworker_of(&state.db, &user, &citizen_id, Use::Write).await?;
+        data::record_paid_hours(&state.db, &access, &input).await
+    }
+    .await;
     match saved {
         Ok(()) => done(&citizen_id),
         Err(e) => {
@@ -261,8 +263,8 @@ pub async fn record_paid_hours(citizen_id: String, week: String, hours: String) 
 
 /// After a save: back to the citizen, with a notice.
 #[cfg(feature = "ssr")]
-fn done(citizen_id: &str) -> Result<(), AppError> {
-    crate::input::redirect(&format!("/caseload/citizens/{citizen_id}?notice=edit.saved"));
+fn done(id: &str) -> Result<(), AppError> {
+    crate::input::redirect(&format!("/caseload/citizens/{id}?notice=edit.saved"));
     Ok(())
 }
 

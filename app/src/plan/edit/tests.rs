@@ -46,7 +46,11 @@ db_test!(
         let sofie = user(db, Role::Citizen, "Sofie").await;
         assign(db, &mette, &sofie).await;
 
-        let edit = data::course_edit(db, &mette, &sofie.id).await.unwrap();
+        let edit = crate::via!(
+            crate::testing::caseworker_read(db, &mette, &sofie.id, crate::audit::AuditAction::PlanEdit),
+            |a| data::course_edit(db, &a)
+        )
+        .unwrap();
         assert!(!edit.exists);
         assert_eq!(
             audit_count(db, &mette, &sofie).await,
@@ -62,9 +66,15 @@ db_test!(
             "2026-06-01".parse().unwrap(),
         )
         .unwrap();
-        data::save_course(db, &mette, &sofie.id, &first).await.unwrap();
+        crate::via!(crate::testing::caseworker(db, &mette, &sofie.id), |a| {
+            data::save_course(db, &a, &first)
+        })
+        .unwrap();
         // Saving the same again is no change and adds no history.
-        data::save_course(db, &mette, &sofie.id, &first).await.unwrap();
+        crate::via!(crate::testing::caseworker(db, &mette, &sofie.id), |a| {
+            data::save_course(db, &a, &first)
+        })
+        .unwrap();
         let longer = CourseInput::parse(
             "ressourceforloeb",
             "2026-01-05",
@@ -73,9 +83,16 @@ db_test!(
             "2026-06-01".parse().unwrap(),
         )
         .unwrap();
-        data::save_course(db, &mette, &sofie.id, &longer).await.unwrap();
+        crate::via!(crate::testing::caseworker(db, &mette, &sofie.id), |a| {
+            data::save_course(db, &a, &longer)
+        })
+        .unwrap();
 
-        let shown = plan(db, &sofie.id, None).await.unwrap().course.unwrap();
+        let shown = plan(db, &crate::testing::own(&sofie).await.unwrap(), None)
+            .await
+            .unwrap()
+            .course
+            .unwrap();
         assert_eq!(shown.planned_end, "05.01.2029");
         assert_eq!(shown.main_goal.as_deref(), Some("Et job i køkken"));
         let course_id: String = sqlx::query("SELECT id FROM courses WHERE citizen_id = $1")
@@ -101,7 +118,11 @@ db_test!(
 
         // Another caseworker can neither read nor change it.
         assert_eq!(
-            data::course_edit(db, &peter, &sofie.id).await.err(),
+            crate::via!(
+                crate::testing::caseworker_read(db, &peter, &sofie.id, crate::audit::AuditAction::PlanEdit),
+                |a| data::course_edit(db, &a)
+            )
+            .err(),
             Some(AppError::NotFound)
         );
         let other = CourseInput::parse(
@@ -113,11 +134,17 @@ db_test!(
         )
         .unwrap();
         assert_eq!(
-            data::save_course(db, &peter, &sofie.id, &other).await.err(),
+            crate::via!(crate::testing::caseworker(db, &peter, &sofie.id), |a| {
+                data::save_course(db, &a, &other)
+            })
+            .err(),
             Some(AppError::NotFound)
         );
         assert_eq!(
-            data::save_course(db, &sofie, &sofie.id, &other).await.err(),
+            crate::via!(crate::testing::caseworker(db, &sofie, &sofie.id), |a| {
+                data::save_course(db, &a, &other)
+            })
+            .err(),
             Some(AppError::NotFound)
         );
         let kind: String = sqlx::query("SELECT kind FROM courses WHERE id = $1")
@@ -148,18 +175,20 @@ db_test!(a_new_activity_is_added_once_and_marked_for_the_citizen, |db| {
     let course_id = course(db, &sofie).await;
 
     // Sofie has seen her plan before the caseworker adds anything.
-    citizen_plan(db, &sofie, true).await.unwrap();
+    crate::via!(crate::testing::own(&sofie), |a| citizen_plan(db, &a, true)).unwrap();
     tick().await;
     let key = new_id();
     let form = tomorrow_form("Praktik i Netto");
-    let id = data::save_activity(db, &mette, &sofie.id, None, &key, &form)
-        .await
-        .unwrap();
+    let id = crate::via!(crate::testing::caseworker(db, &mette, &sofie.id), |a| {
+        data::save_activity(db, &a, None, &key, &form)
+    })
+    .unwrap();
     assert_eq!(id, key);
     // The same form sent again (a double click, a retry) adds nothing.
-    data::save_activity(db, &mette, &sofie.id, None, &key, &form)
-        .await
-        .unwrap();
+    crate::via!(crate::testing::caseworker(db, &mette, &sofie.id), |a| {
+        data::save_activity(db, &a, None, &key, &form)
+    })
+    .unwrap();
     assert_eq!(
         count(
             db,
@@ -171,23 +200,24 @@ db_test!(a_new_activity_is_added_once_and_marked_for_the_citizen, |db| {
     );
     assert_eq!(store::for_item(db, Entity::Activity, &id).await.unwrap().len(), 1);
 
-    let seen = citizen_plan(db, &sofie, true).await.unwrap();
+    let seen = crate::via!(crate::testing::own(&sofie), |a| citizen_plan(db, &a, true)).unwrap();
     assert_eq!(seen.upcoming[0].title, "Praktik i Netto");
     assert_eq!(seen.upcoming[0].marker, Some(Marker::New));
     // Seen now: no longer news.
-    let again = citizen_plan(db, &sofie, true).await.unwrap();
+    let again = crate::via!(crate::testing::own(&sofie), |a| citizen_plan(db, &a, true)).unwrap();
     assert_eq!(again.upcoming[0].marker, None);
 
     tick().await;
     let mut moved = form.clone();
     moved.place = "Netto, Vesterbrogade".into();
-    data::save_activity(db, &mette, &sofie.id, Some(&id), &new_id(), &moved)
-        .await
-        .unwrap();
+    crate::via!(crate::testing::caseworker(db, &mette, &sofie.id), |a| {
+        data::save_activity(db, &a, Some(&id), &new_id(), &moved)
+    })
+    .unwrap();
     // Printing the plan does not count as a visit.
-    let printed = citizen_plan(db, &sofie, false).await.unwrap();
+    let printed = crate::via!(crate::testing::own(&sofie), |a| citizen_plan(db, &a, false)).unwrap();
     assert_eq!(printed.upcoming[0].marker, Some(Marker::Changed));
-    let changed = citizen_plan(db, &sofie, true).await.unwrap();
+    let changed = crate::via!(crate::testing::own(&sofie), |a| citizen_plan(db, &a, true)).unwrap();
     assert_eq!(changed.upcoming[0].marker, Some(Marker::Changed));
     assert_eq!(changed.upcoming[0].place.as_deref(), Some("Netto, Vesterbrogade"));
     let history = store::for_item(db, Entity::Activity, &id).await.unwrap();
@@ -201,7 +231,9 @@ db_test!(a_new_activity_is_added_once_and_marked_for_the_citizen, |db| {
     let mut bad = moved.clone();
     bad.title = " ".into();
     bad.place = "Et andet sted".into();
-    let refused = data::save_activity(db, &mette, &sofie.id, Some(&id), &new_id(), &bad).await;
+    let refused = crate::via!(crate::testing::caseworker(db, &mette, &sofie.id), |a| {
+        data::save_activity(db, &a, Some(&id), &new_id(), &bad)
+    });
     assert!(
         matches!(refused, Err(AppError::Invalid { ref field, .. }) if field == "title"),
         "{refused:?}"
@@ -210,11 +242,15 @@ db_test!(a_new_activity_is_added_once_and_marked_for_the_citizen, |db| {
 
     // Nobody else can add to or change Sofie's plan.
     for outsider in [&sofie, &ali] {
-        let r = data::save_activity(db, outsider, &sofie.id, Some(&id), &new_id(), &bad).await;
+        let r = crate::via!(crate::testing::caseworker(db, outsider, &sofie.id), |a| {
+            data::save_activity(db, &a, Some(&id), &new_id(), &bad)
+        });
         assert_eq!(r.err(), Some(AppError::NotFound));
     }
     let peter = user(db, Role::Caseworker, "Peter").await;
-    let r = data::save_activity(db, &peter, &sofie.id, None, &new_id(), &form).await;
+    let r = crate::via!(crate::testing::caseworker(db, &peter, &sofie.id), |a| {
+        data::save_activity(db, &a, None, &new_id(), &form)
+    });
     assert_eq!(r.err(), Some(AppError::NotFound));
     assert_eq!(
         count(
@@ -234,35 +270,76 @@ db_test!(goals_are_rated_by_their_citizen_once_per_form, |db| {
     assign(db, &mette, &sofie).await;
     course(db, &sofie).await;
     let goal = GoalInput::parse("Arbejde 10 timer om ugen", "").unwrap();
-    let goal_id = data::save_goal(db, &mette, &sofie.id, None, &new_id(), &goal)
-        .await
-        .unwrap();
+    let goal_id = crate::via!(crate::testing::caseworker(db, &mette, &sofie.id), |a| {
+        data::save_goal(db, &a, None, &new_id(), &goal)
+    })
+    .unwrap();
 
     let rate = crate::plan::responses::data::rate_goal;
     let key = new_id();
-    rate(db, &sofie, &goal_id, 2, Some("Svært i starten"), &key)
-        .await
-        .unwrap();
-    rate(db, &sofie, &goal_id, 2, Some("Svært i starten"), &key)
-        .await
-        .unwrap();
-    rate(db, &sofie, &goal_id, 4, None, &new_id()).await.unwrap();
+    crate::via!(crate::testing::own(&sofie), |a| rate(
+        db,
+        &a,
+        &goal_id,
+        2,
+        Some("Svært i starten"),
+        &key
+    ))
+    .unwrap();
+    crate::via!(crate::testing::own(&sofie), |a| rate(
+        db,
+        &a,
+        &goal_id,
+        2,
+        Some("Svært i starten"),
+        &key
+    ))
+    .unwrap();
+    crate::via!(crate::testing::own(&sofie), |a| rate(
+        db,
+        &a,
+        &goal_id,
+        4,
+        None,
+        &new_id()
+    ))
+    .unwrap();
     assert_eq!(
-        rate(db, &ali, &goal_id, 5, None, &new_id()).await.err(),
+        crate::via!(crate::testing::own(&ali), |a| rate(
+            db,
+            &a,
+            &goal_id,
+            5,
+            None,
+            &new_id()
+        ))
+        .err(),
         Some(AppError::NotFound)
     );
     assert_eq!(
-        rate(db, &mette, &goal_id, 5, None, &new_id()).await.err(),
+        crate::via!(crate::testing::own(&mette), |a| rate(
+            db,
+            &a,
+            &goal_id,
+            5,
+            None,
+            &new_id()
+        ))
+        .err(),
         Some(AppError::NotFound)
     );
 
-    let seen = plan(db, &sofie.id, None).await.unwrap();
+    let seen = plan(db, &crate::testing::own(&sofie).await.unwrap(), None)
+        .await
+        .unwrap();
     let ratings: Vec<i64> = seen.goals[0].ratings.iter().map(|r| r.rating).collect();
     assert_eq!(ratings.len(), 2, "{ratings:?}");
     assert_eq!(ratings.iter().sum::<i64>(), 6);
-    let edit = data::goal_edit(db, &mette, &sofie.id, Some(&goal_id))
-        .await
-        .unwrap();
+    let edit = crate::via!(
+        crate::testing::caseworker_read(db, &mette, &sofie.id, crate::audit::AuditAction::PlanEdit),
+        |a| data::goal_edit(db, &a, Some(&goal_id))
+    )
+    .unwrap();
     assert_eq!(edit.ratings.len(), 2, "the caseworker sees the ratings too");
 });
 
@@ -272,35 +349,71 @@ db_test!(reflections_and_feedback_reach_the_caseworker_once, |db| {
     let ali = user(db, Role::Citizen, "Ali").await;
     assign(db, &mette, &sofie).await;
     course(db, &sofie).await;
-    let id = data::save_activity(db, &mette, &sofie.id, None, &new_id(), &tomorrow_form("Mentor"))
-        .await
-        .unwrap();
+    let id = crate::via!(crate::testing::caseworker(db, &mette, &sofie.id), |a| {
+        data::save_activity(db, &a, None, &new_id(), &tomorrow_form("Mentor"))
+    })
+    .unwrap();
     use crate::plan::responses::data::{add_reflection, for_activity, for_citizen, give_feedback};
 
     let key = new_id();
-    add_reflection(db, &sofie, &id, "Det gik fint, men jeg var træt bagefter.", &key)
-        .await
-        .unwrap();
-    add_reflection(db, &sofie, &id, "Det gik fint, men jeg var træt bagefter.", &key)
-        .await
-        .unwrap();
-    give_feedback(db, &sofie, &id, 4, Some("Rart at møde nogen"), &new_id())
-        .await
-        .unwrap();
+    crate::via!(crate::testing::own(&sofie), |a| add_reflection(
+        db,
+        &a,
+        &id,
+        "Det gik fint, men jeg var træt bagefter.",
+        &key
+    ))
+    .unwrap();
+    crate::via!(crate::testing::own(&sofie), |a| add_reflection(
+        db,
+        &a,
+        &id,
+        "Det gik fint, men jeg var træt bagefter.",
+        &key
+    ))
+    .unwrap();
+    crate::via!(crate::testing::own(&sofie), |a| give_feedback(
+        db,
+        &a,
+        &id,
+        4,
+        Some("Rart at møde nogen"),
+        &new_id()
+    ))
+    .unwrap();
     assert_eq!(
-        add_reflection(db, &ali, &id, "x", &new_id()).await.err(),
+        crate::via!(crate::testing::own(&ali), |a| add_reflection(
+            db,
+            &a,
+            &id,
+            "x",
+            &new_id()
+        ))
+        .err(),
         Some(AppError::NotFound)
     );
     assert_eq!(
-        give_feedback(db, &mette, &id, 1, None, &new_id()).await.err(),
+        crate::via!(crate::testing::own(&mette), |a| give_feedback(
+            db,
+            &a,
+            &id,
+            1,
+            None,
+            &new_id()
+        ))
+        .err(),
         Some(AppError::NotFound)
     );
 
-    let on_activity = for_activity(db, &id).await.unwrap();
+    let on_activity = for_activity(db, &crate::testing::own(&sofie).await.unwrap(), &id)
+        .await
+        .unwrap();
     assert_eq!(on_activity.reflections.len(), 1);
     assert_eq!(on_activity.feedback.len(), 1);
     assert_eq!(on_activity.feedback[0].rating, 4);
-    let all = for_citizen(db, &sofie.id).await.unwrap();
+    let all = for_citizen(db, &crate::testing::own(&sofie).await.unwrap())
+        .await
+        .unwrap();
     assert_eq!(all.len(), 2);
     assert!(all
         .iter()
@@ -308,7 +421,10 @@ db_test!(reflections_and_feedback_reach_the_caseworker_once, |db| {
     assert!(all
         .iter()
         .any(|r| r.rating.is_none() && r.activity_title == "Mentor"));
-    assert!(for_citizen(db, &ali.id).await.unwrap().is_empty());
+    assert!(for_citizen(db, &crate::testing::own(&ali).await.unwrap())
+        .await
+        .unwrap()
+        .is_empty());
 });
 
 db_test!(paid_hours_are_one_number_per_week_with_history, |db| {
@@ -317,31 +433,22 @@ db_test!(paid_hours_are_one_number_per_week_with_history, |db| {
     assign(db, &mette, &sofie).await;
     let course_id = course(db, &sofie).await;
     // Thursday and Sunday of the same week.
-    data::record_paid_hours(
-        db,
-        &mette,
-        &sofie.id,
-        &PaidHoursInput::parse("2026-11-26", "12").unwrap(),
-    )
-    .await
+    crate::via!(crate::testing::caseworker(db, &mette, &sofie.id), |a| {
+        data::record_paid_hours(db, &a, &PaidHoursInput::parse("2026-11-26", "12").unwrap())
+    })
     .unwrap();
-    data::record_paid_hours(
-        db,
-        &mette,
-        &sofie.id,
-        &PaidHoursInput::parse("29.11.2026", "15").unwrap(),
-    )
-    .await
+    crate::via!(crate::testing::caseworker(db, &mette, &sofie.id), |a| {
+        data::record_paid_hours(db, &a, &PaidHoursInput::parse("29.11.2026", "15").unwrap())
+    })
     .unwrap();
-    data::record_paid_hours(
-        db,
-        &mette,
-        &sofie.id,
-        &PaidHoursInput::parse("2026-11-16", "8").unwrap(),
-    )
-    .await
+    crate::via!(crate::testing::caseworker(db, &mette, &sofie.id), |a| {
+        data::record_paid_hours(db, &a, &PaidHoursInput::parse("2026-11-16", "8").unwrap())
+    })
     .unwrap();
-    let weeks = plan(db, &sofie.id, None).await.unwrap().paid_hours;
+    let weeks = plan(db, &crate::testing::own(&sofie).await.unwrap(), None)
+        .await
+        .unwrap()
+        .paid_hours;
     let shown: Vec<(i64, String, i64)> = weeks.into_iter().map(|w| (w.number, w.week, w.hours)).collect();
     assert_eq!(
         shown,
@@ -367,24 +474,24 @@ db_test!(paid_hours_are_one_number_per_week_with_history, |db| {
         (Some("12"), Some("15"))
     );
     let peter = user(db, Role::Caseworker, "Peter").await;
-    let r = data::record_paid_hours(
-        db,
-        &peter,
-        &sofie.id,
-        &PaidHoursInput::parse("2026-11-16", "30").unwrap(),
-    )
-    .await;
+    let r = crate::via!(crate::testing::caseworker(db, &peter, &sofie.id), |a| {
+        data::record_paid_hours(db, &a, &PaidHoursInput::parse("2026-11-16", "30").unwrap())
+    });
     assert_eq!(r.err(), Some(AppError::NotFound));
     // Year 0, a negative year, a week after the course: refused, nothing stored.
     for week in ["0000-03-01", "2030-01-07"] {
         let input = PaidHoursInput::parse(week, "5").unwrap();
-        let r = data::record_paid_hours(db, &mette, &sofie.id, &input).await;
+        let r = crate::via!(crate::testing::caseworker(db, &mette, &sofie.id), |a| {
+            data::record_paid_hours(db, &a, &input)
+        });
         let refused = AppError::invalid("week", crate::i18n::Msg::RulesWeekOutsideCourse);
         assert_eq!(r.err(), Some(refused), "{week}");
     }
     for week in ["-000001-03-01", "-0001-03-01"] {
         let r = match PaidHoursInput::parse(week, "5") {
-            Ok(input) => data::record_paid_hours(db, &mette, &sofie.id, &input).await,
+            Ok(input) => crate::via!(crate::testing::caseworker(db, &mette, &sofie.id), |a| {
+                data::record_paid_hours(db, &a, &input)
+            }),
             Err(e) => Err(e),
         };
         assert_eq!(r.err().as_ref().and_then(AppError::field), Some("week"), "{week}");
@@ -405,24 +512,26 @@ db_test!(a_calendar_feed_lives_until_replaced_or_stopped, |db| {
     let sofie = user(db, Role::Citizen, "Sofie").await;
     assign(db, &mette, &sofie).await;
     course(db, &sofie).await;
-    data::save_activity(
-        db,
-        &mette,
-        &sofie.id,
-        None,
-        &new_id(),
-        &tomorrow_form("Samtale på Rygcenteret"),
-    )
-    .await
+    crate::via!(crate::testing::caseworker(db, &mette, &sofie.id), |a| {
+        data::save_activity(db, &a, None, &new_id(), &tomorrow_form("Samtale på Rygcenteret"))
+    })
     .unwrap();
     let mut cancelled = tomorrow_form("Aflyst møde");
     cancelled.status = "cancelled".into();
-    data::save_activity(db, &mette, &sofie.id, None, &new_id(), &cancelled)
+    crate::via!(crate::testing::caseworker(db, &mette, &sofie.id), |a| {
+        data::save_activity(db, &a, None, &new_id(), &cancelled)
+    })
+    .unwrap();
+
+    assert_eq!(
+        status(db, &crate::testing::own(&sofie).await.unwrap())
+            .await
+            .unwrap(),
+        None
+    );
+    let first = start(db, &crate::testing::own(&sofie).await.unwrap(), false)
         .await
         .unwrap();
-
-    assert_eq!(status(db, &sofie.id).await.unwrap(), None);
-    let first = start(db, &sofie.id, false).await.unwrap();
     assert_eq!(first.len(), 40);
     let (_, show_titles, list) = events(db, &first).await.unwrap().unwrap();
     assert!(!show_titles);
@@ -433,16 +542,31 @@ db_test!(a_calendar_feed_lives_until_replaced_or_stopped, |db| {
         "cancelled activities are left out"
     );
 
-    let second = start(db, &sofie.id, true).await.unwrap();
+    let second = start(db, &crate::testing::own(&sofie).await.unwrap(), true)
+        .await
+        .unwrap();
     assert!(
         events(db, &first).await.unwrap().is_none(),
         "a new link ends the old one"
     );
     assert!(events(db, &second).await.unwrap().unwrap().1);
-    assert!(status(db, &sofie.id).await.unwrap().unwrap().show_titles);
-    stop(db, &sofie.id).await.unwrap();
+    assert!(
+        status(db, &crate::testing::own(&sofie).await.unwrap())
+            .await
+            .unwrap()
+            .unwrap()
+            .show_titles
+    );
+    stop(db, &crate::testing::own(&sofie).await.unwrap())
+        .await
+        .unwrap();
     assert!(events(db, &second).await.unwrap().is_none());
-    assert_eq!(status(db, &sofie.id).await.unwrap(), None);
+    assert_eq!(
+        status(db, &crate::testing::own(&sofie).await.unwrap())
+            .await
+            .unwrap(),
+        None
+    );
     assert!(events(db, &"0".repeat(40)).await.unwrap().is_none());
 });
 
@@ -479,24 +603,27 @@ db_test!(caseload_filters_find_who_needs_attention, |db| {
     let mut meeting = tomorrow_form("Første samtale");
     meeting.kind = "follow_up_meeting".into();
     meeting.status = "completed".into();
-    data::save_activity(db, &mette, &sofie.id, None, &new_id(), &meeting)
-        .await
-        .unwrap();
+    crate::via!(crate::testing::caseworker(db, &mette, &sofie.id), |a| {
+        data::save_activity(db, &a, None, &new_id(), &meeting)
+    })
+    .unwrap();
     course_ending_in(db, &ali, 2).await;
     let mut today = tomorrow_form("Praktik");
     today.status = "ongoing".into();
     today.starts_at = local_time_value(now_ms());
-    data::save_activity(db, &mette, &ali.id, None, &new_id(), &today)
-        .await
-        .unwrap();
+    crate::via!(crate::testing::caseworker(db, &mette, &ali.id), |a| {
+        data::save_activity(db, &a, None, &new_id(), &today)
+    })
+    .unwrap();
     // Jens: ends in 5 months, nothing else.
     course_ending_in(db, &jens, 5).await;
     let mut started = tomorrow_form("Mentor");
     started.status = "completed".into();
     started.starts_at = local_time_value(now_ms() + 7 * 24 * 3_600_000);
-    data::save_activity(db, &mette, &jens.id, None, &new_id(), &started)
-        .await
-        .unwrap();
+    crate::via!(crate::testing::caseworker(db, &mette, &jens.id), |a| {
+        data::save_activity(db, &a, None, &new_id(), &started)
+    })
+    .unwrap();
 
     let names = |v: crate::caseload::CaseloadView| v.rows.into_iter().map(|r| r.name).collect::<Vec<_>>();
     assert_eq!(
