@@ -1,10 +1,12 @@
 //! The Mit Forløb server: configuration, router, middleware and commands.
 pub mod assets;
 pub mod calendar;
+pub mod client;
 pub mod config;
 pub mod health;
 pub mod live;
 pub mod maintenance;
+pub mod metrics;
 pub mod middleware;
 pub mod notifications;
 pub mod pwa;
