@@ -52,7 +52,7 @@ pub fn app_state(settings: &Settings, db: Db) -> AppState {
     }
 }
 
-/// Logs to standard error: plain text, or one JSON object a line with
+/// Logs to standard output: plain text, or one JSON object a line with
 /// `MITFORLOB_LOG_FORMAT=json` for log collectors. `RUST_LOG` filters.
 pub fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
