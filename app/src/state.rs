@@ -8,7 +8,9 @@ use std::sync::Arc;
 /// Settings the app needs at run time; the server parses them from its config.
 #[derive(Clone, Debug)]
 pub struct AppConfig {
-    /// `Secure` cookies with the `__Host-` prefix; off only for plain-http localhost.
+    /// `Secure` cookies with the `__Host-` prefix and HSTS on every request;
+    /// off only for plain-http localhost, where a trusted proxy's
+    /// `X-Forwarded-Proto: https` still turns them on per request (see [`ClientInfo`]).
     pub secure_cookies: bool,
     /// Sessions end after this long without a request.
     pub session_idle_ms: i64,
@@ -55,6 +57,39 @@ pub fn app_state() -> Result<AppState, AppError> {
 /// The request being served (present in SSR and in server functions).
 pub fn request_parts() -> Option<http::request::Parts> {
     use_context::<http::request::Parts>()
+}
+
+/// Who sent the request being served, as the server's `client_info`
+/// middleware worked it out (from the connection, or from a trusted
+/// proxy's forwarding headers). One request extension, read by everything
+/// that keys on the client's address or needs to know the scheme.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClientInfo {
+    /// None when not known (a request that did not come over a connection).
+    pub ip: Option<std::net::IpAddr>,
+    /// The browser speaks HTTPS to us (directly or through a trusted proxy),
+    /// or `MITFORLOB_SECURE_COOKIES` says to treat every request so:
+    /// cookies get `Secure` and the `__Host-` name, responses get HSTS.
+    pub https: bool,
+}
+
+impl ClientInfo {
+    /// The client of the request being served; without the middleware (unit
+    /// tests), no address and the configured scheme.
+    pub fn current(config: &AppConfig) -> ClientInfo {
+        match request_parts() {
+            Some(p) => ClientInfo::current_of(&p.extensions, config),
+            None => ClientInfo::current_of(&http::Extensions::new(), config),
+        }
+    }
+
+    /// The same, from a request's extensions (for middleware).
+    pub fn current_of(extensions: &http::Extensions, config: &AppConfig) -> ClientInfo {
+        extensions.get::<ClientInfo>().copied().unwrap_or(ClientInfo {
+            ip: None,
+            https: config.secure_cookies,
+        })
+    }
 }
 
 /// The logged-in person, as the session middleware found them.

@@ -146,6 +146,13 @@ pub struct ServeSettings {
     pub shutdown_grace: std::time::Duration,
     /// `MITFORLOB_LOG_FORMAT`: `text` (default) or `json` for log collectors.
     pub log_json: bool,
+    /// `MITFORLOB_TRUSTED_PROXIES`: addresses and CIDR ranges of the reverse
+    /// proxies in front; only from them is `X-Forwarded-For`/`Forwarded`
+    /// believed (client address, scheme). Default: nobody.
+    pub trusted_proxies: crate::client::TrustedProxies,
+    /// `MITFORLOB_METRICS_ADDR`: where to serve Prometheus metrics
+    /// (`/metrics`), apart from the public address. Unset: not served.
+    pub metrics_addr: Option<SocketAddr>,
 }
 
 impl Default for ServeSettings {
@@ -156,6 +163,8 @@ impl Default for ServeSettings {
             max_connections: 2048,
             shutdown_grace: std::time::Duration::from_secs(20),
             log_json: false,
+            trusted_proxies: Default::default(),
+            metrics_addr: None,
         }
     }
 }
@@ -196,8 +205,28 @@ impl ServeSettings {
             max_connections,
             shutdown_grace: seconds("MITFORLOB_SHUTDOWN_GRACE_SECONDS", d.shutdown_grace)?,
             log_json,
+            trusted_proxies: trusted_proxies(var("MITFORLOB_TRUSTED_PROXIES"))?,
+            metrics_addr: var("MITFORLOB_METRICS_ADDR")
+                .map(|v| metrics_addr(&v))
+                .transpose()?,
         })
     }
+}
+
+fn trusted_proxies(raw: Option<String>) -> Result<crate::client::TrustedProxies, ConfigError> {
+    crate::client::TrustedProxies::parse(raw.as_deref().unwrap_or_default()).map_err(|reason| {
+        ConfigError::Invalid {
+            name: "MITFORLOB_TRUSTED_PROXIES",
+            reason,
+        }
+    })
+}
+
+fn metrics_addr(raw: &str) -> Result<SocketAddr, ConfigError> {
+    raw.trim().parse().map_err(|_| ConfigError::Invalid {
+        name: "MITFORLOB_METRICS_ADDR",
+        reason: format!("{raw:?} is not an address and port like 127.0.0.1:9464"),
+    })
 }
 
 /// `MITFORLOB_PUSH_HOSTS`: unset means the browsers' push services, `*` any host.
@@ -236,7 +265,32 @@ fn push_hosts(raw: Option<String>) -> Result<Option<Vec<String>>, ConfigError> {
 
 #[cfg(test)]
 mod tests {
-    use super::push_hosts;
+    use super::{metrics_addr, push_hosts, trusted_proxies};
+
+    #[test]
+    fn trusted_proxies_and_metrics_address_are_checked_at_start() {
+        assert!(trusted_proxies(None).unwrap().is_empty());
+        let t = trusted_proxies(Some("127.0.0.1,10.0.0.0/8,::1".into())).unwrap();
+        assert!(t.contains("10.9.8.7".parse().unwrap()) && t.contains("::1".parse().unwrap()));
+        assert!(!t.contains("192.168.1.1".parse().unwrap()));
+        let e = trusted_proxies(Some("127.0.0.1, proxy.local".into()))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("MITFORLOB_TRUSTED_PROXIES") && e.contains("proxy.local"),
+            "{e}"
+        );
+        let e = trusted_proxies(Some("10.0.0.0/40".into()))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("MITFORLOB_TRUSTED_PROXIES"), "{e}");
+        assert_eq!(
+            metrics_addr(" 127.0.0.1:9464").unwrap(),
+            "127.0.0.1:9464".parse().unwrap()
+        );
+        let e = metrics_addr("9464").unwrap_err().to_string();
+        assert!(e.contains("MITFORLOB_METRICS_ADDR"), "{e}");
+    }
 
     #[test]
     fn push_hosts_default_to_the_browsers_and_refuse_wide_suffixes() {

@@ -1,10 +1,12 @@
 //! The Mit Forløb server: configuration, router, middleware and commands.
 pub mod assets;
 pub mod calendar;
+pub mod client;
 pub mod config;
 pub mod health;
 pub mod live;
 pub mod maintenance;
+pub mod metrics;
 pub mod middleware;
 pub mod notifications;
 pub mod pwa;
@@ -50,7 +52,7 @@ pub fn app_state(settings: &Settings, db: Db) -> AppState {
     }
 }
 
-/// Logs to standard error: plain text, or one JSON object a line with
+/// Logs to standard output: plain text, or one JSON object a line with
 /// `MITFORLOB_LOG_FORMAT=json` for log collectors. `RUST_LOG` filters.
 pub fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()

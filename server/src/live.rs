@@ -51,6 +51,8 @@ pub async fn thread_events(State(state): State<AppState>, Path(id): Path<String>
     let topic = app::messages::live::topic(&id);
     let (tx, rx) = tokio::sync::mpsc::channel::<Event>(8);
     tokio::spawn(async move {
+        // Counted while the stream is open.
+        let _open = app::metrics::EventStream::open();
         let mut timer = tokio::time::interval(SESSION_CHECK);
         timer.tick().await;
         loop {

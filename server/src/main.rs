@@ -166,6 +166,7 @@ async fn serve(settings: Settings) -> Result<(), BoxError> {
         database = settings.database_kind(),
         secure_cookies = settings.secure_cookies,
         max_connections = limits.max_connections,
+        trusted_proxies = limits.trusted_proxies.0.len(),
         "Mit Forløb is listening on http://{}",
         settings.addr
     );

@@ -20,7 +20,8 @@ pub async fn session_and_language(State(state): State<AppState>, mut req: Reques
         .filter_map(|v| v.to_str().ok())
         .collect::<Vec<_>>()
         .join("; ");
-    let name = session::cookie_name(&state.config);
+    let https = app::state::ClientInfo::current_of(req.extensions(), &state.config).https;
+    let name = session::cookie_name(https);
     let mut stale_cookie = false;
     let mut user = None;
     // The database cannot be asked: never "logged out", but "try again".
@@ -85,7 +86,7 @@ pub async fn session_and_language(State(state): State<AppState>, mut req: Reques
         }
     }
     if stale_cookie && !res.headers().contains_key(header::SET_COOKIE) {
-        if let Ok(v) = HeaderValue::from_str(&session::clear_cookie(&state.config)) {
+        if let Ok(v) = HeaderValue::from_str(&session::clear_cookie(https)) {
             res.headers_mut().append(header::SET_COOKIE, v);
         }
     }
@@ -232,8 +233,13 @@ pub fn mark_static_file<B>(mut res: Response<B>) -> Response<B> {
 
 /// Security and caching headers on every response. A header the handler set
 /// itself is kept: only the handler knows whether its answer is personal.
-pub async fn headers(State(secure): State<bool>, req: Request, next: Next) -> Response<Body> {
+pub async fn headers(req: Request, next: Next) -> Response<Body> {
     let path = req.uri().path().to_string();
+    // Set by `client::client_info`, which runs first.
+    let https = req
+        .extensions()
+        .get::<app::state::ClientInfo>()
+        .is_some_and(|c| c.https);
     let mut res = next.run(req).await;
     let static_file = res.extensions().get::<StaticFile>().is_some();
     let h = res.headers_mut();
@@ -263,7 +269,7 @@ pub async fn headers(State(secure): State<bool>, req: Request, next: Next) -> Re
         HeaderName::from_static("permissions-policy"),
         "camera=(), microphone=(), geolocation=()",
     );
-    if secure {
+    if https {
         set(
             h,
             header::STRICT_TRANSPORT_SECURITY,
@@ -331,32 +337,80 @@ pub async fn request_timeout(State(limit): State<std::time::Duration>, req: Requ
 }
 
 /// One span per request with the matched route (the pattern, never the raw
-/// path with its ids, nor the query), the method, status and latency.
-/// Health checks are logged at debug level only.
+/// path with its ids, nor the query), the method, status and latency; for a
+/// server function also its name and outcome, so a slow one can be found.
+/// Health checks are logged at debug level only. The same figures go to the
+/// metrics.
 pub async fn request_span(req: Request, next: Next) -> Response {
     use tracing::Instrument;
     let route = req
         .extensions()
         .get::<axum::extract::MatchedPath>()
         .map(|m| m.as_str().to_string())
-        .unwrap_or_else(|| "(file or not found)".into());
+        .unwrap_or_else(|| UNMATCHED.into());
+    let method = req.method().clone();
     let health = matches!(route.as_str(), "/healthz" | "/readyz");
+    // Server functions have fixed endpoint names (no ids): `/api/login`.
+    let server_fn = route.strip_prefix("/api/").map(str::to_string);
     let span = tracing::info_span!(
         "request",
-        method = %req.method(),
+        method = %method,
         route = %route,
+        server_fn = tracing::field::Empty,
         status = tracing::field::Empty,
+        outcome = tracing::field::Empty,
         latency_ms = tracing::field::Empty,
     );
+    if let Some(name) = &server_fn {
+        span.record("server_fn", name.as_str());
+    }
+    let in_flight = app::metrics::InFlight::start();
     let started = std::time::Instant::now();
     let res = next.run(req).instrument(span.clone()).await;
-    let latency_ms = started.elapsed().as_millis() as u64;
-    span.record("status", res.status().as_u16());
+    let took = started.elapsed();
+    drop(in_flight);
+    let status = res.status();
+    // Any word is a method to HTTP: a client must not grow the label set.
+    let method_label = match method.as_str() {
+        m @ ("GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS") => m,
+        _ => "other",
+    };
+    app::metrics::request_answered(&route, method_label, status.as_u16(), took);
+    let latency_ms = took.as_millis() as u64;
+    span.record("status", status.as_u16());
     span.record("latency_ms", latency_ms);
+    if server_fn.is_some() {
+        span.record("outcome", outcome(&res));
+    }
     if health {
         tracing::debug!(parent: &span, "answered");
+    } else if took >= SLOW {
+        tracing::warn!(parent: &span, slow = true, "answered slowly");
     } else {
         tracing::info!(parent: &span, "answered");
     }
     res
+}
+
+/// The route label of a request no route matched: a file, or "not found".
+pub const UNMATCHED: &str = "(file or not found)";
+
+/// A request taking this long is logged as a warning.
+const SLOW: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// How a server function ended: `ok`, `refused` (the person is told why:
+/// a 4xx, or a form sent back with an error key) or `failed` (5xx).
+fn outcome(res: &Response) -> &'static str {
+    let sent_back_with_error = res
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|l| l.contains("error="));
+    if res.status().is_server_error() {
+        "failed"
+    } else if res.status().is_client_error() || sent_back_with_error {
+        "refused"
+    } else {
+        "ok"
+    }
 }

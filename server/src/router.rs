@@ -79,7 +79,7 @@ pub fn build_with(state: AppState, limits: &ServeSettings) -> Router {
         .and(NotForContentType::const_new("text/css"))
         // Events must go out as they happen, not wait in a compressor's buffer.
         .and(NotForContentType::const_new("text/event-stream"));
-    let secure = state.config.secure_cookies;
+    let client_rules = crate::client::ClientRules::new(&state, limits.trusted_proxies.clone());
     let mut router = Router::new();
     for (path, route) in plain_routes(&state) {
         router = router.route(path, route);
@@ -104,6 +104,11 @@ pub fn build_with(state: AppState, limits: &ServeSettings) -> Router {
         ))
         .layer(axum::middleware::from_fn(middleware::request_span))
         .layer(CompressionLayer::new().compress_when(compress_when))
-        .layer(axum::middleware::from_fn_with_state(secure, middleware::headers))
+        .layer(axum::middleware::from_fn(middleware::headers))
+        // First of all: who the client is and whether it uses HTTPS.
+        .layer(axum::middleware::from_fn_with_state(
+            client_rules,
+            crate::client::client_info,
+        ))
         .with_state(state)
 }

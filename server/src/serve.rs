@@ -204,6 +204,14 @@ pub async fn run(
     listener: TcpListener,
     stop: CancellationToken,
 ) -> Result<(), BoxError> {
+    // Bound first: a metrics address that cannot be had stops the start.
+    let metrics_listener =
+        match limits.metrics_addr {
+            Some(addr) => Some(TcpListener::bind(addr).await.map_err(|e| {
+                format!("could not listen for metrics on MITFORLOB_METRICS_ADDR={addr}: {e}")
+            })?),
+            None => None,
+        };
     let push = crate::notifications::start(settings, db.clone(), stop.clone()).await?;
     let state = crate::app_state(settings, db.clone());
     crate::maintenance::start(state.db.clone(), state.config.clone());
@@ -215,7 +223,26 @@ pub async fn run(
             tracing::warn!("the push loop did not finish within the grace period");
         }
     };
-    tokio::join!(serve(listener, app, limits, stop.clone()), push_done);
+    let metrics = async {
+        if let Some(listener) = metrics_listener {
+            if let Ok(addr) = listener.local_addr() {
+                tracing::info!("metrics at http://{addr}/metrics");
+            }
+            // A scraper needs few connections; the rest of the limits as for the public side.
+            let metrics_limits = ServeSettings {
+                max_connections: 16,
+                ..limits.clone()
+            };
+            serve(
+                listener,
+                crate::metrics::router(db.clone()),
+                &metrics_limits,
+                stop.clone(),
+            )
+            .await;
+        }
+    };
+    tokio::join!(serve(listener, app, limits, stop.clone()), push_done, metrics);
     close_db(&db).await;
     tracing::info!("stopped");
     Ok(())

@@ -195,7 +195,10 @@ async fn a_request_too_slow_to_arrive_times_out_but_an_event_stream_stays() {
     let token = app::auth::session::create(&app.db, &app.state.config, &ali)
         .await
         .unwrap();
-    let cookie = format!("{}={token}", app::auth::session::cookie_name(&app.state.config));
+    let cookie = format!(
+        "{}={token}",
+        app::auth::session::cookie_name(app.state.config.secure_cookies)
+    );
     let thread: String = sqlx::query_scalar(
         "SELECT t.id FROM message_threads t JOIN users u ON u.id = t.citizen_id \
          WHERE u.email = 'ali@demo.mitforlob.dk' LIMIT 1",

@@ -63,11 +63,9 @@ pub const PASSWORD_MIN: usize = 10;
 mod server {
     use super::*;
     use crate::db::Db;
-    use crate::state::{app_state, request_parts};
-    use axum::extract::ConnectInfo;
+    use crate::state::{app_state, AppConfig, ClientInfo};
     use http::header::{HeaderValue, SET_COOKIE};
     use leptos_axum::ResponseOptions;
-    use std::net::SocketAddr;
 
     /// Sends a plain form post back to `page` with the error in the query;
     /// a script caller gets the error itself.
@@ -87,14 +85,12 @@ mod server {
         }
     }
 
-    pub fn client_ip() -> String {
-        request_parts()
-            .and_then(|p| {
-                p.extensions
-                    .get::<ConnectInfo<SocketAddr>>()
-                    .map(|c| c.0.ip().to_string())
-            })
-            .unwrap_or_else(|| "unknown".into())
+    /// The client's address for login throttling: the connection's, or
+    /// what a trusted proxy forwarded (see `ClientInfo`).
+    pub fn client_ip(config: &AppConfig) -> String {
+        ClientInfo::current(config)
+            .ip
+            .map_or_else(|| "unknown".into(), |ip| ip.to_string())
     }
 
     /// Verifies a local password. Unknown accounts are checked against a dummy
@@ -169,7 +165,8 @@ mod server {
             session::end(&state.db, &old.session_key).await?;
         }
         let token = session::create(&state.db, &state.config, user_id).await?;
-        set_header(SET_COOKIE, &session::set_cookie(&state.config, &token));
+        let https = ClientInfo::current(&state.config).https;
+        set_header(SET_COOKIE, &session::set_cookie(&state.config, https, &token));
         Ok(())
     }
 }
@@ -180,7 +177,7 @@ pub use server::{fail, login_with_password, set_header};
 pub async fn login(email: String, password: String) -> Result<(), AppError> {
     use crate::state::app_state;
     let state = app_state()?;
-    let ip = server::client_ip();
+    let ip = server::client_ip(&state.config);
     match server::login_with_password(&state.db, &email, password, &ip).await {
         Ok(user_id) => {
             server::start_session(&user_id).await?;
@@ -204,7 +201,8 @@ pub async fn logout() -> Result<(), AppError> {
     if let Some(user) = current_user() {
         session::end(&state.db, &user.session_key).await?;
     }
-    set_header(http::header::SET_COOKIE, &session::clear_cookie(&state.config));
+    let https = crate::state::ClientInfo::current(&state.config).https;
+    set_header(http::header::SET_COOKIE, &session::clear_cookie(https));
     leptos_axum::redirect("/login?notice=auth.logged_out");
     Ok(())
 }
@@ -215,7 +213,8 @@ pub async fn logout_everywhere() -> Result<(), AppError> {
     let state = app_state()?;
     let user = require_user()?;
     session::end_all(&state.db, &user.id).await?;
-    set_header(http::header::SET_COOKIE, &session::clear_cookie(&state.config));
+    let https = crate::state::ClientInfo::current(&state.config).https;
+    set_header(http::header::SET_COOKIE, &session::clear_cookie(https));
     leptos_axum::redirect("/login?notice=auth.logged_out_everywhere");
     Ok(())
 }

@@ -43,11 +43,13 @@ pub fn cross_site_refused(method: &str, route: &str) {
 }
 
 pub fn login_failed(account_key: &str, ip: &str) {
+    crate::metrics::login_failed();
     tracing::info!(target: TARGET, event = "login_failed", account = %account_ref(account_key), ip);
 }
 
 /// `scope` is "account" or "address": which limit was reached.
 pub fn login_throttled(account_key: &str, ip: &str, scope: &'static str) {
+    crate::metrics::login_throttled(scope);
     tracing::warn!(
         target: TARGET,
         event = "login_throttled",

@@ -22,8 +22,9 @@ pub const FLASH_TTL_MS: i64 = 10 * 60 * 1000;
 /// whoever investigates an attack, then purged.
 pub const ATTEMPTS_KEPT_MS: i64 = 24 * 60 * 60 * 1000;
 
-pub fn cookie_name(config: &AppConfig) -> &'static str {
-    if config.secure_cookies {
+/// `https`: see [`crate::state::ClientInfo::https`].
+pub fn cookie_name(https: bool) -> &'static str {
+    if https {
         SECURE_COOKIE
     } else {
         DEV_COOKIE
@@ -200,20 +201,20 @@ pub async fn take_flash(db: &Db, key_hash: &str) -> Result<Option<Flash>, AppErr
 
 pub use crate::auth::Flash;
 
-pub fn set_cookie(config: &AppConfig, token: &str) -> String {
-    let secure = if config.secure_cookies { "; Secure" } else { "" };
+pub fn set_cookie(config: &AppConfig, https: bool, token: &str) -> String {
+    let secure = if https { "; Secure" } else { "" };
     let max_age = config.session_absolute_ms / 1000;
     format!(
         "{}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}",
-        cookie_name(config)
+        cookie_name(https)
     )
 }
 
-pub fn clear_cookie(config: &AppConfig) -> String {
-    let secure = if config.secure_cookies { "; Secure" } else { "" };
+pub fn clear_cookie(https: bool) -> String {
+    let secure = if https { "; Secure" } else { "" };
     format!(
         "{}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure}",
-        cookie_name(config)
+        cookie_name(https)
     )
 }
 

@@ -572,17 +572,13 @@ fn activation_codes_are_long_random_and_readable() {
 
 #[test]
 fn cookies_are_strict_and_secure_outside_localhost() {
-    let secure = AppConfig::default();
-    let c = session::set_cookie(&secure, "tok");
+    let config = AppConfig::default();
+    let c = session::set_cookie(&config, true, "tok");
     assert!(c.starts_with("__Host-mitforlob_session=tok;"));
     for part in ["HttpOnly", "SameSite=Strict", "Secure", "Path=/"] {
         assert!(c.contains(part), "{c} lacks {part}");
     }
-    let dev = AppConfig {
-        secure_cookies: false,
-        ..AppConfig::default()
-    };
-    let c = session::set_cookie(&dev, "tok");
+    let c = session::set_cookie(&config, false, "tok");
     assert!(c.starts_with("mitforlob_session=tok;") && !c.contains("Secure"));
     assert_eq!(
         session::cookie_value("a=1; mitforlob_session=xyz; b=2", "mitforlob_session"),

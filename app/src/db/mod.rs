@@ -207,7 +207,9 @@ impl Db {
     /// write lock at once (`BEGIN IMMEDIATE`), so two writers wait for each
     /// other (busy timeout) instead of one failing half-way.
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
+        let asked = std::time::Instant::now();
         let mut conn = self.pool.acquire().await?;
+        crate::metrics::db_acquired(asked.elapsed());
         let statement = match self.backend {
             Backend::Sqlite => Some("BEGIN IMMEDIATE".into()),
             Backend::Postgres => None,

@@ -135,6 +135,13 @@ impl Pusher {
                 .map(|sub| self.send(sub, &payload, item.kind)),
         )
         .await;
+        for outcome in &outcomes {
+            crate::metrics::push_sent(match outcome {
+                Outcome::Delivered => "delivered",
+                Outcome::Gone => "gone",
+                Outcome::Failed => "failed",
+            });
+        }
         let (mut delivered, mut failed) = (false, false);
         for (sub, outcome) in subscriptions.iter().zip(outcomes) {
             match outcome {

@@ -29,7 +29,7 @@ pub async fn start_calendar_feed(show_titles: Option<String>) -> Result<(), AppE
                 .map(str::to_string)
         })
         .unwrap_or_else(|| "127.0.0.1:3000".into());
-    let scheme = if state.config.secure_cookies {
+    let scheme = if crate::state::ClientInfo::current(&state.config).https {
         "https"
     } else {
         "http"
