@@ -37,7 +37,7 @@ const LOAD: Duration = Duration::from_secs(24);
 const CLIENTS: usize = 8;
 /// How long `deploy/roll.sh` waits after a process is ready before stopping
 /// the next: more than nginx's `fail_timeout` (2 s), so nginx has taken it back.
-const FAIL_TIMEOUT: Duration = Duration::from_secs(3);
+const ROLL_PAUSE: Duration = Duration::from_secs(3);
 
 /// A server process of the deployment (see the module comment).
 #[test]
@@ -814,7 +814,7 @@ async fn rolling_restart_through_nginx_drops_and_duplicates_nothing() {
         p.spawn();
         p.wait_ready().await;
         restarts.push((p.port, code, drained, stopped.elapsed()));
-        tokio::time::sleep(FAIL_TIMEOUT).await;
+        tokio::time::sleep(ROLL_PAUSE).await;
     }
     let restarts_done = load_started.elapsed();
     for task in tasks {
