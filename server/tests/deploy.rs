@@ -488,6 +488,7 @@ async fn send_message(
     thread: &str,
     text: &str,
     tally: &Tally,
+    extra: &[(&str, &str)],
 ) -> bool {
     let key = format!("deploy-{}", new_id());
     for attempt in 0..6 {
@@ -497,7 +498,15 @@ async fn send_message(
         }
         tally.requests.fetch_add(1, Ordering::Relaxed);
         let body = form(&[("thread_id", thread), ("body", text), ("form_key", &key)]);
-        match post(http, &format!("{base}/api/send-message"), body, Some(cookie), &[]).await {
+        match post(
+            http,
+            &format!("{base}/api/send-message"),
+            body,
+            Some(cookie),
+            extra,
+        )
+        .await
+        {
             Ok(a) if a.location().contains("notice=messages.sent") => {
                 tally.acknowledged.lock().unwrap().push(text.to_string());
                 return true;
@@ -798,7 +807,7 @@ async fn rolling_restart_through_nginx_drops_and_duplicates_nothing() {
                 get_page(&http, &format!("{base}/"), &l.cookie, &tally).await;
                 get_page(&http, &format!("{base}/plan"), &l.cookie, &tally).await;
                 let text = format!("deploy c{i} n{n} {}", new_id());
-                send_message(&http, &base, &l.cookie, &thread, &text, &tally).await;
+                send_message(&http, &base, &l.cookie, &thread, &text, &tally, &[]).await;
                 n += 1;
             }
         }));
@@ -847,7 +856,19 @@ async fn rolling_restart_through_nginx_drops_and_duplicates_nothing() {
         let before = stream.events.load(Ordering::Relaxed);
         let text = format!("deploy direct {} {}", p.port, new_id());
         let base_p = format!("http://127.0.0.1:{}", p.port);
-        if !send_message(&direct, &base_p, &stream_cookie, &stream_thread, &text, &tally).await {
+        // Sent as nginx would pass it on to this process: the browser uses HTTPS.
+        let forwarded = [("x-forwarded-proto", "https")];
+        if !send_message(
+            &direct,
+            &base_p,
+            &stream_cookie,
+            &stream_thread,
+            &text,
+            &tally,
+            &forwarded,
+        )
+        .await
+        {
             continue;
         }
         let waited = Instant::now();
