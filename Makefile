@@ -12,7 +12,7 @@ SERVER := $(TARGET_DIR)/server-release/server
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/end2end/node_modules/.bin:$(PATH)
 export LEPTOS_SITE_ROOT ?= $(CURDIR)/target/site
 
-.PHONY: run test tools release check unit-tests e2e budget clean
+.PHONY: run test tools release check unit-tests e2e budget deploy-test bench clean
 
 ## Tools: each is installed only when missing.
 tools:
@@ -22,6 +22,7 @@ tools:
 	@wasm-bindgen --version 2>/dev/null | grep -q " $(WASM_BINDGEN_VERSION)" || \
 		cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
 	@test -x /usr/bin/chromium || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
+	@test -x /usr/sbin/nginx || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y nginx-light; }
 	@cmp -s end2end/package-lock.json end2end/node_modules/.installed-lock.json || \
 		(cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund && \
 		 cp package-lock.json node_modules/.installed-lock.json)
@@ -43,13 +44,23 @@ check:
 unit-tests:
 	@rm -f $(TARGET_DIR)/fault-report.txt
 	cargo test --workspace
-	@echo "Fault tests (kill -9, disk full, outage, shutdown):"; cat $(TARGET_DIR)/fault-report.txt
+	@echo "Fault tests (kill -9, disk full, outage, shutdown, rolling restart):"; cat $(TARGET_DIR)/fault-report.txt
 
 budget: release
 	node end2end/budget.mjs
 
 e2e: release
 	cd end2end && SERVER_BIN=$(SERVER) npx playwright test
+
+## The reference deployment (deploy/) on loopback: nginx with TLS, two
+## server processes, PostgreSQL, a rolling restart under load (also part of
+## unit-tests; this runs it alone, with its figures).
+deploy-test: tools
+	cargo test -p server --test deploy -- --nocapture
+
+## Capacity figures for the README: one release-build process on PostgreSQL.
+bench: release
+	MITFORLOB_BENCH_SERVER=$(SERVER) cargo test -p server --test deploy capacity -- --ignored --nocapture
 
 test: tools check unit-tests budget e2e
 

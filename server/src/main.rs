@@ -92,7 +92,7 @@ async fn run(cli: Cli) -> Result<(), BoxError> {
             db.backup_to(&to).await?;
             tracing::info!(file = %to.display(), "backup written");
         }
-        Command::Serve => serve(settings).await?,
+        Command::Serve => server::serve::until_signal(settings).await?,
     }
     Ok(())
 }
@@ -149,28 +149,4 @@ async fn create_user(db: &Db, email: &str, name: &str, role: &str) -> Result<(),
     .await?;
     tracing::info!(role = role.as_str(), "staff account created");
     Ok(())
-}
-
-async fn serve(settings: Settings) -> Result<(), BoxError> {
-    let limits = server::config::ServeSettings::from_env()?;
-    let db = open(&settings).await?;
-    let limits = server::config::ServeSettings {
-        max_connections: server::serve::fitted_max_connections(
-            limits.max_connections,
-            server::serve::raise_fd_limit(),
-        ),
-        ..limits
-    };
-    let listener = tokio::net::TcpListener::bind(settings.addr).await?;
-    tracing::info!(
-        database = settings.database_kind(),
-        secure_cookies = settings.secure_cookies,
-        max_connections = limits.max_connections,
-        trusted_proxies = limits.trusted_proxies.0.len(),
-        "Mit Forløb is listening on http://{}",
-        settings.addr
-    );
-    let stop = tokio_util::sync::CancellationToken::new();
-    server::serve::stop_on_signal(stop.clone());
-    server::serve::run(&settings, &limits, db, listener, stop).await
 }

@@ -266,3 +266,28 @@ pub async fn close_db(db: &Db) {
         tracing::warn!("database connections still in use at stop");
     }
 }
+
+/// `server serve`: migrate, listen on `MITFORLOB_ADDR`, serve until SIGTERM
+/// or SIGINT, then drain (see [`run`]). A public function so the deployment
+/// test runs its server processes through exactly this path.
+pub async fn until_signal(settings: Settings) -> Result<(), BoxError> {
+    let limits = ServeSettings::from_env()?;
+    let db = Db::connect(settings.database_url()).await?;
+    db.migrate().await?;
+    let limits = ServeSettings {
+        max_connections: fitted_max_connections(limits.max_connections, raise_fd_limit()),
+        ..limits
+    };
+    let listener = TcpListener::bind(settings.addr).await?;
+    tracing::info!(
+        database = settings.database_kind(),
+        secure_cookies = settings.secure_cookies,
+        max_connections = limits.max_connections,
+        trusted_proxies = limits.trusted_proxies.0.len(),
+        "Mit Forløb is listening on http://{}",
+        settings.addr
+    );
+    let stop = CancellationToken::new();
+    stop_on_signal(stop.clone());
+    run(&settings, &limits, db, listener, stop).await
+}
