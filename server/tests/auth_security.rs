@@ -2,103 +2,16 @@
 //! through the real router on SQLite and PostgreSQL: no account takeover by
 //! activation code, password resets the citizen is told of, event streams
 //! that end with their session, and security events in the log.
-use app::db::{new_id, Db};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use axum::Router;
 use http_body_util::BodyExt;
-use secrecy::SecretString;
-use server::config::Settings;
 use std::time::Duration;
 use tower::ServiceExt;
 
-struct TestApp {
-    router: Router,
-    db: Db,
-    cleanup: Option<String>,
-}
-
-/// Test settings: the defaults, with this test's database.
-fn settings(url: &str) -> Settings {
-    Settings {
-        database_url: SecretString::from(url.to_string()),
-        site_root: std::env::temp_dir(),
-        secure_cookies: false,
-        ..Settings::from_env().expect("default settings")
-    }
-}
-
-async fn spawn_app(postgres: bool) -> TestApp {
-    let (url, cleanup) = if postgres {
-        let admin_url = std::env::var("TEST_POSTGRES_URL")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-        let name = format!("mitforlob_authsec_{}", new_id());
-        let admin = Db::connect(&admin_url)
-            .await
-            .expect("PostgreSQL must be reachable for the tests");
-        sqlx::query(&format!("CREATE DATABASE {name}"))
-            .execute(admin.pool())
-            .await
-            .unwrap();
-        admin.close().await;
-        let base = admin_url.rsplit_once('/').unwrap().0.to_string();
-        (format!("{base}/{name}"), Some(name))
-    } else {
-        (
-            format!(
-                "sqlite://{}/mitforlob-authsec-{}.db",
-                std::env::temp_dir().display(),
-                new_id()
-            ),
-            None,
-        )
-    };
-    let settings = settings(&url);
-    let db = Db::connect(&url).await.unwrap();
-    db.migrate().await.unwrap();
-    app::seed::seed_demo(&db).await.unwrap();
-    let state = server::app_state(&settings, db.clone());
-    TestApp {
-        router: server::router::build(state),
-        db,
-        cleanup,
-    }
-}
+mod support;
+use support::{both, spawn_app, TestApp};
 
 impl TestApp {
-    async fn send(&self, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
-        let res = self.router.clone().oneshot(req).await.unwrap();
-        let status = res.status();
-        let headers = res.headers().clone();
-        let body = res.into_body().collect().await.unwrap().to_bytes();
-        (status, headers, String::from_utf8_lossy(&body).into_owned())
-    }
-
-    async fn get(&self, path: &str, cookie: &str) -> (StatusCode, axum::http::HeaderMap, String) {
-        let req = Request::get(path)
-            .header(header::ACCEPT, "text/html")
-            .header(header::COOKIE, cookie);
-        self.send(req.body(Body::empty()).unwrap()).await
-    }
-
-    async fn post_form(
-        &self,
-        path: &str,
-        body: &str,
-        cookie: Option<&str>,
-    ) -> (StatusCode, axum::http::HeaderMap, String) {
-        let mut req = Request::post(path)
-            .header(header::ACCEPT, "text/html")
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .header("sec-fetch-site", "same-origin")
-            .header(header::REFERER, "http://127.0.0.1:3000/login")
-            .header(header::CONTENT_LENGTH, body.len());
-        if let Some(c) = cookie {
-            req = req.header(header::COOKIE, c);
-        }
-        self.send(req.body(Body::from(body.to_string())).unwrap()).await
-    }
-
     /// Logs in; returns where the login sent the person, and the cookie.
     async fn login_to(&self, email: &str) -> (String, String) {
         let body = format!(
@@ -115,12 +28,6 @@ impl TestApp {
         )
     }
 
-    async fn login(&self, email: &str) -> String {
-        let (to, cookie) = self.login_to(email).await;
-        assert_eq!(to, "/");
-        cookie
-    }
-
     async fn user_id(&self, email: &str) -> String {
         sqlx::query_scalar::<_, String>("SELECT id FROM users WHERE email = $1")
             .bind(email)
@@ -128,40 +35,6 @@ impl TestApp {
             .await
             .unwrap()
     }
-
-    async fn count(&self, sql: &str, id: &str) -> i64 {
-        sqlx::query_scalar::<_, i64>(sql)
-            .bind(id)
-            .fetch_one(self.db.pool())
-            .await
-            .unwrap()
-    }
-
-    async fn close(self) {
-        self.db.close().await;
-        if let Some(name) = self.cleanup {
-            let admin_url = std::env::var("TEST_POSTGRES_URL")
-                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-            if let Ok(admin) = Db::connect(&admin_url).await {
-                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                    .execute(admin.pool())
-                    .await;
-            }
-        }
-    }
-}
-
-macro_rules! both {
-    ($name:ident, |$app:ident| $body:block) => {
-        mod $name {
-            use super::*;
-            async fn run($app: &TestApp) $body
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() { let a = spawn_app(false).await; run(&a).await; a.close().await; }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() { let a = spawn_app(true).await; run(&a).await; a.close().await; }
-        }
-    };
 }
 
 const CODES: &str = "SELECT COUNT(*) FROM activation_codes WHERE user_id = $1";
@@ -184,7 +57,7 @@ both!(no_new_activation_code_for_an_activated_citizen, |app| {
         format!("/caseload/citizens/{sofie}?error=caseload.already_activated")
     );
     assert_eq!(app.count(CODES, &sofie).await, before, "nothing stored");
-    let (_, _, page) = app.get(&back, &mette).await;
+    let (_, _, page) = app.get(&back, Some(&mette)).await;
     assert!(
         page.contains("Borgeren har allerede aktiveret sin konto"),
         "told why"
@@ -211,7 +84,7 @@ both!(no_new_activation_code_for_an_activated_citizen, |app| {
         )
         .await;
     assert_eq!(h[header::LOCATION].to_str().unwrap(), page_path);
-    let (_, _, page) = app.get(&page_path, &mette).await;
+    let (_, _, page) = app.get(&page_path, Some(&mette)).await;
     assert!(page.contains("code-box"));
 });
 
@@ -228,13 +101,13 @@ both!(a_reset_is_told_at_the_next_login_and_under_me, |app| {
     assert_eq!(status, StatusCode::FOUND);
     let page_path = format!("/caseload/citizens/{sofie}");
     assert_eq!(h[header::LOCATION].to_str().unwrap(), page_path);
-    let (_, _, page) = app.get(&page_path, &mette).await;
+    let (_, _, page) = app.get(&page_path, Some(&mette)).await;
     assert!(page.contains("Nulstillingen er sat i gang"), "code A shown once");
-    let (_, _, page) = app.get(&page_path, &mette).await;
+    let (_, _, page) = app.get(&page_path, Some(&mette)).await;
     assert!(!page.contains("Nulstillingen er sat i gang"));
     // The administrator sees it waiting; the caseworker cannot confirm.
     let henrik = app.login("henrik@demo.mitforlob.dk").await;
-    let (_, _, admin_page) = app.get("/admin", &henrik).await;
+    let (_, _, admin_page) = app.get("/admin", Some(&henrik)).await;
     assert!(admin_page.contains("Sofie Larsen") && admin_page.contains("confirm-password-reset"));
     let reset_id: String = sqlx::query_scalar("SELECT id FROM password_resets WHERE user_id = $1")
         .bind(&sofie)
@@ -255,7 +128,7 @@ both!(a_reset_is_told_at_the_next_login_and_under_me, |app| {
     // The citizen still logs in with their password, and is told first.
     let (to, cookie) = app.login_to("sofie@demo.mitforlob.dk").await;
     assert_eq!(to, "/me?notice=auth.reset_notice");
-    let (_, _, me) = app.get(&to, &cookie).await;
+    let (_, _, me) = app.get(&to, Some(&cookie)).await;
     assert!(
         me.contains("har sat en nulstilling af din adgangskode i gang"),
         "{me}"
@@ -368,7 +241,7 @@ mod security_events {
         assert!(logged(&["WARN", "event=csrf_refused", "route=/api/logout"]));
         // A caseworker asking for someone else's citizen: role, route and kind only.
         let mette = app.login("mette@demo.mitforlob.dk").await;
-        let (status, _, _) = app.get("/caseload/citizens/not-hers", &mette).await;
+        let (status, _, _) = app.get("/caseload/citizens/not-hers", Some(&mette)).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
         assert!(logged(&[
             "event=access_refused",

@@ -3,15 +3,10 @@
 //! The table must name every route the app has; a new route without a row
 //! fails here. Also what the router answers before any handler: bodies over
 //! the limit, health and readiness.
-use app::db::{new_id, Db};
+use app::db::new_id;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use axum::Router;
-use http_body_util::BodyExt;
-use secrecy::SecretString;
-use server::config::Settings;
 use std::collections::BTreeSet;
-use tower::ServiceExt;
 
 /// A built site with one file of each kind the static service serves.
 fn site_root() -> std::path::PathBuf {
@@ -25,158 +20,12 @@ fn site_root() -> std::path::PathBuf {
     dir
 }
 
-struct TestApp {
-    router: Router,
-    state: app::state::AppState,
-    db: Db,
-    cleanup: Option<String>,
-}
+mod support;
+use support::{both, TestApp};
 
-fn settings(url: &str, site_root: std::path::PathBuf) -> Settings {
-    Settings {
-        addr: "127.0.0.1:3000".parse().unwrap(),
-        database_url: SecretString::from(url.to_string()),
-        site_root,
-        secure_cookies: false,
-        session_idle_minutes: 30,
-        session_absolute_hours: 12,
-        activation_days: 14,
-        vapid_private_key: None,
-        vapid_subject: "mailto:drift@example.org".into(),
-        push_interval_seconds: 30,
-        push_hosts: None,
-        allow_private_push_for_tests: false,
-    }
-}
-
-/// A server on a fresh, migrated and seeded database.
 async fn spawn_app(postgres: bool) -> TestApp {
-    let (url, cleanup) = if postgres {
-        let admin_url = std::env::var("TEST_POSTGRES_URL")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-        let name = format!("mitforlob_http_{}", new_id());
-        let admin = Db::connect(&admin_url)
-            .await
-            .expect("PostgreSQL must be reachable for the tests");
-        sqlx::query(&format!("CREATE DATABASE {name}"))
-            .execute(admin.pool())
-            .await
-            .unwrap();
-        admin.close().await;
-        let base = admin_url.rsplit_once('/').unwrap().0.to_string();
-        (format!("{base}/{name}"), Some(name))
-    } else {
-        (
-            format!(
-                "sqlite://{}/mitforlob-http-{}.db",
-                std::env::temp_dir().display(),
-                new_id()
-            ),
-            None,
-        )
-    };
-    let settings = settings(&url, site_root());
-    let db = Db::connect(&url).await.unwrap();
-    db.migrate().await.unwrap();
-    app::seed::seed_demo(&db).await.unwrap();
-    let state = server::app_state(&settings, db.clone());
-    TestApp {
-        router: server::router::build(state.clone()),
-        state,
-        db,
-        cleanup,
-    }
-}
-
-impl TestApp {
-    async fn send(&self, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
-        let res = self.router.clone().oneshot(req).await.unwrap();
-        let status = res.status();
-        let headers = res.headers().clone();
-        let body = res.into_body().collect().await.unwrap().to_bytes();
-        (status, headers, String::from_utf8_lossy(&body).into_owned())
-    }
-
-    /// Status and headers only, for responses that never end (event streams).
-    async fn open(&self, path: &str, cookie: Option<&str>) -> (StatusCode, axum::http::HeaderMap) {
-        let mut req = Request::get(path).header(header::ACCEPT, "text/event-stream");
-        if let Some(c) = cookie {
-            req = req.header(header::COOKIE, c);
-        }
-        let res = self
-            .router
-            .clone()
-            .oneshot(req.body(Body::empty()).unwrap())
-            .await
-            .unwrap();
-        (res.status(), res.headers().clone())
-    }
-
-    async fn get(&self, path: &str, cookie: Option<&str>) -> (StatusCode, axum::http::HeaderMap, String) {
-        let mut req = Request::get(path).header(header::ACCEPT, "text/html");
-        if let Some(c) = cookie {
-            req = req.header(header::COOKIE, c);
-        }
-        self.send(req.body(Body::empty()).unwrap()).await
-    }
-
-    async fn post_form(
-        &self,
-        path: &str,
-        body: &str,
-        cookie: Option<&str>,
-    ) -> (StatusCode, axum::http::HeaderMap, String) {
-        let mut req = Request::post(path)
-            .header(header::ACCEPT, "text/html")
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .header("sec-fetch-site", "same-origin")
-            .header(header::REFERER, "http://127.0.0.1:3000/login")
-            .header(header::CONTENT_LENGTH, body.len());
-        if let Some(c) = cookie {
-            req = req.header(header::COOKIE, c);
-        }
-        self.send(req.body(Body::from(body.to_string())).unwrap()).await
-    }
-
-    /// Logs in and returns the session cookie (`name=value`).
-    async fn login(&self, email: &str) -> String {
-        let body = format!(
-            "email={}&password={}",
-            email.replace('@', "%40"),
-            app::seed::DEMO_PASSWORD
-        );
-        let (status, headers, _) = self.post_form("/api/login", &body, None).await;
-        assert_eq!(status, StatusCode::FOUND);
-        assert_eq!(headers[header::LOCATION], "/");
-        let cookie = headers[header::SET_COOKIE].to_str().unwrap().to_string();
-        cookie.split(';').next().unwrap().to_string()
-    }
-
-    async fn close(self) {
-        self.db.close().await;
-        if let Some(name) = self.cleanup {
-            let admin_url = std::env::var("TEST_POSTGRES_URL")
-                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-            if let Ok(admin) = Db::connect(&admin_url).await {
-                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                    .execute(admin.pool())
-                    .await;
-            }
-        }
-    }
-}
-
-macro_rules! both {
-    ($name:ident, |$app:ident| $body:block) => {
-        mod $name {
-            use super::*;
-            async fn run($app: &TestApp) $body
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() { let a = spawn_app(false).await; run(&a).await; a.close().await; }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() { let a = spawn_app(true).await; run(&a).await; a.close().await; }
-        }
-    };
+    let limits = server::config::ServeSettings::default();
+    TestApp::spawn_with(postgres, |s| s.site_root = site_root(), &limits).await
 }
 
 async fn one(app: &TestApp, sql: &str) -> String {

@@ -12,129 +12,15 @@
 //! - Control characters in id fields of every server function are answered
 //!   cleanly (no 5xx, no panic); control characters in text are refused with
 //!   an error tied to the field; bidirectional controls are removed.
-use app::db::{new_id, Db};
-use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
-use axum::Router;
-use http_body_util::BodyExt;
+use app::db::new_id;
+use axum::http::{header, StatusCode};
 use scraper::{ElementRef, Html, Selector};
-use secrecy::SecretString;
-use server::config::Settings;
 use std::collections::{BTreeMap, BTreeSet};
-use tower::ServiceExt;
 
-struct TestApp {
-    router: Router,
-    db: Db,
-    postgres: bool,
-    cleanup: Option<String>,
-}
-
-fn settings(url: &str) -> Settings {
-    Settings {
-        addr: "127.0.0.1:3000".parse().unwrap(),
-        database_url: SecretString::from(url.to_string()),
-        site_root: std::env::temp_dir(),
-        secure_cookies: false,
-        session_idle_minutes: 30,
-        session_absolute_hours: 12,
-        activation_days: 14,
-        vapid_private_key: None,
-        vapid_subject: "mailto:drift@example.org".into(),
-        push_interval_seconds: 30,
-        push_hosts: None,
-        allow_private_push_for_tests: false,
-    }
-}
-
-fn admin_url() -> String {
-    std::env::var("TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
-}
-
-/// A server on a fresh, migrated and seeded database.
-async fn spawn_app(postgres: bool) -> TestApp {
-    let (url, cleanup) = if postgres {
-        let name = format!("mitforlob_hostile_{}", new_id());
-        let admin = Db::connect(&admin_url())
-            .await
-            .expect("PostgreSQL must be reachable for the tests");
-        sqlx::query(&format!("CREATE DATABASE {name}"))
-            .execute(admin.pool())
-            .await
-            .unwrap();
-        admin.close().await;
-        let base = admin_url().rsplit_once('/').unwrap().0.to_string();
-        (format!("{base}/{name}"), Some(name))
-    } else {
-        (
-            format!(
-                "sqlite://{}/mitforlob-hostile-{}.db",
-                std::env::temp_dir().display(),
-                new_id()
-            ),
-            None,
-        )
-    };
-    let settings = settings(&url);
-    let db = Db::connect(&url).await.unwrap();
-    db.migrate().await.unwrap();
-    app::seed::seed_demo(&db).await.unwrap();
-    let state = server::app_state(&settings, db.clone());
-    TestApp {
-        router: server::router::build(state),
-        db,
-        postgres,
-        cleanup,
-    }
-}
+mod support;
+use support::{both, spawn_app, TestApp};
 
 impl TestApp {
-    async fn send(&self, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
-        let res = self.router.clone().oneshot(req).await.unwrap();
-        let status = res.status();
-        let headers = res.headers().clone();
-        let body = res.into_body().collect().await.unwrap().to_bytes();
-        (status, headers, String::from_utf8_lossy(&body).into_owned())
-    }
-
-    async fn get(&self, path: &str, cookie: Option<&str>) -> (StatusCode, axum::http::HeaderMap, String) {
-        let mut req = Request::get(path).header(header::ACCEPT, "text/html");
-        if let Some(c) = cookie {
-            req = req.header(header::COOKIE, c);
-        }
-        self.send(req.body(Body::empty()).unwrap()).await
-    }
-
-    /// A form post from `page` of this site.
-    async fn post_form(
-        &self,
-        path: &str,
-        page: &str,
-        body: &str,
-        cookie: Option<&str>,
-    ) -> (StatusCode, axum::http::HeaderMap, String) {
-        let mut req = Request::post(path)
-            .header(header::ACCEPT, "text/html")
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .header("sec-fetch-site", "same-origin")
-            .header(header::REFERER, format!("http://127.0.0.1:3000{page}"))
-            .header(header::CONTENT_LENGTH, body.len());
-        if let Some(c) = cookie {
-            req = req.header(header::COOKIE, c);
-        }
-        self.send(req.body(Body::from(body.to_string())).unwrap()).await
-    }
-
-    /// Logs in and returns the session cookie (`name=value`).
-    async fn login(&self, email: &str) -> String {
-        let body = form(&[("email", email), ("password", app::seed::DEMO_PASSWORD)]);
-        let (status, headers, _) = self.post_form("/api/login", "/login", &body, None).await;
-        assert_eq!(status, StatusCode::FOUND, "login {email}");
-        let cookie = headers[header::SET_COOKIE].to_str().unwrap().to_string();
-        cookie.split(';').next().unwrap().to_string()
-    }
-
     async fn strings(&self, sql: &str) -> Vec<Vec<String>> {
         use sqlx::Row;
         sqlx::query(sql)
@@ -148,17 +34,6 @@ impl TestApp {
 
     async fn exec(&self, sql: &str, text: &str) {
         sqlx::query(sql).bind(text).execute(self.db.pool()).await.unwrap();
-    }
-
-    async fn close(self) {
-        self.db.close().await;
-        if let Some(name) = self.cleanup {
-            if let Ok(admin) = Db::connect(&admin_url()).await {
-                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                    .execute(admin.pool())
-                    .await;
-            }
-        }
     }
 }
 
@@ -179,19 +54,6 @@ fn form(fields: &[(&str, &str)]) -> String {
         }
     }
     out
-}
-
-macro_rules! both {
-    ($name:ident, |$app:ident| $body:block) => {
-        mod $name {
-            use super::*;
-            async fn run($app: &TestApp) $body
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() { let a = spawn_app(false).await; run(&a).await; a.close().await; }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() { let a = spawn_app(true).await; run(&a).await; a.close().await; }
-        }
-    };
 }
 
 /// Text that tries every way out of where it is shown.
@@ -811,7 +673,7 @@ both!(kept_drafts_stay_text, |app| {
     for text in [benign(), hostile()] {
         let mut run = Vec::new();
         for (cookie, page, action, body, field) in cases(text.clone()) {
-            let (status, h, _) = app.post_form(action, &page, &body, Some(&cookie)).await;
+            let (status, h, _) = app.post_form_from(action, &page, &body, Some(&cookie)).await;
             assert_eq!(status, StatusCode::FOUND, "{action}");
             let back = h[header::LOCATION].to_str().unwrap().to_string();
             assert!(back.starts_with(&format!("{page}?error=")), "{action}: {back}");
@@ -904,7 +766,7 @@ both!(control_characters_in_ids_never_break_a_request, |app| {
                     })
                     .collect();
                 let (status, h, _) = app
-                    .post_form(path, "/caseload", &form(&fields), cookie.as_deref())
+                    .post_form_from(path, "/caseload", &form(&fields), cookie.as_deref())
                     .await;
                 assert!(!status.is_server_error(), "{path} {value:?}: {status}");
                 if status == StatusCode::FOUND {
@@ -937,7 +799,7 @@ both!(control_characters_in_text_are_refused_and_bidi_removed, |app| {
     ] {
         let post = form(&[("subject", subject), ("body", body), ("form_key", &new_id())]);
         let (status, h, _) = app
-            .post_form("/api/start-thread", "/messages/new", &post, Some(&ali))
+            .post_form_from("/api/start-thread", "/messages/new", &post, Some(&ali))
             .await;
         assert_eq!(status, StatusCode::FOUND);
         assert_eq!(
@@ -955,7 +817,7 @@ both!(control_characters_in_text_are_refused_and_bidi_removed, |app| {
         ("form_key", &new_id()),
     ]);
     let (status, h, _) = app
-        .post_form("/api/start-thread", "/messages/new", &post, Some(&ali))
+        .post_form_from("/api/start-thread", "/messages/new", &post, Some(&ali))
         .await;
     assert_eq!(status, StatusCode::FOUND);
     assert!(h[header::LOCATION]

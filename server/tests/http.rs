@@ -3,163 +3,21 @@
 use app::db::{new_id, Db};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use axum::Router;
 use http_body_util::BodyExt;
-use secrecy::SecretString;
-use server::config::Settings;
 use tower::ServiceExt;
 
-struct TestApp {
-    router: Router,
-    db: Db,
-    cleanup: Option<String>,
-}
+mod support;
+use support::{both, TestApp};
 
-fn settings(url: &str) -> Settings {
-    Settings {
-        addr: "127.0.0.1:3000".parse().unwrap(),
-        database_url: SecretString::from(url.to_string()),
-        site_root: std::env::temp_dir(),
-        secure_cookies: false,
-        session_idle_minutes: 30,
-        session_absolute_hours: 12,
-        activation_days: 14,
-        vapid_private_key: None,
-        vapid_subject: "mailto:drift@example.org".into(),
-        push_interval_seconds: 30,
-        // The subscription test registers this host; nothing is sent in these tests.
-        push_hosts: Some(vec!["push.example.net".into()]),
-        allow_private_push_for_tests: false,
-    }
-}
-
-/// A server on a fresh, migrated and seeded database.
+/// The subscription test registers this push host; nothing is sent in these tests.
 async fn spawn_app(postgres: bool) -> TestApp {
-    let (url, cleanup) = if postgres {
-        let admin_url = std::env::var("TEST_POSTGRES_URL")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-        let name = format!("mitforlob_http_{}", new_id());
-        let admin = Db::connect(&admin_url)
-            .await
-            .expect("PostgreSQL must be reachable for the tests");
-        sqlx::query(&format!("CREATE DATABASE {name}"))
-            .execute(admin.pool())
-            .await
-            .unwrap();
-        admin.close().await;
-        let base = admin_url.rsplit_once('/').unwrap().0.to_string();
-        (format!("{base}/{name}"), Some(name))
-    } else {
-        (
-            format!(
-                "sqlite://{}/mitforlob-http-{}.db",
-                std::env::temp_dir().display(),
-                new_id()
-            ),
-            None,
-        )
-    };
-    let settings = settings(&url);
-    let db = Db::connect(&url).await.unwrap();
-    db.migrate().await.unwrap();
-    app::seed::seed_demo(&db).await.unwrap();
-    let state = server::app_state(&settings, db.clone());
-    TestApp {
-        router: server::router::build(state),
-        db,
-        cleanup,
-    }
-}
-
-impl TestApp {
-    async fn send(&self, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
-        let res = self.router.clone().oneshot(req).await.unwrap();
-        let status = res.status();
-        let headers = res.headers().clone();
-        let body = res.into_body().collect().await.unwrap().to_bytes();
-        (status, headers, String::from_utf8_lossy(&body).into_owned())
-    }
-
-    /// Status and headers only, for responses that never end (event streams).
-    async fn open(&self, path: &str, cookie: Option<&str>) -> (StatusCode, axum::http::HeaderMap) {
-        let mut req = Request::get(path).header(header::ACCEPT, "text/event-stream");
-        if let Some(c) = cookie {
-            req = req.header(header::COOKIE, c);
-        }
-        let res = self
-            .router
-            .clone()
-            .oneshot(req.body(Body::empty()).unwrap())
-            .await
-            .unwrap();
-        (res.status(), res.headers().clone())
-    }
-
-    async fn get(&self, path: &str, cookie: Option<&str>) -> (StatusCode, axum::http::HeaderMap, String) {
-        let mut req = Request::get(path).header(header::ACCEPT, "text/html");
-        if let Some(c) = cookie {
-            req = req.header(header::COOKIE, c);
-        }
-        self.send(req.body(Body::empty()).unwrap()).await
-    }
-
-    async fn post_form(
-        &self,
-        path: &str,
-        body: &str,
-        cookie: Option<&str>,
-    ) -> (StatusCode, axum::http::HeaderMap, String) {
-        let mut req = Request::post(path)
-            .header(header::ACCEPT, "text/html")
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .header("sec-fetch-site", "same-origin")
-            .header(header::REFERER, "http://127.0.0.1:3000/login")
-            .header(header::CONTENT_LENGTH, body.len());
-        if let Some(c) = cookie {
-            req = req.header(header::COOKIE, c);
-        }
-        self.send(req.body(Body::from(body.to_string())).unwrap()).await
-    }
-
-    /// Logs in and returns the session cookie (`name=value`).
-    async fn login(&self, email: &str) -> String {
-        let body = format!(
-            "email={}&password={}",
-            email.replace('@', "%40"),
-            app::seed::DEMO_PASSWORD
-        );
-        let (status, headers, _) = self.post_form("/api/login", &body, None).await;
-        assert_eq!(status, StatusCode::FOUND);
-        assert_eq!(headers[header::LOCATION], "/");
-        let cookie = headers[header::SET_COOKIE].to_str().unwrap().to_string();
-        cookie.split(';').next().unwrap().to_string()
-    }
-
-    async fn close(self) {
-        self.db.close().await;
-        if let Some(name) = self.cleanup {
-            let admin_url = std::env::var("TEST_POSTGRES_URL")
-                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-            if let Ok(admin) = Db::connect(&admin_url).await {
-                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                    .execute(admin.pool())
-                    .await;
-            }
-        }
-    }
-}
-
-macro_rules! both {
-    ($name:ident, |$app:ident| $body:block) => {
-        mod $name {
-            use super::*;
-            async fn run($app: &TestApp) $body
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() { let a = spawn_app(false).await; run(&a).await; a.close().await; }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() { let a = spawn_app(true).await; run(&a).await; a.close().await; }
-        }
-    };
+    let limits = server::config::ServeSettings::default();
+    TestApp::spawn_with(
+        postgres,
+        |s| s.push_hosts = Some(vec!["push.example.net".into()]),
+        &limits,
+    )
+    .await
 }
 
 both!(pages_carry_security_headers, |app| {
@@ -837,16 +695,11 @@ both!(a_message_is_a_plain_form_shown_as_text_and_followed_live, |app| {
     assert_eq!(status, StatusCode::NOT_FOUND);
 });
 
-fn postgres_admin_url() -> String {
-    std::env::var("TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
-}
-
 /// Takes the test database away (no new connections, every open one ended),
 /// or gives it back.
 async fn postgres_reachable(app: &TestApp, reachable: bool) {
-    let name = app.cleanup.as_deref().expect("a PostgreSQL test app");
-    let admin = Db::connect(&postgres_admin_url()).await.unwrap();
+    let name = app.pg_name().expect("a PostgreSQL test app");
+    let admin = Db::connect(&support::admin_url()).await.unwrap();
     sqlx::query(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS {reachable}"))
         .execute(admin.pool())
         .await
@@ -963,8 +816,8 @@ async fn open_threads_refetch_after_the_event_listener_reconnects() {
     assert_eq!(res.status(), StatusCode::OK);
     let mut events = res.into_body();
     // Every connection ends (the listener's too); new ones are allowed.
-    let name = app.cleanup.as_deref().unwrap();
-    let admin = Db::connect(&postgres_admin_url()).await.unwrap();
+    let name = app.pg_name().unwrap();
+    let admin = Db::connect(&support::admin_url()).await.unwrap();
     sqlx::query(&format!(
         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"
     ))

@@ -3,111 +3,13 @@
 //! stored), refused with the field's page for what the person can correct,
 //! kept (no confirmation) for a server error or a missing session, and
 //! refused with nothing stored when the session is not the item's owner.
-use app::db::{new_id, Db};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use axum::Router;
-use http_body_util::BodyExt;
-use secrecy::SecretString;
-use server::config::Settings;
-use tower::ServiceExt;
 
-struct TestApp {
-    router: Router,
-    db: Db,
-    cleanup: Option<String>,
-}
-
-fn settings(url: &str) -> Settings {
-    Settings {
-        addr: "127.0.0.1:3000".parse().unwrap(),
-        database_url: SecretString::from(url.to_string()),
-        site_root: std::env::temp_dir(),
-        secure_cookies: false,
-        session_idle_minutes: 30,
-        session_absolute_hours: 12,
-        activation_days: 14,
-        vapid_private_key: None,
-        vapid_subject: "mailto:drift@example.org".into(),
-        push_interval_seconds: 30,
-        push_hosts: None,
-        allow_private_push_for_tests: false,
-    }
-}
-
-/// A server on a fresh, migrated and seeded database.
-async fn spawn_app(postgres: bool) -> TestApp {
-    let (url, cleanup) = if postgres {
-        let admin_url = std::env::var("TEST_POSTGRES_URL")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-        let name = format!("mitforlob_outbox_{}", new_id());
-        let admin = Db::connect(&admin_url)
-            .await
-            .expect("PostgreSQL must be reachable for the tests");
-        sqlx::query(&format!("CREATE DATABASE {name}"))
-            .execute(admin.pool())
-            .await
-            .unwrap();
-        admin.close().await;
-        let base = admin_url.rsplit_once('/').unwrap().0.to_string();
-        (format!("{base}/{name}"), Some(name))
-    } else {
-        (
-            format!(
-                "sqlite://{}/mitforlob-outbox-{}.db",
-                std::env::temp_dir().display(),
-                new_id()
-            ),
-            None,
-        )
-    };
-    let settings = settings(&url);
-    let db = Db::connect(&url).await.unwrap();
-    db.migrate().await.unwrap();
-    app::seed::seed_demo(&db).await.unwrap();
-    let state = server::app_state(&settings, db.clone());
-    TestApp {
-        router: server::router::build(state),
-        db,
-        cleanup,
-    }
-}
+mod support;
+use support::{both, spawn_app, TestApp};
 
 impl TestApp {
-    async fn send(&self, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
-        let res = self.router.clone().oneshot(req).await.unwrap();
-        let status = res.status();
-        let headers = res.headers().clone();
-        let body = res.into_body().collect().await.unwrap().to_bytes();
-        (status, headers, String::from_utf8_lossy(&body).into_owned())
-    }
-
-    async fn get(&self, path: &str, cookie: Option<&str>) -> (StatusCode, axum::http::HeaderMap, String) {
-        let mut req = Request::get(path).header(header::ACCEPT, "text/html");
-        if let Some(c) = cookie {
-            req = req.header(header::COOKIE, c);
-        }
-        self.send(req.body(Body::empty()).unwrap()).await
-    }
-
-    async fn post_form(
-        &self,
-        path: &str,
-        body: &str,
-        cookie: Option<&str>,
-    ) -> (StatusCode, axum::http::HeaderMap, String) {
-        let mut req = Request::post(path)
-            .header(header::ACCEPT, "text/html")
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .header("sec-fetch-site", "same-origin")
-            .header(header::REFERER, "http://127.0.0.1:3000/login")
-            .header(header::CONTENT_LENGTH, body.len());
-        if let Some(c) = cookie {
-            req = req.header(header::COOKIE, c);
-        }
-        self.send(req.body(Body::from(body.to_string())).unwrap()).await
-    }
-
     /// A send from the outgoing queue, as `public/outbox.js` makes it.
     async fn queued(
         &self,
@@ -131,14 +33,6 @@ impl TestApp {
         self.send(req.body(Body::from(body.to_string())).unwrap()).await
     }
 
-    async fn count(&self, sql: &str, bind: &str) -> i64 {
-        sqlx::query_scalar::<_, i64>(sql)
-            .bind(bind)
-            .fetch_one(self.db.pool())
-            .await
-            .unwrap()
-    }
-
     async fn owner_of(&self, email: &str) -> String {
         let id = sqlx::query_scalar::<_, String>("SELECT id FROM users WHERE email = $1")
             .bind(email)
@@ -147,46 +41,6 @@ impl TestApp {
             .unwrap();
         app::pwa::offline_key(&id)
     }
-
-    /// Logs in and returns the session cookie (`name=value`).
-    async fn login(&self, email: &str) -> String {
-        let body = format!(
-            "email={}&password={}",
-            email.replace('@', "%40"),
-            app::seed::DEMO_PASSWORD
-        );
-        let (status, headers, _) = self.post_form("/api/login", &body, None).await;
-        assert_eq!(status, StatusCode::FOUND);
-        assert_eq!(headers[header::LOCATION], "/");
-        let cookie = headers[header::SET_COOKIE].to_str().unwrap().to_string();
-        cookie.split(';').next().unwrap().to_string()
-    }
-
-    async fn close(self) {
-        self.db.close().await;
-        if let Some(name) = self.cleanup {
-            let admin_url = std::env::var("TEST_POSTGRES_URL")
-                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-            if let Ok(admin) = Db::connect(&admin_url).await {
-                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                    .execute(admin.pool())
-                    .await;
-            }
-        }
-    }
-}
-
-macro_rules! both {
-    ($name:ident, |$app:ident| $body:block) => {
-        mod $name {
-            use super::*;
-            async fn run($app: &TestApp) $body
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() { let a = spawn_app(false).await; run(&a).await; a.close().await; }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() { let a = spawn_app(true).await; run(&a).await; a.close().await; }
-        }
-    };
 }
 
 const ALI: &str = "ali@demo.mitforlob.dk";
@@ -298,7 +152,7 @@ both!(a_failed_write_is_never_confirmed_and_stays_queued, |app| {
     let ali = app.login(ALI).await;
     let owner = app.owner_of(ALI).await;
     // The database refuses every new message, as a full disk would.
-    let refuse: &[&str] = if app.cleanup.is_some() {
+    let refuse: &[&str] = if app.postgres {
         &[
             "CREATE FUNCTION refuse_messages() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'disk full'; END; $$ LANGUAGE plpgsql",
             "CREATE TRIGGER refuse_messages BEFORE INSERT ON messages FOR EACH ROW EXECUTE FUNCTION refuse_messages()",
@@ -320,7 +174,7 @@ both!(a_failed_write_is_never_confirmed_and_stays_queued, |app| {
     assert_eq!(app.count(MESSAGES_WITH_KEY, key).await, 0);
 
     // The disk has room again: the same item is stored, once, and confirmed.
-    let drop = if app.cleanup.is_some() {
+    let drop = if app.postgres {
         "DROP TRIGGER refuse_messages ON messages"
     } else {
         "DROP TRIGGER refuse_messages"

@@ -3,14 +3,11 @@
 //! `X-Forwarded-Proto` only when the connection is from a trusted proxy.
 //! Through the real router on SQLite and PostgreSQL.
 use app::auth::rate_limit::MAX_PER_IP;
-use app::db::{new_id, Db};
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{header, HeaderMap, Request, StatusCode};
-use axum::Router;
-use secrecy::SecretString;
 use server::client::TrustedProxies;
-use server::config::{ServeSettings, Settings};
+use server::config::ServeSettings;
 use std::net::SocketAddr;
 use tower::ServiceExt;
 
@@ -19,66 +16,20 @@ const PROXY: &str = "10.0.0.5";
 /// Someone connecting directly, not trusted.
 const STRANGER: &str = "192.0.2.10";
 
-struct TestApp {
-    router: Router,
-    db: Db,
-    cleanup: Option<String>,
-}
-
-fn settings(url: &str) -> Settings {
-    Settings {
-        database_url: SecretString::from(url.to_string()),
-        site_root: std::env::temp_dir(),
-        // As on loopback behind a proxy: not secure unless the proxy says https.
-        secure_cookies: false,
-        ..Settings::from_env().expect("default settings")
-    }
-}
+mod support;
+use support::{both, TestApp};
 
 async fn spawn_app(postgres: bool) -> TestApp {
-    let (url, cleanup) = if postgres {
-        let admin_url = std::env::var("TEST_POSTGRES_URL")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-        let name = format!("mitforlob_proxy_{}", new_id());
-        let admin = Db::connect(&admin_url)
-            .await
-            .expect("PostgreSQL must be reachable for the tests");
-        sqlx::query(&format!("CREATE DATABASE {name}"))
-            .execute(admin.pool())
-            .await
-            .unwrap();
-        admin.close().await;
-        let base = admin_url.rsplit_once('/').unwrap().0.to_string();
-        (format!("{base}/{name}"), Some(name))
-    } else {
-        (
-            format!(
-                "sqlite://{}/mitforlob-proxy-{}.db",
-                std::env::temp_dir().display(),
-                new_id()
-            ),
-            None,
-        )
-    };
-    let settings = settings(&url);
-    let db = Db::connect(&url).await.unwrap();
-    db.migrate().await.unwrap();
-    app::seed::seed_demo(&db).await.unwrap();
-    let state = server::app_state(&settings, db.clone());
     let limits = ServeSettings {
         trusted_proxies: TrustedProxies::parse("127.0.0.1, 10.0.0.0/8").unwrap(),
         ..ServeSettings::default()
     };
-    TestApp {
-        router: server::router::build_with(state, &limits),
-        db,
-        cleanup,
-    }
+    TestApp::spawn_with(postgres, |_| {}, &limits).await
 }
 
 impl TestApp {
     /// A login form sent over a connection from `peer`, with these extra headers.
-    async fn login(
+    async fn login_from(
         &self,
         peer: &str,
         email: &str,
@@ -109,7 +60,7 @@ impl TestApp {
             let headers = extra(i);
             let headers: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
             let (status, h) = self
-                .login(peer, &format!("nobody{i}@example.dk"), "wrong-password", &headers)
+                .login_from(peer, &format!("nobody{i}@example.dk"), "wrong-password", &headers)
                 .await;
             assert_eq!(status, StatusCode::FOUND);
             assert_eq!(where_to(&h), "/login?error=auth.login_failed");
@@ -123,19 +74,6 @@ impl TestApp {
             .await
             .unwrap()
     }
-
-    async fn close(self) {
-        self.db.close().await;
-        if let Some(name) = self.cleanup {
-            let admin_url = std::env::var("TEST_POSTGRES_URL")
-                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-            if let Ok(admin) = Db::connect(&admin_url).await {
-                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                    .execute(admin.pool())
-                    .await;
-            }
-        }
-    }
 }
 
 fn where_to(h: &HeaderMap) -> &str {
@@ -147,19 +85,6 @@ fn where_to(h: &HeaderMap) -> &str {
 const GOOD: &str = app::seed::DEMO_PASSWORD;
 const REFUSED: &str = "/login?error=auth.rate_limited";
 
-macro_rules! both {
-    ($name:ident, |$app:ident| $body:block) => {
-        mod $name {
-            use super::*;
-            async fn run($app: &TestApp) $body
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() { let a = spawn_app(false).await; run(&a).await; a.close().await; }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() { let a = spawn_app(true).await; run(&a).await; a.close().await; }
-        }
-    };
-}
-
 both!(forged_forwarding_headers_from_anyone_else_are_ignored, |app| {
     // A new forged address on every try does not escape the limit.
     app.fail_logins(STRANGER, |i| {
@@ -170,7 +95,7 @@ both!(forged_forwarding_headers_from_anyone_else_are_ignored, |app| {
     })
     .await;
     let (_, h) = app
-        .login(
+        .login_from(
             STRANGER,
             "mette@demo.mitforlob.dk",
             GOOD,
@@ -186,7 +111,7 @@ both!(clients_behind_a_trusted_proxy_are_throttled_apart, |app| {
     app.fail_logins(PROXY, |_| vec![("x-forwarded-for".into(), "203.0.113.9".into())])
         .await;
     let (_, h) = app
-        .login(
+        .login_from(
             PROXY,
             "mette@demo.mitforlob.dk",
             GOOD,
@@ -196,7 +121,7 @@ both!(clients_behind_a_trusted_proxy_are_throttled_apart, |app| {
     assert_eq!(where_to(&h), REFUSED, "A is locked out");
     // Client B, through the same proxy, still gets in.
     let (status, h) = app
-        .login(
+        .login_from(
             PROXY,
             "mette@demo.mitforlob.dk",
             GOOD,
@@ -219,7 +144,7 @@ both!(a_chain_is_keyed_on_the_right_most_address_not_a_proxy, |app| {
     .await;
     assert!(app.attempt_ips().await.iter().all(|ip| ip == "198.51.100.66"));
     let (_, h) = app
-        .login(
+        .login_from(
             PROXY,
             "mette@demo.mitforlob.dk",
             GOOD,
@@ -229,7 +154,7 @@ both!(a_chain_is_keyed_on_the_right_most_address_not_a_proxy, |app| {
     assert_eq!(where_to(&h), REFUSED);
     // A value that cannot be read is no error: the proxy's own address counts.
     let (status, h) = app
-        .login(
+        .login_from(
             PROXY,
             "sofie@demo.mitforlob.dk",
             GOOD,
@@ -242,7 +167,9 @@ both!(a_chain_is_keyed_on_the_right_most_address_not_a_proxy, |app| {
 
 both!(https_is_believed_only_from_a_trusted_proxy, |app| {
     let https = [("x-forwarded-proto", "https"), ("x-forwarded-for", "203.0.113.9")];
-    let (_, h) = app.login(PROXY, "mette@demo.mitforlob.dk", GOOD, &https).await;
+    let (_, h) = app
+        .login_from(PROXY, "mette@demo.mitforlob.dk", GOOD, &https)
+        .await;
     let cookie = h[header::SET_COOKIE].to_str().unwrap();
     assert!(
         cookie.starts_with("__Host-mitforlob_session=") && cookie.contains("; Secure"),
@@ -251,7 +178,7 @@ both!(https_is_believed_only_from_a_trusted_proxy, |app| {
     assert!(h.contains_key(header::STRICT_TRANSPORT_SECURITY));
     // RFC 7239's header says the same.
     let (_, h) = app
-        .login(
+        .login_from(
             PROXY,
             "sofie@demo.mitforlob.dk",
             GOOD,
@@ -263,7 +190,9 @@ both!(https_is_believed_only_from_a_trusted_proxy, |app| {
 
     for peer in [STRANGER, PROXY] {
         let headers: &[(&str, &str)] = if peer == STRANGER { &https } else { &[] };
-        let (_, h) = app.login(peer, "mette@demo.mitforlob.dk", GOOD, headers).await;
+        let (_, h) = app
+            .login_from(peer, "mette@demo.mitforlob.dk", GOOD, headers)
+            .await;
         let cookie = h[header::SET_COOKIE].to_str().unwrap();
         assert!(
             cookie.starts_with("mitforlob_session=") && !cookie.contains("Secure"),

@@ -1,0 +1,258 @@
+//! What the router tests share: a fresh, migrated and seeded database on
+//! SQLite or PostgreSQL, the server's real router over it, and requests sent
+//! as a browser sends them. One place to change when `Settings` grows a
+//! field or a login changes, instead of a copy in every test file.
+//!
+//! Each file under `server/tests` is its own crate and uses a part of this,
+//! hence `dead_code` is allowed here.
+#![allow(dead_code)]
+
+use app::db::{new_id, Db};
+use axum::body::Body;
+use axum::http::{header, HeaderMap, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use secrecy::SecretString;
+use server::config::{ServeSettings, Settings};
+use tower::ServiceExt;
+
+/// The PostgreSQL server's maintenance database (`TEST_POSTGRES_URL`).
+pub fn admin_url() -> String {
+    std::env::var("TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// A throwaway database: a new PostgreSQL database or a new SQLite file.
+pub struct TestDb {
+    pub url: String,
+    /// The PostgreSQL database to drop afterwards.
+    pg_name: Option<String>,
+}
+
+impl TestDb {
+    pub async fn create(postgres: bool) -> TestDb {
+        if postgres {
+            let name = format!("mitforlob_test_{}", new_id());
+            let admin = Db::connect(&admin_url())
+                .await
+                .expect("PostgreSQL must be reachable for the tests");
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(admin.pool())
+                .await
+                .unwrap();
+            admin.close().await;
+            let base = admin_url().rsplit_once('/').unwrap().0.to_string();
+            TestDb {
+                url: format!("{base}/{name}"),
+                pg_name: Some(name),
+            }
+        } else {
+            TestDb {
+                url: format!(
+                    "sqlite://{}/mitforlob-test-{}.db",
+                    std::env::temp_dir().display(),
+                    new_id()
+                ),
+                pg_name: None,
+            }
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.pg_name.is_some()
+    }
+
+    /// Drops a PostgreSQL database (its connections too); SQLite files stay
+    /// in the temporary folder.
+    pub async fn drop_it(&self) {
+        if let Some(name) = &self.pg_name {
+            if let Ok(admin) = Db::connect(&admin_url()).await {
+                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(admin.pool())
+                    .await;
+                admin.close().await;
+            }
+        }
+    }
+}
+
+/// The settings every router test starts from: plain HTTP on loopback,
+/// no push key, no push hosts.
+pub fn settings(url: &str) -> Settings {
+    Settings {
+        addr: "127.0.0.1:3000".parse().unwrap(),
+        database_url: SecretString::from(url.to_string()),
+        site_root: std::env::temp_dir(),
+        secure_cookies: false,
+        session_idle_minutes: 30,
+        session_absolute_hours: 12,
+        activation_days: 14,
+        vapid_private_key: None,
+        vapid_subject: "mailto:drift@example.org".into(),
+        push_interval_seconds: 30,
+        push_hosts: None,
+        allow_private_push_for_tests: false,
+    }
+}
+
+/// The server's router on a fresh, migrated and seeded database.
+pub struct TestApp {
+    pub router: Router,
+    pub state: app::state::AppState,
+    pub db: Db,
+    pub postgres: bool,
+    database: TestDb,
+}
+
+impl TestApp {
+    pub async fn spawn(postgres: bool) -> TestApp {
+        Self::spawn_with(postgres, |_| {}, &ServeSettings::default()).await
+    }
+
+    /// With changed settings and serving limits (trusted proxies, say).
+    pub async fn spawn_with(
+        postgres: bool,
+        change: impl FnOnce(&mut Settings),
+        limits: &ServeSettings,
+    ) -> TestApp {
+        let database = TestDb::create(postgres).await;
+        let mut settings = settings(&database.url);
+        change(&mut settings);
+        let db = Db::connect(&database.url).await.unwrap();
+        db.migrate().await.unwrap();
+        app::seed::seed_demo(&db).await.unwrap();
+        let state = server::app_state(&settings, db.clone());
+        TestApp {
+            router: server::router::build_with(state.clone(), limits),
+            state,
+            db,
+            postgres,
+            database,
+        }
+    }
+
+    pub async fn send(&self, req: Request<Body>) -> (StatusCode, HeaderMap, String) {
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let body = res.into_body().collect().await.unwrap().to_bytes();
+        (status, headers, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    /// Status and headers only, for responses that never end (event streams).
+    pub async fn open(&self, path: &str, cookie: Option<&str>) -> (StatusCode, HeaderMap) {
+        let mut req = Request::get(path).header(header::ACCEPT, "text/event-stream");
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        let res = self
+            .router
+            .clone()
+            .oneshot(req.body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        (res.status(), res.headers().clone())
+    }
+
+    pub async fn get(&self, path: &str, cookie: Option<&str>) -> (StatusCode, HeaderMap, String) {
+        let mut req = Request::get(path).header(header::ACCEPT, "text/html");
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        self.send(req.body(Body::empty()).unwrap()).await
+    }
+
+    /// A form post from one of our own pages.
+    pub async fn post_form(
+        &self,
+        path: &str,
+        body: &str,
+        cookie: Option<&str>,
+    ) -> (StatusCode, HeaderMap, String) {
+        self.post_form_from(path, "/login", body, cookie).await
+    }
+
+    /// A form post from `page` of this site.
+    pub async fn post_form_from(
+        &self,
+        path: &str,
+        page: &str,
+        body: &str,
+        cookie: Option<&str>,
+    ) -> (StatusCode, HeaderMap, String) {
+        let mut req = Request::post(path)
+            .header(header::ACCEPT, "text/html")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header("sec-fetch-site", "same-origin")
+            .header(header::REFERER, format!("http://127.0.0.1:3000{page}"))
+            .header(header::CONTENT_LENGTH, body.len());
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        self.send(req.body(Body::from(body.to_string())).unwrap()).await
+    }
+
+    /// Logs a demo person in; the session cookie (`name=value`).
+    pub async fn login(&self, email: &str) -> String {
+        let body = format!(
+            "email={}&password={}",
+            email.replace('@', "%40"),
+            app::seed::DEMO_PASSWORD
+        );
+        let (status, headers, _) = self.post_form("/api/login", &body, None).await;
+        assert_eq!(status, StatusCode::FOUND);
+        assert_eq!(headers[header::LOCATION], "/");
+        let cookie = headers[header::SET_COOKIE].to_str().unwrap().to_string();
+        cookie.split(';').next().unwrap().to_string()
+    }
+
+    /// One number from the database, with one bound value.
+    pub async fn count(&self, sql: &str, bind: &str) -> i64 {
+        sqlx::query_scalar::<_, i64>(sql)
+            .bind(bind)
+            .fetch_one(self.db.pool())
+            .await
+            .unwrap()
+    }
+
+    /// The PostgreSQL database's name (`None` on SQLite), for tests that
+    /// take it away.
+    pub fn pg_name(&self) -> Option<&str> {
+        self.database.pg_name.as_deref()
+    }
+
+    pub async fn close(self) {
+        self.db.close().await;
+        self.database.drop_it().await;
+    }
+}
+
+/// The app with the shared settings; a file that needs others defines its
+/// own `spawn_app` instead of importing this one.
+pub async fn spawn_app(postgres: bool) -> TestApp {
+    TestApp::spawn(postgres).await
+}
+
+/// One test body, run on SQLite and on PostgreSQL, each on a fresh app made
+/// by the `spawn_app` in scope.
+macro_rules! both {
+    ($name:ident, |$app:ident| $body:block) => {
+        mod $name {
+            use super::*;
+            async fn run($app: &TestApp) $body
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let app = spawn_app(false).await;
+                run(&app).await;
+                app.close().await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let app = spawn_app(true).await;
+                run(&app).await;
+                app.close().await;
+            }
+        }
+    };
+}
+pub(crate) use both;
