@@ -18,6 +18,9 @@ use rand::{Rng, SeedableRng};
 use sqlx::Row;
 use std::collections::{HashMap, HashSet};
 
+mod support;
+use support::TestDb;
+
 const CASES: usize = 10_000;
 const DEFAULT_SEED: u64 = 0x6d69_7466_6f72_6c62;
 
@@ -28,51 +31,14 @@ fn seed() -> u64 {
         .unwrap_or(DEFAULT_SEED)
 }
 
-async fn fresh_db(postgres: bool) -> (Db, Option<(String, String)>) {
-    if postgres {
-        let admin_url = std::env::var("TEST_POSTGRES_URL")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-        let name = format!("mitforlob_access_{}", new_id());
-        let admin = Db::connect(&admin_url)
-            .await
-            .expect("PostgreSQL must be reachable for the tests");
-        sqlx::query(&format!("CREATE DATABASE {name}"))
-            .execute(admin.pool())
-            .await
-            .unwrap();
-        admin.close().await;
-        let base = admin_url.rsplit_once('/').unwrap().0.to_string();
-        let db = Db::connect(&format!("{base}/{name}")).await.unwrap();
-        db.migrate().await.unwrap();
-        (db, Some((admin_url, name)))
-    } else {
-        let path = std::env::temp_dir().join(format!("mitforlob-access-{}.db", new_id()));
-        let db = Db::connect(&format!("sqlite://{}", path.display()))
-            .await
-            .unwrap();
-        db.migrate().await.unwrap();
-        (db, Some(("sqlite".into(), path.display().to_string())))
-    }
+async fn fresh_db(postgres: bool) -> (Db, TestDb) {
+    let database = TestDb::create(postgres).await;
+    (database.migrated().await, database)
 }
 
-async fn drop_db(db: Db, cleanup: Option<(String, String)>) {
+async fn drop_db(db: Db, database: TestDb) {
     db.close().await;
-    match cleanup {
-        Some((kind, path)) if kind == "sqlite" => {
-            for suffix in ["", "-wal", "-shm"] {
-                let _ = std::fs::remove_file(format!("{path}{suffix}"));
-            }
-        }
-        Some((admin_url, name)) => {
-            if let Ok(admin) = Db::connect(&admin_url).await {
-                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                    .execute(admin.pool())
-                    .await;
-                admin.close().await;
-            }
-        }
-        None => {}
-    }
+    database.drop_it().await;
 }
 
 async fn exec(db: &Db, sql: &str, args: &[&str]) {

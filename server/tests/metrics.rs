@@ -2,47 +2,11 @@
 //! address only, routes labelled by template (never an id), counters that
 //! move with what happened, and the build. And its JSON request log: each
 //! server function by name and outcome, never an id or a query.
-use app::db::{new_id, Db};
+mod support;
 use std::net::SocketAddr;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-async fn database(postgres: bool) -> (String, Option<String>) {
-    if postgres {
-        let admin_url = std::env::var("TEST_POSTGRES_URL")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-        let name = format!("mitforlob_metrics_{}", new_id());
-        let admin = Db::connect(&admin_url)
-            .await
-            .expect("PostgreSQL must be reachable for the tests");
-        sqlx::query(&format!("CREATE DATABASE {name}"))
-            .execute(admin.pool())
-            .await
-            .unwrap();
-        admin.close().await;
-        let base = admin_url.rsplit_once('/').unwrap().0.to_string();
-        (format!("{base}/{name}"), Some(name))
-    } else {
-        let url = format!(
-            "sqlite://{}/mitforlob-metrics-{}.db",
-            std::env::temp_dir().display(),
-            new_id()
-        );
-        (url, None)
-    }
-}
-
-async fn drop_database(name: Option<String>) {
-    if let Some(name) = name {
-        let admin_url = std::env::var("TEST_POSTGRES_URL")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-        if let Ok(admin) = Db::connect(&admin_url).await {
-            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                .execute(admin.pool())
-                .await;
-        }
-    }
-}
+use support::TestDb;
 
 fn free_port() -> SocketAddr {
     let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -67,10 +31,10 @@ fn value(scrape: &str, series: &str) -> Option<f64> {
 }
 
 async fn run(postgres: bool) {
-    let (url, cleanup) = database(postgres).await;
+    let database = TestDb::create(postgres).await;
+    let url = database.url.clone();
     let citizen = {
-        let db = Db::connect(&url).await.unwrap();
-        db.migrate().await.unwrap();
+        let db = database.migrated().await;
         app::seed::seed_demo(&db).await.unwrap();
         let id: String = sqlx::query_scalar("SELECT id FROM users WHERE email = 'ali@demo.mitforlob.dk'")
             .fetch_one(db.pool())
@@ -231,7 +195,7 @@ async fn run(postgres: bool) {
     assert!(logins.iter().all(|l| l["span"]["latency_ms"].is_u64()));
     assert_eq!(answered("/caseload/citizens/{id}").len(), 2, "{log}");
     assert!(!log.contains(&citizen) && !log.contains("tab=plan"), "{log}");
-    drop_database(cleanup).await;
+    database.drop_it().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

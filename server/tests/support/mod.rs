@@ -5,7 +5,7 @@
 //!
 //! Each file under `server/tests` is its own crate and uses a part of this,
 //! hence `dead_code` is allowed here.
-#![allow(dead_code)]
+#![allow(dead_code, unused_macros, unused_imports)]
 
 use app::db::{new_id, Db};
 use axum::body::Body;
@@ -27,6 +27,8 @@ pub struct TestDb {
     pub url: String,
     /// The PostgreSQL database to drop afterwards.
     pg_name: Option<String>,
+    /// The SQLite file to remove afterwards.
+    sqlite_path: Option<std::path::PathBuf>,
 }
 
 impl TestDb {
@@ -45,25 +47,31 @@ impl TestDb {
             TestDb {
                 url: format!("{base}/{name}"),
                 pg_name: Some(name),
+                sqlite_path: None,
             }
         } else {
+            let path = std::env::temp_dir().join(format!("mitforlob-test-{}.db", new_id()));
             TestDb {
-                url: format!(
-                    "sqlite://{}/mitforlob-test-{}.db",
-                    std::env::temp_dir().display(),
-                    new_id()
-                ),
+                url: format!("sqlite://{}", path.display()),
                 pg_name: None,
+                sqlite_path: Some(path),
             }
         }
+    }
+
+    /// Connected and migrated, without demo data.
+    pub async fn migrated(&self) -> Db {
+        let db = Db::connect(&self.url).await.unwrap();
+        db.migrate().await.unwrap();
+        db
     }
 
     pub fn is_postgres(&self) -> bool {
         self.pg_name.is_some()
     }
 
-    /// Drops a PostgreSQL database (its connections too); SQLite files stay
-    /// in the temporary folder.
+    /// Drops a PostgreSQL database (ending its connections) or removes a
+    /// SQLite file with its journal. Close the pools on it first.
     pub async fn drop_it(&self) {
         if let Some(name) = &self.pg_name {
             if let Ok(admin) = Db::connect(&admin_url()).await {
@@ -71,6 +79,11 @@ impl TestDb {
                     .execute(admin.pool())
                     .await;
                 admin.close().await;
+            }
+        }
+        if let Some(path) = &self.sqlite_path {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
             }
         }
     }
