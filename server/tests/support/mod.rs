@@ -72,20 +72,45 @@ impl TestDb {
 
     /// Drops a PostgreSQL database (ending its connections) or removes a
     /// SQLite file with its journal. Close the pools on it first.
-    pub async fn drop_it(&self) {
-        if let Some(name) = &self.pg_name {
-            if let Ok(admin) = Db::connect(&admin_url()).await {
-                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                    .execute(admin.pool())
-                    .await;
-                admin.close().await;
-            }
+    pub async fn drop_it(mut self) {
+        if let Some(name) = self.pg_name.take() {
+            drop_pg_database(&name).await;
         }
-        if let Some(path) = &self.sqlite_path {
+        self.remove_sqlite_file();
+    }
+
+    fn remove_sqlite_file(&mut self) {
+        if let Some(path) = self.sqlite_path.take() {
             for suffix in ["", "-wal", "-shm"] {
                 let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
             }
         }
+    }
+}
+
+async fn drop_pg_database(name: &str) {
+    if let Ok(admin) = Db::connect(&admin_url()).await {
+        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .execute(admin.pool())
+            .await;
+        admin.close().await;
+    }
+}
+
+/// A test that panicked never reached `drop_it`: its database goes all the
+/// same, so failed runs do not pile up databases on the server. (On a
+/// thread of its own: this may run inside the test's runtime.)
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some(name) = self.pg_name.take() {
+            let _ = std::thread::spawn(move || {
+                if let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() {
+                    rt.block_on(drop_pg_database(&name));
+                }
+            })
+            .join();
+        }
+        self.remove_sqlite_file();
     }
 }
 
