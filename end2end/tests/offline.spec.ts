@@ -27,7 +27,16 @@ async function goOnline(context: BrowserContext) {
 /** Waits until the service worker controls the page, then visits `paths` so it keeps them. */
 async function visitWhileControlled(page: Page, paths: string[]) {
   await page.evaluate(() => navigator.serviceWorker.ready);
-  await expect.poll(() => page.evaluate(() => Boolean(navigator.serviceWorker.controller))).toBe(true);
+  const controlled = () => page.evaluate(() => Boolean(navigator.serviceWorker.controller));
+  // The worker's clients.claim() takes the open page once it is active; on a
+  // busy machine that was seen to take longer than 5 s. A page loaded while a
+  // worker is active is always controlled, so a reload settles it.
+  try {
+    await expect.poll(controlled, { timeout: 10_000 }).toBe(true);
+  } catch {
+    await page.reload();
+    await expect.poll(controlled).toBe(true);
+  }
   for (const path of paths) {
     await page.goto(path);
   }
