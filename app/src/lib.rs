@@ -9,7 +9,9 @@
 // run would pass with none of them: refuse instead. (`cargo test
 // --workspace`, as `make test` runs it, turns `ssr` on.)
 #[cfg(all(test, not(feature = "ssr")))]
-compile_error!("app's tests need the server side: `cargo test -p app --features ssr` or `cargo test --workspace`");
+compile_error!(
+    "app's tests need the server side: `cargo test -p app --features ssr` or `cargo test --workspace`"
+);
 
 pub mod error;
 pub mod forms;
