@@ -5,6 +5,14 @@
 //! any WebAssembly has arrived. Server-only code sits behind `feature = "ssr"`.
 #![recursion_limit = "256"]
 
+// Without the server side the database and page tests do not exist, and a
+// run would pass with none of them: refuse instead. (`cargo test
+// --workspace`, as `make test` runs it, turns `ssr` on.)
+#[cfg(all(test, not(feature = "ssr")))]
+compile_error!(
+    "app's tests need the server side: `cargo test -p app --features ssr` or `cargo test --workspace`"
+);
+
 pub mod error;
 pub mod forms;
 pub mod i18n;

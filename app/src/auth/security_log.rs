@@ -13,10 +13,16 @@ use sha2::{Digest, Sha256};
 /// The `tracing` target every security event is written under.
 pub const TARGET: &str = "security_event";
 
-/// The route of the request being served, if there is one.
+/// The route of the request being served, as its template
+/// (`/messages/{id}`): the kind of page is what an operator needs, and an id
+/// would name a thread or a health concern in the log.
 fn route() -> String {
     crate::state::request_parts()
-        .map(|p| p.uri.path().to_string())
+        .and_then(|p| {
+            p.extensions
+                .get::<axum::extract::MatchedPath>()
+                .map(|m| m.as_str().to_string())
+        })
         .unwrap_or_default()
 }
 
