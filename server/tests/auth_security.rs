@@ -6,7 +6,6 @@ use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use http_body_util::BodyExt;
 use std::time::Duration;
-use tower::ServiceExt;
 
 mod support;
 use support::{both, spawn_app, TestApp};
@@ -147,12 +146,7 @@ both!(an_event_stream_ends_when_its_session_logs_out, |app| {
         .fetch_one(app.db.pool())
         .await
         .unwrap();
-    let req = Request::get(format!("/events/threads/{thread}"))
-        .header(header::ACCEPT, "text/event-stream")
-        .header(header::COOKIE, &ali)
-        .body(Body::empty())
-        .unwrap();
-    let res = app.router.clone().oneshot(req).await.unwrap();
+    let res = app.stream(&format!("/events/threads/{thread}"), Some(&ali)).await;
     assert_eq!(res.status(), StatusCode::OK);
     let mut body = res.into_body();
     // Still open while the session lives.

@@ -4,7 +4,6 @@ use app::db::{new_id, Db};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use http_body_util::BodyExt;
-use tower::ServiceExt;
 
 mod support;
 use support::{both, TestApp};
@@ -807,12 +806,7 @@ async fn open_threads_refetch_after_the_event_listener_reconnects() {
     .fetch_one(app.db.pool())
     .await
     .unwrap();
-    let req = Request::get(format!("/events/threads/{thread}"))
-        .header(header::ACCEPT, "text/event-stream")
-        .header(header::COOKIE, &ali)
-        .body(Body::empty())
-        .unwrap();
-    let res = app.router.clone().oneshot(req).await.unwrap();
+    let res = app.stream(&format!("/events/threads/{thread}"), Some(&ali)).await;
     assert_eq!(res.status(), StatusCode::OK);
     let mut events = res.into_body();
     // Every connection ends (the listener's too); new ones are allowed.

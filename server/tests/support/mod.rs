@@ -179,17 +179,22 @@ impl TestApp {
 
     /// Status and headers only, for responses that never end (event streams).
     pub async fn open(&self, path: &str, cookie: Option<&str>) -> (StatusCode, HeaderMap) {
+        let res = self.stream(path, cookie).await;
+        (res.status(), res.headers().clone())
+    }
+
+    /// An event stream as the browser's EventSource opens it; read its body
+    /// frame by frame (it never ends by itself).
+    pub async fn stream(&self, path: &str, cookie: Option<&str>) -> axum::response::Response {
         let mut req = Request::get(path).header(header::ACCEPT, "text/event-stream");
         if let Some(c) = cookie {
             req = req.header(header::COOKIE, c);
         }
-        let res = self
-            .router
+        self.router
             .clone()
             .oneshot(req.body(Body::empty()).unwrap())
             .await
-            .unwrap();
-        (res.status(), res.headers().clone())
+            .unwrap()
     }
 
     pub async fn get(&self, path: &str, cookie: Option<&str>) -> (StatusCode, HeaderMap, String) {
