@@ -1,4 +1,4 @@
-//! `server serve | migrate | seed-demo | create-user | backup`.
+//! `server serve | migrate | seed-demo | seed-scale | create-user | backup`.
 use app::auth::password::hash_password;
 use app::db::{new_id, now_ms, Db};
 use app::model::Role;
@@ -22,6 +22,23 @@ enum Command {
     Migrate,
     /// Fill an empty database with the demo municipality.
     SeedDemo,
+    /// Add a municipality's worth of made-up data (for benchmarks), then
+    /// refresh the planner's statistics. Prints the logins it made.
+    SeedScale {
+        #[arg(long, default_value_t = 1_000)]
+        citizens: usize,
+        /// Messages in one long thread.
+        #[arg(long, default_value_t = 10_000)]
+        messages: usize,
+        /// Days of daily wellbeing for that thread's citizen.
+        #[arg(long, default_value_t = 3 * 365)]
+        wellbeing_days: usize,
+        #[arg(long, default_value_t = 100_000)]
+        audit_rows: usize,
+        /// Keeps e-mail addresses apart when one database gets several sets.
+        #[arg(long, default_value = "1")]
+        tag: String,
+    },
     /// Create a staff account. The password is read from MITFORLOB_NEW_PASSWORD or standard input.
     CreateUser {
         #[arg(long)]
@@ -81,6 +98,31 @@ async fn run(cli: Cli) -> Result<(), BoxError> {
                 tracing::info!("the database already has users; demo data not added");
             }
             print_demo_logins();
+        }
+        Command::SeedScale {
+            citizens,
+            messages,
+            wellbeing_days,
+            audit_rows,
+            tag,
+        } => {
+            let db = open(&settings).await?;
+            let scale = app::scale::Scale {
+                citizens,
+                messages,
+                wellbeing_days,
+                audit_rows,
+            };
+            let made = app::scale::seed_scale(&db, &scale, &tag).await?;
+            app::scale::analyze(&db).await?;
+            println!(
+                "caseworker {} ({} citizens); citizen {} (thread /messages/{}); password {}",
+                made.caseworker_email,
+                scale.citizens,
+                made.citizen_email,
+                made.long_thread_id,
+                app::scale::PASSWORD
+            );
         }
         Command::CreateUser { email, name, role } => {
             let db = open(&settings).await?;

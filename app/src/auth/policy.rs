@@ -170,20 +170,16 @@ impl ListAccess {
         &self.viewer
     }
 
-    /// Writes one audit row for each distinct citizen the list shows.
+    /// Records a read of each distinct citizen the list shows (in one
+    /// transaction; nothing when this window already holds them all).
     pub async fn shown(
         &self,
         db: &Db,
-        mut citizen_ids: Vec<String>,
+        citizen_ids: Vec<String>,
         action: AuditAction,
         purpose: &str,
     ) -> Result<(), AppError> {
-        citizen_ids.sort();
-        citizen_ids.dedup();
-        for id in &citizen_ids {
-            crate::audit::record_read(db, &self.viewer, id, action, purpose).await?;
-        }
-        Ok(())
+        crate::audit::record_reads(db, &self.viewer, &citizen_ids, action, purpose).await
     }
 }
 
@@ -555,6 +551,7 @@ mod guard_tests {
     fn audit_rows_and_access_rules_live_in_the_policy_module() {
         let kept_here = [
             concat!("record_", "read("),
+            concat!("record_", "reads("),
             concat!("is_on_", "caseload("),
             concat!("has_assigned_", "request("),
             concat!("ensure_caseworker_", "of("),

@@ -204,14 +204,25 @@ async fn ensure_same_message(db: &Db, key: &str, body: &str, subject: Option<&st
 pub async fn thread(db: &Db, access: &CitizenAccess, thread_id: &str) -> Result<ThreadView, AppError> {
     ensure_thread_of(db, access, thread_id).await?;
     let viewer = access.viewer();
-    sqlx::query(
-        "UPDATE messages SET read_at = $1 WHERE thread_id = $2 AND sender_id <> $3 AND read_at IS NULL",
+    // A look through the unread index first: opening a thread that holds
+    // nothing new writes nothing (a write is a commit, an fsync).
+    let unread = sqlx::query(
+        "SELECT 1 FROM messages WHERE thread_id = $1 AND sender_id <> $2 AND read_at IS NULL LIMIT 1",
     )
-    .bind(now_ms())
     .bind(thread_id)
     .bind(&viewer.id)
-    .execute(db.pool())
+    .fetch_optional(db.pool())
     .await?;
+    if unread.is_some() {
+        sqlx::query(
+            "UPDATE messages SET read_at = $1 WHERE thread_id = $2 AND sender_id <> $3 AND read_at IS NULL",
+        )
+        .bind(now_ms())
+        .bind(thread_id)
+        .bind(&viewer.id)
+        .execute(db.pool())
+        .await?;
+    }
     let head = sqlx::query(
         "SELECT t.subject, t.waiting_for_citizen, t.activity_id, a.title, u.display_name FROM message_threads t \
          JOIN users u ON u.id = t.citizen_id LEFT JOIN activities a ON a.id = t.activity_id WHERE t.id = $1",
@@ -308,12 +319,11 @@ pub async fn inbox(
     let list = policy::list(caseworker, Role::Caseworker)?;
     let rows = sqlx::query(
         "SELECT t.id, t.subject, t.citizen_id, u.display_name, t.last_message_at, t.waiting_for_citizen, \
-           a.title, \
+           (SELECT a.title FROM activities a WHERE a.id = t.activity_id), \
            (SELECT m.sender_id FROM messages m WHERE m.thread_id = t.id ORDER BY m.sent_at DESC, m.id DESC LIMIT 1), \
            (SELECT COUNT(*) FROM messages m WHERE m.thread_id = t.id AND m.sender_id = t.citizen_id AND m.read_at IS NULL) \
          FROM message_threads t JOIN users u ON u.id = t.citizen_id \
-         JOIN caseload_assignments ca ON ca.citizen_id = t.citizen_id AND ca.caseworker_id = $1 AND ca.ended_at IS NULL \
-         LEFT JOIN activities a ON a.id = t.activity_id",
+         JOIN caseload_assignments ca ON ca.citizen_id = t.citizen_id AND ca.caseworker_id = $1 AND ca.ended_at IS NULL",
     )
     .bind(&caseworker.id)
     .fetch_all(db.pool())

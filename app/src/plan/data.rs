@@ -337,7 +337,14 @@ pub async fn citizen_plan(db: &Db, access: &CitizenAccess, record_visit: bool) -
         viewer_id: &citizen.id,
     });
     let plan = course_plan(db, &course, visit).await?;
-    if record_visit {
+    // Moving `seen_at` only matters when the page marked something: a visit
+    // that found nothing new writes nothing (a write is a commit, an fsync).
+    let marked = plan.goals.iter().any(|g| g.marker.is_some())
+        || [&plan.upcoming, &plan.ongoing, &plan.finished]
+            .into_iter()
+            .flatten()
+            .any(|a| a.marker.is_some());
+    if record_visit && (seen_at.is_none() || marked) {
         sqlx::query(
             "INSERT INTO plan_visits (user_id, course_id, seen_at) VALUES ($1, $2, $3) \
              ON CONFLICT (user_id, course_id) DO UPDATE SET seen_at = excluded.seen_at",

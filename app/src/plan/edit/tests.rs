@@ -203,9 +203,14 @@ db_test!(a_new_activity_is_added_once_and_marked_for_the_citizen, |db| {
     let seen = crate::via!(crate::testing::own(&sofie), |a| citizen_plan(db, &a, true)).unwrap();
     assert_eq!(seen.upcoming[0].title, "Praktik i Netto");
     assert_eq!(seen.upcoming[0].marker, Some(Marker::New));
-    // Seen now: no longer news.
+    let visit_sql = "SELECT seen_at FROM plan_visits WHERE user_id = $1";
+    let recorded = count(db, visit_sql, &sofie.id).await;
+    // Seen now: no longer news. A visit that finds nothing new writes
+    // nothing: the recorded visit stays the one that showed the news.
+    tick().await;
     let again = crate::via!(crate::testing::own(&sofie), |a| citizen_plan(db, &a, true)).unwrap();
     assert_eq!(again.upcoming[0].marker, None);
+    assert_eq!(count(db, visit_sql, &sofie.id).await, recorded);
 
     tick().await;
     let mut moved = form.clone();
