@@ -58,9 +58,10 @@ e2e: release
 deploy-test: tools
 	cargo test -p server --test deploy -- --nocapture
 
-## Capacity figures for the README: one release-build process on PostgreSQL.
+## Figures for the README: one release-build process on PostgreSQL, its
+## capacity, and its pages and logins with a municipality's worth of data.
 bench: release
-	MITFORLOB_BENCH_SERVER=$(SERVER) cargo test -p server --test deploy capacity -- --ignored --nocapture
+	MITFORLOB_BENCH_SERVER=$(SERVER) cargo test -p server --test deploy -- --ignored --nocapture --test-threads=1 capacity scale_and_logins
 
 test: tools check unit-tests budget e2e
 

@@ -1271,3 +1271,189 @@ async fn capacity() {
     t.finish().await;
     println!("{}", lines.join("\n"));
 }
+
+/// Milliseconds at the 50th and 99th percentile.
+fn p50_p99(took: &mut [Duration]) -> (f64, f64) {
+    took.sort();
+    let n = took.len().max(1);
+    let at = |p: f64| {
+        took.get(((n as f64 * p) as usize).min(n - 1))
+            .copied()
+            .unwrap_or_default()
+            .as_secs_f64()
+            * 1000.0
+    };
+    (at(0.5), at(0.99))
+}
+
+/// GETs `path` as `cookie` until `until`, one after another; the times taken.
+async fn timed_gets(http: &reqwest::Client, url: &str, cookie: &str, until: Instant) -> Vec<Duration> {
+    let mut took = Vec::new();
+    while Instant::now() < until {
+        let at = Instant::now();
+        let ok = http
+            .get(url)
+            .header("accept", "text/html")
+            .header("cookie", cookie)
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success());
+        assert!(ok, "GET {url} failed under load");
+        took.push(at.elapsed());
+    }
+    took
+}
+
+/// A PostgreSQL statistic of the bench database, after the backends have
+/// reported (PostgreSQL 15 flushes them within a second).
+async fn pg_stat(db: &Db, sql: &str, name: &str) -> i64 {
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    sqlx::query_scalar::<_, i64>(sql)
+        .bind(name)
+        .fetch_one(db.pool())
+        .await
+        .unwrap_or(0)
+}
+
+/// `make bench`: the costs issue 17 measured, on one release process on
+/// PostgreSQL with `server seed-scale` data (1,000 citizens on one caseload,
+/// 10,000 messages in one thread, three years of wellbeing, 100,000 audit
+/// rows): each page's latency and what a view writes (rows in all, and audit
+/// rows, per view), then the overview's latency with and without 20 logins a
+/// second, and the server's memory before and after the logins.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a measurement, not a test: make bench"]
+async fn scale_and_logins() {
+    let t = Topology::start(1, product_server, false).await;
+    let pid = t.processes[0].child.as_ref().unwrap().id();
+    let base = format!("http://127.0.0.1:{}", t.processes[0].port);
+    let bin = std::env::var("MITFORLOB_BENCH_SERVER").unwrap_or_else(|_| env!("CARGO_BIN_EXE_server").into());
+    let started = Instant::now();
+    let seeded = Command::new(&bin)
+        .arg("seed-scale")
+        .env("DATABASE_URL", &t.database.url)
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(seeded.status.success(), "seed-scale: {}", String::from_utf8_lossy(&seeded.stderr));
+    let printed = String::from_utf8_lossy(&seeded.stdout).to_string();
+    let thread = printed
+        .split("/messages/")
+        .nth(1)
+        .and_then(|r| r.split(')').next())
+        .expect("seed-scale prints the long thread")
+        .to_string();
+    let mut lines = vec![
+        format!("scale: seed-scale took {:.1} s: {}", started.elapsed().as_secs_f64(), printed.trim()),
+        "page (as)                    p50 ms   p99 ms   rows written/view   audit rows/view (first view, then each)".into(),
+    ];
+    let http = plain_client();
+    let caseworker = login(&http, &base, "sagsbehandler-1@skala.mitforlob.dk").await.unwrap().cookie;
+    let citizen = login(&http, &base, "borger-0-1@skala.mitforlob.dk").await.unwrap().cookie;
+    let thread_path = format!("/messages/{thread}");
+    let name = t.database.name.clone();
+    let writes = "SELECT COALESCE(SUM(n_tup_ins + n_tup_upd + n_tup_del), 0)::BIGINT FROM pg_stat_user_tables WHERE $1 <> ''";
+    let audit_rows = "SELECT COALESCE(MAX(n_tup_ins), 0) FROM pg_stat_user_tables WHERE relname = 'audit_events' AND $1 <> ''";
+    for (who, cookie, path) in [
+        ("caseworker", &caseworker, "/caseload"),
+        ("caseworker", &caseworker, "/inbox"),
+        ("caseworker", &caseworker, thread_path.as_str()),
+        ("citizen", &citizen, "/"),
+        ("citizen", &citizen, "/plan"),
+        ("citizen", &citizen, "/wellbeing"),
+        ("citizen", &citizen, thread_path.as_str()),
+    ] {
+        let url = format!("{base}{path}");
+        let audit_before = pg_stat(&t.db, audit_rows, &name).await;
+        http.get(&url).header("cookie", cookie.as_str()).send().await.unwrap();
+        let audit_first = pg_stat(&t.db, audit_rows, &name).await - audit_before;
+        let writes_before = pg_stat(&t.db, writes, &name).await;
+        let audit_before = pg_stat(&t.db, audit_rows, &name).await;
+        let mut took = timed_gets(&http, &url, cookie, Instant::now() + Duration::from_secs(4)).await;
+        let views = took.len() as f64;
+        // Every row any statement wrote (the session's sliding expiry included).
+        let written = (pg_stat(&t.db, writes, &name).await - writes_before) as f64 / views;
+        let audit = (pg_stat(&t.db, audit_rows, &name).await - audit_before) as f64 / views;
+        let (p50, p99) = p50_p99(&mut took);
+        lines.push(format!(
+            "{:<28} {p50:>6.1}   {p99:>6.1}   {written:>17.2}   {audit_first} then {audit:.2}",
+            format!("{path} ({who})").chars().take(28).collect::<String>(),
+        ));
+    }
+
+    // The overview while logins run: 20 a second, each a different citizen
+    // (one person's parallel logins would pause their account).
+    let rss = || {
+        std::fs::read_to_string(format!("/proc/{pid}/status"))
+            .unwrap_or_default()
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:").map(|v| v.trim().to_string()))
+            .unwrap_or_default()
+    };
+    let overview = format!("{base}/");
+    let quiet = {
+        let until = Instant::now() + Duration::from_secs(8);
+        let (a, b) = tokio::join!(
+            timed_gets(&http, &overview, &citizen, until),
+            timed_gets(&http, &overview, &citizen, until)
+        );
+        let mut all = [a, b].concat();
+        p50_p99(&mut all)
+    };
+    let rss_before = rss();
+    let stop = Arc::new(AtomicBool::new(false));
+    let logins = {
+        let (stop, http, base) = (stop.clone(), http.clone(), base.clone());
+        tokio::spawn(async move {
+            let mut tasks = Vec::new();
+            let mut n = 1;
+            let mut tick = tokio::time::interval(Duration::from_millis(50));
+            while !stop.load(Ordering::Relaxed) {
+                tick.tick().await;
+                let (http, base) = (http.clone(), base.clone());
+                let email = format!("borger-{n}-1@skala.mitforlob.dk");
+                n = n % 999 + 1;
+                tasks.push(tokio::spawn(async move {
+                    let at = Instant::now();
+                    login(&http, &base, &email).await.map(|_| at.elapsed())
+                }));
+            }
+            let mut took = Vec::new();
+            let mut failed = 0;
+            for task in tasks {
+                match task.await.unwrap() {
+                    Ok(d) => took.push(d),
+                    Err(_) => failed += 1,
+                }
+            }
+            (took, failed)
+        })
+    };
+    let burst_started = Instant::now();
+    let busy = {
+        let until = Instant::now() + Duration::from_secs(10);
+        let (a, b) = tokio::join!(
+            timed_gets(&http, &overview, &citizen, until),
+            timed_gets(&http, &overview, &citizen, until)
+        );
+        let mut all = [a, b].concat();
+        p50_p99(&mut all)
+    };
+    stop.store(true, Ordering::Relaxed);
+    let (mut login_took, failed) = logins.await.unwrap();
+    let burst = burst_started.elapsed().as_secs_f64();
+    let done = login_took.len();
+    let (l50, l99) = p50_p99(&mut login_took);
+    lines.push(format!(
+        "overview p50/p99 ms: {:.1}/{:.1} quiet, {:.1}/{:.1} with logins ({:.1} logins/s done, {failed} failed, login p50/p99 {l50:.0}/{l99:.0} ms, {} hash(es) at a time)",
+        quiet.0,
+        quiet.1,
+        busy.0,
+        busy.1,
+        done as f64 / burst,
+        app::auth::password::concurrent_hashes(),
+    ));
+    lines.push(format!("server RSS: {rss_before} before the logins, {} after", rss()));
+    t.finish().await;
+    println!("{}", lines.join("\n"));
+}
