@@ -234,7 +234,7 @@ mod tests {
 
             // A citizen's own reads are not staff reads.
             let sofie = user(db, Role::Citizen, "Sofie Larsen").await;
-            record_reads_at(db, &sofie, &[sofie.id.clone()], list, "caseload", now)
+            record_reads_at(db, &sofie, std::slice::from_ref(&sofie.id), list, "caseload", now)
                 .await
                 .unwrap();
             assert_eq!(rows(db, &sofie, list).await, 0);

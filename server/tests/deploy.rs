@@ -1335,7 +1335,11 @@ async fn scale_and_logins() {
         .env("RUST_LOG", "warn")
         .output()
         .unwrap();
-    assert!(seeded.status.success(), "seed-scale: {}", String::from_utf8_lossy(&seeded.stderr));
+    assert!(
+        seeded.status.success(),
+        "seed-scale: {}",
+        String::from_utf8_lossy(&seeded.stderr)
+    );
     let printed = String::from_utf8_lossy(&seeded.stdout).to_string();
     let thread = printed
         .split("/messages/")
@@ -1348,8 +1352,14 @@ async fn scale_and_logins() {
         "page (as)                    p50 ms   p99 ms   rows written/view   audit rows/view (first view, then each)".into(),
     ];
     let http = plain_client();
-    let caseworker = login(&http, &base, "sagsbehandler-1@skala.mitforlob.dk").await.unwrap().cookie;
-    let citizen = login(&http, &base, "borger-0-1@skala.mitforlob.dk").await.unwrap().cookie;
+    let caseworker = login(&http, &base, "sagsbehandler-1@skala.mitforlob.dk")
+        .await
+        .unwrap()
+        .cookie;
+    let citizen = login(&http, &base, "borger-0-1@skala.mitforlob.dk")
+        .await
+        .unwrap()
+        .cookie;
     let thread_path = format!("/messages/{thread}");
     let name = t.database.name.clone();
     let writes = "SELECT COALESCE(SUM(n_tup_ins + n_tup_upd + n_tup_del), 0)::BIGINT FROM pg_stat_user_tables WHERE $1 <> ''";
@@ -1365,7 +1375,11 @@ async fn scale_and_logins() {
     ] {
         let url = format!("{base}{path}");
         let audit_before = pg_stat(&t.db, audit_rows, &name).await;
-        http.get(&url).header("cookie", cookie.as_str()).send().await.unwrap();
+        http.get(&url)
+            .header("cookie", cookie.as_str())
+            .send()
+            .await
+            .unwrap();
         let audit_first = pg_stat(&t.db, audit_rows, &name).await - audit_before;
         let writes_before = pg_stat(&t.db, writes, &name).await;
         let audit_before = pg_stat(&t.db, audit_rows, &name).await;
@@ -1453,7 +1467,10 @@ async fn scale_and_logins() {
         done as f64 / burst,
         app::auth::password::concurrent_hashes(),
     ));
-    lines.push(format!("server RSS: {rss_before} before the logins, {} after", rss()));
+    lines.push(format!(
+        "server RSS: {rss_before} before the logins, {} after",
+        rss()
+    ));
     t.finish().await;
     println!("{}", lines.join("\n"));
 }
