@@ -44,6 +44,11 @@ interface NothingTyped {
   why: string;
 }
 
+/** A Copenhagen calendar date `days` from today, as a date field wants it. */
+function copenhagenDate(days: number): string {
+  return new Date(Date.now() + days * 86_400_000).toLocaleDateString('sv-SE', { timeZone: 'Europe/Copenhagen' });
+}
+
 const long = (n: number, word = 'ord '): string => word.repeat(Math.ceil(n / word.length)).slice(0, n);
 
 async function openCitizen(page: Page, name: string): Promise<void> {
@@ -135,7 +140,7 @@ const REFUSALS: Refusal[] = [
     goto: (page) => openCitizen(page, demo.ali.name),
     area: main,
     fields: [
-      { kind: 'text', label: 'En dag i ugen', value: '2026-03-02' },
+      { kind: 'text', label: 'En dag i ugen', value: copenhagenDate(-7) },
       { kind: 'text', label: 'Timer', value: '200' },
     ],
     submit: 'Gem timer',
@@ -189,7 +194,7 @@ const REFUSALS: Refusal[] = [
     fields: [
       { kind: 'text', label: 'Aktivitet', value: 'Mentorsamtale' },
       { kind: 'select', label: 'Slags', option: 'Mentor' },
-      { kind: 'text', label: 'Starter', value: '2030-03-01T10:00' },
+      { kind: 'text', label: 'Starter', value: `${copenhagenDate(7)}T10:00` },
       { kind: 'text', label: 'Hvor', value: long(101, 'Jobcentret ') },
       { kind: 'text', label: 'Formål', value: 'At tale om næste skridt' },
     ],
@@ -222,7 +227,7 @@ const REFUSALS: Refusal[] = [
     area: (page) => page.getByRole('region', { name: 'Hvor meningsfuldt er dit forløb for dig?' }),
     fields: [{ kind: 'text', label: 'Kommentar (kan udelades)', value: 'Det giver mening at komme ud' }],
     submit: 'Send til sagsbehandler',
-    error: 'Vælg',
+    error: 'Vælg et af svarene.',
     errorAt: { group: 'Hvor meningsfuldt er dit forløb for dig?' },
   },
   {
@@ -359,7 +364,7 @@ const REFUSALS: Refusal[] = [
     },
     area: (page) => page.getByRole('region', { name: 'Næste skridt' }),
     fields: [
-      { kind: 'text', label: 'Dato', value: '2030-03-01' },
+      { kind: 'text', label: 'Dato', value: copenhagenDate(7) },
       { kind: 'text', label: 'Klokkeslæt', value: '10:30' },
       { kind: 'text', label: 'Sted eller telefon', value: long(201, 'Jobcenter København ') },
     ],
