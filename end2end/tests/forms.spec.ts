@@ -499,6 +499,22 @@ for (const r of REFUSALS) {
   });
 }
 
+test('a field with a limit says it, takes a paste whole, and counts as someone types', async ({ page }, testInfo) => {
+  await login(page, demo.sofie.email);
+  await page.goto('/wellbeing');
+  const note = page.getByLabel('Note (kan udelades)', { exact: true });
+  await expect(note).toHaveAccessibleDescription(/\d+ af 500 tegn/);
+  await expect(note).not.toHaveAttribute('maxlength');
+  await note.fill(long(5000));
+  await expect(note, 'a paste is never cut').toHaveValue(long(5000));
+  if (testInfo.project.use.javaScriptEnabled !== false) {
+    await expect(note).toHaveAccessibleDescription(/5000 af 500 tegn – 4500 for mange/);
+    await note.fill('Ondt i ryggen');
+    await expect(note).toHaveAccessibleDescription(/13 af 500 tegn/);
+  }
+  await expectNoAxeViolations(page);
+});
+
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
