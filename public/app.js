@@ -47,6 +47,26 @@
     setInterval(() => reg.update().catch(() => {}), 60 * 60 * 1000);
   }
 
+  // ---- Character counters --------------------------------------------------------
+
+  // A field with a limit names its counter (`data-counter`); the counter
+  // holds the limit and its words. Nothing is cut: over the limit it says by
+  // how much, and the server refuses the form with the limit in its error.
+  document.addEventListener('input', (event) => {
+    const id = event.target?.dataset?.counter;
+    const counter = id && document.getElementById(id);
+    if (!counter) return;
+    // As the server counts: characters, a line break as one.
+    const count = [...event.target.value.replace(/\r/g, '')].length;
+    const max = Number(counter.dataset.max);
+    const words = count > max ? counter.dataset.over : counter.dataset.within;
+    counter.textContent = words
+      .replace('{count}', String(count))
+      .replace('{max}', String(max))
+      .replace('{over}', String(count - max));
+    counter.classList.toggle('counter-over', count > max);
+  });
+
   // ---- Online / offline --------------------------------------------------------
 
   const banner = document.querySelector('[data-offline-banner]');

@@ -60,25 +60,79 @@ pub fn TextField(
     let error = field_error(name);
     let hint_id = format!("{name}-hint");
     let error_id = format!("{name}-error");
-    let described = described_by(name, hint.is_some(), error.is_some());
+    // Free text shows its limit as a counter; e-mail addresses, codes and
+    // passwords are only checked by the server.
+    let counted = maxlength.filter(|_| kind == "text");
+    let mut described = described_by(name, hint.is_some(), error.is_some());
+    if counted.is_some() {
+        described = Some(with_counter(described, name));
+    }
     let value = draft_value(name).or(value);
+    let counter = counted.map(
+        |max| view! { <Counter id=format!("{name}-count") max=max text=value.clone().unwrap_or_default()/> },
+    );
     view! {
         <div class="field">
             <label for=name>{t(label)}</label>
             {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{t(h)}</p> })}
             {error.map(|m| view! { <p class="field-error" id=error_id.clone()>{t(m)}</p> })}
+            // No `maxlength`: the browser would cut pasted text without a
+            // word. The counter says the limit, the server refuses more.
             <input
                 id=name
                 name=name
                 type=kind
                 autocomplete=autocomplete
                 required=required
-                maxlength=maxlength
+                aria-required=required.then_some("true")
                 value=value
                 aria-describedby=described
                 aria-invalid=error.map(|_| "true")
+                data-counter=counted.map(|_| format!("{name}-count"))
             />
+            {counter}
         </div>
+    }
+}
+
+/// How many characters a field holds of how many it may: updated by
+/// `app.js` as someone types (`data-counter` on the field names it), and
+/// right as rendered without JavaScript, also for a refused draft.
+#[component]
+pub fn Counter(id: String, max: usize, #[prop(into)] text: String) -> impl IntoView {
+    let count = count_chars(&text);
+    let (within, over) = (t(Msg::FormCount), t(Msg::FormCountOver));
+    let words = counter_text(within, over, count, max);
+    let class = if count > max {
+        "hint counter counter-over"
+    } else {
+        "hint counter"
+    };
+    view! {
+        <p class=class id=id data-max=max data-within=within data-over=over>{words}</p>
+    }
+}
+
+/// "12 af 500 tegn", or how many too many.
+pub fn counter_text(within: &str, over: &str, count: usize, max: usize) -> String {
+    let template = if count > max { over } else { within };
+    template
+        .replace("{count}", &count.to_string())
+        .replace("{max}", &max.to_string())
+        .replace("{over}", &count.saturating_sub(max).to_string())
+}
+
+/// Characters as people count them: a line break is one, though a form
+/// post sends it as two (`\r\n`).
+pub fn count_chars(text: &str) -> usize {
+    text.chars().filter(|c| *c != '\r').count()
+}
+
+/// `aria-describedby` with the field's counter last.
+fn with_counter(described: Option<String>, name: &str) -> String {
+    match described {
+        Some(ids) => format!("{ids} {name}-count"),
+        None => format!("{name}-count"),
     }
 }
 
@@ -89,6 +143,20 @@ pub struct Draft(pub Vec<(String, String)>);
 impl Draft {
     pub fn get(&self, name: &str) -> Option<String> {
         self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+    }
+}
+
+/// The draft of a form sent without a session (login, activation, reset),
+/// if this browser just had it refused. Read once: the page clears it.
+pub fn anonymous_draft(form: &str) -> Option<Draft> {
+    #[cfg(feature = "ssr")]
+    {
+        server::take_anonymous_draft(form)
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        let _ = form;
+        None
     }
 }
 
@@ -128,7 +196,7 @@ pub fn TextArea(
     #[prop(optional, into)] value: Option<String>,
 ) -> impl IntoView {
     let error = field_error(name);
-    let described = described_by(name, hint.is_some(), error.is_some());
+    let described = with_counter(described_by(name, hint.is_some(), error.is_some()), name);
     let value = draft_value(name).or(value).unwrap_or_default();
     view! {
         <div class="field">
@@ -140,11 +208,12 @@ pub fn TextArea(
                 name=name.to_string()
                 rows=rows
                 required=required
-                maxlength=maxlength
-                described=described
+                described=Some(described)
                 invalid=error.is_some()
-                text=value
+                counter=format!("{name}-count")
+                text=value.clone()
             />
+            <Counter id=format!("{name}-count") max=maxlength text=value/>
         </div>
     }
 }
@@ -158,9 +227,11 @@ pub fn PlainTextarea(
     id: String,
     name: String,
     rows: u32,
-    maxlength: usize,
     #[prop(optional)] required: bool,
     #[prop(optional_no_strip)] described: Option<String>,
+    /// The id of the field's [`Counter`], if it has one.
+    #[prop(optional, into)]
+    counter: Option<String>,
     #[prop(optional)] invalid: bool,
     #[prop(optional)] field_ref: NodeRef<leptos::html::Textarea>,
     /// Called with the field's value as someone types.
@@ -174,7 +245,9 @@ pub fn PlainTextarea(
             name=name
             rows=rows
             required=required
-            maxlength=maxlength
+            aria-required=required.then_some("true")
+            // No `maxlength`: the browser would cut pasted text without a word.
+            data-counter=counter
             aria-describedby=described
             aria-invalid=invalid.then_some("true")
             node_ref=field_ref
@@ -237,8 +310,9 @@ pub use server::*;
 #[cfg(feature = "ssr")]
 mod server {
     use super::Draft;
-    use crate::auth::{fail, session, Flash};
+    use crate::auth::{fail, session, set_header, Flash};
     use crate::error::AppError;
+    use http::header::SET_COOKIE;
 
     /// Like [`fail`], but what was typed comes back filled in: the values
     /// travel in the session, never in the URL.
@@ -263,8 +337,81 @@ mod server {
         fail(page, err)
     }
 
+    /// Like [`fail_keeping`], for a form sent without a session: the values
+    /// (never passwords) wait in a short-lived cookie of this browser.
+    pub async fn fail_keeping_anonymous<T>(
+        page: &str,
+        err: AppError,
+        form: &str,
+        values: &[(&str, &str)],
+    ) -> Result<T, AppError> {
+        let mut pairs = vec![(DRAFT_FORM, form)];
+        pairs.extend(values.iter().copied());
+        match (serde_urlencoded::to_string(&pairs), crate::state::app_state()) {
+            (Ok(value), Ok(state)) => {
+                let https = crate::state::ClientInfo::current(&state.config).https;
+                set_header(SET_COOKIE, &draft_cookie(https, &value, DRAFT_SECONDS));
+            }
+            _ => tracing::warn!("could not keep a form draft"),
+        }
+        fail(page, err)
+    }
+
+    /// The key that names the form inside the draft cookie.
+    const DRAFT_FORM: &str = "_form";
+    /// Long enough to come back from a refusal, short enough not to linger
+    /// on a shared computer.
+    const DRAFT_SECONDS: u32 = 120;
+
+    fn draft_cookie_name(https: bool) -> &'static str {
+        if https {
+            "__Host-draft"
+        } else {
+            "draft"
+        }
+    }
+
+    fn draft_cookie(https: bool, value: &str, max_age: u32) -> String {
+        let secure = if https { "; Secure" } else { "" };
+        format!(
+            "{}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}",
+            draft_cookie_name(https)
+        )
+    }
+
+    /// The cookie's draft if it is for `form`; the cookie is cleared either way.
+    pub fn take_anonymous_draft(form: &str) -> Option<Draft> {
+        let state = crate::state::app_state().ok()?;
+        let https = crate::state::ClientInfo::current(&state.config).https;
+        let parts = crate::state::request_parts()?;
+        let name = draft_cookie_name(https);
+        let raw = parts
+            .headers
+            .get_all(http::header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|c| c.trim().split_once('='))
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_string())?;
+        set_header(SET_COOKIE, &draft_cookie(https, "", 0));
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(&raw).ok()?;
+        let (first, rest) = pairs.split_first()?;
+        (first.0 == DRAFT_FORM && first.1 == form).then(|| Draft(rest.to_vec()))
+    }
+
     /// The draft for `form`, if the session's one-time message is one.
+    /// Only on a refusal's return (`?error=` in the page's address): a draft
+    /// left behind by a form sent again and saved is not shown.
     pub fn draft_for(flash: &Option<Flash>, form: &str) -> Option<Draft> {
+        let refused = crate::state::request_parts().is_some_and(|p| {
+            p.uri
+                .query()
+                .is_some_and(|q| q.split('&').any(|kv| kv.starts_with("error=")))
+        });
+        if !refused {
+            return None;
+        }
         match flash {
             Some(Flash::Draft { form: f, values }) if f == form => Some(Draft(values.clone())),
             _ => None,
@@ -288,7 +435,12 @@ pub fn Choices(
 ) -> impl IntoView {
     let error = field_error(&id);
     let described = described_by(&id, hint.is_some(), error.is_some());
-    let checked = draft_value(&name).and_then(|v| v.parse().ok()).or(checked);
+    // A draft names a choice by the fieldset's id (unique on the page, where
+    // several forms may use the same name), or by its name.
+    let checked = draft_value(&id)
+        .or_else(|| draft_value(&name))
+        .and_then(|v| v.parse().ok())
+        .or(checked);
     view! {
         <fieldset id=id.clone() class="scale" aria-describedby=described>
             <legend>{legend}</legend>
@@ -298,7 +450,7 @@ pub fn Choices(
                 let option_id = format!("{id}-{value}");
                 view! {
                     <div class="choice">
-                        <input type="radio" id=option_id.clone() name=name.clone() value=value.to_string() required=true checked=checked == Some(value)/>
+                        <input type="radio" id=option_id.clone() name=name.clone() value=value.to_string() required=true checked=checked == Some(value) aria-invalid=error.map(|_| "true")/>
                         <label for=option_id>{t(label)}</label>
                     </div>
                 }
@@ -314,7 +466,7 @@ pub fn Choices(
 mod raw_text_sinks {
     use std::path::{Path, PathBuf};
 
-    fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
+    pub(super) fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
             if path.is_dir() {
@@ -377,5 +529,75 @@ mod raw_text_sinks {
             .count();
         assert_eq!(textareas, 1, "forms.rs has one <textarea>");
         assert!(found.is_empty(), "{}", found.join("\n"));
+    }
+}
+
+/// Every form of the app is in the refusal journey (`end2end/tests/forms.spec.ts`),
+/// which checks that what was typed comes back after a refusal; and every
+/// form leaves empty required fields to the app's own words (`novalidate`).
+#[cfg(test)]
+mod every_form {
+    use std::collections::BTreeSet;
+    use std::path::Path;
+
+    /// The text between `open` and the next `close`, wherever `open` occurs.
+    fn quoted(text: &str, open: &str, close: char) -> BTreeSet<String> {
+        text.match_indices(open)
+            .filter_map(|(at, _)| {
+                let rest = &text[at + open.len()..];
+                rest.find(close).map(|end| rest[..end].to_string())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_form_is_in_the_refusal_journey() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        super::raw_text_sinks::sources(&root.join("src"), &mut files);
+        let mut in_code = BTreeSet::new();
+        let mut validated_by_browser = Vec::new();
+        for file in files {
+            let text = std::fs::read_to_string(&file).unwrap();
+            for line in text.lines().filter(|l| l.trim_start().starts_with("<form ")) {
+                in_code.extend(quoted(line, "action=\"", '"'));
+                if !line.contains(" novalidate") {
+                    validated_by_browser.push(format!("{}: {}", file.display(), line.trim()));
+                }
+            }
+        }
+        assert!(in_code.len() > 20, "the forms were not found: {in_code:?}");
+        assert!(
+            validated_by_browser.is_empty(),
+            "forms without `novalidate` (the browser's bubble instead of our words):\n{}",
+            validated_by_browser.join("\n")
+        );
+        let spec = std::fs::read_to_string(root.join("../end2end/tests/forms.spec.ts")).unwrap();
+        let in_journey = quoted(&spec, "action: '", '\'');
+        let missing: Vec<_> = in_code.difference(&in_journey).collect();
+        let stale: Vec<_> = in_journey.difference(&in_code).collect();
+        assert!(
+            missing.is_empty(),
+            "forms missing from end2end/tests/forms.spec.ts (refuse each once, or say why nothing is typed): {missing:?}"
+        );
+        assert!(
+            stale.is_empty(),
+            "forms.spec.ts lists forms the code no longer has: {stale:?}"
+        );
+    }
+
+    #[test]
+    fn the_counter_says_how_many_and_how_many_too_many() {
+        let (within, over) = (
+            "{count} af {max} tegn",
+            "{count} af {max} tegn – {over} for mange",
+        );
+        assert_eq!(super::counter_text(within, over, 12, 500), "12 af 500 tegn");
+        assert_eq!(super::counter_text(within, over, 500, 500), "500 af 500 tegn");
+        assert_eq!(
+            super::counter_text(within, over, 5000, 500),
+            "5000 af 500 tegn – 4500 for mange"
+        );
+        assert_eq!(super::count_chars("æø\r\nå"), 4);
     }
 }

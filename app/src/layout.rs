@@ -95,7 +95,7 @@ pub fn Footer() -> impl IntoView {
                 <li><a href="/privacy">{t(Msg::FooterPrivacy)}</a></li>
                 <li><a href="/contact">{t(Msg::FooterContact)}</a></li>
             </ul>
-            <form method="post" action="/api/language" class="lang-form">
+            <form method="post" action="/api/language" novalidate class="lang-form">
                 <label for="lang-select">{t(Msg::FooterLanguage)}</label>
                 <select id="lang-select" name="lang">
                     <option value="da" selected=lang == Lang::Da lang="da">{t(Msg::FooterLanguageDa)}</option>

@@ -155,15 +155,19 @@ test('an e-mail the browser accepts but the server does not is refused, tied to 
   await expect(page.getByRole('alert').getByRole('link', { name: message })).toHaveAttribute('href', '#email');
 });
 
-test('the browser stops an e-mail that is not an e-mail before it is sent', async ({ page }) => {
+test('an e-mail that is not an e-mail gets the app\'s own words, not the browser\'s bubble, and makes nothing', async ({ page }) => {
   const invite = page.getByRole('region', { name: 'Invitér en borger' });
   await invite.getByLabel('Navn', { exact: true }).fill('Ikke Sendt');
   const field = invite.getByLabel('E-mail', { exact: true });
   await field.fill('ikke-en-mail');
   await invite.getByRole('button', { name: 'Opret og lav kode' }).click();
 
-  // Nothing was posted: still the plain caseload page, no new citizen.
-  await expect(page).toHaveURL(/\/caseload$/);
-  expect(await field.evaluate((input: HTMLInputElement) => input.validity.typeMismatch)).toBe(true);
+  // The server's answer, in Danish and tied to the field; the name is kept, nobody is made.
+  await expect(page).toHaveURL(/\/caseload\?error=caseload\.email_invalid&field=email$/);
+  const back = page.getByRole('region', { name: 'Invitér en borger' });
+  await expect(back.getByLabel('E-mail', { exact: true })).toHaveAccessibleDescription('Skriv en gyldig e-mailadresse, fx navn@eksempel.dk.');
+  await expect(back.getByLabel('E-mail', { exact: true })).toHaveValue('ikke-en-mail');
+  await expect(back.getByLabel('Navn', { exact: true })).toHaveValue('Ikke Sendt');
   await expect(page.getByRole('table', { name: 'Borgere i din sagsstamme' }).getByText('Ikke Sendt')).toHaveCount(0);
+  await expectNoAxeViolations(page);
 });

@@ -83,10 +83,54 @@ both!(wrong_and_unknown_logins_get_the_same_answer, |app| {
     assert_eq!((s1, s2), (StatusCode::FOUND, StatusCode::FOUND));
     assert_eq!(h1[header::LOCATION], "/login?error=auth.login_failed");
     assert_eq!(h2[header::LOCATION], h1[header::LOCATION]);
-    assert!(h1.get(header::SET_COOKIE).is_none());
+    // No session: the one cookie keeps the typed address for the form (see below).
+    for h in [&h1, &h2] {
+        let cookies: Vec<_> = h.get_all(header::SET_COOKIE).iter().collect();
+        assert_eq!(cookies.len(), 1, "{cookies:?}");
+        assert!(cookies[0].to_str().unwrap().starts_with("draft="), "{cookies:?}");
+    }
     let (_, _, page) = app.get("/login?error=auth.login_failed", None).await;
     assert!(page.contains("E-mail eller adgangskode er forkert"));
 });
+
+both!(
+    a_refused_login_comes_back_with_the_address_but_never_the_password,
+    |app| {
+        let (status, h, _) = app
+            .post_form(
+                "/api/login",
+                "email=ali%40demo.mitforlob.dk&password=forkert-kode-2026",
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::FOUND);
+        let draft = h[header::SET_COOKIE].to_str().unwrap();
+        assert!(
+            draft.starts_with("draft=")
+                && draft.contains("HttpOnly")
+                && draft.contains("SameSite=Strict")
+                && draft.contains("Max-Age=120"),
+            "{draft}"
+        );
+        assert!(
+            !draft.contains("forkert"),
+            "a password never leaves the server: {draft}"
+        );
+        let pair = draft.split(';').next().unwrap();
+        // Another form's page leaves the address out, and clears it.
+        let (_, h, page) = app.get("/activate", Some(pair)).await;
+        assert!(!page.contains("ali@demo.mitforlob.dk"));
+        assert!(h[header::SET_COOKIE].to_str().unwrap().contains("Max-Age=0"));
+        // The login page fills it in, once, and clears it; the password field stays empty.
+        let (_, h, page) = app.get("/login?error=auth.login_failed", Some(pair)).await;
+        assert!(page.contains(r#"value="ali@demo.mitforlob.dk""#), "{page}");
+        assert!(!page.contains("forkert-kode"));
+        assert!(h[header::SET_COOKIE].to_str().unwrap().starts_with("draft=;"));
+        // An empty field is named in the app's own words, before any password check.
+        let (_, h, _) = app.post_form("/api/login", "email=&password=noget", None).await;
+        assert_eq!(h[header::LOCATION], "/login?error=auth.email_missing&field=email");
+    }
+);
 
 both!(cross_site_posts_are_refused_and_change_nothing, |app| {
     let cookie = app.login("mette@demo.mitforlob.dk").await;
@@ -630,7 +674,9 @@ both!(
             h[header::LOCATION],
             format!("/requests/{id}?error=request.time_past&field=date")
         );
-        let (_, _, page) = app.get(&format!("/requests/{id}"), Some(&lars)).await;
+        // Followed as a browser does: drafts come back only on a refusal's return.
+        let back = h[header::LOCATION].to_str().unwrap();
+        let (_, _, page) = app.get(back, Some(&lars)).await;
         assert!(page.contains(r#"value="2020-01-06""#));
         // The citizen's page shows where it stands.
         let (_, _, page) = app.get(&path, Some(&sofie)).await;

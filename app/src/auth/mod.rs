@@ -178,7 +178,15 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
     use crate::state::app_state;
     let state = app_state()?;
     let ip = server::client_ip(&state.config);
-    match server::login_with_password(&state.db, &email, password, &ip).await {
+    // An empty field is named, in the app's words, before any password check.
+    let checked = if email.trim().is_empty() {
+        Err(AppError::invalid("email", Msg::AuthEmailMissing))
+    } else if password.is_empty() {
+        Err(AppError::invalid("password", Msg::AuthPasswordMissing))
+    } else {
+        server::login_with_password(&state.db, &email, password, &ip).await
+    };
+    match checked {
         Ok(user_id) => {
             server::start_session(&user_id).await?;
             // A password reset started since the last login is told first.
@@ -190,7 +198,8 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
             }
             Ok(())
         }
-        Err(e) => fail("/login", e),
+        // The address comes back; the password field is left empty.
+        Err(e) => crate::forms::fail_keeping_anonymous("/login", e, "login", &[("email", &email)]).await,
     }
 }
 
@@ -229,7 +238,8 @@ pub async fn activate(code: String, password: String, password_repeat: String) -
             leptos_axum::redirect("/login?notice=auth.activated");
             Ok(())
         }
-        Err(e) => fail("/activate", e),
+        // The code comes back; the passwords are typed again.
+        Err(e) => crate::forms::fail_keeping_anonymous("/activate", e, "activate", &[("code", &code)]).await,
     }
 }
 
@@ -266,14 +276,15 @@ pub async fn set_language(lang: String) -> Result<(), AppError> {
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
+    provide_context(crate::forms::anonymous_draft("login").unwrap_or_default());
     view! {
         <div class="login-page stack">
             <h1>{t(Msg::AuthLoginTitle)}</h1>
             <p>{t(Msg::AuthLoginIntro)}</p>
             <FormStatus/>
-            <form method="post" action="/api/login" class="stack">
+            <form method="post" action="/api/login" class="stack" novalidate>
                 <TextField name="email" label=Msg::AuthEmail kind="email" autocomplete="username" required=true maxlength=254/>
-                <TextField name="password" label=Msg::AuthPassword kind="password" autocomplete="current-password" required=true maxlength=PASSWORD_MAX/>
+                <TextField name="password" label=Msg::AuthPassword kind="password" autocomplete="current-password" required=true/>
                 <button type="submit" class="button">{t(Msg::AuthLoginButton)}</button>
             </form>
             <p><a href="/activate">{t(Msg::AuthActivateLink)}</a></p>
@@ -300,14 +311,15 @@ fn password_texts() -> PasswordTexts {
 
 #[component]
 pub fn ActivatePage() -> impl IntoView {
+    provide_context(crate::forms::anonymous_draft("activate").unwrap_or_default());
     view! {
         <div class="login-page stack">
             <h1>{t(Msg::AuthActivateTitle)}</h1>
             <p>{t(Msg::AuthActivateIntro)}</p>
             <FormStatus/>
-            <form method="post" action="/api/activate" class="stack">
-                <TextField name="code" label=Msg::AuthActivationCode autocomplete="one-time-code" required=true maxlength=64 hint=Msg::AuthActivationCodeHint/>
-                <NewPasswordFields texts=password_texts() min=PASSWORD_MIN max=PASSWORD_MAX/>
+            <form method="post" action="/api/activate" class="stack" novalidate>
+                <TextField name="code" label=Msg::AuthActivationCode autocomplete="one-time-code" required=true hint=Msg::AuthActivationCodeHint/>
+                <NewPasswordFields texts=password_texts() min=PASSWORD_MIN/>
                 <button type="submit" class="button">{t(Msg::AuthActivateButton)}</button>
             </form>
         </div>
@@ -319,7 +331,7 @@ pub fn ActivatePage() -> impl IntoView {
 pub fn LogoutForm() -> impl IntoView {
     view! {
         // `data-logout`: app.js clears this person's offline data first.
-        <form method="post" action="/api/logout" class="inline-form" data-logout data-warn-queue=t(Msg::PwaLogoutWarnQueue)>
+        <form method="post" action="/api/logout" novalidate class="inline-form" data-logout data-warn-queue=t(Msg::PwaLogoutWarnQueue)>
             <button type="submit" class="link-button">{t(Msg::AuthLogout)}</button>
         </form>
     }

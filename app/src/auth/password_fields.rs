@@ -45,7 +45,7 @@ pub fn live_status(texts: &PasswordTexts, min: usize, password: &str, repeat: &s
 }
 
 #[island]
-pub fn NewPasswordFields(texts: PasswordTexts, min: usize, max: usize) -> impl IntoView {
+pub fn NewPasswordFields(texts: PasswordTexts, min: usize) -> impl IntoView {
     let password = RwSignal::new(String::new());
     let repeat = RwSignal::new(String::new());
     let status = {
@@ -75,7 +75,6 @@ pub fn NewPasswordFields(texts: PasswordTexts, min: usize, max: usize) -> impl I
                 type="password"
                 autocomplete="new-password"
                 required
-                maxlength=max
                 aria-describedby=password_described
                 aria-invalid=password_error.as_ref().map(|_| "true")
                 on:input=move |ev| password.set(event_target_value(&ev))
@@ -91,7 +90,6 @@ pub fn NewPasswordFields(texts: PasswordTexts, min: usize, max: usize) -> impl I
                 type="password"
                 autocomplete="new-password"
                 required
-                maxlength=max
                 aria-describedby=repeat_error.as_ref().map(|_| "password_repeat-error")
                 aria-invalid=repeat_error.as_ref().map(|_| "true")
                 on:input=move |ev| repeat.set(event_target_value(&ev))

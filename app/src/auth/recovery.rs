@@ -1,7 +1,7 @@
 //! The pages and forms of password recovery; the rules and the reasoning
 //! behind them are in `auth::reset`.
 use super::password_fields::NewPasswordFields;
-use super::{PASSWORD_MAX, PASSWORD_MIN};
+use super::PASSWORD_MIN;
 use crate::error::AppError;
 use crate::forms::{FormStatus, TextField};
 use crate::i18n::{fill, t, Msg};
@@ -114,29 +114,34 @@ pub async fn reset_password(
     password: String,
     password_repeat: String,
 ) -> Result<(), AppError> {
-    use super::{fail, reset};
+    use super::reset;
     let state = crate::state::app_state()?;
     match reset::complete(&state.db, &code, &second_code, password, password_repeat).await {
         Ok(_) => {
             leptos_axum::redirect("/login?notice=auth.reset_done");
             Ok(())
         }
-        Err(e) => fail("/reset", e),
+        // Both codes come back; the passwords are typed again.
+        Err(e) => {
+            let typed = [("code", code.as_str()), ("second_code", second_code.as_str())];
+            crate::forms::fail_keeping_anonymous("/reset", e, "reset", &typed).await
+        }
     }
 }
 
 /// `/reset`: where the citizen uses the two codes.
 #[component]
 pub fn ResetPage() -> impl IntoView {
+    provide_context(crate::forms::anonymous_draft("reset").unwrap_or_default());
     view! {
         <div class="login-page stack">
             <h1>{t(Msg::ResetTitle)}</h1>
             <p>{t(Msg::ResetIntro)}</p>
             <FormStatus/>
-            <form method="post" action="/api/reset-password" class="stack">
-                <TextField name="code" label=Msg::ResetCodeA autocomplete="off" required=true maxlength=64 hint=Msg::AuthActivationCodeHint/>
-                <TextField name="second_code" label=Msg::ResetCodeB autocomplete="off" required=true maxlength=64/>
-                <NewPasswordFields texts=super::password_texts() min=PASSWORD_MIN max=PASSWORD_MAX/>
+            <form method="post" action="/api/reset-password" novalidate class="stack">
+                <TextField name="code" label=Msg::ResetCodeA autocomplete="off" required=true hint=Msg::AuthActivationCodeHint/>
+                <TextField name="second_code" label=Msg::ResetCodeB autocomplete="off" required=true/>
+                <NewPasswordFields texts=super::password_texts() min=PASSWORD_MIN/>
                 <button type="submit" class="button">{t(Msg::ResetButton)}</button>
             </form>
         </div>
@@ -150,7 +155,7 @@ pub fn StartResetForm(citizen_id: String) -> impl IntoView {
         <section class="card" aria-labelledby="reset-heading">
             <h2 id="reset-heading">{t(Msg::ResetStartTitle)}</h2>
             <p>{t(Msg::ResetStartIntro)}</p>
-            <form method="post" action="/api/start-password-reset">
+            <form method="post" action="/api/start-password-reset" novalidate>
                 <input type="hidden" name="citizen_id" value=citizen_id/>
                 <button type="submit" class="button secondary">{t(Msg::ResetStartButton)}</button>
             </form>
@@ -212,7 +217,7 @@ fn PendingResetsList(data: ResetQueue) -> impl IntoView {
                                     <td>{r.email}</td>
                                     <td>{r.started}</td>
                                     <td>
-                                        <form method="post" action="/api/confirm-password-reset">
+                                        <form method="post" action="/api/confirm-password-reset" novalidate>
                                             <input type="hidden" name="reset_id" value=r.id/>
                                             <button type="submit" class="button secondary">{t(Msg::ResetConfirmButton)}</button>
                                         </form>

@@ -161,9 +161,19 @@ pub async fn get_citizen_summary(citizen_id: String) -> Result<CitizenSummary, A
     Ok(summary)
 }
 
+/// What the caseworker typed into "invite citizen", if the server just refused it.
+#[server]
+pub async fn invite_draft() -> Result<Option<Draft>, AppError> {
+    use crate::auth::session;
+    let state = crate::state::app_state()?;
+    let user = crate::state::require_user()?;
+    let flash = session::take_flash(&state.db, &user.session_key).await?;
+    Ok(crate::forms::draft_for(&flash, "invite"))
+}
+
 #[server(endpoint = "invite-citizen")]
 pub async fn invite_citizen(name: String, email: String) -> Result<(), AppError> {
-    use crate::auth::{fail, session};
+    use crate::auth::session;
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
     match data::invite(&state.db, &user, state.config.activation_ms, &name, &email).await {
@@ -172,7 +182,10 @@ pub async fn invite_citizen(name: String, email: String) -> Result<(), AppError>
             crate::input::redirect(&format!("/caseload/citizens/{citizen_id}"));
             Ok(())
         }
-        Err(e) => fail("/caseload", e),
+        Err(e) => {
+            let typed = [("name", name.as_str()), ("email", email.as_str())];
+            crate::forms::fail_keeping("/caseload", e, "invite", &typed).await
+        }
     }
 }
 
@@ -204,11 +217,22 @@ pub fn CaseloadPage() -> impl IntoView {
         <Loaded future=my_caseload(filter) let:view>
             <Caseload view=view/>
         </Loaded>
+        // Its own loader: the form comes back filled in after a refusal.
+        <Loaded future=invite_draft() let:draft>
+            <InviteForm draft=draft/>
+        </Loaded>
+    }
+}
+
+#[component]
+fn InviteForm(draft: Option<Draft>) -> impl IntoView {
+    provide_context(draft.unwrap_or_default());
+    view! {
         <section class="card" aria-labelledby="invite-heading">
             <h2 id="invite-heading">{t(Msg::CaseloadInviteTitle)}</h2>
             <p>{t(Msg::CaseloadInviteIntro)}</p>
             <FormStatus/>
-            <form method="post" action="/api/invite-citizen" class="stack">
+            <form method="post" action="/api/invite-citizen" novalidate class="stack">
                 <TextField name="name" label=Msg::CaseloadName autocomplete="off" required=true maxlength=100/>
                 <TextField name="email" label=Msg::CaseloadEmail kind="email" autocomplete="off" required=true maxlength=254/>
                 <button type="submit" class="button">{t(Msg::CaseloadInviteButton)}</button>
@@ -326,7 +350,7 @@ fn CitizenDetails(summary: CitizenSummary) -> impl IntoView {
             view! { <crate::auth::recovery::StartResetForm citizen_id=id.clone()/> }.into_any()
         } else {
             view! {
-                <form method="post" action="/api/new-activation-code">
+                <form method="post" action="/api/new-activation-code" novalidate>
                     <input type="hidden" name="citizen_id" value=id.clone()/>
                     <button type="submit" class="button secondary">{t(Msg::CaseloadNewCode)}</button>
                 </form>
@@ -380,7 +404,7 @@ fn CitizenDetails(summary: CitizenSummary) -> impl IntoView {
                     view! { <PaidHoursChart weeks=plan.paid_hours/> }.into_any()
                 }}
                 <h3>{t(Msg::PaidHoursRecord)}</h3>
-                <form method="post" action="/api/record-paid-hours" class="stack">
+                <form method="post" action="/api/record-paid-hours" novalidate class="stack">
                     <input type="hidden" name="citizen_id" value=id.clone()/>
                     <TextField name="week" label=Msg::PaidHoursWeekField kind="date" required=true hint=Msg::PaidHoursWeekHint/>
                     <TextField name="hours" label=Msg::PaidHoursHours kind="number" required=true/>

@@ -234,7 +234,7 @@ fn Actions(concern: ConcernView) -> impl IntoView {
     let plain = |to: ConcernState, label: Msg| {
         state.can_move_to(to, Me).then(|| {
             view! {
-                <form method="post" action="/api/concern-step">
+                <form method="post" action="/api/concern-step" novalidate>
                     <input type="hidden" name="concern_id" value=id.clone()/>
                     <input type="hidden" name="step" value=to.as_str()/>
                     <button type="submit" class="button">{t(label)}</button>
@@ -257,7 +257,7 @@ fn Actions(concern: ConcernView) -> impl IntoView {
             {start}
             {can_book.then(|| view! {
                 <h3>{t(Msg::RequestBookTitle)}</h3>
-                <form method="post" action="/api/book-conversation" class="stack">
+                <form method="post" action="/api/book-conversation" novalidate class="stack">
                     <input type="hidden" name="concern_id" value=id.clone()/>
                     <TextField name="date" label=Msg::RequestDate kind="date" required=true/>
                     <TextField name="time" label=Msg::RequestTime kind="time" required=true/>
@@ -267,7 +267,7 @@ fn Actions(concern: ConcernView) -> impl IntoView {
             })}
             {can_answer.then(|| view! {
                 <h3>{t(Msg::RequestAnswerTitle)}</h3>
-                <form method="post" action="/api/answer-concern" class="stack">
+                <form method="post" action="/api/answer-concern" novalidate class="stack">
                     <input type="hidden" name="concern_id" value=id.clone()/>
                     <Choices id="outcome".to_string() name="outcome".to_string() legend=t(Msg::RequestOutcome).to_string() options=outcomes/>
                     <TextArea name="reasons" label=Msg::RequestReasons hint=Msg::RequestReasonsHint required=true maxlength=REASONS_MAX rows=6/>
@@ -325,7 +325,7 @@ pub fn UnassignedRequests(
                                         <td>{fill(t(Msg::RequestsDays), &[("days", &r.days_waiting.to_string())])}</td>
                                         <td>{r.region.unwrap_or_else(|| t(Msg::AdminNoRegion).to_string())}</td>
                                         <td>
-                                            <form method="post" action="/api/assign-request" class="inline-form">
+                                            <form method="post" action="/api/assign-request" novalidate class="inline-form">
                                                 <input type="hidden" name="concern_id" value=r.id/>
                                                 <label for=select_id.clone() class="visually-hidden">{t(Msg::AdminAssignTo)}</label>
                                                 <select id=select_id name="coordinator_id" required=true>

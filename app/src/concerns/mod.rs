@@ -141,7 +141,12 @@ pub async fn raise_concern(
             Ok(())
         }
         Err(e) => {
-            let typed = [("description", description.as_str()), ("activity_id", &activity)];
+            let attach = if attach_wellbeing.is_some() { "yes" } else { "" };
+            let typed = [
+                ("description", description.as_str()),
+                ("activity_id", &activity),
+                ("attach_wellbeing", attach),
+            ];
             crate::forms::fail_keeping("/concerns/new", e, "concern", &typed).await
         }
     }
@@ -358,10 +363,11 @@ fn NewConcern(form: ConcernFormData) -> impl IntoView {
     }
     provide_context(form.draft.clone().unwrap_or_default());
     let chosen = crate::forms::draft_value("activity_id").unwrap_or(form.chosen);
+    let attach = crate::forms::draft_value("attach_wellbeing").is_some_and(|v| v == "yes");
     view! {
         <section class="card" aria-labelledby="concern-form-heading">
             <h2 id="concern-form-heading">{t(Msg::ConcernTitle)}</h2>
-            <form method="post" action="/api/raise-concern" class="stack">
+            <form method="post" action="/api/raise-concern" novalidate class="stack">
                 <input type="hidden" name="form_key" value=form.form_key/>
                 <crate::forms::TextArea name="description" label=Msg::ConcernDescription hint=Msg::ConcernDescriptionHint
                     required=true maxlength=DESCRIPTION_MAX rows=6/>
@@ -378,7 +384,7 @@ fn NewConcern(form: ConcernFormData) -> impl IntoView {
                     </div>
                 })}
                 <div class="choice">
-                    <input type="checkbox" id="attach_wellbeing" name="attach_wellbeing" value="yes" aria-describedby="attach-hint"/>
+                    <input type="checkbox" id="attach_wellbeing" name="attach_wellbeing" value="yes" aria-describedby="attach-hint" checked=attach/>
                     <label for="attach_wellbeing">{t(Msg::ConcernAttachWellbeing)}</label>
                 </div>
                 <p class="hint" id="attach-hint">{t(Msg::ConcernAttachHint)}</p>
@@ -425,7 +431,7 @@ fn Concern(concern: ConcernView) -> impl IntoView {
             <section class="card" aria-labelledby="withdraw-heading">
                 <h2 id="withdraw-heading">{t(Msg::ConcernWithdraw)}</h2>
                 <p>{t(Msg::ConcernWithdrawHint)}</p>
-                <form method="post" action="/api/concern-step">
+                <form method="post" action="/api/concern-step" novalidate>
                     <input type="hidden" name="concern_id" value=id/>
                     <input type="hidden" name="step" value="withdrawn"/>
                     <button type="submit" class="button secondary">{t(Msg::ConcernWithdraw)}</button>

@@ -132,7 +132,7 @@ fn Me(profile: Profile) -> impl IntoView {
         <section class="card" aria-labelledby="devices-heading">
             <h2 id="devices-heading">{t(Msg::MeDevices)}</h2>
             <p>{t(Msg::MeDevicesIntro)}</p>
-            <form method="post" action="/api/logout-everywhere" data-logout data-warn-queue=t(Msg::PwaLogoutWarnQueue)>
+            <form method="post" action="/api/logout-everywhere" novalidate data-logout data-warn-queue=t(Msg::PwaLogoutWarnQueue)>
                 <button type="submit" class="button secondary">{t(Msg::MeLogoutEverywhere)}</button>
             </form>
         </section>

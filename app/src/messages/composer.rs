@@ -83,7 +83,7 @@ fn CountedField(
             <label for="body">{texts.label.clone()}</label>
             <p class="hint" id="body-hint">{texts.hint.clone()}</p>
             {error.clone().map(|e| view! { <p class="field-error" id="body-error">{e}</p> })}
-            <crate::forms::PlainTextarea id="body".to_string() name="body".to_string() rows=rows required=true maxlength=max
+            <crate::forms::PlainTextarea id="body".to_string() name="body".to_string() rows=rows required=true
                 described=Some(described.to_string()) invalid=error.is_some()
                 field_ref=field on_input=on_input text=initial.clone()/>
             <p class="hint" id="body-count">{count}</p>
@@ -117,7 +117,7 @@ pub fn Composer(
     let key = draft_key(&thread_id);
     let form_draft_key = key.clone();
     view! {
-        <form method="post" action="/api/send-message" class="stack" data-outbox="message" data-draft-key=form_draft_key>
+        <form method="post" action="/api/send-message" novalidate class="stack" data-outbox="message" data-draft-key=form_draft_key>
             <input type="hidden" name="thread_id" value=thread_id/>
             <input type="hidden" name="form_key" value=form_key/>
             <DraftField draft_key=key initial=initial max=max rows=6 texts=texts.field/>

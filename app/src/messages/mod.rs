@@ -376,7 +376,7 @@ fn NewThread(form: ThreadFormData) -> impl IntoView {
     view! {
         {(!form.staff).then(|| view! { <ReplyTime/> })}
         {form.caseworker.map(|name| view! { <p>{fill(t(Msg::MessagesTo), &[("name", &name)])}</p> })}
-        <form method="post" action="/api/start-thread" class="stack" data-outbox="message"
+        <form method="post" action="/api/start-thread" novalidate class="stack" data-outbox="message"
             data-draft-key=composer::draft_key("new")>
             <input type="hidden" name="form_key" value=form.form_key/>
             {form.staff.then(|| view! {

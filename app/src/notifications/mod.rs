@@ -135,6 +135,8 @@ pub struct PushSettings {
     pub quiet: QuietHours,
     /// For the browser's subscription (`applicationServerKey`).
     pub public_key: String,
+    /// The quiet hours typed, if the server just refused them.
+    pub draft: Option<crate::forms::Draft>,
 }
 
 #[server]
@@ -147,6 +149,10 @@ pub async fn notification_settings() -> Result<PushSettings, AppError> {
         devices: data::device_count(&state.db, &user.id).await?,
         quiet: data::quiet_hours(&state.db, &user.id).await?,
         public_key: keys.public_b64url(),
+        draft: {
+            let flash = crate::auth::session::take_flash(&state.db, &user.session_key).await?;
+            crate::forms::draft_for(&flash, "quiet-hours")
+        },
     })
 }
 
@@ -181,7 +187,13 @@ pub async fn save_quiet_hours(quiet_from: String, quiet_to: String) -> Result<()
             crate::input::redirect("/me?notice=push.quiet_saved#notifications-heading");
             Ok(())
         }
-        Err(err) => crate::auth::fail(page, err),
+        Err(err) => {
+            let typed = [
+                ("quiet_from", quiet_from.as_str()),
+                ("quiet_to", quiet_to.as_str()),
+            ];
+            crate::forms::fail_keeping(page, err, "quiet-hours", &typed).await
+        }
     }
 }
 
@@ -191,6 +203,27 @@ pub async fn save_quiet_hours(quiet_from: String, quiet_to: String) -> Result<()
 #[component]
 pub fn NotificationsSection(settings: PushSettings) -> impl IntoView {
     let devices = fill(t(Msg::PushDevices), &[("count", &settings.devices.to_string())]);
+    let draft = settings.draft.clone().unwrap_or_default();
+    // The error, tied to the time it is about.
+    let error = crate::forms::query_error()
+        .and_then(|(m, f)| f.filter(|f| f == "quiet_from" || f == "quiet_to").map(|f| (m, f)));
+    let field = move |name: &'static str, stored: i64| {
+        let error = error.clone().filter(|(_, f)| f == name).map(|(m, _)| m);
+        let error_id = format!("{name}-error");
+        let described = match error {
+            Some(_) => format!("quiet-hint {error_id}"),
+            None => "quiet-hint".to_string(),
+        };
+        let value = draft.get(name).unwrap_or_else(|| QuietHours::format(stored));
+        (
+            error.map(|m| view! { <p class="field-error" id=error_id>{t(m)}</p> }),
+            described,
+            error.is_some(),
+            value,
+        )
+    };
+    let (from_error, from_described, from_invalid, from_value) = field("quiet_from", settings.quiet.from);
+    let (to_error, to_described, to_invalid, to_value) = field("quiet_to", settings.quiet.to);
     view! {
         <section class="card" aria-labelledby="notifications-heading" id="notifications"
             data-public-key=settings.public_key data-failed=t(Msg::PushFailed) data-unsupported=t(Msg::PushUnsupported)
@@ -203,19 +236,21 @@ pub fn NotificationsSection(settings: PushSettings) -> impl IntoView {
                 <button type="button" class="button secondary" data-push-off hidden>{t(Msg::PushTurnOff)}</button>
             </p>
             <p aria-live="polite" data-push-status></p>
-            <form method="post" action="/api/quiet-hours" class="stack">
+            <form method="post" action="/api/quiet-hours" novalidate class="stack">
                 <fieldset>
                     <legend>{t(Msg::PushQuietHours)}</legend>
                     <p class="hint" id="quiet-hint">{t(Msg::PushQuietHint)}</p>
                     <div class="field">
                         <label for="quiet_from">{t(Msg::PushQuietFrom)}</label>
-                        <input type="time" id="quiet_from" name="quiet_from" required aria-describedby="quiet-hint"
-                            value=QuietHours::format(settings.quiet.from)/>
+                        {from_error}
+                        <input type="time" id="quiet_from" name="quiet_from" required aria-describedby=from_described
+                            aria-invalid=from_invalid.then_some("true") value=from_value/>
                     </div>
                     <div class="field">
                         <label for="quiet_to">{t(Msg::PushQuietTo)}</label>
-                        <input type="time" id="quiet_to" name="quiet_to" required aria-describedby="quiet-hint"
-                            value=QuietHours::format(settings.quiet.to)/>
+                        {to_error}
+                        <input type="time" id="quiet_to" name="quiet_to" required aria-describedby=to_described
+                            aria-invalid=to_invalid.then_some("true") value=to_value/>
                     </div>
                 </fieldset>
                 <button type="submit" class="button secondary">{t(Msg::PushQuietSave)}</button>

@@ -70,14 +70,14 @@ pub fn CalendarFeed(status: Option<FeedStatus>, new_url: Option<String>) -> impl
                     let titles = t(if s.show_titles { Msg::FeedShowsTitles } else { Msg::FeedHidesTitles });
                     view! {
                         <p>{words} " " {titles}</p>
-                        <form method="post" action="/api/stop-calendar-feed">
+                        <form method="post" action="/api/stop-calendar-feed" novalidate>
                             <button type="submit" class="button secondary">{t(Msg::FeedStop)}</button>
                         </form>
                     }.into_any()
                 }
                 None => ().into_any(),
             }}
-            <form method="post" action="/api/calendar-feed" class="stack">
+            <form method="post" action="/api/calendar-feed" novalidate class="stack">
                 <div class="choice">
                     <input type="checkbox" id="show_titles" name="show_titles" value="yes"/>
                     <label for="show_titles">{t(Msg::FeedShowTitlesLabel)}</label>

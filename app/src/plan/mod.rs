@@ -173,7 +173,11 @@ pub async fn my_plan(print: bool) -> Result<PlanView, AppError> {
     if !print {
         match session::take_flash(&state.db, &user.session_key).await? {
             Some(Flash::CalendarFeed { url }) => plan.new_feed_url = Some(url),
-            flash => plan.draft = crate::forms::draft_for(&flash, "course-feedback"),
+            // Either form of the page: the course's feedback or a goal's rating.
+            flash => {
+                plan.draft = crate::forms::draft_for(&flash, "course-feedback")
+                    .or_else(|| crate::forms::draft_for(&flash, "rate-goal"))
+            }
         }
     }
     Ok(plan)

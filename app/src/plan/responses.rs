@@ -49,13 +49,13 @@ pub async fn rate_goal(
     form_key: String,
 ) -> Result<(), AppError> {
     use super::rules::{optional_text, parse_form_key, parse_rating};
-    use crate::auth::fail;
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
     let field = format!("rating_{goal_id}");
+    let note_field = format!("note_{goal_id}");
     let saved = async {
         let rating = parse_rating(&field, rating.as_deref().unwrap_or_default())?;
-        let note = optional_text(&format!("note_{goal_id}"), &note, NOTE_MAX)?;
+        let note = optional_text(&note_field, &note, NOTE_MAX)?;
         let key = parse_form_key(&form_key)?;
         let access = crate::auth::policy::own_data(&user)?;
         data::rate_goal(&state.db, &access, &goal_id, rating, note.as_deref(), &key).await
@@ -66,7 +66,16 @@ pub async fn rate_goal(
             crate::input::redirect("/plan?notice=goal.rated");
             Ok(())
         }
-        Err(e) => fail("/plan", e),
+        // The goal's form comes back open, with the choice and note as typed
+        // (keyed by the goal's field ids: each goal has a form of its own).
+        Err(e) => {
+            let rating = rating.unwrap_or_default();
+            let typed = [
+                (field.as_str(), rating.as_str()),
+                (note_field.as_str(), note.as_str()),
+            ];
+            crate::forms::fail_keeping("/plan", e, "rate-goal", &typed).await
+        }
     }
 }
 
@@ -104,7 +113,9 @@ pub async fn give_feedback(
         data::give_feedback(&state.db, &access, &activity_id, rating, comment.as_deref(), &key).await
     }
     .await;
-    back_to_activity(&activity_id, saved, Msg::FeedbackSaved, &[("comment", &comment)]).await
+    let rating = rating.unwrap_or_default();
+    let typed = [("meaning", rating.as_str()), ("comment", comment.as_str())];
+    back_to_activity(&activity_id, saved, Msg::FeedbackSaved, &typed).await
 }
 
 /// "How meaningful is your course for you?": feedback on the course as a whole.
@@ -131,7 +142,11 @@ pub async fn give_course_feedback(
             Ok(())
         }
         Err(e) => {
-            let typed = [("course_comment", course_comment.as_str())];
+            let rating = rating.unwrap_or_default();
+            let typed = [
+                ("course_meaning", rating.as_str()),
+                ("course_comment", course_comment.as_str()),
+            ];
             crate::forms::fail_keeping("/plan", e, "course-feedback", &typed).await
         }
     }
@@ -143,7 +158,7 @@ pub fn CourseFeedbackForm(form_key: String) -> impl IntoView {
     view! {
         <section class="card no-print" aria-labelledby="course-feedback-heading">
             <h2 id="course-feedback-heading">{t(Msg::FeedbackCourseTitle)}</h2>
-            <form method="post" action="/api/give-course-feedback" class="stack">
+            <form method="post" action="/api/give-course-feedback" novalidate class="stack">
                 <input type="hidden" name="form_key" value=form_key/>
                 <Choices id="course_meaning".to_string() name="rating".to_string() legend=t(Msg::FeedbackCourseTitle).to_string() options=scale(meaning_word) hint=Msg::FeedbackHint/>
                 <crate::forms::TextArea name="course_comment" label=Msg::FeedbackComment maxlength=NOTE_MAX rows=2/>
@@ -182,18 +197,38 @@ fn scale(words: fn(i64) -> Msg) -> Vec<(i64, Msg)> {
 /// "How far have you come?" for one goal.
 #[component]
 pub fn RateGoal(goal_id: String, title: String, form_key: String) -> impl IntoView {
+    use crate::forms::{draft_value, query_error, Counter};
     let note_id = format!("note_{goal_id}");
+    let rating_id = format!("rating_{goal_id}");
     let legend = fill(t(Msg::GoalRateLegend), &[("goal", &title)]);
+    // A refusal for this goal: the form stays open, with what was typed.
+    let error = query_error().filter(|(_, f)| f.as_ref().is_some_and(|f| *f == note_id || *f == rating_id));
+    let note_error = error
+        .as_ref()
+        .filter(|(_, f)| f.as_deref() == Some(note_id.as_str()))
+        .map(|(m, _)| *m);
+    let note = draft_value(&note_id);
+    let open = error.is_some() || note.is_some();
+    let note = note.unwrap_or_default();
+    let count_id = format!("{note_id}-count");
+    let error_id = format!("{note_id}-error");
+    let described = match note_error {
+        Some(_) => format!("{error_id} {count_id}"),
+        None => count_id.clone(),
+    };
     view! {
-        <details class="rate-goal">
+        <details class="rate-goal" open=open>
             <summary>{t(Msg::GoalRate)}</summary>
-            <form method="post" action="/api/rate-goal" class="stack">
+            <form method="post" action="/api/rate-goal" novalidate class="stack">
                 <input type="hidden" name="goal_id" value=goal_id.clone()/>
                 <input type="hidden" name="form_key" value=form_key/>
-                <Choices id=format!("rating_{goal_id}") name="rating".to_string() legend=legend options=scale(progress_word)/>
+                <Choices id=rating_id name="rating".to_string() legend=legend options=scale(progress_word)/>
                 <div class="field">
                     <label for=note_id.clone()>{t(Msg::GoalRateNote)}</label>
-                    <crate::forms::PlainTextarea id=note_id name="note".to_string() rows=2 maxlength=NOTE_MAX/>
+                    {note_error.map(|m| view! { <p class="field-error" id=error_id.clone()>{t(m)}</p> })}
+                    <crate::forms::PlainTextarea id=note_id name="note".to_string() rows=2
+                        described=Some(described) invalid=note_error.is_some() counter=count_id.clone() text=note.clone()/>
+                    <Counter id=count_id max=NOTE_MAX text=note/>
                 </div>
                 <button type="submit" class="button">{t(Msg::GoalRateSave)}</button>
             </form>
@@ -215,7 +250,7 @@ pub fn meaning_word(rating: i64) -> Msg {
 #[component]
 pub fn ReflectionForm(activity_id: String, form_key: String) -> impl IntoView {
     view! {
-        <form method="post" action="/api/add-reflection" class="stack">
+        <form method="post" action="/api/add-reflection" novalidate class="stack">
             <input type="hidden" name="activity_id" value=activity_id/>
             <input type="hidden" name="form_key" value=form_key/>
             <crate::forms::TextArea name="body" label=Msg::ReflectionLabel hint=Msg::ReflectionHint required=true maxlength=REFLECTION_MAX/>
@@ -240,7 +275,7 @@ pub fn ReflectionList(reflections: Vec<Reflection>) -> impl IntoView {
 #[component]
 pub fn FeedbackForm(activity_id: String, form_key: String) -> impl IntoView {
     view! {
-        <form method="post" action="/api/give-feedback" class="stack">
+        <form method="post" action="/api/give-feedback" novalidate class="stack">
             <input type="hidden" name="activity_id" value=activity_id/>
             <input type="hidden" name="form_key" value=form_key/>
             <Choices id="meaning".to_string() name="rating".to_string() legend=t(Msg::FeedbackLegend).to_string() options=scale(meaning_word) hint=Msg::FeedbackHint/>

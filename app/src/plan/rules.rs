@@ -14,10 +14,11 @@ pub const TEXT_MAX: usize = 1000;
 pub const SHORT_MAX: usize = 100;
 pub const HOURS_MAX: i64 = 80;
 
-/// Optional free text: trimmed, empty becomes `None`, too long is an error.
+/// Optional free text: trimmed, empty becomes `None`, too long is an error
+/// that says the limit (never cut: the form comes back with all of it).
 pub fn optional_text(field: &str, raw: &str, max: usize) -> Result<Option<String>, AppError> {
     let s = raw.trim();
-    if s.chars().count() > max {
+    if crate::forms::count_chars(s) > max {
         return Err(AppError::invalid(field, too_long(max)));
     }
     Ok((!s.is_empty()).then(|| s.to_string()))
@@ -27,11 +28,15 @@ fn required_text(field: &str, raw: &str, max: usize, missing: Msg) -> Result<Str
     optional_text(field, raw, max)?.ok_or_else(|| AppError::invalid(field, missing))
 }
 
-fn too_long(max: usize) -> Msg {
+/// The error for a text over `max`, which states `max`. Every limit
+/// passed to [`optional_text`] has one (a test checks them).
+pub fn too_long(max: usize) -> Msg {
     match max {
         SHORT_MAX => Msg::RulesTooLong100,
         TITLE_MAX => Msg::RulesTooLong120,
-        _ => Msg::RulesTooLong1000,
+        500 => Msg::RulesTooLong500,
+        TEXT_MAX => Msg::RulesTooLong1000,
+        _ => Msg::RulesTooLong2000,
     }
 }
 
@@ -316,6 +321,34 @@ mod tests {
         match e {
             AppError::Invalid { field, problem } => (field, problem),
             other => panic!("expected Invalid, got {other:?}"),
+        }
+    }
+
+    /// Over-long text is refused with its limit in words, in both
+    /// languages, and never cut; a line break counts once, as in the counter.
+    #[test]
+    fn too_long_text_is_refused_with_its_limit() {
+        use crate::i18n::Lang;
+        let limits = [
+            SHORT_MAX,
+            TITLE_MAX,
+            TEXT_MAX,
+            crate::plan::responses::NOTE_MAX,
+            crate::plan::responses::REFLECTION_MAX,
+            crate::wellbeing::data::NOTE_MAX,
+        ];
+        for max in limits {
+            let (field, msg) = field_of(optional_text("note", &"æ".repeat(max + 1), max).unwrap_err());
+            assert_eq!(field, "note");
+            for lang in [Lang::Da, Lang::En] {
+                assert!(
+                    msg.text(lang).contains(&max.to_string()),
+                    "{max}: {}",
+                    msg.text(lang)
+                );
+            }
+            let fits = format!("{}\r\n{}", "a".repeat(max / 2), "b".repeat(max - max / 2 - 1));
+            assert_eq!(optional_text("note", &fits, max).unwrap(), Some(fits.clone()));
         }
     }
 

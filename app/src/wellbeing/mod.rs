@@ -193,12 +193,17 @@ pub async fn log_wellbeing(
             crate::pwa::queue::refused(&e);
             let answer = |a: &Option<String>| a.clone().unwrap_or_default();
             let (m, en, p, sl) = (answer(&mood), answer(&energy), answer(&pain), answer(&sleep));
+            let activity = answer(&activity_id);
+            // A box left unticked comes back unticked, not as it was stored.
+            let shared = if share.is_some() { "yes" } else { "" };
             let typed = [
                 ("mood", m.as_str()),
                 ("energy", &en),
                 ("pain", &p),
                 ("sleep", &sl),
                 ("note", &note),
+                ("activity_id", &activity),
+                ("share", shared),
             ];
             crate::forms::fail_keeping("/wellbeing", e, "wellbeing", &typed).await
         }
@@ -314,15 +319,18 @@ fn CheckInForm(today: Option<CheckIn>, activities: Vec<(String, String)>, form_k
     let v = |f: fn(&CheckIn) -> i64| today.as_ref().map(f);
     let (mood, energy, pain, sleep) = (v(|c| c.mood), v(|c| c.energy), v(|c| c.pain), v(|c| c.sleep));
     let note = today.as_ref().and_then(|c| c.note.clone()).unwrap_or_default();
-    let chosen = today
-        .as_ref()
-        .and_then(|c| c.activity_id.clone())
+    let draft = |name: &str| crate::forms::draft_value(name);
+    let chosen = draft("activity_id")
+        .or_else(|| today.as_ref().and_then(|c| c.activity_id.clone()))
         .unwrap_or_default();
-    let shared = today.as_ref().is_some_and(|c| c.share);
+    let shared = match draft("share") {
+        Some(typed) => typed == "yes",
+        None => today.as_ref().is_some_and(|c| c.share),
+    };
     view! {
         <section class="card" aria-labelledby="checkin-heading">
             <h2 id="checkin-heading">{heading}</h2>
-            <form method="post" action="/api/log-wellbeing" class="stack" data-outbox="wellbeing">
+            <form method="post" action="/api/log-wellbeing" novalidate class="stack" data-outbox="wellbeing">
                 <input type="hidden" name="form_key" value=form_key/>
                 <Question name="mood" legend=Msg::WellbeingMood words=scale_word value=mood/>
                 <Question name="energy" legend=Msg::WellbeingEnergy words=scale_word value=energy/>
@@ -376,7 +384,7 @@ pub fn WellbeingTable(days: Vec<Day>, own: bool) -> impl IntoView {
                         view! {
                             <td>
                                 {status} " "
-                                <form method="post" action="/api/share-wellbeing-day" class="inline-form">
+                                <form method="post" action="/api/share-wellbeing-day" novalidate class="inline-form">
                                     <input type="hidden" name="date" value=d.iso.clone()/>
                                     <input type="hidden" name="share" value=next/>
                                     <button type="submit" class="link-button" aria-label=aria>{t(if d.shared { Msg::WellbeingStop } else { Msg::WellbeingShare })}</button>
@@ -421,7 +429,7 @@ fn Sharing(periods: Vec<SharePeriod>) -> impl IntoView {
                             view! {
                                 <li>
                                     {words} " "
-                                    <form method="post" action="/api/withdraw-wellbeing-period" class="inline-form">
+                                    <form method="post" action="/api/withdraw-wellbeing-period" novalidate class="inline-form">
                                         <input type="hidden" name="period_id" value=p.id/>
                                         <button type="submit" class="link-button">{t(Msg::WellbeingWithdraw)}</button>
                                     </form>
@@ -431,7 +439,7 @@ fn Sharing(periods: Vec<SharePeriod>) -> impl IntoView {
                     </ul>
                 }.into_any()
             }}
-            <form method="post" action="/api/share-wellbeing-period" class="stack">
+            <form method="post" action="/api/share-wellbeing-period" novalidate class="stack">
                 <div class="field">
                     <label for="weeks">{t(Msg::WellbeingShareWeeks)}</label>
                     <select id="weeks" name="weeks">

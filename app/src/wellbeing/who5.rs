@@ -99,6 +99,8 @@ pub struct Who5Status {
 pub struct Who5Page {
     pub status: Who5Status,
     pub form_key: String,
+    /// The answers given, if the server just refused them.
+    pub draft: Option<crate::forms::Draft>,
 }
 
 #[server]
@@ -106,9 +108,11 @@ pub async fn my_who5() -> Result<Who5Page, AppError> {
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
     let access = crate::auth::policy::own_data(&user)?;
+    let flash = crate::auth::session::take_flash(&state.db, &user.session_key).await?;
     Ok(Who5Page {
         status: data::status(&state.db, &access).await?,
         form_key: crate::db::new_id(),
+        draft: crate::forms::draft_for(&flash, "who5"),
     })
 }
 
@@ -148,7 +152,20 @@ pub async fn answer_who5(
             crate::input::redirect("/wellbeing/who5?notice=who5.saved");
             Ok(())
         }
-        Err(e) => crate::auth::fail("/wellbeing/who5", e),
+        // Every answer given comes back, so only the missing one is left to do.
+        Err(e) => {
+            let raw = [&item1, &item2, &item3, &item4, &item5].map(|v| v.clone().unwrap_or_default());
+            let shared = if share.is_some() { "yes" } else { "" };
+            let typed = [
+                ("item1", raw[0].as_str()),
+                ("item2", &raw[1]),
+                ("item3", &raw[2]),
+                ("item4", &raw[3]),
+                ("item5", &raw[4]),
+                ("share", shared),
+            ];
+            crate::forms::fail_keeping("/wellbeing/who5", e, "who5", &typed).await
+        }
     }
 }
 
@@ -186,6 +203,7 @@ pub fn Who5QuestionnairePage() -> impl IntoView {
 
 #[component]
 fn Who5(page: Who5Page) -> impl IntoView {
+    provide_context(page.draft.clone().unwrap_or_default());
     let result = page.status.latest.clone().map(|r| {
         let m = meaning(r.score);
         view! {
@@ -211,10 +229,11 @@ fn Who5(page: Who5Page) -> impl IntoView {
 
 #[component]
 fn Questionnaire(form_key: String) -> impl IntoView {
+    let shared = crate::forms::draft_value("share").is_some_and(|v| v == "yes");
     view! {
         <section class="card" aria-labelledby="who5-form-heading">
             <h2 id="who5-form-heading">{t(Msg::Who5Intro)}</h2>
-            <form method="post" action="/api/answer-who5" class="stack">
+            <form method="post" action="/api/answer-who5" novalidate class="stack">
                 <input type="hidden" name="form_key" value=form_key/>
                 {ITEMS.into_iter().enumerate().map(|(i, item)| {
                     let name = format!("item{}", i + 1);
@@ -222,7 +241,7 @@ fn Questionnaire(form_key: String) -> impl IntoView {
                     view! { <Choices id=name.clone() name=name legend=t(item).to_string() options=options/> }
                 }).collect_view()}
                 <div class="choice">
-                    <input type="checkbox" id="share" name="share" value="yes"/>
+                    <input type="checkbox" id="share" name="share" value="yes" checked=shared/>
                     <label for="share">{t(Msg::Who5Share)}</label>
                 </div>
                 <button type="submit" class="button">{t(Msg::Who5Send)}</button>

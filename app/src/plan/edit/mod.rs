@@ -318,7 +318,7 @@ fn CourseEditForm(edit: CourseEdit) -> impl IntoView {
         .collect();
     view! {
         <EditHeading citizen=edit.citizen.clone() heading=heading/>
-        <form method="post" action="/api/save-course" class="stack">
+        <form method="post" action="/api/save-course" novalidate class="stack">
             <input type="hidden" name="citizen_id" value=edit.citizen.id/>
             <SelectField name="kind" label=Msg::CourseKind options=kinds value=edit.kind placeholder=Msg::EditChoose/>
             <TextField name="start" label=Msg::EditCourseStart kind="date" required=true value=edit.start/>
@@ -351,7 +351,7 @@ fn GoalEditForm(edit: GoalEdit) -> impl IntoView {
     .to_string();
     view! {
         <EditHeading citizen=edit.citizen.clone() heading=heading/>
-        <form method="post" action="/api/save-goal" class="stack">
+        <form method="post" action="/api/save-goal" novalidate class="stack">
             <input type="hidden" name="citizen_id" value=edit.citizen.id/>
             <input type="hidden" name="goal_id" value=edit.goal_id.clone().unwrap_or_else(|| "new".into())/>
             <input type="hidden" name="item_key" value=edit.new_key/>
@@ -402,7 +402,7 @@ fn ActivityEditForm(edit: ActivityEdit) -> impl IntoView {
         {edit.activity_id.clone().map(|id| view! {
             <p><a href=format!("/activities/{id}")>{t(Msg::EditSeeAsCitizen)}</a></p>
         })}
-        <form method="post" action="/api/save-activity" class="stack">
+        <form method="post" action="/api/save-activity" novalidate class="stack">
             <input type="hidden" name="citizen_id" value=edit.citizen.id/>
             <input type="hidden" name="activity_id" value=edit.activity_id.clone().unwrap_or_else(|| "new".into())/>
             <input type="hidden" name="item_key" value=edit.new_key/>
