@@ -60,13 +60,27 @@ pub async fn issue(
     created_by: &str,
     valid_ms: i64,
 ) -> Result<(String, i64), AppError> {
+    let mut tx = db.begin().await?;
+    let issued = issue_in(&mut tx, user_id, created_by, valid_ms).await?;
+    tx.commit().await?;
+    super::security_log::account_event("activation_code_issued", "staff", created_by, user_id);
+    Ok(issued)
+}
+
+/// [`issue`] inside the caller's transaction (an account made and its first
+/// code are one write).
+pub async fn issue_in(
+    conn: &mut sqlx::AnyConnection,
+    user_id: &str,
+    created_by: &str,
+    valid_ms: i64,
+) -> Result<(String, i64), AppError> {
     let code = new_code();
     let now = now_ms();
     let expires = now + valid_ms;
-    let mut tx = db.begin().await?;
     let activated = sqlx::query("SELECT 1 FROM users WHERE id = $1 AND password_hash IS NOT NULL")
         .bind(user_id)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&mut *conn)
         .await?
         .is_some();
     if activated {
@@ -76,7 +90,7 @@ pub async fn issue(
     sqlx::query("UPDATE activation_codes SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
         .bind(now)
         .bind(user_id)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
     sqlx::query(
         "INSERT INTO activation_codes (id, user_id, code_hash, created_by, created_at, expires_at) \
@@ -88,10 +102,8 @@ pub async fn issue(
     .bind(created_by)
     .bind(now)
     .bind(expires)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
-    tx.commit().await?;
-    super::security_log::account_event("activation_code_issued", "staff", created_by, user_id);
     Ok((code, expires))
 }
 
