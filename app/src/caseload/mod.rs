@@ -109,6 +109,8 @@ pub struct CitizenSummary {
     pub id: String,
     pub name: String,
     pub email: Option<String>,
+    /// Where the citizen gave one: the caseworker can call.
+    pub phone: Option<String>,
     pub activated: bool,
     pub plan: PlanView,
     pub next_activity: Option<ActivityView>,
@@ -316,6 +318,11 @@ fn CitizenDetails(summary: CitizenSummary) -> impl IntoView {
         })}
         <dl class="facts">
             <dt>{t(Msg::CaseloadEmail)}</dt><dd>{summary.email.unwrap_or_default()}</dd>
+            <dt>{t(Msg::MePhone)}</dt>
+            <dd>{match summary.phone {
+                Some(p) => { let href = crate::me::tel_href(&p); view! { <a href=href>{p}</a> }.into_any() }
+                None => t(Msg::MePhoneNone).into_any(),
+            }}</dd>
             <dt>{t(Msg::CaseloadAccount)}</dt>
             <dd>{t(if summary.activated { Msg::CaseloadActivated } else { Msg::CaseloadNotActivated })}</dd>
         </dl>
@@ -341,7 +348,7 @@ fn CitizenDetails(summary: CitizenSummary) -> impl IntoView {
         </section>
         {match plan.course {
             Some(c) => view! {
-                <CourseFacts course=c/>
+                <CourseFacts course=c staff=true/>
                 <p><a class="button secondary" href=format!("{base}/course")>{t(Msg::EditCourseTitle)}</a></p>
             }.into_any(),
             None => view! {
