@@ -56,6 +56,8 @@ pub struct RegionRow {
 pub struct StaffCode {
     pub name: String,
     pub code: String,
+    /// The code as a link to the activation page.
+    pub link: String,
     pub expires: String,
 }
 
@@ -176,6 +178,10 @@ pub async fn get_admin_overview() -> Result<AdminOverview, AppError> {
     {
         view.new_code = view.choices.iter().find(|c| c.id == staff_id).map(|c| StaffCode {
             name: c.name.clone(),
+            link: crate::auth::activation::link(
+                crate::state::ClientInfo::current(&state.config).https,
+                &code,
+            ),
             code,
             expires,
         });
@@ -398,7 +404,8 @@ fn Admin(data: AdminOverview) -> impl IntoView {
         {data.new_code.map(|c| view! {
             <div class="alert alert-success" role="status">
                 <p><strong>{t(Msg::FormNoticeLead)}</strong> " " {fill(t(Msg::AdminCodeCreated), &[("name", &c.name)])}</p>
-                <p class="code-box">{c.code}</p>
+                <p class="code-box"><crate::auth::CodeGroups code=c.code.clone()/></p>
+                <p>{t(Msg::CaseloadCodeLink)} " " <a class="code-link" href=c.link.clone()>{c.link.clone()}</a></p>
                 <p>{fill(t(Msg::CaseloadCodeExpires), &[("when", &c.expires)])}</p>
                 <p>{t(Msg::AdminCodeHandOver)}</p>
             </div>

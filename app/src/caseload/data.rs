@@ -130,6 +130,7 @@ pub async fn citizen_summary(db: &Db, access: &CaseworkerAccess) -> Result<Citiz
         plan,
         draft: None,
         new_code: None,
+        activation_link: None,
         reset_code: None,
     })
 }

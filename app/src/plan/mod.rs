@@ -194,6 +194,7 @@ fn Overview(overview: Overview) -> impl IntoView {
     let greeting = fill(t(Msg::OverviewGreeting), &[("name", &overview.name)]);
     view! {
         <h1>{greeting}</h1>
+        <FormStatus/>
         {(!overview.logged_today).then(|| view! {
             <p class="alert alert-info"><strong>{t(Msg::OverviewHowAreYou)}</strong> " "
                 <a href="/wellbeing">{t(Msg::OverviewLogWellbeing)}</a></p>
