@@ -118,7 +118,7 @@ async fn try_create_staff(
             .fetch_optional(&mut *tx)
             .await?;
         if known.is_none() {
-            return Err(AppError::invalid("region", Msg::AdminRegionUnknown));
+            return Err(AppError::invalid("staff_region_id", Msg::AdminRegionUnknown));
         }
     }
     // The administrator may know who has an account (unlike a caseworker
@@ -169,7 +169,7 @@ pub async fn new_staff_code(
 ) -> Result<(String, String, i64), AppError> {
     let name = staff_name(db, staff_id)
         .await?
-        .ok_or_else(|| AppError::invalid("code_staff", Msg::AdminChooseStaff))?;
+        .ok_or_else(|| AppError::invalid("code_staff_id", Msg::AdminChooseStaff))?;
     let (code, expires) = activation::issue(db, staff_id, &access.viewer().id, valid_ms).await?;
     Ok((name, code, expires))
 }
@@ -191,14 +191,14 @@ async fn staff_name(db: &Db, staff_id: &str) -> Result<Option<String>, AppError>
 pub async fn set_role(db: &Db, access: &AdminAccess, staff_id: &str, role: &str) -> Result<(), AppError> {
     let role = staff_role(role, "new_role")?;
     if staff_id == access.viewer().id {
-        return Err(AppError::invalid("role_staff", Msg::AdminRoleNotSelf));
+        return Err(AppError::invalid("role_staff_id", Msg::AdminRoleNotSelf));
     }
     let mut tx = db.begin().await?;
     let current: String = sqlx::query("SELECT role FROM users WHERE id = $1 AND role <> 'citizen'")
         .bind(staff_id)
         .fetch_optional(&mut *tx)
         .await?
-        .ok_or_else(|| AppError::invalid("role_staff", Msg::AdminChooseStaff))?
+        .ok_or_else(|| AppError::invalid("role_staff_id", Msg::AdminChooseStaff))?
         .try_get(0)?;
     if current == role.as_str() {
         return Ok(());
@@ -211,7 +211,7 @@ pub async fn set_role(db: &Db, access: &AdminAccess, staff_id: &str, role: &str)
     .await?
     .try_get(0)?;
     if caseload > 0 {
-        return Err(AppError::invalid("role_staff", Msg::AdminRoleHasCaseload));
+        return Err(AppError::invalid("role_staff_id", Msg::AdminRoleHasCaseload));
     }
     let open: i64 = sqlx::query(
         "SELECT COUNT(*) FROM health_concerns WHERE coordinator_id = $1 AND state NOT IN ('answered', 'withdrawn')",
@@ -221,7 +221,7 @@ pub async fn set_role(db: &Db, access: &AdminAccess, staff_id: &str, role: &str)
     .await?
     .try_get(0)?;
     if open > 0 {
-        return Err(AppError::invalid("role_staff", Msg::AdminRoleHasRequests));
+        return Err(AppError::invalid("role_staff_id", Msg::AdminRoleHasRequests));
     }
     // No longer a coordinator: new requests from their regions wait for the
     // administrator instead of going to someone who cannot open them.
@@ -255,7 +255,7 @@ pub async fn move_citizen(db: &Db, citizen: &AdminCitizen, caseworker_id: &str) 
             .fetch_optional(&mut *tx)
             .await?;
     if is_caseworker.is_none() {
-        return Err(AppError::invalid("caseworker", Msg::AdminChooseCaseworker));
+        return Err(AppError::invalid("caseworker_id", Msg::AdminChooseCaseworker));
     }
     let current: Vec<String> = sqlx::query(
         "SELECT caseworker_id FROM caseload_assignments WHERE citizen_id = $1 AND ended_at IS NULL",
@@ -324,10 +324,7 @@ pub async fn set_region_coordinator(
     .fetch_optional(&mut *tx)
     .await?;
     if coordinator.is_none() {
-        return Err(AppError::invalid(
-            "region_coordinator",
-            Msg::AdminCoordinatorUnknown,
-        ));
+        return Err(AppError::invalid("coordinator_id", Msg::AdminCoordinatorUnknown));
     }
     set_coordinator_in(&mut tx, region_id, coordinator_id).await?;
     tx.commit().await?;

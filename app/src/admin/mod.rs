@@ -204,7 +204,7 @@ pub async fn create_staff(
     name: String,
     email: String,
     role: String,
-    region: String,
+    staff_region_id: String,
     form_key: String,
 ) -> Result<(), AppError> {
     use crate::auth::{session, Flash};
@@ -214,12 +214,12 @@ pub async fn create_staff(
         ("name", name.as_str()),
         ("email", email.as_str()),
         ("role", role.as_str()),
-        ("region", region.as_str()),
+        ("staff_region_id", staff_region_id.as_str()),
     ];
     let done = async {
         let access = crate::auth::policy::admin(&user)?;
         let key = crate::plan::rules::parse_form_key(&form_key)?;
-        let input = data::NewStaff::parse(&name, &email, &role, &region)?;
+        let input = data::NewStaff::parse(&name, &email, &role, &staff_region_id)?;
         data::create_staff(&state.db, &access, &input, &key, state.config.activation_ms).await
     }
     .await;
@@ -241,19 +241,19 @@ pub async fn create_staff(
 }
 
 #[server(endpoint = "staff-activation-code")]
-pub async fn staff_activation_code(code_staff: String) -> Result<(), AppError> {
+pub async fn staff_activation_code(code_staff_id: String) -> Result<(), AppError> {
     use crate::auth::{session, Flash};
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
     let done = async {
         let access = crate::auth::policy::admin(&user)?;
-        data::new_staff_code(&state.db, &access, &code_staff, state.config.activation_ms).await
+        data::new_staff_code(&state.db, &access, &code_staff_id, state.config.activation_ms).await
     }
     .await;
     match done {
         Ok((_, code, expires)) => {
             let flash = Flash::ActivationCode {
-                citizen_id: code_staff,
+                citizen_id: code_staff_id,
                 code,
                 expires: crate::db::format_ms(expires),
             };
@@ -262,22 +262,26 @@ pub async fn staff_activation_code(code_staff: String) -> Result<(), AppError> {
             Ok(())
         }
         Err(AppError::Refused(m)) => {
-            refused(AppError::invalid("code_staff", m), &[("code_staff", &code_staff)]).await
+            refused(
+                AppError::invalid("code_staff_id", m),
+                &[("code_staff_id", &code_staff_id)],
+            )
+            .await
         }
-        Err(e) => refused(e, &[("code_staff", &code_staff)]).await,
+        Err(e) => refused(e, &[("code_staff_id", &code_staff_id)]).await,
     }
 }
 
 #[server(endpoint = "set-staff-role")]
-pub async fn set_staff_role(role_staff: String, new_role: String) -> Result<(), AppError> {
+pub async fn set_staff_role(role_staff_id: String, new_role: String) -> Result<(), AppError> {
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
     let done = async {
         let access = crate::auth::policy::admin(&user)?;
-        if role_staff.is_empty() {
-            return Err(AppError::invalid("role_staff", Msg::AdminChooseStaff));
+        if role_staff_id.is_empty() {
+            return Err(AppError::invalid("role_staff_id", Msg::AdminChooseStaff));
         }
-        data::set_role(&state.db, &access, &role_staff, &new_role).await
+        data::set_role(&state.db, &access, &role_staff_id, &new_role).await
     }
     .await;
     match done {
@@ -285,24 +289,24 @@ pub async fn set_staff_role(role_staff: String, new_role: String) -> Result<(), 
             crate::input::redirect("/admin?notice=admin.role_changed#staff-heading");
             Ok(())
         }
-        Err(e) => refused(e, &[("role_staff", &role_staff), ("new_role", &new_role)]).await,
+        Err(e) => refused(e, &[("role_staff_id", &role_staff_id), ("new_role", &new_role)]).await,
     }
 }
 
 #[server(endpoint = "move-citizen")]
-pub async fn move_citizen(citizen: String, caseworker: String) -> Result<(), AppError> {
+pub async fn move_citizen(citizen_id: String, caseworker_id: String) -> Result<(), AppError> {
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
     let done = async {
         let access = crate::auth::policy::admin(&user)?;
-        if citizen.is_empty() {
-            return Err(AppError::invalid("citizen", Msg::AdminChooseCitizen));
+        if citizen_id.is_empty() {
+            return Err(AppError::invalid("citizen_id", Msg::AdminChooseCitizen));
         }
-        if caseworker.is_empty() {
-            return Err(AppError::invalid("caseworker", Msg::AdminChooseCaseworker));
+        if caseworker_id.is_empty() {
+            return Err(AppError::invalid("caseworker_id", Msg::AdminChooseCaseworker));
         }
-        let account = crate::auth::policy::admin_citizen(&state.db, &access, &citizen).await?;
-        data::move_citizen(&state.db, &account, &caseworker).await
+        let account = crate::auth::policy::admin_citizen(&state.db, &access, &citizen_id).await?;
+        data::move_citizen(&state.db, &account, &caseworker_id).await
     }
     .await;
     match done {
@@ -310,17 +314,23 @@ pub async fn move_citizen(citizen: String, caseworker: String) -> Result<(), App
             crate::input::redirect("/admin?notice=admin.citizen_moved#caseloads-heading");
             Ok(())
         }
-        Err(e) => refused(e, &[("citizen", &citizen), ("caseworker", &caseworker)]).await,
+        Err(e) => {
+            refused(
+                e,
+                &[("citizen_id", &citizen_id), ("caseworker_id", &caseworker_id)],
+            )
+            .await
+        }
     }
 }
 
 #[server(endpoint = "region-coordinator")]
-pub async fn region_coordinator(region_id: String, region_coordinator: String) -> Result<(), AppError> {
+pub async fn region_coordinator(region_id: String, coordinator_id: String) -> Result<(), AppError> {
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
     let done = async {
         let access = crate::auth::policy::admin(&user)?;
-        data::set_region_coordinator(&state.db, &access, &region_id, &region_coordinator).await
+        data::set_region_coordinator(&state.db, &access, &region_id, &coordinator_id).await
     }
     .await;
     match done {
@@ -331,10 +341,7 @@ pub async fn region_coordinator(region_id: String, region_coordinator: String) -
         Err(e) => {
             refused(
                 e,
-                &[
-                    ("region_id", &region_id),
-                    ("region_coordinator", &region_coordinator),
-                ],
+                &[("region_id", &region_id), ("coordinator_id", &coordinator_id)],
             )
             .await
         }
@@ -473,7 +480,7 @@ fn Admin(data: AdminOverview) -> impl IntoView {
                     <TextField name="name" label=Msg::CaseloadName autocomplete="off" required=true maxlength=100/>
                     <TextField name="email" label=Msg::CaseloadEmail kind="email" autocomplete="off" required=true maxlength=254/>
                     <Pick name="role" label=Msg::AdminRole options=roles.clone() placeholder=Msg::AdminChooseRole/>
-                    <Pick name="region" label=Msg::AdminRegion options=region_choices.clone() placeholder=Msg::AdminRegionNone optional=true hint=Msg::AdminRegionHint/>
+                    <Pick name="staff_region_id" label=Msg::AdminRegion options=region_choices.clone() placeholder=Msg::AdminRegionNone optional=true hint=Msg::AdminRegionHint/>
                     <button type="submit" class="button">{t(Msg::AdminCreateStaffButton)}</button>
                 </form>
             </section>
@@ -481,7 +488,7 @@ fn Admin(data: AdminOverview) -> impl IntoView {
                 <h3 id="role-heading">{t(Msg::AdminRoleTitle)}</h3>
                 <p>{t(Msg::AdminRoleIntro)}</p>
                 <form method="post" action="/api/set-staff-role" class="stack">
-                    <Pick name="role_staff" label=Msg::AdminStaffMember options=staff placeholder=Msg::AdminChooseStaff/>
+                    <Pick name="role_staff_id" label=Msg::AdminStaffMember options=staff placeholder=Msg::AdminChooseStaff/>
                     <Pick name="new_role" label=Msg::AdminNewRole options=roles placeholder=Msg::AdminChooseRole/>
                     <button type="submit" class="button">{t(Msg::AdminRoleButton)}</button>
                 </form>
@@ -491,7 +498,7 @@ fn Admin(data: AdminOverview) -> impl IntoView {
                     <h3 id="staff-code-heading">{t(Msg::AdminStaffCodeTitle)}</h3>
                     <p>{t(Msg::AdminStaffCodeIntro)}</p>
                     <form method="post" action="/api/staff-activation-code" class="stack">
-                        <Pick name="code_staff" label=Msg::AdminStaffMember options=waiting placeholder=Msg::AdminChooseStaff/>
+                        <Pick name="code_staff_id" label=Msg::AdminStaffMember options=waiting placeholder=Msg::AdminChooseStaff/>
                         <button type="submit" class="button secondary">{t(Msg::CaseloadNewCode)}</button>
                     </form>
                 </section>
@@ -503,8 +510,8 @@ fn Admin(data: AdminOverview) -> impl IntoView {
                 <h3 id="move-heading">{t(Msg::AdminMoveTitle)}</h3>
                 <p>{t(Msg::AdminMoveIntro)}</p>
                 <form method="post" action="/api/move-citizen" class="stack">
-                    <Pick name="citizen" label=Msg::AdminCitizen options=citizens placeholder=Msg::AdminChooseCitizen/>
-                    <Pick name="caseworker" label=Msg::AdminNewCaseworker options=caseworkers placeholder=Msg::AdminChooseCaseworker/>
+                    <Pick name="citizen_id" label=Msg::AdminCitizen options=citizens placeholder=Msg::AdminChooseCitizen/>
+                    <Pick name="caseworker_id" label=Msg::AdminNewCaseworker options=caseworkers placeholder=Msg::AdminChooseCaseworker/>
                     <button type="submit" class="button">{t(Msg::AdminMoveButton)}</button>
                 </form>
             </section>
@@ -530,7 +537,7 @@ fn Admin(data: AdminOverview) -> impl IntoView {
                 <p>{t(Msg::AdminRegionFormIntro)}</p>
                 <form method="post" action="/api/region-coordinator" class="stack">
                     <Pick name="region_id" label=Msg::AdminRegion options=region_choices placeholder=Msg::AdminChooseRegion/>
-                    <Pick name="region_coordinator" label=Msg::AdminCoordinator options=data.coordinators placeholder=Msg::AdminChooseCoordinator/>
+                    <Pick name="coordinator_id" label=Msg::AdminCoordinator options=data.coordinators placeholder=Msg::AdminChooseCoordinator/>
                     <button type="submit" class="button">{t(Msg::AdminRegionButton)}</button>
                 </form>
             </section>

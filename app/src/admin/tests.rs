@@ -194,7 +194,7 @@ db_test!(
             let account = policy::admin_citizen(db, &a, &sofie.id).await.unwrap();
             assert_eq!(
                 data::move_citizen(db, &account, wrong).await,
-                Err(AppError::invalid("caseworker", Msg::AdminChooseCaseworker))
+                Err(AppError::invalid("caseworker_id", Msg::AdminChooseCaseworker))
             );
         }
         assert_eq!(active_caseworkers(db, &sofie).await, vec![peter.id.clone()]);
@@ -307,15 +307,15 @@ db_test!(a_role_changes_only_when_nobody_is_left_without_help, |db| {
 
     assert_eq!(
         data::set_role(db, &a, &mette.id, "health_coordinator").await,
-        Err(AppError::invalid("role_staff", Msg::AdminRoleHasCaseload))
+        Err(AppError::invalid("role_staff_id", Msg::AdminRoleHasCaseload))
     );
     assert_eq!(
         data::set_role(db, &a, &admin.id, "caseworker").await,
-        Err(AppError::invalid("role_staff", Msg::AdminRoleNotSelf))
+        Err(AppError::invalid("role_staff_id", Msg::AdminRoleNotSelf))
     );
     assert_eq!(
         data::set_role(db, &a, &sofie.id, "caseworker").await,
-        Err(AppError::invalid("role_staff", Msg::AdminChooseStaff))
+        Err(AppError::invalid("role_staff_id", Msg::AdminChooseStaff))
     );
     assert_eq!(
         data::set_role(db, &a, &peter.id, "citizen").await,
@@ -339,9 +339,6 @@ db_test!(a_role_changes_only_when_nobody_is_left_without_help, |db| {
     // A region's coordinator must be a coordinator.
     assert_eq!(
         data::set_region_coordinator(db, &a, &hovedstaden, &lars.id).await,
-        Err(AppError::invalid(
-            "region_coordinator",
-            Msg::AdminCoordinatorUnknown
-        ))
+        Err(AppError::invalid("coordinator_id", Msg::AdminCoordinatorUnknown))
     );
 });
