@@ -153,7 +153,9 @@ pub async fn overview(
 }
 
 /// Where each admin form goes back to, and the name its kept draft has.
+#[cfg(feature = "ssr")]
 const PAGE: &str = "/admin";
+#[cfg(feature = "ssr")]
 const DRAFT: &str = "admin";
 
 #[server]

@@ -254,25 +254,35 @@ fn Request(request: RequestView) -> impl IntoView {
 /// A date (`dd.mm.yyyy`, maybe with a time after it) with its weekday in
 /// front, so "a Saturday" is seen, not worked out. Anything else is left as is.
 pub fn with_weekday(text: &str) -> String {
-    use jiff::civil::Weekday;
     let parsed = text.get(..10).and_then(|d| {
         let mut parts = d.split('.');
-        let (day, month, year) = (parts.next()?, parts.next()?, parts.next()?);
-        jiff::civil::Date::new(year.parse().ok()?, month.parse().ok()?, day.parse().ok()?).ok()
+        let day: u32 = parts.next()?.parse().ok()?;
+        let month: u32 = parts.next()?.parse().ok()?;
+        let year: i32 = parts.next()?.parse().ok()?;
+        ((1..=12).contains(&month) && (1..=31).contains(&day)).then(|| weekday(year, month, day))
     });
-    let Some(date) = parsed else {
+    let Some(n) = parsed else {
         return text.to_string();
     };
-    let name = match date.weekday() {
-        Weekday::Monday => Msg::WeekdayMonday,
-        Weekday::Tuesday => Msg::WeekdayTuesday,
-        Weekday::Wednesday => Msg::WeekdayWednesday,
-        Weekday::Thursday => Msg::WeekdayThursday,
-        Weekday::Friday => Msg::WeekdayFriday,
-        Weekday::Saturday => Msg::WeekdaySaturday,
-        Weekday::Sunday => Msg::WeekdaySunday,
-    };
+    let name = [
+        Msg::WeekdaySunday,
+        Msg::WeekdayMonday,
+        Msg::WeekdayTuesday,
+        Msg::WeekdayWednesday,
+        Msg::WeekdayThursday,
+        Msg::WeekdayFriday,
+        Msg::WeekdaySaturday,
+    ][n];
     format!("{} {text}", t(name))
+}
+
+/// The day of the week of a Gregorian date, 0 = Sunday (Sakamoto's method:
+/// plain arithmetic, so the page needs no date library in the browser).
+fn weekday(year: i32, month: u32, day: u32) -> usize {
+    const OFFSET: [i32; 12] = [0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4];
+    let y = if month < 3 { year - 1 } else { year };
+    let n = y + y / 4 - y / 100 + y / 400 + OFFSET[month as usize - 1] + day as i32;
+    n.rem_euclid(7) as usize
 }
 
 /// The request's dates, each with its weekday.
@@ -435,5 +445,21 @@ pub fn UnassignedRequests(
                 }.into_any()
             }}
         </section>
+    }
+}
+
+#[cfg(test)]
+mod weekday_tests {
+    #[test]
+    fn known_dates_have_their_weekday() {
+        // (date, 0 = Sunday): a Friday, a leap day, a Sunday, a Monday.
+        for (y, m, d, w) in [
+            (2026, 11, 27, 5),
+            (2028, 2, 29, 2),
+            (2026, 1, 4, 0),
+            (2000, 1, 3, 1),
+        ] {
+            assert_eq!(super::weekday(y, m, d), w, "{d}.{m}.{y}");
+        }
     }
 }
