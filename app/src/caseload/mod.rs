@@ -356,7 +356,7 @@ fn CitizenDetails(summary: CitizenSummary) -> impl IntoView {
             <h2 id="next-heading">{t(Msg::OverviewNextActivity)}</h2>
             {match summary.next_activity {
                 Some(a) => view! { <p><strong>{a.title}</strong> " · " {a.when}</p> }.into_any(),
-                None => view! { <p>{t(Msg::OverviewNoNextActivity)}</p> }.into_any(),
+                None => view! { <p>{t(Msg::CaseloadNoNextActivity)}</p> }.into_any(),
             }}
         </section>
         {match plan.course {
