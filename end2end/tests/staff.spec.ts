@@ -231,6 +231,6 @@ test('the coordinator reads the request first, sees weekdays, confirms a weekend
   await expectNoAxeViolations(lars);
   await lars.getByText('Flyt samtalen', { exact: true }).first().click();
   await expect(lars.getByLabel('Dato', { exact: true })).toBeVisible();
-  await expect(lars.getByRole('button', { name: 'Flyt samtalen' })).toBeVisible();
+  await expect(lars.locator('form').getByRole('button', { name: 'Flyt samtalen' })).toBeVisible();
   await context.close();
 });
