@@ -65,6 +65,7 @@ test('an invited citizen activates the account and logs in', async ({ page, brow
 
     // The password works the next time.
     await citizen.getByRole('button', { name: 'Log ud', exact: true }).click();
+    await expect(citizen).toHaveURL(/\/login\?notice=auth\.logged_out$/);
     await login(citizen, email, password);
     await expect(citizen).toHaveURL(/\/$/);
     await expect(citizen.getByRole('heading', { level: 1, name: `Hej ${name}` })).toBeVisible();
