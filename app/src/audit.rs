@@ -23,6 +23,10 @@ pub enum AuditAction {
     PasswordResetConfirmed,
     /// The citizen set a new password with both codes.
     PasswordResetCompleted,
+    /// An administrator gave the citizen a caseworker (they had none).
+    CaseworkerAssigned,
+    /// An administrator moved the citizen to another caseworker.
+    CaseworkerChanged,
 }
 
 impl AuditAction {
@@ -41,6 +45,8 @@ impl AuditAction {
             AuditAction::PasswordResetStarted => "password_reset_started",
             AuditAction::PasswordResetConfirmed => "password_reset_confirmed",
             AuditAction::PasswordResetCompleted => "password_reset_completed",
+            AuditAction::CaseworkerAssigned => "caseworker_assigned",
+            AuditAction::CaseworkerChanged => "caseworker_changed",
         }
     }
 }

@@ -307,6 +307,16 @@ async fn seed(sd: &Seeder, hash: &str) -> Result<(), SeedError> {
             .await?;
     }
     let (sofie, ali, birgitte, mette, lars) = (&ids[0], &ids[1], &ids[2], &ids[3], &ids[4]);
+    // Made-up phone numbers, where the person gave one (Birgitte did not).
+    for (id, phone) in [
+        (sofie, "20 12 34 56"),
+        (ali, "31 23 45 67"),
+        (mette, "72 34 56 78"),
+        (lars, "38 45 67 89"),
+    ] {
+        sd.exec("UPDATE users SET phone = $1 WHERE id = $2", vec![s(phone), s(id)])
+            .await?;
+    }
     sd.exec(
         "INSERT INTO coordinator_regions (coordinator_id, region_id) VALUES ($1, $2)",
         vec![s(lars), s(&hovedstaden)],
@@ -763,7 +773,7 @@ mod tests {
         a_seed_stopped_half_way_leaves_nothing_and_the_next_one_completes,
         |db| {
             // Stopped after the users, regions and Sofie's course were written.
-            let stopped = seed_demo_failing_at(db, Some(15)).await;
+            let stopped = seed_demo_failing_at(db, Some(19)).await;
             assert!(stopped.is_err(), "the injected failure must stop the seed");
             for table in ["users", "regions", "courses", "caseload_assignments"] {
                 assert_eq!(count(db, table).await, 0, "{table} after a stopped seed");

@@ -67,13 +67,13 @@ test.describe('logging in with the demo data', () => {
     await login(page, demo.henrik.email);
     await expect(page).toHaveURL(/\/admin$/);
     await expect(page.getByRole('heading', { level: 1, name: 'Administration' })).toBeVisible();
-    const staff = page.getByRole('table', { name: 'Medarbejdere' });
+    const staff = page.getByRole('table', { name: 'Alle medarbejdere efter rolle' });
     await expect(staff).toBeVisible();
     for (const person of [demo.mette, demo.lars, demo.henrik]) {
       await expect(staff.getByRole('rowheader', { name: person.name })).toBeVisible();
     }
     await expect(staff.getByRole('row', { name: /Mette Jensen/ }).getByRole('cell', { name: 'Sagsbehandler' })).toBeVisible();
-    await expect(page.getByRole('table', { name: 'Regioner og sundhedskoordinatorer' })).toBeVisible();
+    await expect(page.getByRole('table', { name: 'Hvem får nye anmodninger fra hver region' })).toBeVisible();
     await expectNoAxeViolations(page);
   });
 });

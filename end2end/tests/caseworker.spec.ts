@@ -15,7 +15,7 @@ test('the caseworker opens a citizen from her caseload', async ({ page }) => {
   await expect(page.getByRole('main')).toContainText(demo.ali.email);
   await expect(page.getByText('Aktiveret', { exact: true })).toBeVisible();
   await expect(page.getByRole('region', { name: 'Næste aftale' })).toContainText('Opfølgningssamtale');
-  await expect(page.getByRole('region', { name: 'Dit forløb' })).toContainText('Ressourceforløb');
+  await expect(page.getByRole('region', { name: 'Borgerens forløb' })).toContainText('Ressourceforløb');
   // No code is shown unless one was just made.
   await expect(page.getByText('Aktiveringskoden er lavet')).toHaveCount(0);
   await expectNoAxeViolations(page);

@@ -18,6 +18,14 @@ function fieldDate(daysAgo: number): string {
   return `${y}-${m}-${d}`;
 }
 
+/** Days from today to a weekday at least `min` days ahead (a weekend date asks to be confirmed). */
+function weekdayAhead(min: number): number {
+  const weekday = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Copenhagen', weekday: 'short' });
+  let days = min;
+  while (['Sat', 'Sun'].includes(weekday.format(new Date(Date.now() + days * 86_400_000)))) days += 1;
+  return days;
+}
+
 async function answer(page: Page, question: string, word: string): Promise<void> {
   await page.getByRole('group', { name: question, exact: true }).getByRole('radio', { name: word, exact: true }).check();
 }
@@ -99,7 +107,7 @@ test('a concern about a coming work placement gets a second opinion', async ({ p
 
   await lars.getByRole('button', { name: 'Bekræft modtagelse' }).click();
   await expect(lars.getByRole('status')).toContainText('Modtagelsen er bekræftet.');
-  await lars.getByLabel('Dato', { exact: true }).fill(fieldDate(-7));
+  await lars.getByLabel('Dato', { exact: true }).fill(fieldDate(-weekdayAhead(7)));
   await lars.getByLabel('Klokkeslæt', { exact: true }).fill('10:30');
   await lars.getByLabel('Sted eller telefon', { exact: true }).fill('Jobcenter København, mødelokale 3');
   await lars.getByRole('button', { name: 'Gem samtalen' }).click();
@@ -108,7 +116,7 @@ test('a concern about a coming work placement gets a second opinion', async ({ p
 
   // Ali sees the booked conversation before the answer comes.
   await page.goto(concernPath);
-  await expect(progress).toContainText(`${shownDate(-7)} 10:30`);
+  await expect(progress).toContainText(`${shownDate(-weekdayAhead(7))} 10:30`);
   await expect(progress).toContainText('Jobcenter København, mødelokale 3');
   await expect(progress).toContainText('Næste skridt: Du får svar efter samtalen.');
 

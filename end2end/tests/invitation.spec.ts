@@ -3,7 +3,8 @@
 import { expect, test } from '@playwright/test';
 import { demo, expectNoAxeViolations, login, newProjectContext, uniqueEmail } from './helpers';
 
-const CODE = /^[0-9A-Z]{4}(-[0-9A-Z]{4}){7}$/;
+// Three groups of four, without 0/O or 1/I/L (read aloud, typed on a phone).
+const CODE = /^[2-9A-HJKMNP-Z]{4}(-[2-9A-HJKMNP-Z]{4}){2}$/;
 
 test.beforeEach(async ({ page }) => {
   await login(page, demo.mette.email);
@@ -54,9 +55,17 @@ test('an invited citizen activates the account and logs in', async ({ page, brow
     await citizen.getByLabel('Gentag adgangskode', { exact: true }).fill(password);
     await citizen.getByRole('button', { name: 'Aktivér konto' }).click();
 
-    await expect(citizen).toHaveURL(/\/login\?notice=auth\.activated$/);
-    await expect(citizen.getByRole('status')).toHaveText('Udført: Din konto er aktiveret. Du kan nu logge ind.');
+    // Activated and logged in at once: no second typing of the new password.
+    await expect(citizen).toHaveURL(/\/\?notice=auth\.activated_in$/);
+    await expect(citizen.getByRole('heading', { level: 1, name: `Hej ${name}` })).toBeVisible();
+    await expect(citizen.getByRole('status').filter({ hasText: 'Din konto er aktiveret' })).toHaveText(
+      'Udført: Din konto er aktiveret, og du er logget ind. Næste gang logger du ind med din e-mail og din nye adgangskode.',
+    );
+    await expectNoAxeViolations(citizen);
 
+    // The password works the next time.
+    await citizen.getByRole('button', { name: 'Log ud', exact: true }).click();
+    await expect(citizen).toHaveURL(/\/login\?notice=auth\.logged_out$/);
     await login(citizen, email, password);
     await expect(citizen).toHaveURL(/\/$/);
     await expect(citizen.getByRole('heading', { level: 1, name: `Hej ${name}` })).toBeVisible();

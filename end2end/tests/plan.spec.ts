@@ -111,7 +111,7 @@ test('the citizen rates progress on a goal and sees earlier ratings', async ({ p
 test('a course longer than the law allows is refused and nothing changes', async ({ page }) => {
   await login(page, demo.mette.email);
   await openCitizen(page, demo.sofie.name);
-  const end = await page.getByRole('region', { name: 'Dit forløb' }).getByRole('definition').nth(3).textContent();
+  const end = await page.getByRole('region', { name: 'Borgerens forløb' }).getByRole('definition').nth(3).textContent();
   await page.getByRole('link', { name: 'Ret forløbet' }).click();
   await expect(page.getByRole('heading', { level: 1, name: /Ret forløbet/ })).toBeVisible();
   const start = await page.getByLabel('Startdato').inputValue();
@@ -124,7 +124,7 @@ test('a course longer than the law allows is refused and nothing changes', async
   await expectNoAxeViolations(page);
 
   await page.getByRole('link', { name: /Tilbage til Sofie Larsen/ }).click();
-  await expect(page.getByRole('region', { name: 'Dit forløb' }).getByRole('definition').nth(3)).toHaveText(end!);
+  await expect(page.getByRole('region', { name: 'Borgerens forløb' }).getByRole('definition').nth(3)).toHaveText(end!);
 });
 
 test('the caseload filters find who needs attention', async ({ page }) => {

@@ -8,7 +8,10 @@
 //! policy module) and calls the same data function with it; refusals write no
 //! audit row, and an allowed staff read writes one, unless the same person's
 //! reads are already recorded in this window (`app::audit::READ_WINDOW_MS`):
-//! the same read again in the window writes none.
+//! the same read again in the window writes none. The administrator's
+//! operations are drawn too; moving a citizen changes the relationships, and
+//! the oracle is updated with it, so later cases check that the caseworker
+//! left behind gets "not found".
 //!
 //! The RNG seed is printed; `MITFORLOB_PROPTEST_SEED=<n>` repeats a run.
 use app::auth::policy::{self, Use};
@@ -321,6 +324,9 @@ impl Oracle {
             Op::ConcernSeen => {
                 concern.is_some_and(|c| owner(c) || assigned(c) || self.caseworker_of(viewer, &c.0))
             }
+            // The administrator's operations: an administrator, on a citizen.
+            Op::AdminPage => self.role(viewer) == "administrator",
+            Op::MoveCitizen => self.role(viewer) == "administrator" && self.role(object) == "citizen",
         }
     }
 
@@ -349,9 +355,11 @@ enum Op {
     RequestPage,
     ConcernStep,
     ConcernSeen,
+    AdminPage,
+    MoveCitizen,
 }
 
-const OPS: [Op; 13] = [
+const OPS: [Op; 15] = [
     Op::CitizenPage,
     Op::SharedWellbeing,
     Op::PlanEditPage,
@@ -365,6 +373,8 @@ const OPS: [Op; 13] = [
     Op::RequestPage,
     Op::ConcernStep,
     Op::ConcernSeen,
+    Op::AdminPage,
+    Op::MoveCitizen,
 ];
 
 impl Op {
@@ -385,7 +395,7 @@ impl Op {
 
 /// What the server function for `op` does: the access from the policy
 /// module, then the data function. Only whether it was "not found" matters.
-async fn run(db: &Db, op: Op, viewer: &CurrentUser, object: &str) -> Result<(), AppError> {
+async fn run(db: &Db, op: Op, viewer: &CurrentUser, object: &str, target: &str) -> Result<(), AppError> {
     use app::audit::AuditAction as A;
     match op {
         Op::CitizenPage => {
@@ -462,6 +472,14 @@ async fn run(db: &Db, op: Op, viewer: &CurrentUser, object: &str) -> Result<(), 
             let access = policy::concern(db, viewer, object).await?;
             app::concerns::data::concern(db, &access).await.map(drop)
         }
+        Op::AdminPage => app::admin::overview(db, viewer).await.map(drop),
+        Op::MoveCitizen => {
+            // To `target`, a caseworker: the relationships change, and the
+            // oracle follows (see the loop).
+            let access = policy::admin(viewer)?;
+            let citizen = policy::admin_citizen(db, &access, object).await?;
+            app::admin::data::move_citizen(db, &citizen, target).await
+        }
     }
 }
 
@@ -493,7 +511,7 @@ async fn property(postgres: bool) {
     let (db, cleanup) = fresh_db(postgres).await;
     app::seed::seed_demo(&db).await.unwrap();
     add_random_world(&db, &mut rng).await;
-    let oracle = Oracle::read(&db).await;
+    let mut oracle = Oracle::read(&db).await;
 
     let people: Vec<CurrentUser> = sqlx::query("SELECT id, role, display_name FROM users ORDER BY id")
         .fetch_all(db.pool())
@@ -517,6 +535,11 @@ async fn property(postgres: bool) {
     let activities = sorted(&oracle.activity_citizen);
     let threads = sorted(&oracle.thread_citizen);
     let concerns = sorted(&oracle.concerns);
+    let caseworkers: Vec<String> = people
+        .iter()
+        .filter(|p| p.role == Role::Caseworker)
+        .map(|p| p.id.clone())
+        .collect();
 
     let started = std::time::Instant::now();
     let (mut refused, mut allowed) = (0usize, 0usize);
@@ -550,7 +573,18 @@ async fn property(postgres: bool) {
         let window = app::audit::read_window(now_ms());
         let before = audit_total(&db).await;
         let viewer_in_window = viewer_rows_in(&db, &viewer.id, window).await;
-        let outcome = run(&db, op, viewer, &object).await;
+        let target = if op == Op::MoveCitizen {
+            caseworkers[rng.random_range(0..caseworkers.len())].clone()
+        } else {
+            String::new()
+        };
+        let outcome = run(&db, op, viewer, &object, &target).await;
+        if op == Op::MoveCitizen && outcome.is_ok() {
+            // The citizen left every caseworker but `target`: the old one's
+            // "not found" from now on is checked by the cases that follow.
+            oracle.caseload.retain(|(_, c)| c != &object);
+            oracle.caseload.insert((target.clone(), object.clone()));
+        }
         let rows = audit_total(&db).await - before;
         let same_window = app::audit::read_window(now_ms()) == window;
         let not_found = outcome == Err(AppError::NotFound);

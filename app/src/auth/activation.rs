@@ -12,25 +12,28 @@ use secrecy::SecretString;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
-/// Crockford's base32: no I, L, O or U, so a code read aloud is not misheard.
-const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+/// The symbols a code is made of: no 0/O, 1/I/L (misread, misheard, and
+/// [`normalise`] maps typed O, I, L to 0 and 1 for older codes, so none of
+/// them may appear in a new one). 31 symbols.
+const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+/// Symbols in a code, shown as three groups of four.
+pub const CODE_LEN: usize = 12;
+pub const GROUP: usize = 4;
 
-/// A new code of 160 random bits, shown in groups of four.
+/// A new code: 12 symbols of 31, so log2(31^12) = 59.4 bits; short enough to
+/// read aloud or type on a phone. Guessing is online only (the code is kept
+/// as a hash) and throttled (see [`redeem_throttled`]): 5 wrong tries per
+/// address in 15 minutes is 6,720 tries an address in the 14 days a code
+/// lives; against even 10,000 live codes that hits one with a chance of
+/// 6,720 × 10,000 / 31^12 ≈ 1 in 12 billion.
 pub fn new_code() -> String {
-    let bytes: [u8; 20] = rand::random();
-    let mut bits: u64 = 0;
-    let mut n = 0;
-    let mut chars = Vec::with_capacity(32);
-    for b in bytes {
-        bits = (bits << 8) | b as u64;
-        n += 8;
-        while n >= 5 {
-            n -= 5;
-            chars.push(ALPHABET[((bits >> n) & 31) as usize] as char);
-        }
-    }
+    use rand::Rng;
+    let mut rng = rand::rng();
+    let chars: Vec<char> = (0..CODE_LEN)
+        .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+        .collect();
     chars
-        .chunks(4)
+        .chunks(GROUP)
         .map(|c| c.iter().collect::<String>())
         .collect::<Vec<_>>()
         .join("-")
@@ -60,13 +63,27 @@ pub async fn issue(
     created_by: &str,
     valid_ms: i64,
 ) -> Result<(String, i64), AppError> {
+    let mut tx = db.begin().await?;
+    let issued = issue_in(&mut tx, user_id, created_by, valid_ms).await?;
+    tx.commit().await?;
+    super::security_log::account_event("activation_code_issued", "staff", created_by, user_id);
+    Ok(issued)
+}
+
+/// [`issue`] inside the caller's transaction (an account made and its first
+/// code are one write).
+pub async fn issue_in(
+    conn: &mut sqlx::AnyConnection,
+    user_id: &str,
+    created_by: &str,
+    valid_ms: i64,
+) -> Result<(String, i64), AppError> {
     let code = new_code();
     let now = now_ms();
     let expires = now + valid_ms;
-    let mut tx = db.begin().await?;
     let activated = sqlx::query("SELECT 1 FROM users WHERE id = $1 AND password_hash IS NOT NULL")
         .bind(user_id)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&mut *conn)
         .await?
         .is_some();
     if activated {
@@ -76,7 +93,7 @@ pub async fn issue(
     sqlx::query("UPDATE activation_codes SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
         .bind(now)
         .bind(user_id)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
     sqlx::query(
         "INSERT INTO activation_codes (id, user_id, code_hash, created_by, created_at, expires_at) \
@@ -88,10 +105,8 @@ pub async fn issue(
     .bind(created_by)
     .bind(now)
     .bind(expires)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
-    tx.commit().await?;
-    super::security_log::account_event("activation_code_issued", "staff", created_by, user_id);
     Ok((code, expires))
 }
 
@@ -107,6 +122,28 @@ pub fn check_new_password(password: &str, repeat: &str) -> Result<(), AppError> 
         return Err(AppError::invalid("password_repeat", Msg::AuthPasswordsDiffer));
     }
     Ok(())
+}
+
+/// [`redeem`] for a person at `ip`, throttled like a login: each try with
+/// a well-formed password is reserved first (`rate_limit::reserve`, keyed by
+/// the address), so an address gets 5 wrong codes in 15 minutes (and counts
+/// towards its 30 failed logins); a right one stops counting.
+pub async fn redeem_throttled(
+    db: &Db,
+    code: &str,
+    password: String,
+    repeat: String,
+    ip: &str,
+) -> Result<String, AppError> {
+    // A typing slip in the password is no guess at a code: said first, not counted.
+    if normalise(code).is_empty() {
+        return Err(AppError::invalid("code", Msg::AuthActivationCodeMissing));
+    }
+    check_new_password(&password, &repeat)?;
+    let attempt = super::rate_limit::reserve(db, &format!("activation:{ip}"), ip).await?;
+    let user_id = redeem(db, code, password, repeat).await?;
+    super::rate_limit::succeeded(db, attempt).await?;
+    Ok(user_id)
 }
 
 /// Sets the first password of the code's owner and uses the code up, once.
@@ -158,4 +195,76 @@ pub async fn redeem(db: &Db, code: &str, password: String, repeat: String) -> Re
     }
     tx.commit().await?;
     Ok(user_id)
+}
+
+/// The address a code's holder can open to activate: this site, as the
+/// browser reached it, with the code filled in. It goes in a letter, so it
+/// is whole; the code in it is as secret as the code itself (the server
+/// never logs a query).
+pub fn link(https: bool, code: &str) -> String {
+    let host = crate::state::request_parts()
+        .and_then(|p| {
+            p.headers
+                .get(http::header::HOST)?
+                .to_str()
+                .ok()
+                .map(str::to_string)
+        })
+        .unwrap_or_else(|| "127.0.0.1:3000".into());
+    let scheme = if https { "https" } else { "http" };
+    format!("{scheme}://{host}/activate?code={code}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_code_is_three_groups_of_four_without_look_alikes() {
+        let mut seen = std::collections::HashSet::new();
+        for _ in 0..2000 {
+            let code = new_code();
+            let groups: Vec<&str> = code.split('-').collect();
+            assert_eq!(groups.len(), 3, "{code}");
+            assert!(groups.iter().all(|g| g.len() == GROUP), "{code}");
+            assert!(
+                code.chars().all(|c| c == '-' || ALPHABET.contains(&(c as u8))),
+                "{code}"
+            );
+            assert!(!code.contains(['0', 'O', '1', 'I', 'L']), "{code}");
+            // Typed as it is read (small letters, spaces), it is the same code.
+            let typed = code.to_lowercase().replace('-', " ");
+            assert_eq!(code_hash(&typed), code_hash(&code));
+            seen.insert(code);
+        }
+        // 59 bits: two thousand draws never repeat.
+        assert_eq!(seen.len(), 2000);
+        // The entropy the module's comment states.
+        let bits = CODE_LEN as f64 * (ALPHABET.len() as f64).log2();
+        assert!(bits > 59.0 && bits < 60.0, "{bits}");
+        let distinct: std::collections::HashSet<u8> = ALPHABET.iter().copied().collect();
+        assert_eq!(distinct.len(), 31);
+    }
+
+    crate::db_test!(wrong_codes_are_throttled_per_address, |db| {
+        let citizen = crate::testing::user(db, crate::model::Role::Citizen, "Sofie").await;
+        let caseworker = crate::testing::user(db, crate::model::Role::Caseworker, "Mette").await;
+        let (code, _) = issue(db, &citizen.id, &caseworker.id, 60_000).await.unwrap();
+        let pw = || "en lang adgangssætning".to_string();
+        // Password slips are told, and are no guesses.
+        for _ in 0..8 {
+            let r = redeem_throttled(db, &code, "kort".into(), "kort".into(), "10.0.0.1").await;
+            assert_eq!(r, Err(AppError::invalid("password", Msg::AuthPasswordTooShort)));
+        }
+        // Five wrong codes from one address, then even the right one waits.
+        for _ in 0..5 {
+            let r = redeem_throttled(db, "ABCD-EFGH-JKMN", pw(), pw(), "10.0.0.1").await;
+            assert_eq!(r, Err(AppError::ActivationInvalid));
+        }
+        let r = redeem_throttled(db, &code, pw(), pw(), "10.0.0.1").await;
+        assert_eq!(r, Err(AppError::RateLimited));
+        // Another address is not held up, and the code still works there.
+        let r = redeem_throttled(db, &code, pw(), pw(), "10.0.0.2").await;
+        assert_eq!(r, Ok(citizen.id.clone()));
+    });
 }

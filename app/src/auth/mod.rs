@@ -232,10 +232,13 @@ pub async fn logout_everywhere() -> Result<(), AppError> {
 pub async fn activate(code: String, password: String, password_repeat: String) -> Result<(), AppError> {
     use crate::state::app_state;
     let state = app_state()?;
-    match activation::redeem(&state.db, &code, password, password_repeat).await {
+    let ip = server::client_ip(&state.config);
+    match activation::redeem_throttled(&state.db, &code, password, password_repeat, &ip).await {
         Ok(user_id) => {
-            security_log::account_event("activated", "citizen", &user_id, &user_id);
-            leptos_axum::redirect("/login?notice=auth.activated");
+            security_log::account_event("activated", "account", &user_id, &user_id);
+            // Just chose the password: logged in, not asked to type it again.
+            server::start_session(&user_id).await?;
+            leptos_axum::redirect("/?notice=auth.activated_in");
             Ok(())
         }
         // The code comes back; the passwords are typed again.
@@ -312,17 +315,38 @@ fn password_texts() -> PasswordTexts {
 #[component]
 pub fn ActivatePage() -> impl IntoView {
     provide_context(crate::forms::anonymous_draft("activate").unwrap_or_default());
+    // The link in the letter brings the code along.
+    let code = leptos_router::hooks::use_query_map()
+        .get_untracked()
+        .get("code")
+        .filter(|c| !c.is_empty() && c.len() <= 64 && c.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
     view! {
         <div class="login-page stack">
             <h1>{t(Msg::AuthActivateTitle)}</h1>
             <p>{t(Msg::AuthActivateIntro)}</p>
             <FormStatus/>
             <form method="post" action="/api/activate" class="stack" novalidate>
-                <TextField name="code" label=Msg::AuthActivationCode autocomplete="one-time-code" required=true hint=Msg::AuthActivationCodeHint/>
-                <NewPasswordFields texts=password_texts() min=PASSWORD_MIN/>
+                <TextField name="code" label=Msg::AuthActivationCode autocomplete="one-time-code" required=true hint=Msg::AuthActivationCodeHint value=code/>
+                <NewPasswordFields texts=password_texts() min=PASSWORD_MIN max=PASSWORD_MAX/>
                 <button type="submit" class="button">{t(Msg::AuthActivateButton)}</button>
             </form>
         </div>
+    }
+}
+
+/// An activation code in its groups: a line breaks only between groups,
+/// never inside one (see `.code-group`), so what is read is what is typed.
+#[component]
+pub fn CodeGroups(code: String) -> impl IntoView {
+    let groups: Vec<String> = code.split('-').map(str::to_string).collect();
+    let last = groups.len().saturating_sub(1);
+    view! {
+        <span class="code-groups">
+            {groups.into_iter().enumerate().map(|(i, g)| view! {
+                <span class="code-group">{g}</span>
+                {(i < last).then(|| view! { "-" <wbr/> })}
+            }).collect_view()}
+        </span>
     }
 }
 

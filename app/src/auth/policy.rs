@@ -388,6 +388,69 @@ pub async fn act_on_concern(
     Ok(concern_access(viewer, concern_id, facts, relation))
 }
 
+/// Leave to run the service: staff accounts, roles, caseloads, regions.
+/// Only an administrator gets one; it reaches no citizen's data, only the
+/// accounts and relationships (see `admin::data`).
+#[derive(Debug)]
+pub struct AdminAccess {
+    viewer: CurrentUser,
+}
+
+impl AdminAccess {
+    pub fn viewer(&self) -> &CurrentUser {
+        &self.viewer
+    }
+}
+
+/// An administrator's hold on one citizen's *account*: whom the citizen is
+/// assigned to, never what is in their course. No [`Access`], so no data
+/// function takes it.
+#[derive(Debug)]
+pub struct AdminCitizen {
+    viewer: CurrentUser,
+    citizen_id: String,
+}
+
+impl AdminCitizen {
+    pub fn viewer(&self) -> &CurrentUser {
+        &self.viewer
+    }
+
+    pub fn citizen_id(&self) -> &str {
+        &self.citizen_id
+    }
+}
+
+/// The administrator's operations; anyone else gets "not found".
+pub fn admin(viewer: &CurrentUser) -> Result<AdminAccess, AppError> {
+    ensure_role(viewer, Role::Administrator)?;
+    Ok(AdminAccess {
+        viewer: viewer.clone(),
+    })
+}
+
+/// A citizen account for the administrator to assign; "not found" for an id
+/// that is no citizen's. Administrative, no read of the citizen's data, so
+/// no audit row: what the administrator changes is told to the citizen as an
+/// account event where it happens.
+pub async fn admin_citizen(
+    db: &Db,
+    access: &AdminAccess,
+    citizen_id: &str,
+) -> Result<AdminCitizen, AppError> {
+    let found = sqlx::query("SELECT 1 FROM users WHERE id = $1 AND role = 'citizen'")
+        .bind(citizen_id)
+        .fetch_optional(db.pool())
+        .await?;
+    if found.is_none() {
+        return refused(&access.viewer, "citizen");
+    }
+    Ok(AdminCitizen {
+        viewer: access.viewer.clone(),
+        citizen_id: citizen_id.to_string(),
+    })
+}
+
 /// The lists of a staff role: the viewer's own caseload or request queue.
 pub fn list(viewer: &CurrentUser, role: Role) -> Result<ListAccess, AppError> {
     ensure_role(viewer, role)?;

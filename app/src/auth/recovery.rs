@@ -78,7 +78,10 @@ pub async fn pending_resets() -> Result<ResetQueue, AppError> {
             started: crate::db::format_ms(p.started_at),
         })
         .collect();
-    let new_code = match session::take_flash(&state.db, &user.session_key).await? {
+    // The administrator's page has other one-time messages (a staff code, a
+    // kept form): take only a reset code.
+    let mine = |f: &Flash| matches!(f, Flash::ResetCode { .. });
+    let new_code = match session::take_flash_if(&state.db, &user.session_key, mine).await? {
         Some(Flash::ResetCode { for_id, code, .. }) => Some((for_id, code)),
         _ => None,
     };

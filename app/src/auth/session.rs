@@ -199,6 +199,40 @@ pub async fn take_flash(db: &Db, key_hash: &str) -> Result<Option<Flash>, AppErr
     Ok(serde_json::from_str(&json).ok())
 }
 
+/// Takes the one-time message only if `wanted` says it is this page's part's
+/// (two parts of one page each take their own kind, whichever asks first).
+/// Cleared only if it is still the message read, so nothing else is lost.
+pub async fn take_flash_if(
+    db: &Db,
+    key_hash: &str,
+    wanted: impl Fn(&Flash) -> bool,
+) -> Result<Option<Flash>, AppError> {
+    let row = sqlx::query("SELECT flash, flash_at FROM sessions WHERE key_hash = $1 AND flash IS NOT NULL")
+        .bind(key_hash)
+        .fetch_optional(db.pool())
+        .await?;
+    let Some(row) = row else { return Ok(None) };
+    let json: String = row.try_get(0)?;
+    let at: Option<i64> = row.try_get(1)?;
+    let fresh = at.is_some_and(|at| now_ms() - at < FLASH_TTL_MS);
+    let flash = serde_json::from_str::<Flash>(&json).ok().filter(|_| fresh);
+    let mine = flash.as_ref().is_some_and(&wanted);
+    if mine || flash.is_none() {
+        let cleared = sqlx::query(
+            "UPDATE sessions SET flash = NULL, flash_at = NULL WHERE key_hash = $1 AND flash = $2",
+        )
+        .bind(key_hash)
+        .bind(&json)
+        .execute(db.pool())
+        .await?
+        .rows_affected();
+        if mine && cleared == 1 {
+            return Ok(flash);
+        }
+    }
+    Ok(None)
+}
+
 pub use crate::auth::Flash;
 
 pub fn set_cookie(config: &AppConfig, https: bool, token: &str) -> String {

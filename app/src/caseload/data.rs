@@ -106,7 +106,7 @@ fn day_bounds(day: &str) -> Option<(i64, i64)> {
 /// access was made (and the one audit row written) by the caller.
 pub async fn citizen_summary(db: &Db, access: &CaseworkerAccess) -> Result<CitizenSummary, AppError> {
     let row = sqlx::query(
-        "SELECT display_name, COALESCE(email, pending_email), password_hash IS NOT NULL FROM users WHERE id = $1",
+        "SELECT display_name, COALESCE(email, pending_email), password_hash IS NOT NULL, phone FROM users WHERE id = $1",
     )
     .bind(access.citizen_id())
         .fetch_optional(db.pool())
@@ -121,6 +121,7 @@ pub async fn citizen_summary(db: &Db, access: &CaseworkerAccess) -> Result<Citiz
         id: access.citizen_id().to_string(),
         name: row.try_get(0)?,
         email: row.try_get(1)?,
+        phone: row.try_get(3)?,
         activated,
         next_activity: plan_data::next_activity(db, access).await?,
         responses: crate::plan::responses::data::for_citizen(db, access).await?,
@@ -129,6 +130,7 @@ pub async fn citizen_summary(db: &Db, access: &CaseworkerAccess) -> Result<Citiz
         plan,
         draft: None,
         new_code: None,
+        activation_link: None,
         reset_code: None,
     })
 }

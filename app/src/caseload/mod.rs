@@ -109,6 +109,8 @@ pub struct CitizenSummary {
     pub id: String,
     pub name: String,
     pub email: Option<String>,
+    /// Where the citizen gave one: the caseworker can call.
+    pub phone: Option<String>,
     pub activated: bool,
     pub plan: PlanView,
     pub next_activity: Option<ActivityView>,
@@ -122,6 +124,8 @@ pub struct CitizenSummary {
     pub draft: Option<Draft>,
     /// An activation code just made, shown once.
     pub new_code: Option<(String, String)>,
+    /// The same code as a link to the activation page, for the letter.
+    pub activation_link: Option<String>,
     /// A password reset code just made, shown once.
     pub reset_code: Option<(String, String)>,
 }
@@ -150,7 +154,11 @@ pub async fn get_citizen_summary(citizen_id: String) -> Result<CitizenSummary, A
             citizen_id: id,
             code,
             expires,
-        }) if id == citizen_id => summary.new_code = Some((code, expires)),
+        }) if id == citizen_id => {
+            let https = crate::state::ClientInfo::current(&state.config).https;
+            summary.activation_link = Some(crate::auth::activation::link(https, &code));
+            summary.new_code = Some((code, expires));
+        }
         Some(Flash::ResetCode {
             for_id,
             code,
@@ -330,16 +338,28 @@ fn CitizenDetails(summary: CitizenSummary) -> impl IntoView {
         <p><a href="/caseload">{t(Msg::CaseloadBack)}</a></p>
         <h1>{summary.name.clone()}</h1>
         <FormStatus/>
-        {summary.new_code.map(|(code, expires)| view! {
-            <div class="alert alert-success" role="status">
-                <p><strong>{t(Msg::FormNoticeLead)}</strong> " " {t(Msg::CaseloadCodeCreated)}</p>
-                <p class="code-box">{code}</p>
-                <p>{fill(t(Msg::CaseloadCodeExpires), &[("when", &expires)])}</p>
-                <p>{t(Msg::CaseloadCodeHandOver)}</p>
-            </div>
+        {summary.new_code.map(|(code, expires)| {
+            let link = summary.activation_link.clone().unwrap_or_default();
+            let name = summary.name.clone();
+            view! {
+                <div class="alert alert-success" role="status">
+                    <p><strong>{t(Msg::FormNoticeLead)}</strong> " " {t(Msg::CaseloadCodeCreated)}</p>
+                    <p class="code-box"><crate::auth::CodeGroups code=code.clone()/></p>
+                    <p>{fill(t(Msg::CaseloadCodeExpires), &[("when", &expires)])}</p>
+                    <p>{t(Msg::CaseloadCodeHandOver)}</p>
+                    <p>{t(Msg::CaseloadCodeLink)} " " <a class="code-link" href=link.clone()>{link.clone()}</a></p>
+                    <p class="no-print">{t(Msg::CaseloadLetterHint)}</p>
+                </div>
+                <ActivationLetter name=name code=code link=link expires=expires/>
+            }
         })}
         <dl class="facts">
             <dt>{t(Msg::CaseloadEmail)}</dt><dd>{summary.email.unwrap_or_default()}</dd>
+            <dt>{t(Msg::MePhone)}</dt>
+            <dd>{match summary.phone {
+                Some(p) => { let href = crate::me::tel_href(&p); view! { <a href=href>{p}</a> }.into_any() }
+                None => t(Msg::MePhoneNone).into_any(),
+            }}</dd>
             <dt>{t(Msg::CaseloadAccount)}</dt>
             <dd>{t(if summary.activated { Msg::CaseloadActivated } else { Msg::CaseloadNotActivated })}</dd>
         </dl>
@@ -360,12 +380,12 @@ fn CitizenDetails(summary: CitizenSummary) -> impl IntoView {
             <h2 id="next-heading">{t(Msg::OverviewNextActivity)}</h2>
             {match summary.next_activity {
                 Some(a) => view! { <p><strong>{a.title}</strong> " · " {a.when}</p> }.into_any(),
-                None => view! { <p>{t(Msg::OverviewNoNextActivity)}</p> }.into_any(),
+                None => view! { <p>{t(Msg::CaseloadNoNextActivity)}</p> }.into_any(),
             }}
         </section>
         {match plan.course {
             Some(c) => view! {
-                <CourseFacts course=c/>
+                <CourseFacts course=c staff=true/>
                 <p><a class="button secondary" href=format!("{base}/course")>{t(Msg::EditCourseTitle)}</a></p>
             }.into_any(),
             None => view! {
@@ -432,6 +452,26 @@ fn CitizenDetails(summary: CitizenSummary) -> impl IntoView {
         <section class="card" aria-labelledby="responses-heading">
             <h2 id="responses-heading">{t(Msg::ResponsesTitle)}</h2>
             <CitizenResponses responses=summary.responses/>
+        </section>
+    }
+}
+
+/// The letter to print and hand over or post: only it is printed while it
+/// is on the page (see `.letter` in the stylesheet).
+#[component]
+fn ActivationLetter(name: String, code: String, link: String, expires: String) -> impl IntoView {
+    view! {
+        <section class="letter" aria-labelledby="letter-heading">
+            <h2 id="letter-heading">{t(Msg::LetterTitle)}</h2>
+            <p>{fill(t(Msg::LetterGreeting), &[("name", &name)])}</p>
+            <p>{t(Msg::LetterIntro)}</p>
+            <ol>
+                <li>{t(Msg::LetterStepOpen)} " " <strong class="code-link">{link}</strong></li>
+                <li>{t(Msg::LetterStepCode)} " " <strong class="code-box"><crate::auth::CodeGroups code=code/></strong></li>
+                <li>{t(Msg::LetterStepPassword)}</li>
+            </ol>
+            <p>{fill(t(Msg::CaseloadCodeExpires), &[("when", &expires)])}</p>
+            <p>{t(Msg::LetterHelp)}</p>
         </section>
     }
 }

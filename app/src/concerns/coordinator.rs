@@ -31,6 +31,8 @@ pub struct RequestView {
     pub concern: ConcernView,
     pub course: Option<CourseView>,
     pub caseworker: Option<(String, Option<String>)>,
+    /// The citizen's phone, where they gave one: the coordinator books by phone too.
+    pub citizen_phone: Option<String>,
     /// Only what the citizen shared, and only if they attached it.
     pub wellbeing: Option<Vec<Day>>,
     pub draft: Option<Draft>,
@@ -93,6 +95,13 @@ pub async fn request(
     .await?
     .map(|r| Ok::<_, sqlx::Error>((r.try_get(0)?, r.try_get(1)?)))
     .transpose()?;
+    let citizen_phone: Option<String> = sqlx::query("SELECT phone FROM users WHERE id = $1")
+        .bind(access.citizen_id())
+        .fetch_optional(db.pool())
+        .await?
+        .map(|r| r.try_get(0))
+        .transpose()?
+        .flatten();
     let wellbeing = if access.attach_wellbeing() {
         Some(crate::wellbeing::data::request_days(db, access).await?)
     } else {
@@ -101,6 +110,7 @@ pub async fn request(
     Ok(RequestView {
         course: crate::plan::data::course_by_id(db, &concern.course_id).await?,
         caseworker,
+        citizen_phone,
         wellbeing,
         draft: None,
         concern,
@@ -179,35 +189,48 @@ pub fn RequestPage() -> impl IntoView {
 #[component]
 fn Request(request: RequestView) -> impl IntoView {
     provide_context(request.draft.clone().unwrap_or_default());
-    let concern = request.concern;
+    let concern = dated(request.concern);
+    let course = request.course.map(|mut c| {
+        for d in [
+            &mut c.start,
+            &mut c.planned_end,
+            &mut c.six_month_right,
+            &mut c.limit,
+        ] {
+            *d = with_weekday(d);
+        }
+        c.timeline.today_label = with_weekday(&c.timeline.today_label);
+        c
+    });
+    // Read before acting: the citizen's own words, the activity, the course
+    // and what they shared come first; the forms after them.
     view! {
         <p><strong>{t(Msg::RequestCitizen)} ": "</strong> {concern.citizen_name.clone()} " · "
             <span class="status-tag">{t(concern.state.label())}</span></p>
-        <Actions concern=concern.clone()/>
-        <ConcernAnswer concern=concern.clone() for_citizen=false/>
         <section class="card" aria-labelledby="words-heading">
             <h2 id="words-heading">{t(Msg::ConcernTheirWords)}</h2>
             <ConcernFacts concern=concern.clone()/>
             <dl class="facts">
                 <dt>{t(Msg::AdminSent)}</dt><dd>{concern.sent.clone()}</dd>
+                <dt>{t(Msg::RequestCitizenPhone)}</dt>
+                <dd>{match request.citizen_phone {
+                    Some(p) => { let href = crate::me::tel_href(&p); view! { <a href=href>{p}</a> }.into_any() }
+                    None => t(Msg::MePhoneNone).into_any(),
+                }}</dd>
                 {request.caseworker.map(|(name, phone)| view! {
                     <dt>{t(Msg::RequestCaseworker)}</dt>
                     <dd>{name}{phone.map(|p| format!(", {p}"))}</dd>
                 })}
             </dl>
         </section>
-        <section class="card" aria-labelledby="progress-heading">
-            <h2 id="progress-heading">{t(Msg::ConcernProgress)}</h2>
-            <ConcernProgress concern=concern.clone()/>
-        </section>
-        {concern.activity.map(|a| view! {
+        {concern.activity.clone().map(|a| view! {
             <section class="card" aria-labelledby="activity-heading">
                 <h2 id="activity-heading">{t(Msg::ConcernAboutActivity)}</h2>
                 <p><strong>{a.title.clone()}</strong> " " <span class="status-tag">{t(a.status.label())}</span></p>
                 <ActivityFacts activity=a/>
             </section>
         })}
-        {request.course.map(|c| view! { <CourseFacts course=c/> })}
+        {course.map(|c| view! { <CourseFacts course=c staff=true/> })}
         <section class="card" aria-labelledby="wellbeing-heading">
             <h2 id="wellbeing-heading">{t(Msg::RequestWellbeing)}</h2>
             {match request.wellbeing {
@@ -219,7 +242,62 @@ fn Request(request: RequestView) -> impl IntoView {
                 }.into_any(),
             }}
         </section>
+        <section class="card" aria-labelledby="progress-heading">
+            <h2 id="progress-heading">{t(Msg::ConcernProgress)}</h2>
+            <ConcernProgress concern=concern.clone()/>
+        </section>
+        <ConcernAnswer concern=concern.clone() for_citizen=false/>
+        <Actions concern=concern/>
     }
+}
+
+/// A date (`dd.mm.yyyy`, maybe with a time after it) with its weekday in
+/// front, so "a Saturday" is seen, not worked out. Anything else is left as is.
+pub fn with_weekday(text: &str) -> String {
+    let parsed = text.get(..10).and_then(|d| {
+        let mut parts = d.split('.');
+        let day: u32 = parts.next()?.parse().ok()?;
+        let month: u32 = parts.next()?.parse().ok()?;
+        let year: i32 = parts.next()?.parse().ok()?;
+        ((1..=12).contains(&month) && (1..=31).contains(&day)).then(|| weekday(year, month, day))
+    });
+    let Some(n) = parsed else {
+        return text.to_string();
+    };
+    let name = [
+        Msg::WeekdaySunday,
+        Msg::WeekdayMonday,
+        Msg::WeekdayTuesday,
+        Msg::WeekdayWednesday,
+        Msg::WeekdayThursday,
+        Msg::WeekdayFriday,
+        Msg::WeekdaySaturday,
+    ][n];
+    format!("{} {text}", t(name))
+}
+
+/// The day of the week of a Gregorian date, 0 = Sunday (Sakamoto's method:
+/// plain arithmetic, so the page needs no date library in the browser).
+fn weekday(year: i32, month: u32, day: u32) -> usize {
+    const OFFSET: [i32; 12] = [0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4];
+    let y = if month < 3 { year - 1 } else { year };
+    let n = y + y / 4 - y / 100 + y / 400 + OFFSET[month as usize - 1] + day as i32;
+    n.rem_euclid(7) as usize
+}
+
+/// The request's dates, each with its weekday.
+fn dated(mut c: ConcernView) -> ConcernView {
+    c.sent = with_weekday(&c.sent);
+    c.conversation_at = c.conversation_at.map(|d| with_weekday(&d));
+    c.expected_by = c.expected_by.map(|d| with_weekday(&d));
+    for e in &mut c.events {
+        e.when = with_weekday(&e.when);
+    }
+    if let Some(a) = &mut c.activity {
+        a.when = with_weekday(&a.when);
+        a.until = a.until.as_deref().map(with_weekday);
+    }
+    c
 }
 
 /// The forms for the steps that are legal from the request's state.
@@ -245,25 +323,47 @@ fn Actions(concern: ConcernView) -> impl IntoView {
     let acknowledge = plain(ConcernState::Received, Msg::RequestAcknowledge);
     let start = plain(ConcernState::BeingAssessed, Msg::RequestStart);
     let can_book = state.can_move_to(ConcernState::ConversationBooked, Me);
+    let booked = state == ConcernState::ConversationBooked;
     let can_answer = state.can_move_to(ConcernState::Answered, Me);
     let outcomes = ConcernOutcome::ALL
         .into_iter()
         .map(|o| (o.number(), o.label()))
         .collect();
+    // A weekend date was sent: the form asks to confirm it, and stays open.
+    let weekend_asked = crate::forms::query_error().is_some_and(|(m, _)| m == Msg::RequestWeekendConfirm);
+    let book_id = id.clone();
+    let booking_form = move || {
+        view! {
+            <form method="post" action="/api/book-conversation" novalidate class="stack">
+                <input type="hidden" name="concern_id" value=book_id.clone()/>
+                <TextField name="date" label=Msg::RequestDate kind="date" required=true/>
+                {weekend_asked.then(|| view! {
+                    <div class="choice">
+                        <input type="checkbox" id="weekend_ok" name="weekend_ok" value="yes"/>
+                        <label for="weekend_ok">{t(Msg::RequestWeekendOk)}</label>
+                    </div>
+                })}
+                <TextField name="time" label=Msg::RequestTime kind="time" required=true/>
+                <TextField name="place" label=Msg::RequestPlace hint=Msg::RequestPlaceHint required=true maxlength=PLACE_MAX/>
+                <button type="submit" class="button">{t(if booked { Msg::RequestMove } else { Msg::RequestBook })}</button>
+            </form>
+        }
+    };
     view! {
         <section class="card" aria-labelledby="actions-heading" id="state">
             <h2 id="actions-heading">{t(Msg::RequestActions)}</h2>
             {acknowledge}
             {start}
-            {can_book.then(|| view! {
+            {(can_book && !booked).then(|| view! {
                 <h3>{t(Msg::RequestBookTitle)}</h3>
-                <form method="post" action="/api/book-conversation" novalidate class="stack">
-                    <input type="hidden" name="concern_id" value=id.clone()/>
-                    <TextField name="date" label=Msg::RequestDate kind="date" required=true/>
-                    <TextField name="time" label=Msg::RequestTime kind="time" required=true/>
-                    <TextField name="place" label=Msg::RequestPlace hint=Msg::RequestPlaceHint required=true maxlength=PLACE_MAX/>
-                    <button type="submit" class="button">{t(Msg::RequestBook)}</button>
-                </form>
+                {booking_form()}
+            })}
+            // Once booked, the form is out of the way until it is wanted.
+            {(can_book && booked).then(|| view! {
+                <details class="move-conversation" open=weekend_asked || crate::forms::query_error().is_some_and(|(_, f)| matches!(f.as_deref(), Some("date" | "time" | "place")))>
+                    <summary>{t(Msg::RequestMove)}</summary>
+                    {booking_form()}
+                </details>
             })}
             {can_answer.then(|| view! {
                 <h3>{t(Msg::RequestAnswerTitle)}</h3>
@@ -345,5 +445,21 @@ pub fn UnassignedRequests(
                 }.into_any()
             }}
         </section>
+    }
+}
+
+#[cfg(test)]
+mod weekday_tests {
+    #[test]
+    fn known_dates_have_their_weekday() {
+        // (date, 0 = Sunday): a Friday, a leap day, a Sunday, a Monday.
+        for (y, m, d, w) in [
+            (2026, 11, 27, 5),
+            (2028, 2, 29, 2),
+            (2026, 1, 4, 0),
+            (2000, 1, 3, 1),
+        ] {
+            assert_eq!(super::weekday(y, m, d), w, "{d}.{m}.{y}");
+        }
     }
 }

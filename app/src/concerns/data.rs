@@ -87,6 +87,20 @@ impl Step {
         })
     }
 
+    /// A conversation on a Saturday or Sunday is asked about once: mostly
+    /// it is a slip of the date picker, sometimes it is meant.
+    pub fn check_weekend(date: &str, confirmed: bool) -> Result<(), AppError> {
+        use jiff::civil::Weekday;
+        let weekend = date
+            .trim()
+            .parse::<jiff::civil::Date>()
+            .is_ok_and(|d| matches!(d.weekday(), Weekday::Saturday | Weekday::Sunday));
+        if weekend && !confirmed {
+            return Err(AppError::invalid("date", Msg::RequestWeekendConfirm));
+        }
+        Ok(())
+    }
+
     pub fn parse_answer(outcome: Option<&str>, reasons: &str) -> Result<Step, AppError> {
         let outcome = outcome
             .and_then(|o| o.trim().parse().ok())

@@ -212,12 +212,14 @@ pub async fn book_conversation(
     date: String,
     time: String,
     place: String,
+    weekend_ok: Option<String>,
 ) -> Result<(), AppError> {
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
     let page = step_page(&user, &concern_id);
     let booked = async {
         let step = data::Step::parse_booking(&date, &time, &place, crate::db::now_ms())?;
+        data::Step::check_weekend(&date, weekend_ok.is_some())?;
         data::take_step(
             &state.db,
             &crate::auth::policy::act_on_concern(&state.db, &user, &concern_id).await?,

@@ -18,7 +18,10 @@ pub struct AccessRow {
 pub struct Profile {
     pub name: String,
     pub email: Option<String>,
+    pub phone: Option<String>,
     pub role: Role,
+    /// What was typed into the phone form, if the server refused it.
+    pub draft: Option<crate::forms::Draft>,
     /// Staff reads of this person's data, newest first (citizens only).
     pub accesses: Vec<AccessRow>,
 }
@@ -39,6 +42,8 @@ fn action_words(action: &str) -> Msg {
         "password_reset_started" => Msg::AuditPasswordResetStarted,
         "password_reset_confirmed" => Msg::AuditPasswordResetConfirmed,
         "password_reset_completed" => Msg::AuditPasswordResetCompleted,
+        "caseworker_assigned" => Msg::AuditCaseworkerAssigned,
+        "caseworker_changed" => Msg::AuditCaseworkerChanged,
         _ => Msg::AuditOther,
     }
 }
@@ -48,7 +53,7 @@ pub async fn my_profile() -> Result<Profile, AppError> {
     use sqlx::Row;
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
-    let row = sqlx::query("SELECT email FROM users WHERE id = $1")
+    let row = sqlx::query("SELECT email, phone FROM users WHERE id = $1")
         .bind(&user.id)
         .fetch_one(state.db.pool())
         .await?;
@@ -76,9 +81,67 @@ pub async fn my_profile() -> Result<Profile, AppError> {
     Ok(Profile {
         name: user.name,
         email: row.try_get(0)?,
+        phone: row.try_get(1)?,
         role: user.role,
+        draft: {
+            use crate::auth::{session, Flash};
+            let mine = |f: &Flash| matches!(f, Flash::Draft { form, .. } if form == "phone");
+            let flash = session::take_flash_if(&state.db, &user.session_key, mine).await?;
+            crate::forms::draft_for(&flash, "phone")
+        },
         accesses,
     })
+}
+
+/// Longest phone number as typed (spaces and a country code included).
+pub const PHONE_MAX: usize = 20;
+
+/// A phone number as people write it: digits, spaces, `+`, `-`, brackets,
+/// 8 to 15 digits (a Danish number, or one with a country code). Empty is
+/// "not given".
+pub fn parse_phone(raw: &str) -> Result<Option<String>, AppError> {
+    let phone = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    if phone.is_empty() {
+        return Ok(None);
+    }
+    let digits = phone.chars().filter(char::is_ascii_digit).count();
+    let allowed = phone
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '-' | '(' | ')'));
+    if !allowed || !(8..=15).contains(&digits) || phone.chars().count() > PHONE_MAX {
+        return Err(AppError::invalid("phone", Msg::MePhoneInvalid));
+    }
+    Ok(Some(phone))
+}
+
+/// A `tel:` address for a number as written (digits and a leading `+`).
+pub fn tel_href(phone: &str) -> String {
+    let dial: String = phone
+        .chars()
+        .enumerate()
+        .filter(|(i, c)| c.is_ascii_digit() || (*i == 0 && *c == '+'))
+        .map(|(_, c)| c)
+        .collect();
+    format!("tel:{dial}")
+}
+
+/// A person gives (or removes) their own phone number.
+#[server(endpoint = "set-phone")]
+pub async fn set_phone(phone: String) -> Result<(), AppError> {
+    let state = crate::state::app_state()?;
+    let user = crate::state::require_user()?;
+    match parse_phone(&phone) {
+        Ok(parsed) => {
+            sqlx::query("UPDATE users SET phone = $1 WHERE id = $2")
+                .bind(parsed)
+                .bind(&user.id)
+                .execute(state.db.pool())
+                .await?;
+            crate::input::redirect("/me?notice=me.phone_saved#phone-heading");
+            Ok(())
+        }
+        Err(e) => crate::forms::fail_keeping("/me", e, "phone", &[("phone", &phone)]).await,
+    }
 }
 
 #[component]
@@ -98,6 +161,7 @@ pub fn MePage() -> impl IntoView {
 
 #[component]
 fn Me(profile: Profile) -> impl IntoView {
+    provide_context(profile.draft.clone().unwrap_or_default());
     let is_citizen = profile.role == Role::Citizen;
     view! {
         <dl class="facts">
@@ -105,6 +169,13 @@ fn Me(profile: Profile) -> impl IntoView {
             <dt>{t(Msg::CaseloadEmail)}</dt><dd>{profile.email.unwrap_or_default()}</dd>
             <dt>{t(Msg::AdminRole)}</dt><dd>{t(profile.role.label())}</dd>
         </dl>
+        <section class="card" aria-labelledby="phone-heading">
+            <h2 id="phone-heading">{t(Msg::MePhoneTitle)}</h2>
+            <form method="post" action="/api/set-phone" class="stack">
+                <crate::forms::TextField name="phone" label=Msg::MePhone kind="tel" autocomplete="tel" maxlength=PHONE_MAX hint=Msg::MePhoneIntro value=profile.phone.unwrap_or_default()/>
+                <button type="submit" class="button secondary">{t(Msg::MePhoneSave)}</button>
+            </form>
+        </section>
         {is_citizen.then(|| view! {
             <section class="card" aria-labelledby="access-heading">
                 <h2 id="access-heading">{t(Msg::MeWhoLooked)}</h2>
@@ -136,5 +207,26 @@ fn Me(profile: Profile) -> impl IntoView {
                 <button type="submit" class="button secondary">{t(Msg::MeLogoutEverywhere)}</button>
             </form>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_phone_number_is_kept_as_written_or_refused_on_its_field() {
+        assert_eq!(parse_phone("  20 12  34 56 "), Ok(Some("20 12 34 56".into())));
+        assert_eq!(parse_phone("+45 20123456"), Ok(Some("+45 20123456".into())));
+        assert_eq!(parse_phone(""), Ok(None));
+        for bad in ["2012345", "ring til mig", "20 12 34 56 ext 7", "1234567890123456"] {
+            assert_eq!(
+                parse_phone(bad),
+                Err(AppError::invalid("phone", Msg::MePhoneInvalid)),
+                "{bad}"
+            );
+        }
+        assert_eq!(tel_href("+45 20 12-34 56"), "tel:+4520123456");
+        assert_eq!(tel_href("(20) 12 34 56"), "tel:20123456");
     }
 }

@@ -234,6 +234,10 @@ pub async fn start_thread(
         let body = data::parse_body(&body)?;
         let key = crate::plan::rules::parse_form_key(&form_key)?;
         let activity = Some(activity.trim()).filter(|a| !a.is_empty());
+        // The caseworker chooses whom to write to; nobody is picked for them.
+        if citizen.is_empty() {
+            return Err(AppError::invalid("citizen_id", Msg::MessagesChooseCitizen));
+        }
         use crate::auth::policy::{citizen_or_caseworker, Use};
         let access = citizen_or_caseworker(&state.db, &user, &citizen, Use::Write).await?;
         data::start_thread(&state.db, &access, &subject, activity, &body, &key).await
@@ -373,6 +377,9 @@ fn NewThread(form: ThreadFormData) -> impl IntoView {
     provide_context(form.draft.clone().unwrap_or_default());
     let chosen_activity = crate::forms::draft_value("activity_id").unwrap_or(form.chosen_activity);
     let chosen_citizen = crate::forms::draft_value("citizen_id").unwrap_or(form.chosen_citizen);
+    let citizen_error = crate::forms::query_error()
+        .filter(|(_, f)| f.as_deref() == Some("citizen_id"))
+        .map(|(m, _)| m);
     view! {
         {(!form.staff).then(|| view! { <ReplyTime/> })}
         {form.caseworker.map(|name| view! { <p>{fill(t(Msg::MessagesTo), &[("name", &name)])}</p> })}
@@ -382,7 +389,10 @@ fn NewThread(form: ThreadFormData) -> impl IntoView {
             {form.staff.then(|| view! {
                 <div class="field">
                     <label for="citizen_id">{t(Msg::MessagesCitizen)}</label>
-                    <select id="citizen_id" name="citizen_id" required=true>
+                    {citizen_error.map(|m| view! { <p class="field-error" id="citizen_id-error">{t(m)}</p> })}
+                    <select id="citizen_id" name="citizen_id" required=true
+                        aria-describedby=citizen_error.map(|_| "citizen_id-error") aria-invalid=citizen_error.map(|_| "true")>
+                        <option value="" selected=chosen_citizen.is_empty()>{t(Msg::MessagesChooseCitizenOption)}</option>
                         {form.citizens.into_iter().map(|(id, name)| {
                             let selected = id == chosen_citizen;
                             view! { <option value=id selected=selected>{name}</option> }

@@ -198,6 +198,7 @@ fn Overview(overview: Overview) -> impl IntoView {
     let greeting = fill(t(Msg::OverviewGreeting), &[("name", &overview.name)]);
     view! {
         <h1>{greeting}</h1>
+        <FormStatus/>
         {(!overview.logged_today).then(|| view! {
             <p class="alert alert-info"><strong>{t(Msg::OverviewHowAreYou)}</strong> " "
                 <a href="/wellbeing">{t(Msg::OverviewLogWellbeing)}</a></p>
@@ -230,15 +231,25 @@ fn Overview(overview: Overview) -> impl IntoView {
 
 /// The course's key dates in words.
 #[component]
-pub fn CourseFacts(course: CourseView) -> impl IntoView {
-    let right = if course.started_activity {
-        Msg::CourseSixMonthMet
+pub fn CourseFacts(
+    course: CourseView,
+    /// Shown to staff: the words speak about the citizen, not to them.
+    #[prop(optional)]
+    staff: bool,
+) -> impl IntoView {
+    let right = match (course.started_activity, staff) {
+        (true, false) => Msg::CourseSixMonthMet,
+        (true, true) => Msg::CourseSixMonthMetStaff,
+        (false, _) => Msg::CourseSixMonthNotYet,
+    };
+    let title = if staff {
+        Msg::CourseTitleStaff
     } else {
-        Msg::CourseSixMonthNotYet
+        Msg::CourseTitle
     };
     view! {
         <section class="card" aria-labelledby="course-heading">
-            <h2 id="course-heading">{t(Msg::CourseTitle)}</h2>
+            <h2 id="course-heading">{t(title)}</h2>
             <dl class="facts">
                 <dt>{t(Msg::CourseKind)}</dt><dd>{t(course.kind.label())}</dd>
                 <dt>{t(Msg::CourseStart)}</dt><dd>{course.start}</dd>

@@ -364,7 +364,8 @@ fn CheckInForm(today: Option<CheckIn>, activities: Vec<(String, String)>, form_k
 #[component]
 pub fn WellbeingTable(days: Vec<Day>, own: bool) -> impl IntoView {
     view! {
-        <DataTable caption=t(Msg::WellbeingHistory) id="wellbeing-history">
+        // Staff read the citizen's entries: the caption speaks about them.
+        <DataTable caption=t(if own { Msg::WellbeingHistory } else { Msg::WellbeingHistoryStaff }) id="wellbeing-history">
             <thead>
                 <tr>
                     <th scope="col">{t(Msg::WellbeingDate)}</th>

@@ -302,10 +302,20 @@ pub async fn activity_edit(
         history: vec![],
         new_key: new_id(),
         draft: None,
+        awaiting_assessment: false,
     };
     if let Some(id) = activity_id {
         let a = activity_row(db, &course.id, id).await?;
         edit.activity_id = Some(id.to_string());
+        edit.awaiting_assessment = sqlx::query(
+            "SELECT 1 FROM health_concerns WHERE activity_id = $1 AND citizen_id = $2 \
+             AND state NOT IN ('answered', 'withdrawn')",
+        )
+        .bind(id)
+        .bind(access.citizen_id())
+        .fetch_optional(db.pool())
+        .await?
+        .is_some();
         edit.history = store::for_item(db, Entity::Activity, id).await?;
         edit.form = ActivityForm {
             kind: a.kind.as_str().into(),

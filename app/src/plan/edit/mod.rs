@@ -78,6 +78,8 @@ pub struct ActivityEdit {
     /// The id a new activity gets: sending the form twice adds it once.
     pub new_key: String,
     pub draft: Option<Draft>,
+    /// The citizen has an open request for assessment of this activity.
+    pub awaiting_assessment: bool,
 }
 
 #[cfg(feature = "ssr")]
@@ -401,6 +403,12 @@ fn ActivityEditForm(edit: ActivityEdit) -> impl IntoView {
         <EditHeading citizen=edit.citizen.clone() heading=heading/>
         {edit.activity_id.clone().map(|id| view! {
             <p><a href=format!("/activities/{id}")>{t(Msg::EditSeeAsCitizen)}</a></p>
+        })}
+        // Told before the form: a change now may cut across the citizen's right.
+        {edit.awaiting_assessment.then(|| view! {
+            <div class="alert alert-warning" id="awaiting-warning">
+                <p><strong>{t(Msg::ConcernAwaiting)} ": "</strong> {t(Msg::EditAwaitingWarning)}</p>
+            </div>
         })}
         <form method="post" action="/api/save-activity" novalidate class="stack">
             <input type="hidden" name="citizen_id" value=edit.citizen.id/>
