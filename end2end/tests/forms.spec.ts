@@ -398,6 +398,33 @@ const REFUSALS: Refusal[] = [
     error: 'Begrundelsen er for lang. Skriv højst 4000 tegn.',
     errorAt: { label: 'Begrundelse i et enkelt sprog' },
   },
+  {
+    action: '/api/create-staff',
+    what: 'an e-mail address that is not one',
+    who: 'henrik',
+    goto: (page) => page.goto('/admin').then(() => {}),
+    area: (page) => page.getByRole('region', { name: 'Opret en medarbejder' }),
+    fields: [
+      { kind: 'text', label: 'Navn', value: 'Kirsten Holm' },
+      { kind: 'text', label: 'E-mail', value: 'kirsten-ved-regionen' },
+      { kind: 'select', label: 'Rolle', option: 'Sundhedskoordinator' },
+      { kind: 'select', label: 'Region', option: 'Region Sjælland' },
+    ],
+    submit: 'Opret og lav kode',
+    error: 'Skriv en gyldig e-mailadresse',
+    errorAt: { label: 'E-mail' },
+  },
+  {
+    action: '/api/set-phone',
+    what: 'a number with too few digits',
+    who: 'sofie',
+    goto: (page) => page.goto('/me').then(() => {}),
+    area: (page) => page.getByRole('region', { name: 'Dit telefonnummer' }),
+    fields: [{ kind: 'text', label: 'Telefon', value: '12 34' }],
+    submit: 'Gem telefonnummer',
+    error: 'Skriv et telefonnummer med 8 til 15 cifre',
+    errorAt: { label: 'Telefon' },
+  },
 ];
 
 /** Forms with nothing to type, or only a fixed choice the server cannot refuse. */
@@ -415,6 +442,12 @@ const NOTHING_TYPED: NothingTyped[] = [
   { action: '/api/share-wellbeing-period', why: 'a fixed choice of weeks, each accepted' },
   { action: '/api/concern-step', why: 'a button' },
   { action: '/api/assign-request', why: 'a choice among the coordinators offered, each accepted' },
+  // The administrator's choices: nothing is typed; a refusal (say, one's own
+  // role) is tied to the choice and shown in staff.spec.ts.
+  { action: '/api/set-staff-role', why: 'two choices among those offered' },
+  { action: '/api/staff-activation-code', why: 'a choice among those offered, and a button' },
+  { action: '/api/move-citizen', why: 'two choices among those offered' },
+  { action: '/api/region-coordinator', why: 'two choices among those offered' },
 ];
 
 

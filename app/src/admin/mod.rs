@@ -477,7 +477,7 @@ fn Admin(data: AdminOverview) -> impl IntoView {
             <section class="card" aria-labelledby="create-staff-heading">
                 <h3 id="create-staff-heading">{t(Msg::AdminCreateStaffTitle)}</h3>
                 <p>{t(Msg::AdminCreateStaffIntro)}</p>
-                <form method="post" action="/api/create-staff" class="stack">
+                <form method="post" action="/api/create-staff" novalidate class="stack">
                     <input type="hidden" name="form_key" value=data.form_key/>
                     <TextField name="name" label=Msg::CaseloadName autocomplete="off" required=true maxlength=100/>
                     <TextField name="email" label=Msg::CaseloadEmail kind="email" autocomplete="off" required=true maxlength=254/>
@@ -489,7 +489,7 @@ fn Admin(data: AdminOverview) -> impl IntoView {
             <section class="card" aria-labelledby="role-heading">
                 <h3 id="role-heading">{t(Msg::AdminRoleTitle)}</h3>
                 <p>{t(Msg::AdminRoleIntro)}</p>
-                <form method="post" action="/api/set-staff-role" class="stack">
+                <form method="post" action="/api/set-staff-role" novalidate class="stack">
                     <Pick name="role_staff_id" label=Msg::AdminStaffMember options=staff placeholder=Msg::AdminChooseStaff/>
                     <Pick name="new_role" label=Msg::AdminNewRole options=roles placeholder=Msg::AdminChooseRole/>
                     <button type="submit" class="button">{t(Msg::AdminRoleButton)}</button>
@@ -499,7 +499,7 @@ fn Admin(data: AdminOverview) -> impl IntoView {
                 <section class="card" aria-labelledby="staff-code-heading">
                     <h3 id="staff-code-heading">{t(Msg::AdminStaffCodeTitle)}</h3>
                     <p>{t(Msg::AdminStaffCodeIntro)}</p>
-                    <form method="post" action="/api/staff-activation-code" class="stack">
+                    <form method="post" action="/api/staff-activation-code" novalidate class="stack">
                         <Pick name="code_staff_id" label=Msg::AdminStaffMember options=waiting placeholder=Msg::AdminChooseStaff/>
                         <button type="submit" class="button secondary">{t(Msg::CaseloadNewCode)}</button>
                     </form>
@@ -511,7 +511,7 @@ fn Admin(data: AdminOverview) -> impl IntoView {
             <section class="card" aria-labelledby="move-heading">
                 <h3 id="move-heading">{t(Msg::AdminMoveTitle)}</h3>
                 <p>{t(Msg::AdminMoveIntro)}</p>
-                <form method="post" action="/api/move-citizen" class="stack">
+                <form method="post" action="/api/move-citizen" novalidate class="stack">
                     <Pick name="citizen_id" label=Msg::AdminCitizen options=citizens placeholder=Msg::AdminChooseCitizen/>
                     <Pick name="caseworker_id" label=Msg::AdminNewCaseworker options=caseworkers placeholder=Msg::AdminChooseCaseworker/>
                     <button type="submit" class="button">{t(Msg::AdminMoveButton)}</button>
@@ -537,7 +537,7 @@ fn Admin(data: AdminOverview) -> impl IntoView {
             <section class="card" aria-labelledby="region-form-heading">
                 <h3 id="region-form-heading">{t(Msg::AdminRegionFormTitle)}</h3>
                 <p>{t(Msg::AdminRegionFormIntro)}</p>
-                <form method="post" action="/api/region-coordinator" class="stack">
+                <form method="post" action="/api/region-coordinator" novalidate class="stack">
                     <Pick name="region_id" label=Msg::AdminRegion options=region_choices placeholder=Msg::AdminChooseRegion/>
                     <Pick name="coordinator_id" label=Msg::AdminCoordinator options=data.coordinators placeholder=Msg::AdminChooseCoordinator/>
                     <button type="submit" class="button">{t(Msg::AdminRegionButton)}</button>

@@ -326,8 +326,8 @@ pub fn ActivatePage() -> impl IntoView {
             <p>{t(Msg::AuthActivateIntro)}</p>
             <FormStatus/>
             <form method="post" action="/api/activate" class="stack" novalidate>
-                <TextField name="code" label=Msg::AuthActivationCode autocomplete="one-time-code" required=true hint=Msg::AuthActivationCodeHint value=code/>
-                <NewPasswordFields texts=password_texts() min=PASSWORD_MIN max=PASSWORD_MAX/>
+                <TextField name="code" label=Msg::AuthActivationCode autocomplete="one-time-code" required=true hint=Msg::AuthActivationCodeHint value=code.unwrap_or_default()/>
+                <NewPasswordFields texts=password_texts() min=PASSWORD_MIN/>
                 <button type="submit" class="button">{t(Msg::AuthActivateButton)}</button>
             </form>
         </div>

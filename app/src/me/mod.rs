@@ -171,7 +171,7 @@ fn Me(profile: Profile) -> impl IntoView {
         </dl>
         <section class="card" aria-labelledby="phone-heading">
             <h2 id="phone-heading">{t(Msg::MePhoneTitle)}</h2>
-            <form method="post" action="/api/set-phone" class="stack">
+            <form method="post" action="/api/set-phone" novalidate class="stack">
                 <crate::forms::TextField name="phone" label=Msg::MePhone kind="tel" autocomplete="tel" maxlength=PHONE_MAX hint=Msg::MePhoneIntro value=profile.phone.unwrap_or_default()/>
                 <button type="submit" class="button secondary">{t(Msg::MePhoneSave)}</button>
             </form>
