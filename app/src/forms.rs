@@ -37,8 +37,10 @@ pub fn FormStatus() -> impl IntoView {
             }
         })}
         {notice.map(|msg| view! {
+            // No "Udført:" lead: every notice says in words what happened, and
+            // some carry news that is not a success (a hard WHO-5 result).
             <div class="alert alert-success" role="status">
-                <p><strong>{t(Msg::FormNoticeLead)}</strong> " " {t(msg)}</p>
+                <p>{t(msg)}</p>
             </div>
         })}
     }

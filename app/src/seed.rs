@@ -381,7 +381,7 @@ async fn seed(sd: &Seeder, hash: &str) -> Result<(), SeedError> {
         "Jobcenter København",
         "Mette Jensen",
         None,
-        "Teamet hører om din situation. Du må gerne tage en bisidder med.",
+        "Teamet hører om din situation. Du må gerne tage en bisidder med: en person, du stoler på, som kan lytte med, tage noter og støtte dig på mødet.",
     )
     .await?;
     sd.thread(sofie, mette, "Velkommen til dit forløb", &[(false, sd.at(-19, 11, 0)?, "Hej Sofie. Velkommen til dit ressourceforløb. Skriv endelig, hvis du har spørgsmål. Venlig hilsen Mette", false)]).await?;

@@ -45,7 +45,7 @@ both!(login_starts_a_session_and_logout_ends_it, |app| {
     let cookie = app.login("ali@demo.mitforlob.dk").await;
     let (status, _, body) = app.get("/", Some(&cookie)).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(body.contains("Hej Ali Hassan"), "{body}");
+    assert!(body.contains("Hej Ali<"), "{body}");
 
     let (status, h, _) = app.post_form("/api/logout", "", Some(&cookie)).await;
     assert_eq!(status, StatusCode::FOUND);
@@ -777,7 +777,7 @@ async fn a_postgres_outage_answers_try_again_and_never_logs_out() {
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
     let body = back.expect("the service did not recover");
-    assert!(body.contains("Hej Ali Hassan"), "{body}");
+    assert!(body.contains("Hej Ali<"), "{body}");
     // The retry from the "try again" page stores the message once.
     let (status, _, _) = app.post_form("/api/start-thread", &form, Some(&ali)).await;
     assert_eq!(status, StatusCode::FOUND);

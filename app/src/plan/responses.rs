@@ -190,7 +190,7 @@ pub fn RateGoal(goal_id: String, title: String, form_key: String) -> impl IntoVi
             <form method="post" action="/api/rate-goal" class="stack">
                 <input type="hidden" name="goal_id" value=goal_id.clone()/>
                 <input type="hidden" name="form_key" value=form_key/>
-                <Choices id=format!("rating_{goal_id}") name="rating".to_string() legend=legend options=scale(progress_word)/>
+                <Choices id=format!("rating_{goal_id}") name="rating".to_string() legend=legend options=scale(progress_word) hint=Msg::GoalRateHint/>
                 <div class="field">
                     <label for=note_id.clone()>{t(Msg::GoalRateNote)}</label>
                     <crate::forms::PlainTextarea id=note_id name="note".to_string() rows=2 maxlength=NOTE_MAX/>
