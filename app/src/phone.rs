@@ -86,15 +86,21 @@ impl MedicalLine {
 }
 
 /// `tel:` wants digits (and a leading +) only: "70 201 201" → "tel:70201201".
+/// Only text that is a phone number and nothing else becomes a link (a
+/// caseworker may write "ring via receptionen" in the field).
 pub fn tel_href(number: &str) -> Option<String> {
-    let digits: String = number
-        .trim()
-        .chars()
-        .enumerate()
-        .filter(|(i, c)| c.is_ascii_digit() || (*i == 0 && *c == '+'))
-        .map(|(_, c)| c)
-        .collect();
-    (digits.chars().filter(char::is_ascii_digit).count() >= 3).then(|| format!("tel:{digits}"))
+    let number = number.trim();
+    let allowed = |(i, c): (usize, char)| {
+        c.is_ascii_digit() || matches!(c, ' ' | '-' | '.' | '(' | ')') || (i == 0 && c == '+')
+    };
+    if !number.chars().enumerate().all(allowed) {
+        return None;
+    }
+    let digits: String = number.chars().filter(char::is_ascii_digit).collect();
+    let plus = if number.starts_with('+') { "+" } else { "" };
+    (3..=15)
+        .contains(&digits.len())
+        .then(|| format!("tel:{plus}{digits}"))
 }
 
 /// A phone number a finger can call. Text that is not a number (a contact
@@ -164,6 +170,8 @@ mod tests {
         assert_eq!(tel_href("+45 70 10 20 30").as_deref(), Some("tel:+4570102030"));
         assert_eq!(tel_href("1813").as_deref(), Some("tel:1813"));
         assert_eq!(tel_href("ring via receptionen"), None);
+        assert_eq!(tel_href("<b>70 10 20 30</b>"), None);
+        assert_eq!(tel_href("12"), None);
     }
 
     #[test]

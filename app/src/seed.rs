@@ -424,17 +424,24 @@ async fn seed(sd: &Seeder, hash: &str) -> Result<(), SeedError> {
         "Prøve lagerarbejde af i et roligt tempo.",
     )
     .await?;
-    sd.activity(
-        &c2,
-        "paid_hours",
-        "ongoing",
-        "Lønnede timer hos Grønt Lager ApS",
-        sd.at(-90, 8, 0)?,
-        None,
-        "Grønt Lager ApS, Køge",
-        "Susanne Dahl",
-        Some(8),
-        "Trappe op til 15 timer om ugen.",
+    let paid = sd
+        .activity(
+            &c2,
+            "paid_hours",
+            "ongoing",
+            "Lønnede timer hos Grønt Lager ApS",
+            sd.at(-90, 8, 0)?,
+            None,
+            "Grønt Lager ApS, Køge",
+            "Susanne Dahl",
+            Some(8),
+            "Trappe op til 15 timer om ugen.",
+        )
+        .await?;
+    // A contact person with a phone number, as most workplaces have.
+    sd.exec(
+        "UPDATE activities SET contact_phone = $1 WHERE id = $2",
+        vec![s("56 12 34 56"), s(&paid)],
     )
     .await?;
     sd.activity(

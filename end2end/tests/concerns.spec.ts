@@ -131,6 +131,10 @@ test('a concern about a coming work placement gets a second opinion', async ({ p
   const answerBox = page.getByRole('region', { name: 'Svar fra sundhedskoordinatoren' });
   await expect(answerBox).toContainText('Aktiviteten bør tilpasses');
   await expect(answerBox).toContainText(reasons);
+  // What to do if Ali disagrees, with a number to call.
+  await expect(answerBox).toContainText('Er du uenig i vurderingen? Så sig det til din sagsbehandler');
+  await expect(answerBox).toContainText('Det er jobcentret, der beslutter, om aktiviteten skal ændres');
+  await expect(answerBox.getByRole('link', { name: '70 10 20 30' })).toHaveAttribute('href', 'tel:70102030');
   await expect(page.getByRole('button', { name: 'Træk anmodningen tilbage' })).toHaveCount(0);
   await expectNoAxeViolations(page);
   await page.goto(activityPath);

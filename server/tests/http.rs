@@ -231,9 +231,10 @@ both!(
         let (_, h, page) = app.get("/plan", Some(&sofie)).await;
         let sofie_key = key_of(&h).expect("a citizen's page may be kept offline");
         assert!(page.contains(&format!("<meta name=\"mitforlob-owner\" content=\"{sofie_key}\"")));
-        // The exact markers the service worker fills in for a page served offline.
+        // The exact marker the service worker fills in for a page served
+        // offline, and the sentence app.js then writes with the page and time.
         assert!(page.contains("data-offline-banner hidden"));
-        assert!(page.contains("<span data-offline-time></span>"));
+        assert!(page.contains("<span data-offline-sentence>"));
         assert!(!sofie_key.contains(&citizen_id(app, "sofie@demo.mitforlob.dk").await));
         let ali = app.login("ali@demo.mitforlob.dk").await;
         let (_, h, _) = app.get("/plan", Some(&ali)).await;
