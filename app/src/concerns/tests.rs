@@ -424,7 +424,7 @@ db_test!(the_coordinator_moves_a_request_step_by_step_to_an_answer, |db| {
         Some("Jobcenter København, lokale 3")
     );
     // Due five working days after the conversation.
-    assert_eq!(booked.expected_by.as_deref(), Some("09.03.2099"));
+    assert_eq!(booked.expected_by.as_deref(), Some("9. marts 2099"));
     crate::via!(crate::auth::policy::act_on_concern(db, lars, &id), |a| {
         data::take_step(db, &a, &answer)
     })
