@@ -353,7 +353,7 @@ fn Goal(goal: GoalView, form_key: String) -> impl IntoView {
     let latest = goal.ratings.first().cloned();
     view! {
         <h3><span lang="da">{goal.title.clone()}</span><MarkerTag marker=goal.marker/></h3>
-        {goal.description.map(|d| view! { <p>{d}</p> })}
+        {goal.description.map(|d| view! { <p lang="da">{d}</p> })}
         <p>
             {match latest {
                 Some(r) => fill(t(Msg::GoalLatestRating), &[("word", t(progress_word(r.rating))), ("when", &r.when)]),
