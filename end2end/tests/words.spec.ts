@@ -30,7 +30,7 @@ test('counts, dates and plain words on the citizen pages', async ({ page }) => {
 
   // The 6-month right is explained, and dates are written in words.
   await page.goto('/plan');
-  const course = page.getByRole('region', { name: 'Dit forløb' });
+  const course = page.getByRole('region', { name: 'Dit forløb', exact: true });
   await expect(course).toContainText('Første aktivitet skal starte senest');
   await expect(course).toContainText('Man har ret til at komme i gang med en aktivitet inden for forløbets første 6 måneder.');
   await expect(course).toContainText(DATE);
