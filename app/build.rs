@@ -1,8 +1,31 @@
 //! Turns the translation files in `locales/` into a `Msg` enum, so that a
 //! missing or misspelt key is a compile error rather than a blank on screen.
+//!
+//! A text that shows a number of things is a plural: two keys, `key.one` and
+//! `key.other`, become one `Plural` variant, and the count fills `{count}`.
+//! Any other text with a count placeholder stops the build, so "1 timer"
+//! cannot be written in the first place.
 use std::{collections::BTreeMap, env, fs, path::Path};
 
 const LANGS: [&str; 2] = ["da", "en"];
+
+/// Placeholder names that hold a number of things. Only a plural may have
+/// them, and a plural's number is always `{count}`.
+const COUNT_PLACEHOLDERS: [&str; 7] = [
+    "{count}",
+    "{n}",
+    "{days}",
+    "{hours}",
+    "{weeks}",
+    "{months}",
+    "{minutes}",
+];
+
+/// The base key of a plural's singular form (`inbox.hours.one` → `inbox.hours`).
+/// A key ending in `.other` without a `.one` beside it is a plain text.
+fn plural_base(key: &str) -> Option<&str> {
+    key.strip_suffix(".one")
+}
 
 fn parse(lang: &str) -> BTreeMap<String, String> {
     let path = format!("locales/{lang}.txt");
@@ -57,6 +80,54 @@ fn main() {
             );
         }
     }
+    // Plurals: both forms in both languages, the number as `{count}`.
+    let mut plurals: Vec<String> = Vec::new();
+    for k in &keys {
+        if let Some(base) = plural_base(k) {
+            if !plurals.iter().any(|p| p == base) {
+                plurals.push(base.to_string());
+            }
+        }
+    }
+    for base in &plurals {
+        for (lang, map) in LANGS.iter().zip(&maps) {
+            let one = map.get(&format!("{base}.one"));
+            let other = map.get(&format!("{base}.other"));
+            assert!(
+                one.is_some() && other.is_some(),
+                "locales/{lang}.txt: the plural `{base}` needs both `{base}.one` and `{base}.other`"
+            );
+            assert!(
+                other.unwrap().contains("{count}"),
+                "locales/{lang}.txt: `{base}.other` must show the number as {{count}}"
+            );
+            for form in [one.unwrap(), other.unwrap()] {
+                for p in COUNT_PLACEHOLDERS.iter().filter(|p| **p != "{count}") {
+                    assert!(
+                        !form.contains(p),
+                        "locales/{lang}.txt: the plural `{base}` uses {p}; call its number {{count}}"
+                    );
+                }
+            }
+        }
+    }
+    let in_plural = |k: &str| {
+        plurals
+            .iter()
+            .any(|b| k == format!("{b}.one") || k == format!("{b}.other"))
+    };
+    let keys: Vec<&String> = keys.into_iter().filter(|k| !in_plural(k)).collect();
+    for k in &keys {
+        for (lang, map) in LANGS.iter().zip(&maps) {
+            for p in COUNT_PLACEHOLDERS {
+                assert!(
+                    !map[*k].contains(p),
+                    "locales/{lang}.txt: `{k}` shows a count ({p}) but is not a plural: \
+                     write it as `{k}.one` and `{k}.other` with {{count}}"
+                );
+            }
+        }
+    }
     let mut out = String::from(
         "/// A user-facing text. Generated from `app/locales/*.txt` by `build.rs`.\n\
          #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]\n\
@@ -80,6 +151,42 @@ fn main() {
         ));
         for k in &keys {
             out.push_str(&format!("            Msg::{} => {:?},\n", variant(k), map[*k]));
+        }
+        out.push_str("        }\n    }\n");
+    }
+    out.push_str("}\n");
+    out.push_str(
+        "\n/// A text with a number in it. Generated from the `key.one` / `key.other`\n\
+         /// pairs in `app/locales/*.txt` by `build.rs`.\n\
+         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]\n\
+         pub enum Plural {\n",
+    );
+    for base in &plurals {
+        out.push_str(&format!(
+            "    /// `{base}.one`, `{base}.other`\n    {},\n",
+            variant(base)
+        ));
+    }
+    out.push_str("}\n\nimpl Plural {\n    pub const ALL: &'static [Plural] = &[");
+    for base in &plurals {
+        out.push_str(&format!("Plural::{}, ", variant(base)));
+    }
+    out.push_str("];\n\n    pub fn key(self) -> &'static str {\n        match self {\n");
+    for base in &plurals {
+        out.push_str(&format!("            Plural::{} => {:?},\n", variant(base), base));
+    }
+    out.push_str("        }\n    }\n");
+    for (lang, map) in LANGS.iter().zip(&maps) {
+        out.push_str(&format!(
+            "\n    /// The singular and the plural form.\n    pub fn {lang}(self) -> [&'static str; 2] {{\n        match self {{\n"
+        ));
+        for base in &plurals {
+            out.push_str(&format!(
+                "            Plural::{} => [{:?}, {:?}],\n",
+                variant(base),
+                map[&format!("{base}.one")],
+                map[&format!("{base}.other")]
+            ));
         }
         out.push_str("        }\n    }\n");
     }

@@ -10,6 +10,26 @@
   const outboxPanel = () => document.getElementById('outbox');
   // A form of this page is being sent: its own outcome decides what to show.
   let submitting = false;
+  // A count in words: the page gives both forms (Danish and English agree:
+  // the singular is exactly 1), so "1 things" is never shown.
+  const plural = (one, other, count) => (count === 1 ? one : other).replace('{count}', String(count));
+
+  // Dates as the server writes them ("onsdag 2. december 2026 kl. 13.00"):
+  // the page's own templates (from the translation files, on the offline
+  // banner), with the browser's names for weekdays and months.
+  function dateTimeWords(ms) {
+    const t = document.querySelector('[data-offline-banner]')?.dataset || {};
+    const lang = document.documentElement.lang === 'en' ? 'en-GB' : 'da-DK';
+    const parts = {};
+    for (const p of new Intl.DateTimeFormat(lang, {
+      timeZone: 'Europe/Copenhagen', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric',
+      hour: 'numeric', minute: '2-digit', hourCycle: 'h23',
+    }).formatToParts(new Date(ms))) parts[p.type] = p.value;
+    if (!t.dateTime || !t.date || !t.time) return new Date(ms).toLocaleString(lang);
+    const date = t.date.replace('{day}', parts.day).replace('{month}', parts.month).replace('{year}', parts.year);
+    const time = t.time.replace('{hour}', String(Number(parts.hour))).replace('{minute}', parts.minute);
+    return t.dateTime.replace('{weekday}', parts.weekday).replace('{date}', date).replace('{time}', time);
+  }
 
   // ---- Service worker and "new version" --------------------------------------
 
@@ -61,7 +81,7 @@
     const max = Number(counter.dataset.max);
     const words = count > max ? counter.dataset.over : counter.dataset.within;
     counter.textContent = words
-      .replace('{count}', String(count))
+      .replace('{used}', String(count))
       .replace('{max}', String(max))
       .replace('{over}', String(count - max));
     counter.classList.toggle('counter-over', count > max);
@@ -70,8 +90,21 @@
   // ---- Online / offline --------------------------------------------------------
 
   const banner = document.querySelector('[data-offline-banner]');
+  const loadedAt = Date.now();
+  // The banner says, in a sentence, which page this is and from when: the
+  // time the kept copy was fetched, or when this page was loaded.
+  function bannerSentence() {
+    const sentence = banner.querySelector('[data-offline-sentence]');
+    const fetched = Number(banner.dataset.fetched) || loadedAt;
+    const page = document.title.split(' · ').slice(0, -1).join(' · ') || document.title;
+    if (sentence && banner.dataset.text) {
+      sentence.textContent = banner.dataset.text.replace('{page}', page).replace('{time}', dateTimeWords(fetched));
+    }
+  }
   function showConnection() {
-    if (banner && !banner.hasAttribute('data-served-offline')) banner.hidden = navigator.onLine;
+    if (!banner) return;
+    if (!banner.hasAttribute('data-served-offline')) banner.hidden = navigator.onLine;
+    if (!banner.hidden) bannerSentence();
   }
   window.addEventListener('online', () => {
     showConnection();
@@ -130,7 +163,7 @@
     // A refused message's text is also its draft: one thing, counted once.
     const count = items.length + drafts.length + (restore && !restore.draftKey ? 1 : 0);
     if (count === 0) return;
-    section.querySelector('[data-held-text]').textContent = section.dataset.text.replace('{count}', String(count));
+    section.querySelector('[data-held-text]').textContent = plural(section.dataset.textOne, section.dataset.text, count);
     section.hidden = false;
     section.querySelector('[data-held-delete]').addEventListener('click', async (event) => {
       event.target.disabled = true;
@@ -313,9 +346,10 @@
           const kind = document.createElement('strong');
           kind.textContent = panel.dataset[`kind${item.kind === 'wellbeing' ? 'Wellbeing' : 'Message'}`];
           const when = document.createElement('span');
-          when.textContent = ` · ${new Date(item.createdAt).toLocaleString(document.documentElement.lang === 'en' ? 'en-GB' : 'da-DK', { dateStyle: 'medium', timeStyle: 'short' })}`;
+          when.textContent = ` · ${dateTimeWords(item.createdAt)}`;
           const state = document.createElement('span');
-          state.className = 'status-tag awaiting';
+          // Waiting is normal, not an error: only "needs correcting" asks for something.
+          state.className = item.state === 'refused' ? 'status-tag needs-action' : 'status-tag waiting';
           state.textContent = stateText(panel, item.state);
           li.append(kind, when, ' ', state);
           if (item.summary) {
@@ -328,7 +362,7 @@
     );
     panel.hidden = items.length === 0;
     const status = document.getElementById('outbox-status');
-    if (status && justSent > 0) status.textContent = status.dataset.sent.replace('{count}', String(justSent));
+    if (status && justSent > 0) status.textContent = plural(status.dataset.sentOne, status.dataset.sent, justSent);
   }
 
   // ---- Logging out: this person's pages, queue and drafts leave the browser ----

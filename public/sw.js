@@ -168,26 +168,15 @@ async function forgetPages() {
   await caches.delete(META_CACHE);
 }
 
-// Shows the page's own (translated, hidden) offline banner with the time it was fetched.
+// Shows the page's own (translated, hidden) offline banner; app.js writes
+// its sentence with the page's name and the time it was fetched.
 async function withBanner(cached) {
   const html = await cached.text();
-  const fetched = cached.headers.get('date');
-  const lang = (html.match(/<html lang="([a-z]+)"/) || [])[1] || 'da';
-  const when = fetched
-    ? new Date(fetched).toLocaleString(lang === 'en' ? 'en-GB' : 'da-DK', {
-        dateStyle: 'long',
-        timeStyle: 'short',
-      })
-    : '';
-  const shown = html
-    .replace('data-offline-banner hidden', 'data-offline-banner data-served-offline')
-    .replace('<span data-offline-time></span>', `<span data-offline-time>${escapeHtml(when)}</span>`);
+  const fetched = Date.parse(cached.headers.get('date') || '');
+  const at = Number.isNaN(fetched) ? '' : ` data-fetched="${fetched}"`;
+  const shown = html.replace('data-offline-banner hidden', `data-offline-banner data-served-offline${at}`);
   const headers = new Headers(cached.headers);
   headers.delete('content-length');
   headers.delete('content-encoding');
   return new Response(shown, { status: 200, headers });
-}
-
-function escapeHtml(s) {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

@@ -37,8 +37,10 @@ pub fn FormStatus() -> impl IntoView {
             }
         })}
         {notice.map(|msg| view! {
+            // No "Udført:" lead: every notice says in words what happened, and
+            // some carry news that is not a success (a hard WHO-5 result).
             <div class="alert alert-success" role="status">
-                <p><strong>{t(Msg::FormNoticeLead)}</strong> " " {t(msg)}</p>
+                <p>{t(msg)}</p>
             </div>
         })}
     }
@@ -117,7 +119,7 @@ pub fn Counter(id: String, max: usize, #[prop(into)] text: String) -> impl IntoV
 pub fn counter_text(within: &str, over: &str, count: usize, max: usize) -> String {
     let template = if count > max { over } else { within };
     template
-        .replace("{count}", &count.to_string())
+        .replace("{used}", &count.to_string())
         .replace("{max}", &max.to_string())
         .replace("{over}", &count.saturating_sub(max).to_string())
 }

@@ -130,12 +130,21 @@ pub fn SessionWarning() -> impl IntoView {
 /// A data table in a wrapper that scrolls by itself on narrow screens; the
 /// wrapper is a named, focusable region so keyboard users can scroll it too.
 #[component]
-pub fn DataTable(caption: &'static str, id: &'static str, children: Children) -> impl IntoView {
+pub fn DataTable(
+    caption: &'static str,
+    id: &'static str,
+    /// Rows are records: on a phone each row is shown as a card, and each
+    /// `<td>` needs a `data-label` with its column's name.
+    #[prop(optional)]
+    cards: bool,
+    children: Children,
+) -> impl IntoView {
     let caption_id = format!("{id}-caption");
     let labelled_by = caption_id.clone();
+    let class = if cards { "data-table cards" } else { "data-table" };
     view! {
         <div class="table-wrap" tabindex="0" role="region" aria-labelledby=labelled_by>
-            <table class="data-table">
+            <table class=class>
                 <caption id=caption_id>{caption}</caption>
                 {children()}
             </table>

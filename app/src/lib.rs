@@ -28,6 +28,7 @@ pub mod layout;
 pub mod me;
 pub mod messages;
 pub mod notifications;
+pub mod phone;
 pub mod plan;
 pub mod pwa;
 pub mod routes;

@@ -391,7 +391,7 @@ async fn seed(sd: &Seeder, hash: &str) -> Result<(), SeedError> {
         "Jobcenter København",
         "Mette Jensen",
         None,
-        "Teamet hører om din situation. Du må gerne tage en bisidder med.",
+        "Teamet hører om din situation. Du må gerne tage en bisidder med: en person, du stoler på, som kan lytte med, tage noter og støtte dig på mødet.",
     )
     .await?;
     sd.thread(sofie, mette, "Velkommen til dit forløb", &[(false, sd.at(-19, 11, 0)?, "Hej Sofie. Velkommen til dit ressourceforløb. Skriv endelig, hvis du har spørgsmål. Venlig hilsen Mette", false)]).await?;
@@ -434,17 +434,24 @@ async fn seed(sd: &Seeder, hash: &str) -> Result<(), SeedError> {
         "Prøve lagerarbejde af i et roligt tempo.",
     )
     .await?;
-    sd.activity(
-        &c2,
-        "paid_hours",
-        "ongoing",
-        "Lønnede timer hos Grønt Lager ApS",
-        sd.at(-90, 8, 0)?,
-        None,
-        "Grønt Lager ApS, Køge",
-        "Susanne Dahl",
-        Some(8),
-        "Trappe op til 15 timer om ugen.",
+    let paid = sd
+        .activity(
+            &c2,
+            "paid_hours",
+            "ongoing",
+            "Lønnede timer hos Grønt Lager ApS",
+            sd.at(-90, 8, 0)?,
+            None,
+            "Grønt Lager ApS, Køge",
+            "Susanne Dahl",
+            Some(8),
+            "Trappe op til 15 timer om ugen.",
+        )
+        .await?;
+    // A contact person with a phone number, as most workplaces have.
+    sd.exec(
+        "UPDATE activities SET contact_phone = $1 WHERE id = $2",
+        vec![s("56 12 34 56"), s(&paid)],
     )
     .await?;
     sd.activity(

@@ -6,7 +6,7 @@ test.describe('logging in with the demo data', () => {
   test('the citizen lands on the overview with the main menu', async ({ page }) => {
     await login(page, demo.ali.email);
     await expect(page).toHaveURL(/\/$/);
-    await expect(page.getByRole('heading', { level: 1, name: 'Hej Ali Hassan' })).toBeVisible();
+    await expect(page.getByRole('heading', { level: 1, name: 'Hej Ali', exact: true })).toBeVisible();
     await expect(page).toHaveTitle('Overblik · Mit Forløb');
 
     const nav = page.getByRole('navigation', { name: 'Hovedmenu' });
@@ -59,7 +59,7 @@ test.describe('logging in with the demo data', () => {
     const row = table.getByRole('row', { name: /Birgitte Møller/ });
     await expect(row).toHaveCount(1);
     await expect(row.getByRole('cell', { name: 'Modtaget' })).toBeVisible();
-    await expect(row.getByRole('cell', { name: /^\d+ dage$/ })).toBeVisible();
+    await expect(row.getByRole('cell', { name: /^\d+ dage?$/ })).toBeVisible();
     await expectNoAxeViolations(page);
   });
 
@@ -98,18 +98,18 @@ test('a wrong password shows one generic message', async ({ page }, testInfo) =>
 
 test('logging out ends the session', async ({ page }) => {
   await login(page, demo.ali.email);
-  await expect(page.getByRole('heading', { level: 1, name: 'Hej Ali Hassan' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: 'Hej Ali', exact: true })).toBeVisible();
 
   await page.getByRole('button', { name: 'Log ud', exact: true }).click();
   await expect(page).toHaveURL(/\/login\?notice=auth\.logged_out$/);
-  await expect(page.getByRole('status')).toHaveText('Udført: Du er logget ud.');
+  await expect(page.getByRole('status')).toHaveText('Du er logget ud.');
   await expect(page.getByRole('heading', { level: 1, name: 'Log ind' })).toBeVisible();
   await expectNoAxeViolations(page);
 
   await page.goto('/');
   await expect(page).toHaveURL(/\/login$/);
   await expect(page.getByRole('heading', { level: 1, name: 'Log ind' })).toBeVisible();
-  await expect(page.getByText('Hej Ali Hassan')).toHaveCount(0);
+  await expect(page.getByText('Hej Ali')).toHaveCount(0);
 
   // A page that needs a login sends you to the login page too.
   await page.goto('/plan');

@@ -12,6 +12,12 @@ function shownDate(daysAgo: number): string {
     .replace(/\//g, '.');
 }
 
+/** A date as the app writes it: "2. december 2026". */
+function shownDateWords(daysAgo: number): string {
+  return new Intl.DateTimeFormat('da-DK', { timeZone: 'Europe/Copenhagen', day: 'numeric', month: 'long', year: 'numeric' })
+    .format(new Date(Date.now() - daysAgo * 86_400_000));
+}
+
 /** The same date as a date field takes it (yyyy-mm-dd). */
 function fieldDate(daysAgo: number): string {
   const [d, m, y] = shownDate(daysAgo).split('.');
@@ -58,7 +64,7 @@ test('a concern about a coming work placement gets a second opinion', async ({ p
   await page.getByRole('link', { name: 'Jeg er bekymret for mit helbred' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Jeg er bekymret for mit helbred' })).toBeVisible();
   await expect(page.getByRole('region', { name: 'Din ret til en ekstra vurdering' })).toContainText(
-    'behøver du ikke starte på den, før jobcenteret har besluttet',
+    'behøver du ikke starte på den, før jobcentret har besluttet',
   );
   const activity = page.getByLabel('Hvilken aktivitet handler det om?');
   await expect(activity).toHaveValue(activityId);
@@ -77,9 +83,9 @@ test('a concern about a coming work placement gets a second opinion', async ({ p
   await page.getByRole('button', { name: 'Send anmodningen' }).click();
   await expect(page.getByRole('status')).toContainText('Din anmodning er sendt til sundhedskoordinatoren.');
   const progress = page.getByRole('region', { name: 'Sådan går det med anmodningen' });
-  await expect(progress.getByRole('listitem')).toHaveText([new RegExp(`^Sendt ${shownDate(0).replace(/\./g, '\\.')}`)]);
+  await expect(progress.getByRole('listitem')).toHaveText([new RegExp(`^Sendt [a-zø]+dag ${shownDateWords(0).replace(/\./g, '\\.')} kl\\. `)]);
   await expect(progress).toContainText('Næste skridt: Sundhedskoordinatoren bekræfter');
-  await expect(progress).toContainText(/Forventet senest \d\d\.\d\d\.\d{4}\./);
+  await expect(progress).toContainText(/Forventet senest \d{1,2}\. [a-zæø]+ \d{4}\./);
   await expect(page.getByRole('region', { name: 'Det skrev du' })).toContainText(words);
   await expectNoAxeViolations(page);
   const concernPath = new URL(page.url()).pathname;
@@ -100,9 +106,9 @@ test('a concern about a coming work placement gets a second opinion', async ({ p
   await expect(lars.getByRole('region', { name: 'Borgerens beskrivelse' })).toContainText(words);
   await expect(lars.getByRole('region', { name: 'Aktiviteten, det handler om' })).toContainText('Ny praktik: pakkeafdelingen');
   const wellbeing = lars.getByRole('region', { name: 'Delt trivsel' });
-  await expect(wellbeing.getByRole('rowheader', { name: shownDate(1), exact: true })).toBeVisible();
+  await expect(wellbeing.getByRole('rowheader', { name: shownDateWords(1), exact: true })).toBeVisible();
   // Day 16 was never shared: it is not there.
-  await expect(wellbeing.getByRole('rowheader', { name: shownDate(16), exact: true })).toHaveCount(0);
+  await expect(wellbeing.getByRole('rowheader', { name: shownDateWords(16), exact: true })).toHaveCount(0);
   await expectNoAxeViolations(lars);
 
   await lars.getByRole('button', { name: 'Bekræft modtagelse' }).click();
@@ -116,7 +122,7 @@ test('a concern about a coming work placement gets a second opinion', async ({ p
 
   // Ali sees the booked conversation before the answer comes.
   await page.goto(concernPath);
-  await expect(progress).toContainText(`${shownDate(-weekdayAhead(7))} 10:30`);
+  await expect(progress).toContainText(`${shownDateWords(-weekdayAhead(7))} kl. 10.30`);
   await expect(progress).toContainText('Jobcenter København, mødelokale 3');
   await expect(progress).toContainText('Næste skridt: Du får svar efter samtalen.');
 
@@ -133,6 +139,10 @@ test('a concern about a coming work placement gets a second opinion', async ({ p
   const answerBox = page.getByRole('region', { name: 'Svar fra sundhedskoordinatoren' });
   await expect(answerBox).toContainText('Aktiviteten bør tilpasses');
   await expect(answerBox).toContainText(reasons);
+  // What to do if Ali disagrees, with a number to call.
+  await expect(answerBox).toContainText('Er du uenig i vurderingen? Så sig det til din sagsbehandler');
+  await expect(answerBox).toContainText('Det er jobcentret, der beslutter, om aktiviteten skal ændres');
+  await expect(answerBox.getByRole('link', { name: '70 10 20 30' })).toHaveAttribute('href', 'tel:70102030');
   await expect(page.getByRole('button', { name: 'Træk anmodningen tilbage' })).toHaveCount(0);
   await expectNoAxeViolations(page);
   await page.goto(activityPath);
@@ -148,8 +158,8 @@ test('a concern about a coming work placement gets a second opinion', async ({ p
   await expect(ours).toContainText('Besvaret');
   await expect(ours).toContainText(reasons);
   const shared = mette.getByRole('region', { name: 'Trivsel, som borgeren har delt' });
-  await expect(shared.getByRole('rowheader', { name: shownDate(0), exact: true })).toBeVisible();
-  await expect(shared.getByRole('rowheader', { name: shownDate(16), exact: true })).toHaveCount(0);
+  await expect(shared.getByRole('rowheader', { name: shownDateWords(0), exact: true })).toBeVisible();
+  await expect(shared.getByRole('rowheader', { name: shownDateWords(16), exact: true })).toHaveCount(0);
   await expect(shared.getByRole('table', { name: 'WHO-5, som borgeren har delt, nyeste først' })).toContainText('56 ud af 100');
   await expectNoAxeViolations(mette);
 

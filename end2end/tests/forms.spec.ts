@@ -212,12 +212,12 @@ const REFUSALS: Refusal[] = [
     unfold: (area) => area.getByText('Vurdér hvor langt du er').click(),
     fields: [
       { kind: 'radio', group: `Hvor langt er du med målet "${goal}"?`, option: 'Godt på vej' },
-      { kind: 'text', label: 'Kommentar (kan udelades)', value: long(5000) },
+      { kind: 'text', label: 'Kommentar (valgfrit)', value: long(5000) },
     ],
     submit: 'Gem vurdering',
     error: 'Teksten må højst være 500 tegn.',
-    errorAt: { label: 'Kommentar (kan udelades)' },
-    counter: { label: 'Kommentar (kan udelades)', text: '5000 af 500 tegn – 4500 for mange' },
+    errorAt: { label: 'Kommentar (valgfrit)' },
+    counter: { label: 'Kommentar (valgfrit)', text: '5000 af 500 tegn – 4500 for mange' },
   },
   {
     action: '/api/give-course-feedback',
@@ -225,7 +225,7 @@ const REFUSALS: Refusal[] = [
     who: 'ali',
     goto: (page) => page.goto('/plan').then(() => {}),
     area: (page) => page.getByRole('region', { name: 'Hvor meningsfuldt er dit forløb for dig?' }),
-    fields: [{ kind: 'text', label: 'Kommentar (kan udelades)', value: 'Det giver mening at komme ud' }],
+    fields: [{ kind: 'text', label: 'Kommentar (valgfrit)', value: 'Det giver mening at komme ud' }],
     submit: 'Send til sagsbehandler',
     error: 'Vælg et af svarene.',
     errorAt: { group: 'Hvor meningsfuldt er dit forløb for dig?' },
@@ -249,11 +249,11 @@ const REFUSALS: Refusal[] = [
     area: main,
     fields: [
       { kind: 'radio', group: 'Hvor meningsfuld er aktiviteten for dig?', option: 'Meget meningsfuld' },
-      { kind: 'text', label: 'Kommentar (kan udelades)', value: long(501) },
+      { kind: 'text', label: 'Kommentar (valgfrit)', value: long(501) },
     ],
     submit: 'Send til sagsbehandler',
     error: 'Teksten må højst være 500 tegn.',
-    errorAt: { label: 'Kommentar (kan udelades)' },
+    errorAt: { label: 'Kommentar (valgfrit)' },
   },
   {
     action: '/api/log-wellbeing',
@@ -266,13 +266,13 @@ const REFUSALS: Refusal[] = [
       { kind: 'radio', group: 'Energi', option: 'Dårligt' },
       { kind: 'radio', group: 'Smerter', option: 'Lidt' },
       { kind: 'radio', group: 'Søvn', option: 'Godt' },
-      { kind: 'text', label: 'Note (kan udelades)', value: long(5000) },
+      { kind: 'text', label: 'Note (valgfrit)', value: long(5000) },
       { kind: 'check', label: 'Del dagens registrering med min sagsbehandler', checked: true },
     ],
     submit: 'Gem',
     error: 'Teksten må højst være 500 tegn.',
-    errorAt: { label: 'Note (kan udelades)' },
-    counter: { label: 'Note (kan udelades)', text: '5000 af 500 tegn – 4500 for mange' },
+    errorAt: { label: 'Note (valgfrit)' },
+    counter: { label: 'Note (valgfrit)', text: '5000 af 500 tegn – 4500 for mange' },
   },
   {
     action: '/api/answer-who5',
@@ -535,7 +535,7 @@ for (const r of REFUSALS) {
 test('a field with a limit says it, takes a paste whole, and counts as someone types', async ({ page }, testInfo) => {
   await login(page, demo.sofie.email);
   await page.goto('/wellbeing');
-  const note = page.getByLabel('Note (kan udelades)', { exact: true });
+  const note = page.getByLabel('Note (valgfrit)', { exact: true });
   await expect(note).toHaveAccessibleDescription(/\d+ af 500 tegn/);
   await expect(note).not.toHaveAttribute('maxlength');
   await note.fill(long(5000));

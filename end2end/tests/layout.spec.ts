@@ -15,7 +15,7 @@ test.describe('at 320 px wide', () => {
   test.beforeEach(async ({ page }) => {
     await page.setViewportSize({ width: 320, height: 640 });
     await login(page, demo.ali.email);
-    await expect(page.getByRole('heading', { level: 1, name: 'Hej Ali Hassan' })).toBeVisible();
+    await expect(page.getByRole('heading', { level: 1, name: 'Hej Ali', exact: true })).toBeVisible();
   });
 
   test('the overview and the plan need no horizontal scrolling', async ({ page }) => {

@@ -50,7 +50,7 @@ test('a message about an activity is answered and the answer shows in the open t
   const inbox = mette.getByRole('table', { name: 'Samtaler, dem der venter på svar først' });
   await expect(inbox.getByRole('row').nth(1)).toContainText('Venter på vores svar');
   const ours = inbox.getByRole('row').filter({ hasText: subject });
-  await expect(ours).toContainText('Venter på vores svar (0 timer)');
+  await expect(ours).toContainText('Venter på vores svar (under en time)');
   await expect(ours).toContainText(demo.ali.name);
   await expect(ours).toContainText('Om: Ny praktik: pakkeafdelingen');
   await mette.getByRole('link', { name: 'Venter på vores svar' }).click();
@@ -78,7 +78,7 @@ test('a message about an activity is answered and the answer shows in the open t
 
   // Mette sees when Ali read it.
   await mette.goto(threadPath);
-  await expect(mette.getByRole('region', { name: 'Beskeder i samtalen' }).getByText(/^Læst \d{2}\.\d{2}\.\d{4} \d{2}:\d{2}$/)).toBeVisible();
+  await expect(mette.getByRole('region', { name: 'Beskeder i samtalen' }).getByText(/^Læst [a-zø]+dag \d{1,2}\. [a-zæø]+ \d{4} kl\. \d{1,2}\.\d{2}$/)).toBeVisible();
 
   // Ali answers; he is no longer asked to.
   await page.goto(threadPath);
@@ -171,7 +171,7 @@ test('feedback on the course reaches the caseworker, who can answer it as a mess
   await page.goto('/plan');
   const form = page.getByRole('region', { name: 'Hvor meningsfuldt er dit forløb for dig?' });
   await form.getByRole('radio', { name: 'Meget meningsfuld' }).check();
-  await form.getByLabel('Kommentar (kan udelades)').fill(comment);
+  await form.getByLabel('Kommentar (valgfrit)').fill(comment);
   await form.getByRole('button', { name: 'Send til sagsbehandler' }).click();
   await expect(page.getByRole('status')).toContainText('Tak. Din sagsbehandler kan nu se dit svar.');
   await expectNoAxeViolations(page);

@@ -47,9 +47,8 @@ async function answer(page: Page, question: string, word: string) {
 }
 
 function today(): string {
-  return new Intl.DateTimeFormat('da-DK', { timeZone: 'Europe/Copenhagen', day: '2-digit', month: '2-digit', year: 'numeric' })
-    .format(new Date())
-    .replace(/\//g, '.');
+  return new Intl.DateTimeFormat('da-DK', { timeZone: 'Europe/Copenhagen', day: 'numeric', month: 'long', year: 'numeric' })
+    .format(new Date());
 }
 
 test('the manifest is complete and Chromium finds the app installable', async ({ page, request }, testInfo) => {
@@ -108,8 +107,8 @@ test('offline: the last plan is shown, wellbeing and a message wait, and are sen
   await goOffline(context);
   await page.goto('/plan');
   await expect(page.getByRole('heading', { level: 1, name: 'Min plan' })).toBeVisible();
-  const banner = page.getByRole('status').filter({ hasText: 'Du er offline' });
-  await expect(banner).toContainText('viser senest hentede side');
+  const banner = page.getByRole('status').filter({ hasText: 'Du er ikke på nettet lige nu.' });
+  await expect(banner).toContainText(/Du ser siden »Min plan«, som den så ud [a-zø]+dag \d{1,2}\. [a-zæø]+ \d{4} kl\. \d{1,2}\.\d{2}\./);
   await expectNoAxeViolations(page);
 
   // A page never seen says so, in words.

@@ -3,11 +3,10 @@
 import { expect, test, type Page } from '@playwright/test';
 import { demo, expectNoAxeViolations, login, newProjectContext } from './helpers';
 
-/** A Copenhagen date `daysAgo` days back, as the pages show it (dd.mm.yyyy). */
+/** A Copenhagen date `daysAgo` days back, as the pages show it (2. december 2026). */
 function shownDate(daysAgo: number): string {
-  return new Intl.DateTimeFormat('da-DK', { timeZone: 'Europe/Copenhagen', day: '2-digit', month: '2-digit', year: 'numeric' })
-    .format(new Date(Date.now() - daysAgo * 86_400_000))
-    .replace(/\//g, '.');
+  return new Intl.DateTimeFormat('da-DK', { timeZone: 'Europe/Copenhagen', day: 'numeric', month: 'long', year: 'numeric' })
+    .format(new Date(Date.now() - daysAgo * 86_400_000));
 }
 
 async function answer(page: Page, question: string, word: string): Promise<void> {
@@ -34,14 +33,14 @@ test('a hard day shows where to get help, and a new answer replaces the day', as
   await answer(page, 'Energi', 'Middel');
   await answer(page, 'Smerter', 'Lidt');
   await answer(page, 'Søvn', 'Godt');
-  await page.getByLabel('Note (kan udelades)').fill('Gik en tur.');
+  await page.getByLabel('Note (valgfrit)').fill('Gik en tur.');
   await page.getByRole('button', { name: 'Gem', exact: true }).click();
-  await expect(page.getByRole('status')).toHaveText('Udført: Din registrering er gemt.');
+  await expect(page.getByRole('status')).toHaveText('Din registrering er gemt.');
   const table = page.getByRole('table', { name: 'Dine seneste registreringer' });
   const todayRow = table.getByRole('row', { name: new RegExp(shownDate(0).replace(/\./g, '\\.')) });
   await expect(todayRow).toHaveCount(1);
   await expect(todayRow).toContainText('Godt');
-  await expect(page.getByLabel('Note (kan udelades)')).toHaveValue('Gik en tur.');
+  await expect(page.getByLabel('Note (valgfrit)')).toHaveValue('Gik en tur.');
   await expectNoAxeViolations(page);
 });
 

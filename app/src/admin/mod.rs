@@ -1,7 +1,7 @@
 //! The administrator's page: staff, regions, caseloads. No health data.
 use crate::error::AppError;
 use crate::forms::{Draft, TextField};
-use crate::i18n::{fill, t, Msg};
+use crate::i18n::{t, tn, Msg, Plural};
 use crate::layout::Title;
 use crate::layout::{DataTable, Loaded};
 use crate::model::Role;
@@ -422,7 +422,7 @@ fn Admin(data: AdminOverview) -> impl IntoView {
         {(!data.unassigned.is_empty()).then(|| view! {
             <div class="alert alert-error" role="alert">
                 <p><strong>{t(Msg::AdminAttention)}</strong> " "
-                <a href="#unassigned-heading">{fill(t(Msg::AdminUnassigned), &[("count", &data.unassigned.len().to_string())])}</a></p>
+                <a href="#unassigned-heading">{tn(Plural::AdminUnassigned, data.unassigned.len() as i64)}</a></p>
             </div>
         })}
         <crate::concerns::UnassignedRequests requests=data.unassigned coordinators=data.coordinators.clone()/>

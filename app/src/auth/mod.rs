@@ -303,7 +303,7 @@ fn password_texts() -> PasswordTexts {
         password: t(Msg::AuthNewPassword).into(),
         repeat: t(Msg::AuthRepeatPassword).into(),
         rules: t(Msg::AuthPasswordRules).into(),
-        count: t(Msg::AuthLiveCount).into(),
+        count: crate::i18n::PluralText::new(crate::i18n::Plural::AuthLiveCount, crate::i18n::use_lang()),
         length_ok: t(Msg::AuthLiveLengthOk).into(),
         matching: t(Msg::AuthLiveMatch).into(),
         mismatch: t(Msg::AuthLiveMismatch).into(),

@@ -10,7 +10,8 @@ pub struct PasswordTexts {
     pub password: String,
     pub repeat: String,
     pub rules: String,
-    pub count: String,
+    /// With `{count}` (typed so far) and `{missing}`.
+    pub count: crate::i18n::PluralText,
     pub length_ok: String,
     pub matching: String,
     pub mismatch: String,
@@ -28,7 +29,7 @@ pub fn live_status(texts: &PasswordTexts, min: usize, password: &str, repeat: &s
     let mut status = if len < min {
         texts
             .count
-            .replace("{count}", &len.to_string())
+            .pick(len as i64)
             .replace("{missing}", &(min - len).to_string())
     } else {
         texts.length_ok.clone()
@@ -107,7 +108,10 @@ mod tests {
             password: "p".into(),
             repeat: "r".into(),
             rules: "rules".into(),
-            count: "{count} of 10, {missing} to go.".into(),
+            count: crate::i18n::PluralText {
+                one: "{count} char of 10, {missing} to go.".into(),
+                other: "{count} of 10, {missing} to go.".into(),
+            },
             length_ok: "Long enough.".into(),
             matching: "Same.".into(),
             mismatch: "Not the same.".into(),

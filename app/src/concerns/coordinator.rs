@@ -7,7 +7,7 @@ use super::{
 };
 use crate::error::AppError;
 use crate::forms::{Choices, Draft, FormStatus, TextArea, TextField};
-use crate::i18n::{fill, t, Msg};
+use crate::i18n::{t, tn, Msg, Plural};
 use crate::layout::Title;
 use crate::layout::{DataTable, Loaded};
 use crate::model::{ConcernOutcome, ConcernState};
@@ -156,7 +156,7 @@ pub fn QueuePage() -> impl IntoView {
                                 <tr>
                                     <th scope="row"><a href=format!("/requests/{}", r.id)>{r.citizen_name}</a></th>
                                     <td>{r.sent}</td>
-                                    <td>{fill(t(Msg::RequestsDays), &[("days", &r.days_waiting.to_string())])}</td>
+                                    <td>{tn(Plural::RequestsDays, r.days_waiting)}</td>
                                     <td>{t(r.state.label())}</td>
                                 </tr>
                             }).collect_view()}
@@ -422,7 +422,7 @@ pub fn UnassignedRequests(
                                 view! {
                                     <tr>
                                         <th scope="row">{r.sent}</th>
-                                        <td>{fill(t(Msg::RequestsDays), &[("days", &r.days_waiting.to_string())])}</td>
+                                        <td>{tn(Plural::RequestsDays, r.days_waiting)}</td>
                                         <td>{r.region.unwrap_or_else(|| t(Msg::AdminNoRegion).to_string())}</td>
                                         <td>
                                             <form method="post" action="/api/assign-request" novalidate class="inline-form">

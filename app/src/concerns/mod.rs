@@ -496,8 +496,11 @@ pub fn ConcernAnswer(concern: ConcernView, for_citizen: bool) -> impl IntoView {
             <h2 id=format!("answer-{}", concern.id)>{t(Msg::ConcernAnswer)}</h2>
             <p><strong>{t(outcome.label())}</strong></p>
             <h3>{t(Msg::ConcernReasons)}</h3>
-            <p class="user-text">{concern.assessment.unwrap_or_default()}</p>
-            {for_citizen.then(|| view! { <p>{t(Msg::ConcernAfterAnswer)}</p> })}
+            <p class="user-text" lang="da">{concern.assessment.unwrap_or_default()}</p>
+            {for_citizen.then(|| view! {
+                <p>{t(Msg::ConcernAfterAnswer)}</p>
+                <p><crate::phone::WithPhone text=t(Msg::ConcernDisagree) number=crate::phone::JOBCENTRE/></p>
+            })}
         </section>
     })
 }

@@ -315,8 +315,14 @@ fn the_next_step_is_due_in_working_days() {
         .unwrap()
         .timestamp()
         .as_millisecond();
-    assert_eq!(data::add_working_days(friday, 2).as_deref(), Some("01.12.2026"));
-    assert_eq!(data::add_working_days(friday, 5).as_deref(), Some("04.12.2026"));
+    assert_eq!(
+        data::add_working_days(friday, 2).as_deref(),
+        Some("1. december 2026")
+    );
+    assert_eq!(
+        data::add_working_days(friday, 5).as_deref(),
+        Some("4. december 2026")
+    );
 }
 
 db_test!(bad_concerns_are_refused_and_change_nothing, |db| {
@@ -409,13 +415,16 @@ db_test!(the_coordinator_moves_a_request_step_by_step_to_an_answer, |db| {
     })
     .unwrap();
     assert_eq!(booked.state, ConcernState::ConversationBooked);
-    assert_eq!(booked.conversation_at.as_deref(), Some("02.03.2099 10:30"));
+    assert_eq!(
+        booked.conversation_at.as_deref(),
+        Some("mandag 2. marts 2099 kl. 10.30")
+    );
     assert_eq!(
         booked.conversation_place.as_deref(),
         Some("Jobcenter København, lokale 3")
     );
     // Due five working days after the conversation.
-    assert_eq!(booked.expected_by.as_deref(), Some("09.03.2099"));
+    assert_eq!(booked.expected_by.as_deref(), Some("9. marts 2099"));
     crate::via!(crate::auth::policy::act_on_concern(db, lars, &id), |a| {
         data::take_step(db, &a, &answer)
     })

@@ -505,8 +505,31 @@ pub fn copenhagen() -> jiff::tz::TimeZone {
     jiff::tz::TimeZone::get("Europe/Copenhagen").unwrap_or(jiff::tz::TimeZone::UTC)
 }
 
-/// A stored UTC instant shown in Copenhagen time, e.g. "23.11.2026 14:05".
+/// A stored UTC instant shown in Copenhagen time, as a municipality writes
+/// it: "onsdag 2. december 2026 kl. 13.00" (in the page's language).
 pub fn format_ms(ms: i64) -> String {
+    format_ms_in(crate::i18n::use_lang(), ms)
+}
+
+pub fn format_ms_in(lang: crate::i18n::Lang, ms: i64) -> String {
+    match jiff::Timestamp::from_millisecond(ms) {
+        Ok(ts) => {
+            let z = ts.to_zoned(copenhagen());
+            crate::model::date_time_words(
+                lang,
+                (i32::from(z.year()), z.month() as u8, z.day() as u8),
+                z.weekday().to_monday_one_offset() as u8,
+                z.hour() as u8,
+                z.minute() as u8,
+            )
+        }
+        Err(_) => String::new(),
+    }
+}
+
+/// The same instant as a number, for values kept in the change history
+/// (stored once, read in either language): "23.11.2026 14:05".
+pub fn format_ms_numeric(ms: i64) -> String {
     match jiff::Timestamp::from_millisecond(ms) {
         Ok(ts) => ts.to_zoned(copenhagen()).strftime("%d.%m.%Y %H:%M").to_string(),
         Err(_) => String::new(),

@@ -1,19 +1,55 @@
 //! Pages everyone can read: accessibility statement, privacy, contact.
-use crate::i18n::{t, Msg};
+use crate::i18n::{fill, t, Msg};
 use crate::layout::Title;
+use crate::model::format_date;
+use crate::phone::{WithPhone, DIGITALISERINGSSTYRELSEN, JOBCENTRE};
 use leptos::prelude::*;
 
+/// When the statement was made and last reviewed (the law asks for a review
+/// at least once a year, and whenever the known issues change).
+const STATEMENT_MADE: &str = "2026-11-27";
+const STATEMENT_UPDATED: &str = "2026-11-27";
+
+/// Digitaliseringsstyrelsen's page for people who meet inaccessible content
+/// on a public website: where a complaint goes when the authority's own
+/// answer is missing or not good enough.
+const DIGST_COMPLAINT_URL: &str =
+    "https://digst.dk/digital-inklusion/webtilgaengelighed/oplever-du-ikke-tilgaengeligt-indhold/";
+
+/// The accessibility statement, in the parts Danish public bodies publish
+/// (Digitaliseringsstyrelsen's WAS-Tool, after the EU model statement):
+/// scope, compliance status, what is not accessible, how it was assessed and
+/// when, feedback, and the complaint route.
 #[component]
 pub fn AccessibilityPage() -> impl IntoView {
+    let dates = fill(
+        t(Msg::AccessibilityDates),
+        &[
+            ("made", &format_date(STATEMENT_MADE)),
+            ("updated", &format_date(STATEMENT_UPDATED)),
+        ],
+    );
     view! {
         <Title text=t(Msg::AccessibilityTitle)/>
         <h1>{t(Msg::AccessibilityTitle)}</h1>
         <p>{t(Msg::AccessibilityIntro)}</p>
         <h2>{t(Msg::AccessibilityStatusHeading)}</h2>
         <p>{t(Msg::AccessibilityStatus)}</p>
+        <h2>{t(Msg::AccessibilityKnownHeading)}</h2>
+        <ul>
+            <li>{t(Msg::AccessibilityKnown1)}</li>
+            <li>{t(Msg::AccessibilityKnown2)}</li>
+            <li>{t(Msg::AccessibilityKnown3)}</li>
+            <li>{t(Msg::AccessibilityKnown4)}</li>
+        </ul>
+        <h2>{t(Msg::AccessibilityMethodHeading)}</h2>
+        <p>{t(Msg::AccessibilityMethod)}</p>
+        <p>{dates}</p>
         <h2>{t(Msg::AccessibilityFeedbackHeading)}</h2>
-        <p>{t(Msg::AccessibilityFeedback)}</p>
-        <p>{t(Msg::AccessibilityComplaint)}</p>
+        <p><WithPhone text=t(Msg::AccessibilityFeedback) number=JOBCENTRE/></p>
+        <h2>{t(Msg::AccessibilityComplaintHeading)}</h2>
+        <p><WithPhone text=t(Msg::AccessibilityComplaint) number=DIGITALISERINGSSTYRELSEN/></p>
+        <p><a href=DIGST_COMPLAINT_URL hreflang="da">{t(Msg::AccessibilityComplaintLink)}</a></p>
     }
 }
 
@@ -39,7 +75,7 @@ pub fn ContactPage() -> impl IntoView {
         <h1>{t(Msg::ContactTitle)}</h1>
         <p>{t(Msg::ContactIntro)}</p>
         <dl class="facts">
-            <dt>{t(Msg::ContactPhoneLabel)}</dt><dd>{t(Msg::ContactPhone)}</dd>
+            <dt>{t(Msg::ContactPhoneLabel)}</dt><dd><crate::phone::PhoneLink number=crate::phone::JOBCENTRE/></dd>
             <dt>{t(Msg::ContactHoursLabel)}</dt><dd>{t(Msg::ContactHours)}</dd>
             <dt>{t(Msg::ContactPostLabel)}</dt><dd>{t(Msg::ContactPost)}</dd>
         </dl>

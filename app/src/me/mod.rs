@@ -177,6 +177,21 @@ fn Me(profile: Profile) -> impl IntoView {
             </form>
         </section>
         {is_citizen.then(|| view! {
+            // The one place that says plainly what the caseworker can see.
+            <section class="card" aria-labelledby="caseworker-sees-heading">
+                <h2 id="caseworker-sees-heading">{t(Msg::MeCaseworkerSeesTitle)}</h2>
+                <p>{t(Msg::MeCaseworkerSeesIntro)}</p>
+                <ul>
+                    <li>{t(Msg::MeSeesPlan)}</li>
+                    <li>{t(Msg::MeSeesRatings)}</li>
+                    <li>{t(Msg::MeSeesMessages)}</li>
+                    <li>{t(Msg::MeSeesWellbeing)}</li>
+                    <li>{t(Msg::MeSeesConcerns)}</li>
+                </ul>
+                <p>{t(Msg::MeNotSeen)}</p>
+            </section>
+        })}
+        {is_citizen.then(|| view! {
             <section class="card" aria-labelledby="access-heading">
                 <h2 id="access-heading">{t(Msg::MeWhoLooked)}</h2>
                 <p>{t(Msg::MeWhoLookedIntro)}</p>
@@ -184,7 +199,7 @@ fn Me(profile: Profile) -> impl IntoView {
                     view! { <p>{t(Msg::MeNobodyLooked)}</p> }.into_any()
                 } else {
                     view! {
-                        <DataTable caption=t(Msg::MeAccessTable) id="me-access">
+                        <DataTable caption=t(Msg::MeAccessTable) id="me-access" cards=true>
                             <thead><tr>
                                 <th scope="col">{t(Msg::MeWhen)}</th>
                                 <th scope="col">{t(Msg::AdminRole)}</th>
@@ -192,7 +207,7 @@ fn Me(profile: Profile) -> impl IntoView {
                             </tr></thead>
                             <tbody>
                                 {profile.accesses.into_iter().map(|a| view! {
-                                    <tr><td>{a.when}</td><td>{t(a.role.label())}</td><td>{t(a.what)}</td></tr>
+                                    <tr><td data-label=t(Msg::MeWhen)>{a.when}</td><td data-label=t(Msg::AdminRole)>{t(a.role.label())}</td><td data-label=t(Msg::MeWhat)>{t(a.what)}</td></tr>
                                 }).collect_view()}
                             </tbody>
                         </DataTable>

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 pub struct FieldTexts {
     pub label: String,
     pub hint: String,
-    /// With `{count}` and `{max}`.
+    /// With `{used}` and `{max}` (the noun goes with the maximum, so it needs no plural).
     pub count: String,
     /// The server's refusal of the last post, if any.
     pub error: Option<String>,
@@ -68,7 +68,7 @@ fn CountedField(
         let template = texts.count.clone();
         move || {
             template
-                .replace("{count}", &body.with(|b| b.chars().count()).to_string())
+                .replace("{used}", &body.with(|b| b.chars().count()).to_string())
                 .replace("{max}", &max.to_string())
         }
     };

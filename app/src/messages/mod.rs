@@ -4,7 +4,7 @@
 #![allow(clippy::too_many_arguments)]
 use crate::error::AppError;
 use crate::forms::{Draft, FormStatus, TextField};
-use crate::i18n::{fill, t, Msg};
+use crate::i18n::{fill, t, tn, Msg, Plural};
 use crate::layout::Title;
 use crate::layout::{DataTable, Loaded};
 use leptos::prelude::*;
@@ -352,7 +352,7 @@ pub fn MessagesPage() -> impl IntoView {
 /// When to expect an answer, and where to call when it cannot wait.
 #[component]
 fn ReplyTime() -> impl IntoView {
-    view! { <p class="alert alert-info">{t(Msg::MessagesReplyTime)}</p> }
+    view! { <p class="alert alert-info"><crate::phone::WithPhone text=t(Msg::MessagesReplyTime) number=crate::phone::JOBCENTRE/></p> }
 }
 
 /// `/messages/new`: a new thread, optionally about one activity (citizen) or
@@ -510,6 +510,8 @@ fn signature(staff: bool) -> String {
 /// (read receipts only for staff: the viewer's `read` is empty otherwise).
 #[component]
 pub fn MessageList(messages: Vec<MessageView>) -> impl IntoView {
+    // A citizen reads staff's words, which are written in Danish.
+    let citizen = crate::layout::page_user().is_some_and(|u| u.role == crate::model::Role::Citizen);
     view! {
         <ol class="messages">
             {messages.into_iter().map(|m| {
@@ -522,7 +524,7 @@ pub fn MessageList(messages: Vec<MessageView>) -> impl IntoView {
                 view! {
                     <li class=class>
                         <p class="message-meta"><strong>{who}</strong> " · " {m.sent.clone()}</p>
-                        <MessageText body=m.body/>
+                        <MessageText body=m.body lang=if citizen && !m.mine { "da" } else { "" }/>
                         {m.mine.then(|| view! { <p class="message-state">{state}</p> })}
                     </li>
                 }
@@ -643,9 +645,11 @@ fn Inbox(inbox: InboxView) -> impl IntoView {
 
 /// How long someone has waited, in words.
 fn waited(hours: i64) -> String {
-    if hours < 24 {
-        fill(t(Msg::InboxHours), &[("n", &hours.to_string())])
+    if hours < 1 {
+        t(Msg::InboxUnderAnHour).to_string()
+    } else if hours < 24 {
+        tn(Plural::InboxHours, hours)
     } else {
-        fill(t(Msg::InboxDays), &[("n", &(hours / 24).to_string())])
+        tn(Plural::InboxDays, hours / 24)
     }
 }

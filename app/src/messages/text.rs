@@ -62,9 +62,15 @@ fn next_address(s: &str) -> Option<usize> {
 
 /// A message body: line breaks kept, long words wrapped, links safe.
 #[component]
-pub fn MessageText(body: String) -> impl IntoView {
+pub fn MessageText(
+    body: String,
+    /// "da" for a caseworker's words shown in the English UI; empty for none.
+    #[prop(optional)]
+    lang: &'static str,
+) -> impl IntoView {
+    let lang = (!lang.is_empty()).then_some(lang);
     view! {
-        <p class="user-text">
+        <p class="user-text" lang=lang>
             {pieces(&body).into_iter().map(|p| match p {
                 Piece::Text(s) => s.into_any(),
                 Piece::Link(href) => {

@@ -3,7 +3,7 @@
 //! the server's delivery loop sends it, encrypted, saying only that there is
 //! something new, never what.
 use crate::error::AppError;
-use crate::i18n::{fill, t, Msg};
+use crate::i18n::{t, tn, Msg, Plural};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -202,7 +202,7 @@ pub async fn save_quiet_hours(quiet_from: String, quiet_to: String) -> Result<()
 /// a plain form.
 #[component]
 pub fn NotificationsSection(settings: PushSettings) -> impl IntoView {
-    let devices = fill(t(Msg::PushDevices), &[("count", &settings.devices.to_string())]);
+    let devices = tn(Plural::PushDevices, settings.devices);
     let draft = settings.draft.clone().unwrap_or_default();
     // The error, tied to the time it is about.
     let error = crate::forms::query_error()

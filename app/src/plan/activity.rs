@@ -82,7 +82,7 @@ fn Activity(data: ActivityPageData) -> impl IntoView {
     view! {
         <Title text=a.title.clone()/>
         {back}
-        <h1>{a.title.clone()}</h1>
+        <h1 lang="da">{a.title.clone()}</h1>
         <FormStatus/>
         <p><span class="status-tag">{t(a.status.label())}</span> " "
             <crate::concerns::AwaitingTag awaiting=a.awaiting_assessment/></p>
@@ -99,10 +99,10 @@ fn Activity(data: ActivityPageData) -> impl IntoView {
         {detail.preparation.map(|p| view! {
             <section class="card" aria-labelledby="prepare-heading">
                 <h2 id="prepare-heading">{t(Msg::ActivityPreparation)}</h2>
-                <p>{p}</p>
+                <p lang="da">{p}</p>
             </section>
         })}
-        <p><a href=calendar download="aktivitet.ics">{t(Msg::ActivityCalendarDownload)}</a></p>
+        <p><a href=calendar download="aktivitet.ics" aria-describedby="calendar-hint">{t(Msg::ActivityCalendarDownload)}</a><br/><span class="hint" id="calendar-hint">{t(Msg::ActivityCalendarHint)}</span></p>
         <section class="card" aria-labelledby="reflection-heading">
             <h2 id="reflection-heading">{t(Msg::ReflectionTitle)}</h2>
             {match (staff, data.can_reflect) {
@@ -113,7 +113,7 @@ fn Activity(data: ActivityPageData) -> impl IntoView {
             <ReflectionList reflections=data.responses.reflections/>
         </section>
         <section class="card" aria-labelledby="feedback-heading">
-            <h2 id="feedback-heading">{t(Msg::FeedbackTitle)}</h2>
+            <h2 id="feedback-heading">{t(Msg::FeedbackHeading)}</h2>
             {(!staff).then(|| view! { <FeedbackForm activity_id=id.clone() form_key=format!("{}-f", data.form_key)/> })}
             <FeedbackList feedback=data.responses.feedback/>
         </section>

@@ -464,7 +464,7 @@ mod tests {
             (t.today - t.six_month_right).abs() < 0.01,
             "today is the six-month day: {t:?}"
         );
-        assert_eq!(t.today_label, "01.07.2026");
+        assert_eq!(t.today_label, "1. juli 2026");
         // Before the start and after the limit, today stays on the line.
         let early = timeline(
             "2026-01-01",

@@ -1,7 +1,7 @@
 //! The course plan: overview (home) and the plan page.
 use crate::error::AppError;
 use crate::forms::FormStatus;
-use crate::i18n::{fill, t, Msg};
+use crate::i18n::{fill, t, tn, Msg, Plural};
 use crate::layout::Loaded;
 use crate::layout::Title;
 use crate::model::{ActivityKind, ActivityStatus, CourseKind};
@@ -195,7 +195,9 @@ pub fn OverviewPage() -> impl IntoView {
 
 #[component]
 fn Overview(overview: Overview) -> impl IntoView {
-    let greeting = fill(t(Msg::OverviewGreeting), &[("name", &overview.name)]);
+    // "Hej Sofie", as a person is greeted: the first name only.
+    let first_name = overview.name.split_whitespace().next().unwrap_or_default();
+    let greeting = fill(t(Msg::OverviewGreeting), &[("name", first_name)]);
     view! {
         <h1>{greeting}</h1>
         <FormStatus/>
@@ -213,12 +215,12 @@ fn Overview(overview: Overview) -> impl IntoView {
             </section>
             <section class="card" aria-labelledby="messages-heading">
                 <h2 id="messages-heading">{t(Msg::NavMessages)}</h2>
-                <p>{fill(t(Msg::OverviewUnreadMessages), &[("count", &overview.unread_messages.to_string())])}</p>
+                <p>{tn(Plural::OverviewUnreadMessages, overview.unread_messages)}</p>
                 <p><a href="/messages">{t(Msg::OverviewGoToMessages)}</a></p>
             </section>
             <section class="card" aria-labelledby="concerns-heading">
                 <h2 id="concerns-heading">{t(Msg::OverviewHealthConcerns)}</h2>
-                <p>{fill(t(Msg::OverviewOpenConcerns), &[("count", &overview.open_concerns.to_string())])}</p>
+                <p>{tn(Plural::OverviewOpenConcerns, overview.open_concerns)}</p>
                 <p class="muted">{t(Msg::OverviewConcernRight)}</p>
                 <crate::concerns::RaiseConcernLink/>
                 <p><a href="/concerns">{t(Msg::ConcernSeeAll)}</a></p>
@@ -253,7 +255,7 @@ pub fn CourseFacts(
             <dl class="facts">
                 <dt>{t(Msg::CourseKind)}</dt><dd>{t(course.kind.label())}</dd>
                 <dt>{t(Msg::CourseStart)}</dt><dd>{course.start}</dd>
-                <dt>{t(Msg::CourseSixMonthRight)}</dt><dd>{course.six_month_right} " – " {t(right)}</dd>
+                <dt>{t(Msg::CourseSixMonthRight)}</dt><dd>{course.six_month_right} " – " {t(right)}<span class="hint">{t(Msg::CourseSixMonthExplain)}</span></dd>
                 <dt>{t(Msg::CoursePlannedEnd)}</dt><dd>{course.planned_end}</dd>
                 <dt>{t(Msg::CourseLimit)}</dt><dd>{course.limit}</dd>
             </dl>
@@ -290,12 +292,12 @@ fn CourseTimeline(timeline: Timeline) -> impl IntoView {
 #[component]
 fn ActivitySummary(activity: ActivityView) -> impl IntoView {
     view! {
-        <p><strong>{activity.title}</strong></p>
+        <p><strong lang="da">{activity.title}</strong></p>
         <dl class="facts">
             <dt>{t(Msg::ActivityKind)}</dt><dd>{t(activity.kind.label())}</dd>
             <dt>{t(Msg::ActivityWhen)}</dt><dd>{activity.when}</dd>
-            {activity.place.map(|p| view! { <dt>{t(Msg::ActivityPlace)}</dt><dd>{p}</dd> })}
-            {activity.contact.map(|p| view! { <dt>{t(Msg::ActivityContact)}</dt><dd>{p}</dd> })}
+            {activity.place.map(|p| view! { <dt>{t(Msg::ActivityPlace)}</dt><dd lang="da">{p}</dd> })}
+            {activity.contact.map(|p| view! { <dt>{t(Msg::ActivityContact)}</dt><dd lang="da">{p}</dd> })}
         </dl>
     }
 }
@@ -325,7 +327,7 @@ fn Plan(plan: PlanView) -> impl IntoView {
         <crate::concerns::RaiseConcernLink/>
         <section class="card" aria-labelledby="goals-heading">
             <h2 id="goals-heading">{t(Msg::PlanGoals)}</h2>
-            {main_goal.map(|g| view! { <p><strong>{t(Msg::PlanMainGoal)}</strong> " " {g}</p> })}
+            {main_goal.map(|g| view! { <p><strong>{t(Msg::PlanMainGoal)}</strong> " " <span lang="da">{g}</span></p> })}
             <ul class="list-rows">
                 {plan.goals.into_iter().map(|g| {
                     let key = format!("{form_key}-{}", g.id);
@@ -365,8 +367,8 @@ fn MarkerTag(marker: Option<Marker>) -> impl IntoView {
 fn Goal(goal: GoalView, form_key: String) -> impl IntoView {
     let latest = goal.ratings.first().cloned();
     view! {
-        <h3>{goal.title.clone()}<MarkerTag marker=goal.marker/></h3>
-        {goal.description.map(|d| view! { <p>{d}</p> })}
+        <h3><span lang="da">{goal.title.clone()}</span><MarkerTag marker=goal.marker/></h3>
+        {goal.description.map(|d| view! { <p lang="da">{d}</p> })}
         <p>
             {match latest {
                 Some(r) => fill(t(Msg::GoalLatestRating), &[("word", t(progress_word(r.rating))), ("when", &r.when)]),
@@ -437,7 +439,7 @@ fn ActivityGroup(heading: Msg, id: &'static str, activities: Vec<ActivityView>) 
 #[component]
 fn ActivityDetails(activity: ActivityView) -> impl IntoView {
     view! {
-        <h3><a href=format!("/activities/{}", activity.id)>{activity.title.clone()}</a><MarkerTag marker=activity.marker/></h3>
+        <h3><a href=format!("/activities/{}", activity.id) lang="da">{activity.title.clone()}</a><MarkerTag marker=activity.marker/></h3>
         <p><span class="status-tag">{t(activity.status.label())}</span> " "
             <crate::concerns::AwaitingTag awaiting=activity.awaiting_assessment/></p>
         <ActivityFacts activity=activity/>
@@ -478,11 +480,11 @@ fn PrintPlan(plan: PlanView) -> impl IntoView {
             <p>{printed}</p>
             <CourseFacts course=course.clone()/>
             <h2>{t(Msg::PlanGoals)}</h2>
-            {course.main_goal.map(|g| view! { <p><strong>{t(Msg::PlanMainGoal)}</strong> " " {g}</p> })}
+            {course.main_goal.map(|g| view! { <p><strong>{t(Msg::PlanMainGoal)}</strong> " " <span lang="da">{g}</span></p> })}
             <ul>
                 {plan.goals.into_iter().map(|g| {
                     let latest = g.ratings.first().map(|r| format!(" – {}", t(progress_word(r.rating))));
-                    view! { <li><strong>{g.title}</strong>{latest}{g.description.map(|d| view! { <br/>{d} })}</li> }
+                    view! { <li><strong lang="da">{g.title}</strong>{latest}{g.description.map(|d| view! { <br/><span lang="da">{d}</span> })}</li> }
                 }).collect_view()}
             </ul>
             {all.into_iter().map(|(heading, activities)| view! {
@@ -491,7 +493,7 @@ fn PrintPlan(plan: PlanView) -> impl IntoView {
                     view! { <p>{t(Msg::PlanNone)}</p> }.into_any()
                 } else {
                     activities.into_iter().map(|a| view! {
-                        <h3>{a.title.clone()} " (" {t(a.status.label())} ")"</h3>
+                        <h3><span lang="da">{a.title.clone()}</span> " (" {t(a.status.label())} ")"</h3>
                         <ActivityFacts activity=a/>
                     }).collect_view().into_any()
                 }}
@@ -515,11 +517,11 @@ pub(crate) fn ActivityFacts(
         <dl class="facts">
             <dt>{t(Msg::ActivityKind)}</dt><dd>{t(activity.kind.label())}</dd>
             <dt>{t(Msg::ActivityWhen)}</dt><dd>{activity.when}{activity.until.map(|u| format!(" – {u}"))}</dd>
-            {activity.place.map(|p| view! { <dt>{t(Msg::ActivityPlace)}</dt><dd>{p}</dd> })}
-            {activity.contact.map(|p| view! { <dt>{t(Msg::ActivityContact)}</dt><dd>{p}</dd> })}
-            {contact_phone.map(|p| view! { <dt>{t(Msg::ActivityContactPhone)}</dt><dd>{p}</dd> })}
+            {activity.place.map(|p| view! { <dt>{t(Msg::ActivityPlace)}</dt><dd lang="da">{p}</dd> })}
+            {activity.contact.map(|p| view! { <dt>{t(Msg::ActivityContact)}</dt><dd lang="da">{p}</dd> })}
+            {contact_phone.map(|p| view! { <dt>{t(Msg::ActivityContactPhone)}</dt><dd><crate::phone::PhoneLink number=p/></dd> })}
             {activity.hours_per_week.map(|h| view! { <dt>{t(Msg::ActivityHours)}</dt><dd>{h}</dd> })}
-            {activity.purpose.map(|p| view! { <dt>{t(Msg::ActivityPurpose)}</dt><dd>{p}</dd> })}
+            {activity.purpose.map(|p| view! { <dt>{t(Msg::ActivityPurpose)}</dt><dd lang="da">{p}</dd> })}
         </dl>
     }
 }

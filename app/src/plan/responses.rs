@@ -222,7 +222,7 @@ pub fn RateGoal(goal_id: String, title: String, form_key: String) -> impl IntoVi
             <form method="post" action="/api/rate-goal" novalidate class="stack">
                 <input type="hidden" name="goal_id" value=goal_id.clone()/>
                 <input type="hidden" name="form_key" value=form_key/>
-                <Choices id=rating_id name="rating".to_string() legend=legend options=scale(progress_word)/>
+                <Choices id=rating_id name="rating".to_string() legend=legend options=scale(progress_word) hint=Msg::GoalRateHint/>
                 <div class="field">
                     <label for=note_id.clone()>{t(Msg::GoalRateNote)}</label>
                     {note_error.map(|m| view! { <p class="field-error" id=error_id.clone()>{t(m)}</p> })}

@@ -131,11 +131,11 @@ impl CourseInput {
             (PlanField::CourseKind, Some(self.kind.as_str().to_string())),
             (
                 PlanField::Start,
-                Some(crate::model::format_date(&self.start.to_string())),
+                Some(crate::model::format_date_numeric(&self.start.to_string())),
             ),
             (
                 PlanField::PlannedEnd,
-                Some(crate::model::format_date(&self.planned_end.to_string())),
+                Some(crate::model::format_date_numeric(&self.planned_end.to_string())),
             ),
             (PlanField::MainGoal, self.main_goal.clone()),
         ]
@@ -233,7 +233,8 @@ impl ActivityInput {
     }
 
     pub fn fields(&self) -> Vec<(PlanField, Option<String>)> {
-        use crate::db::format_ms;
+        // Kept in the history as numbers, readable in either language.
+        use crate::db::format_ms_numeric as format_ms;
         vec![
             (PlanField::ActivityKind, Some(self.kind.as_str().to_string())),
             (PlanField::Status, Some(self.status.as_str().to_string())),

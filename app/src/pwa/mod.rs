@@ -2,7 +2,7 @@
 //! JavaScript (`public/sw.js`, `public/outbox.js`, `public/app.js`), so the
 //! WebAssembly stays small; this module renders what those scripts need:
 //! the owner key, and hidden, translated parts they show when it is time.
-use crate::i18n::{t, Msg};
+use crate::i18n::{t, use_lang, Msg, Plural, PluralText};
 use crate::layout::page_user;
 use crate::layout::Title;
 #[cfg(feature = "ssr")]
@@ -61,9 +61,12 @@ pub fn PwaHead() -> impl IntoView {
 pub fn AppNotices() -> impl IntoView {
     let user = page_user();
     view! {
-        <p class="alert alert-warning offline-banner" role="status" data-offline-banner hidden>
-            <strong>{t(Msg::PwaOfflineTitle)}</strong> " – " {t(Msg::PwaOfflineShowing)} " "
-            <span data-offline-time></span> " " {t(Msg::PwaOfflineQueue)}
+        // Calm, not an error: whole sentences that name the page and the time
+        // it was fetched (filled in by app.js, with the page's date words).
+        <p class="alert alert-info offline-banner" role="status" data-offline-banner hidden
+            data-text=t(Msg::PwaOfflineBanner) data-date=t(Msg::DateDate)
+            data-date-time=t(Msg::DateDateTime) data-time=t(Msg::DateTime)>
+            <span data-offline-sentence>{t(Msg::PwaOfflineBannerShort)}</span> " " {t(Msg::PwaOfflineQueue)}
         </p>
         <div class="alert alert-info update-banner" id="update-banner" role="status" hidden>
             <p>{t(Msg::PwaUpdateText)} " " <button type="button" class="button">{t(Msg::PwaUpdateButton)}</button></p>
@@ -86,14 +89,14 @@ pub fn AppNotices() -> impl IntoView {
         // say so, without showing them, and let them be deleted.
         {user.is_none().then(|| view! {
             <section class="alert alert-warning held" id="held" aria-labelledby="held-heading" hidden
-                data-text=t(Msg::PwaHeldText) data-deleted=t(Msg::PwaHeldDeleted)>
+                data-text-one=PluralText::new(Plural::PwaHeldText, use_lang()).one data-text=PluralText::new(Plural::PwaHeldText, use_lang()).other data-deleted=t(Msg::PwaHeldDeleted)>
                 <h2 id="held-heading">{t(Msg::PwaHeldTitle)}</h2>
                 <p data-held-text></p>
                 <p><button type="button" class="button secondary" data-held-delete>{t(Msg::PwaHeldDelete)}</button></p>
             </section>
         })}
         // A live region, not role="status": empty until something is sent.
-        <p id="outbox-status" class="visually-hidden" aria-live="polite" data-sent=t(Msg::PwaOutboxSent)></p>
+        <p id="outbox-status" class="visually-hidden" aria-live="polite" data-sent-one=PluralText::new(Plural::PwaOutboxSent, use_lang()).one data-sent=PluralText::new(Plural::PwaOutboxSent, use_lang()).other></p>
     }
 }
 

@@ -2,7 +2,7 @@
 //! client library, readable before any WebAssembly. The table under it holds
 //! the same answers in words.
 use super::Day;
-use crate::i18n::{fill, t, Msg};
+use crate::i18n::{t, tn, Msg, Plural};
 use leptos::prelude::*;
 
 /// One of the four answers of a day.
@@ -19,7 +19,7 @@ pub fn WellbeingChart(days: Vec<Day>, span: i64) -> impl IntoView {
         (Msg::WellbeingPainChart, |d| d.pain),
         (Msg::WellbeingSleep, |d| d.sleep),
     ];
-    let caption = fill(t(Msg::WellbeingChartCaption), &[("days", &span.to_string())]);
+    let caption = tn(Plural::WellbeingChartCaption, span);
     view! {
         <figure class="chart wellbeing-chart">
             <div role="img" aria-labelledby="wellbeing-chart-caption">

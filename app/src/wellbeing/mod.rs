@@ -4,7 +4,7 @@
 #![allow(clippy::too_many_arguments)]
 use crate::error::AppError;
 use crate::forms::{Choices, FormStatus};
-use crate::i18n::{fill, t, Msg};
+use crate::i18n::{fill, t, tn, Msg, Plural};
 use crate::layout::Title;
 use crate::layout::{DataTable, Loaded};
 use leptos::prelude::*;
@@ -281,12 +281,12 @@ fn Wellbeing(view: WellbeingView) -> impl IntoView {
     } else {
         "/wellbeing#history-heading"
     };
-    let switch = fill(t(Msg::WellbeingShowDays), &[("days", &other.to_string())]);
+    let switch = tn(Plural::WellbeingShowDays, other as i64);
     view! {
         <CheckInForm today=view.today activities=view.activities form_key=view.form_key/>
         <who5::Who5Card status=view.who5/>
         <section class="card" aria-labelledby="history-heading">
-            <h2 id="history-heading">{fill(t(Msg::WellbeingHistoryDays), &[("days", &span.to_string())])}</h2>
+            <h2 id="history-heading">{tn(Plural::WellbeingHistoryDays, span)}</h2>
             <p><a href=other_href>{switch}</a></p>
             {if view.days.is_empty() {
                 view! { <p>{t(Msg::WellbeingEmpty)}</p> }.into_any()
@@ -365,7 +365,7 @@ fn CheckInForm(today: Option<CheckIn>, activities: Vec<(String, String)>, form_k
 pub fn WellbeingTable(days: Vec<Day>, own: bool) -> impl IntoView {
     view! {
         // Staff read the citizen's entries: the caption speaks about them.
-        <DataTable caption=t(if own { Msg::WellbeingHistory } else { Msg::WellbeingHistoryStaff }) id="wellbeing-history">
+        <DataTable caption=t(if own { Msg::WellbeingHistory } else { Msg::WellbeingHistoryStaff }) id="wellbeing-history" cards=true>
             <thead>
                 <tr>
                     <th scope="col">{t(Msg::WellbeingDate)}</th>
@@ -383,7 +383,7 @@ pub fn WellbeingTable(days: Vec<Day>, own: bool) -> impl IntoView {
                         let status = t(if d.visible_to_caseworker { Msg::Yes } else { Msg::No });
                         let aria = fill(t(label), &[("date", &d.date)]);
                         view! {
-                            <td>
+                            <td data-label=t(Msg::WellbeingShared)>
                                 {status} " "
                                 <form method="post" action="/api/share-wellbeing-day" novalidate class="inline-form">
                                     <input type="hidden" name="date" value=d.iso.clone()/>
@@ -401,10 +401,10 @@ pub fn WellbeingTable(days: Vec<Day>, own: bool) -> impl IntoView {
                                     " " <span class="marker-tag" data-changed>{fill(t(Msg::WellbeingChangedByCitizen), &[("date", &when)])}</span>
                                 })}
                             </th>
-                            <td>{t(scale_word(d.mood))}</td>
-                            <td>{t(scale_word(d.energy))}</td>
-                            <td>{t(pain_word(d.pain))}</td>
-                            <td>{t(scale_word(d.sleep))}</td>
+                            <td data-label=t(Msg::WellbeingMood)>{t(scale_word(d.mood))}</td>
+                            <td data-label=t(Msg::WellbeingEnergy)>{t(scale_word(d.energy))}</td>
+                            <td data-label=t(Msg::WellbeingPain)>{t(pain_word(d.pain))}</td>
+                            <td data-label=t(Msg::WellbeingSleep)>{t(scale_word(d.sleep))}</td>
                             {sharing}
                         </tr>
                     }
@@ -444,10 +444,10 @@ fn Sharing(periods: Vec<SharePeriod>) -> impl IntoView {
                 <div class="field">
                     <label for="weeks">{t(Msg::WellbeingShareWeeks)}</label>
                     <select id="weeks" name="weeks">
-                        <option value="1">{fill(t(Msg::WellbeingWeeks), &[("n", "1")])}</option>
-                        <option value="2">{fill(t(Msg::WellbeingWeeks), &[("n", "2")])}</option>
-                        <option value="4" selected=true>{fill(t(Msg::WellbeingWeeks), &[("n", "4")])}</option>
-                        <option value="8">{fill(t(Msg::WellbeingWeeks), &[("n", "8")])}</option>
+                        <option value="1">{tn(Plural::WellbeingWeeks, 1)}</option>
+                        <option value="2">{tn(Plural::WellbeingWeeks, 2)}</option>
+                        <option value="4" selected=true>{tn(Plural::WellbeingWeeks, 4)}</option>
+                        <option value="8">{tn(Plural::WellbeingWeeks, 8)}</option>
                     </select>
                 </div>
                 <button type="submit" class="button secondary">{t(Msg::WellbeingSharePeriod)}</button>
@@ -464,9 +464,11 @@ pub fn HelpNow() -> impl IntoView {
             <h2 id="help-heading">{t(Msg::HelpTitle)}</h2>
             <ul>
                 <li>{t(Msg::HelpDoctor)}</li>
-                <li>{t(Msg::Help1813)}</li>
-                <li>{t(Msg::Help112)}</li>
-                <li>{t(Msg::HelpLivslinien)}</li>
+                <crate::layout::Loaded future=crate::phone::my_medical_line() let:line>
+                    <crate::phone::MedicalLineItem line=line/>
+                </crate::layout::Loaded>
+                <li><crate::phone::WithPhone text=t(Msg::Help112) number=crate::phone::EMERGENCY/></li>
+                <li><crate::phone::WithPhone text=t(Msg::HelpLivslinien) number=crate::phone::LIVSLINIEN/></li>
             </ul>
         </section>
     }

@@ -6,7 +6,7 @@ use crate::auth::policy::CaseworkerAccess;
 use crate::auth::{session, Flash};
 use crate::db::{new_id, now_ms, Db};
 use crate::error::AppError;
-use crate::model::{format_date, ActivityKind, ActivityStatus, CurrentUser};
+use crate::model::{format_date_numeric, ActivityKind, ActivityStatus, CurrentUser};
 use crate::plan::data::{active_course, goal_ratings, CourseRow};
 use crate::plan::history::{differences, store, Entity, PlanField};
 use crate::plan::rules::{
@@ -55,8 +55,11 @@ async fn course_of(db: &Db, access: &CaseworkerAccess) -> Result<CourseRow, AppE
 fn course_fields(c: &CourseRow) -> Vec<(PlanField, Option<String>)> {
     vec![
         (PlanField::CourseKind, Some(c.kind.clone())),
-        (PlanField::Start, Some(format_date(&c.start_date))),
-        (PlanField::PlannedEnd, Some(format_date(&c.planned_end_date))),
+        (PlanField::Start, Some(format_date_numeric(&c.start_date))),
+        (
+            PlanField::PlannedEnd,
+            Some(format_date_numeric(&c.planned_end_date)),
+        ),
         (PlanField::MainGoal, c.main_goal.clone()),
     ]
 }
@@ -463,7 +466,7 @@ pub async fn record_paid_hours(
         .fetch_optional(db.pool())
         .await?;
     let now = now_ms();
-    let week_field = (PlanField::Week, Some(format_date(&week)));
+    let week_field = (PlanField::Week, Some(format_date_numeric(&week)));
     let mut tx = db.begin().await?;
     match before {
         Some(row) => {

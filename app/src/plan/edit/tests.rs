@@ -93,7 +93,7 @@ db_test!(
             .unwrap()
             .course
             .unwrap();
-        assert_eq!(shown.planned_end, "05.01.2029");
+        assert_eq!(shown.planned_end, "5. januar 2029");
         assert_eq!(shown.main_goal.as_deref(), Some("Et job i køkken"));
         let course_id: String = sqlx::query("SELECT id FROM courses WHERE citizen_id = $1")
             .bind(&sofie.id)
@@ -457,7 +457,10 @@ db_test!(paid_hours_are_one_number_per_week_with_history, |db| {
     let shown: Vec<(i64, String, i64)> = weeks.into_iter().map(|w| (w.number, w.week, w.hours)).collect();
     assert_eq!(
         shown,
-        vec![(47, "16.11.2026".into(), 8), (48, "23.11.2026".into(), 15)]
+        vec![
+            (47, "16. november 2026".into(), 8),
+            (48, "23. november 2026".into(), 15)
+        ]
     );
     let id: String =
         sqlx::query("SELECT id FROM paid_hours WHERE course_id = $1 AND week_start = '2026-11-23'")
@@ -663,5 +666,5 @@ db_test!(caseload_filters_find_who_needs_attention, |db| {
         .rows
         .pop()
         .unwrap();
-    assert_eq!(sofie_row.six_month_deadline.as_deref(), Some("05.07.2026"));
+    assert_eq!(sofie_row.six_month_deadline.as_deref(), Some("5. juli 2026"));
 });
