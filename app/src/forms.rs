@@ -590,9 +590,10 @@ mod every_form {
 
     #[test]
     fn the_counter_says_how_many_and_how_many_too_many() {
+        // The translation files' own templates, so their placeholders are checked too.
         let (within, over) = (
-            "{count} af {max} tegn",
-            "{count} af {max} tegn – {over} for mange",
+            crate::i18n::Msg::FormCount.da(),
+            crate::i18n::Msg::FormCountOver.da(),
         );
         assert_eq!(super::counter_text(within, over, 12, 500), "12 af 500 tegn");
         assert_eq!(super::counter_text(within, over, 500, 500), "500 af 500 tegn");

@@ -1,7 +1,7 @@
 //! The administrator's page: staff, regions, caseloads. No health data.
 use crate::error::AppError;
 use crate::forms::{Draft, TextField};
-use crate::i18n::{t, tn, Msg, Plural};
+use crate::i18n::{fill, t, tn, Msg, Plural};
 use crate::layout::Title;
 use crate::layout::{DataTable, Loaded};
 use crate::model::Role;
