@@ -319,7 +319,9 @@ pub fn ActivatePage() -> impl IntoView {
     let code = leptos_router::hooks::use_query_map()
         .get_untracked()
         .get("code")
-        .filter(|c| !c.is_empty() && c.len() <= 64 && c.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
+        .filter(|c| {
+            !c.is_empty() && c.len() <= 64 && c.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        });
     view! {
         <div class="login-page stack">
             <h1>{t(Msg::AuthActivateTitle)}</h1>
