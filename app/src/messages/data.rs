@@ -204,16 +204,12 @@ async fn ensure_same_message(db: &Db, key: &str, body: &str, subject: Option<&st
 pub async fn thread(db: &Db, access: &CitizenAccess, thread_id: &str) -> Result<ThreadView, AppError> {
     ensure_thread_of(db, access, thread_id).await?;
     let viewer = access.viewer();
-    // A look through the unread index first: opening a thread that holds
-    // nothing new writes nothing (a write is a commit, an fsync).
-    let unread = sqlx::query(
-        "SELECT 1 FROM messages WHERE thread_id = $1 AND sender_id <> $2 AND read_at IS NULL LIMIT 1",
-    )
-    .bind(thread_id)
-    .bind(&viewer.id)
-    .fetch_optional(db.pool())
-    .await?;
-    if unread.is_some() {
+    // The messages are read anyway: they tell whether anything is unread, so
+    // opening a thread that holds nothing new writes nothing (a write is a
+    // commit, an fsync). Read marks of the other side are never shown, so
+    // marking after reading changes nothing on the page.
+    let (messages, unread) = messages(db, access, thread_id).await?;
+    if unread {
         sqlx::query(
             "UPDATE messages SET read_at = $1 WHERE thread_id = $2 AND sender_id <> $3 AND read_at IS NULL",
         )
@@ -244,18 +240,24 @@ pub async fn thread(db: &Db, access: &CitizenAccess, thread_id: &str) -> Result<
         activity,
         citizen_id: access.citizen_id().to_string(),
         citizen_name: head.try_get(4)?,
-        messages: messages(db, access, thread_id).await?,
+        messages,
         staff_view: viewer.role.is_staff(),
         form_key: String::new(),
         draft: None,
     })
 }
 
-/// The thread's messages as the viewer sees them, oldest first.
-async fn messages(db: &Db, access: &CitizenAccess, thread_id: &str) -> Result<Vec<MessageView>, AppError> {
+/// The thread's messages as the viewer sees them, oldest first, and whether
+/// any from the other side is unread.
+async fn messages(
+    db: &Db,
+    access: &CitizenAccess,
+    thread_id: &str,
+) -> Result<(Vec<MessageView>, bool), AppError> {
     let viewer = access.viewer();
     let staff = viewer.role.is_staff();
-    sqlx::query(
+    let mut unread = false;
+    let messages = sqlx::query(
         "SELECT m.id, m.sender_id, u.display_name, m.body, m.sent_at, m.read_at FROM messages m \
          JOIN users u ON u.id = m.sender_id WHERE m.thread_id = $1 ORDER BY m.sent_at, m.id",
     )
@@ -267,6 +269,7 @@ async fn messages(db: &Db, access: &CitizenAccess, thread_id: &str) -> Result<Ve
         let sender: String = r.try_get(1)?;
         let mine = sender == viewer.id;
         let read_at: Option<i64> = r.try_get(5)?;
+        unread |= !mine && read_at.is_none();
         Ok(MessageView {
             id: r.try_get(0)?,
             mine,
@@ -281,7 +284,8 @@ async fn messages(db: &Db, access: &CitizenAccess, thread_id: &str) -> Result<Ve
             },
         })
     })
-    .collect()
+    .collect::<Result<Vec<_>, AppError>>()?;
+    Ok((messages, unread))
 }
 
 /// The citizen's threads, newest first, with unread counts.
