@@ -3,6 +3,7 @@ pub mod assets;
 pub mod calendar;
 pub mod client;
 pub mod config;
+pub mod export;
 pub mod health;
 pub mod live;
 pub mod maintenance;

@@ -230,6 +230,7 @@ const ROUTES: &[(&str, &[Who])] = &[
     ("/messages/:id", &[Who::Citizens, Who::Caseworker]),
     ("/inbox", &[Who::Caseworker]),
     ("/me", &[Who::Everyone]),
+    ("/me/data", &[Who::Citizens]),
     ("/caseload", &[Who::Caseworker]),
     ("/caseload/citizens/:id", &[Who::Caseworker]),
     ("/caseload/citizens/:id/course", &[Who::Caseworker]),

@@ -231,6 +231,7 @@ async fn visit_pages(app: &TestApp, made: &app::scale::Made) {
     let pages: Vec<(&str, &str)> = vec![
         (&caseworker, "/caseload"),
         (&caseworker, "/caseload?filter=unread"),
+        (&caseworker, "/caseload?filter=wellbeing-falling"),
         (&caseworker, "/inbox"),
         (&caseworker, &thread),
         (&caseworker, &citizen_page),
@@ -243,6 +244,8 @@ async fn visit_pages(app: &TestApp, made: &app::scale::Made) {
         (&citizen, &thread),
         (&citizen, &activity_page),
         (&citizen, "/me"),
+        (&citizen, "/me/data"),
+        (&citizen, "/me/data.json"),
     ];
     for (cookie, path) in pages {
         let (status, _, body) = app.get(path, Some(cookie)).await;

@@ -58,7 +58,7 @@ pub async fn resolve(db: &Db, config: &AppConfig, token: &str) -> Result<Option<
     let key = token_hash(token);
     let now = now_ms();
     let row = sqlx::query(
-        "SELECT s.last_seen_at, s.expires_at, u.id, u.role, u.display_name, u.language \
+        "SELECT s.last_seen_at, s.expires_at, u.id, u.role, u.display_name, u.language, u.text_size \
          FROM sessions s JOIN users u ON u.id = s.user_id \
          WHERE s.key_hash = $1 AND u.disabled_at IS NULL",
     )
@@ -90,6 +90,7 @@ pub async fn resolve(db: &Db, config: &AppConfig, token: &str) -> Result<Option<
         role,
         name: row.try_get(4)?,
         lang: Lang::parse(&lang).unwrap_or_default(),
+        text_size: crate::model::TextSize::parse(&row.try_get::<String, _>(6)?).unwrap_or_default(),
         session_key: key,
     }))
 }
