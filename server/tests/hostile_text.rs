@@ -115,6 +115,7 @@ const FREE_TEXT: &[(&str, &str)] = &[
 const NOT_FREE_TEXT: &[(&str, &str)] = &[
     ("users", "role"),
     ("users", "language"),
+    ("users", "text_size"),
     ("users", "creation_key"),
     ("user_identities", "provider"),
     ("user_identities", "subject"),

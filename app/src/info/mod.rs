@@ -63,8 +63,10 @@ pub fn PrivacyPage() -> impl IntoView {
         <p>{t(Msg::PrivacyWho)}</p>
         <h2>{t(Msg::PrivacyHealthHeading)}</h2>
         <p>{t(Msg::PrivacyHealth)}</p>
+        <p>{t(Msg::PrivacyFalling)}</p>
         <h2>{t(Msg::PrivacyRightsHeading)}</h2>
         <p>{t(Msg::PrivacyRights)}</p>
+        <p>{t(Msg::PrivacyDownload)}</p>
     }
 }
 

@@ -545,23 +545,6 @@ async fn concerns(db: &Db, access: &CitizenAccess) -> Result<Vec<Concern>, AppEr
 
 async fn threads(db: &Db, access: &CitizenAccess) -> Result<Vec<Thread>, AppError> {
     let id = access.citizen_id();
-    let mut messages: HashMap<String, Vec<Message>> = HashMap::new();
-    for r in sqlx::query(
-        "SELECT m.thread_id, u.display_name, u.role, m.body, m.sent_at, m.read_at FROM messages m \
-         JOIN message_threads t ON t.id = m.thread_id JOIN users u ON u.id = m.sender_id \
-         WHERE t.citizen_id = $1 ORDER BY m.thread_id, m.sent_at",
-    )
-    .bind(id)
-    .fetch_all(db.pool())
-    .await?
-    {
-        messages.entry(r.try_get(0)?).or_default().push(Message {
-            from: actor(&r, 1, 2)?,
-            text: r.try_get(3)?,
-            sent_at: at(&r, 4)?,
-            read_at: at(&r, 5)?,
-        });
-    }
     let rows = sqlx::query(
         "SELECT id, subject, activity_id, waiting_for_citizen, created_at FROM message_threads \
          WHERE citizen_id = $1 ORDER BY created_at",
@@ -572,8 +555,27 @@ async fn threads(db: &Db, access: &CitizenAccess) -> Result<Vec<Thread>, AppErro
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
         let thread: String = r.try_get(0)?;
+        // A thread at a time, on its index: a citizen's one long thread can
+        // be most of the table, and a join would read all of it.
+        let messages = sqlx::query(
+            "SELECT u.display_name, u.role, m.body, m.sent_at, m.read_at FROM messages m \
+             JOIN users u ON u.id = m.sender_id WHERE m.thread_id = $1 ORDER BY m.sent_at",
+        )
+        .bind(&thread)
+        .fetch_all(db.pool())
+        .await?
+        .iter()
+        .map(|m| {
+            Ok(Message {
+                from: actor(m, 0, 1)?,
+                text: m.try_get(2)?,
+                sent_at: at(m, 3)?,
+                read_at: at(m, 4)?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()?;
         out.push(Thread {
-            messages: messages.remove(&thread).unwrap_or_default(),
+            messages,
             id: thread,
             subject: r.try_get(1)?,
             activity_id: r.try_get(2)?,
