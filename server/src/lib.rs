@@ -45,6 +45,7 @@ pub fn app_state(settings: &Settings, db: Db) -> AppState {
         stylesheet: assets::stylesheet_href(OUTPUT_NAME, &hashes),
         vapid_private_key: settings.vapid_private_key.clone(),
         push: settings.push_policy(),
+        retention: settings.retention,
     };
     AppState {
         leptos_options,

@@ -116,6 +116,7 @@ const NOT_FREE_TEXT: &[(&str, &str)] = &[
     ("users", "role"),
     ("users", "language"),
     ("users", "text_size"),
+    ("users", "course_ended_on"),
     ("users", "creation_key"),
     ("user_identities", "provider"),
     ("user_identities", "subject"),
