@@ -135,3 +135,19 @@ test('staff cannot reach the data download', async ({ page }) => {
   const answer = await page.request.get('/me/data.json');
   expect(answer.status()).toBe(404);
 });
+
+test('the administrator sees what the next retention run removes, and the privacy page states the periods', async ({ page }) => {
+  await login(page, demo.henrik.email);
+  await page.goto('/admin');
+  const retention = page.getByRole('region', { name: 'Sletning efter forløbets afslutning' });
+  await expect(retention).toContainText('En borgers oplysninger slettes 5 år efter');
+  await expect(retention).toContainText('Loggen over opslag gemmes i 10 år');
+  // The demo's courses are all running: nothing is due.
+  await expect(retention.getByRole('definition').first()).toHaveText('0');
+  await expectNoAxeViolations(page);
+  await page.goto('/privacy');
+  await expect(page.getByRole('heading', { level: 2, name: 'Hvor længe vi gemmer dine oplysninger' })).toBeVisible();
+  await expect(page.getByRole('main')).toContainText('i 5 år efter den planlagte slutdato');
+  await expect(page.getByRole('main')).toContainText('i 10 år efter slutdatoen');
+  await expectNoAxeViolations(page);
+});
