@@ -136,6 +136,7 @@ pub async fn user(db: &Db, role: Role, name: &str) -> CurrentUser {
         name: name.into(),
         lang: Lang::Da,
         session_key: String::new(),
+        unread_messages: 0,
     }
 }
 
