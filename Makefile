@@ -12,7 +12,7 @@ SERVER := $(TARGET_DIR)/server-release/server
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/end2end/node_modules/.bin:$(PATH)
 export LEPTOS_SITE_ROOT ?= $(CURDIR)/target/site
 
-.PHONY: run test tools release check unit-tests e2e budget deploy-test bench clean
+.PHONY: run test tools release check unit-tests e2e budget deploy-test bench lighthouse clean
 
 ## Tools: each is installed only when missing.
 tools:
@@ -62,6 +62,11 @@ deploy-test: tools
 ## capacity, and its pages and logins with a municipality's worth of data.
 bench: release
 	MITFORLOB_BENCH_SERVER=$(SERVER) cargo test -p server --test deploy -- --ignored --nocapture --test-threads=1 capacity scale_and_logins
+	SERVER_BIN=$(SERVER) node end2end/lighthouse.mjs
+
+## Lighthouse's mobile preset on five pages (also part of bench).
+lighthouse: release
+	SERVER_BIN=$(SERVER) node end2end/lighthouse.mjs
 
 test: tools check unit-tests budget e2e
 

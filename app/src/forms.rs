@@ -402,6 +402,19 @@ mod server {
         (first.0 == DRAFT_FORM && first.1 == form).then(|| Draft(rest.to_vec()))
     }
 
+    /// Takes the session's draft only if it is `form`'s: where one page has
+    /// several parts that each load their own form's draft (as "Mig" does),
+    /// one part must not swallow another's.
+    pub async fn take_draft(
+        db: &crate::db::Db,
+        user: &crate::model::CurrentUser,
+        form: &str,
+    ) -> Result<Option<Draft>, AppError> {
+        let mine = |f: &Flash| matches!(f, Flash::Draft { form: f, .. } if f == form);
+        let flash = crate::auth::session::take_flash_if(db, &user.session_key, mine).await?;
+        Ok(draft_for(&flash, form))
+    }
+
     /// The draft for `form`, if the session's one-time message is one.
     /// Only on a refusal's return (`?error=` in the page's address): a draft
     /// left behind by a form sent again and saved is not shown.
@@ -423,7 +436,8 @@ mod server {
 
 /// A question answered by one of a few labelled choices (radio buttons in a
 /// fieldset), tied to its error like [`TextField`]. The words carry the
-/// meaning; nothing relies on colour or position alone.
+/// meaning; nothing relies on colour or position alone. Each choice is one
+/// `<label>` around its button, so the whole row responds to a tap.
 #[component]
 pub fn Choices(
     /// The fieldset's id, which errors name (`field=`).
@@ -434,6 +448,11 @@ pub fn Choices(
     options: Vec<(i64, Msg)>,
     #[prop(optional)] checked: Option<i64>,
     #[prop(optional)] hint: Option<Msg>,
+    /// A numbered scale in one row, the words of its ends written under it:
+    /// several questions then fit on one phone screen. Each button's name is
+    /// its number followed by its word, so what is seen is also what is heard.
+    #[prop(optional)]
+    compact: bool,
 ) -> impl IntoView {
     let error = field_error(&id);
     let described = described_by(&id, hint.is_some(), error.is_some());
@@ -443,20 +462,37 @@ pub fn Choices(
         .or_else(|| draft_value(&name))
         .and_then(|v| v.parse().ok())
         .or(checked);
+    let class = if compact { "scale compact" } else { "scale" };
+    let ends = compact
+        .then(|| Some((*options.first()?, *options.last()?)))
+        .flatten();
+    let choices = options
+        .into_iter()
+        .map(|(value, label)| {
+            let option_id = format!("{id}-{value}");
+            let words = if compact {
+                view! { <span class="number">{value}</span>" "<span class="visually-hidden">{t(label)}</span> }.into_any()
+            } else {
+                view! { <span>{t(label)}</span> }.into_any()
+            };
+            view! {
+                <label class="choice" for=option_id.clone()>
+                    <input type="radio" id=option_id.clone() name=name.clone() value=value.to_string() required=true checked=checked == Some(value) aria-invalid=error.map(|_| "true")/>
+                    {words}
+                </label>
+            }
+        })
+        .collect_view();
     view! {
-        <fieldset id=id.clone() class="scale" aria-describedby=described>
+        <fieldset id=id.clone() class=class aria-describedby=described>
             <legend>{legend}</legend>
             {hint.map(|h| view! { <p class="hint" id=format!("{id}-hint")>{t(h)}</p> })}
             {error.map(|m| view! { <p class="field-error" id=format!("{id}-error")>{t(m)}</p> })}
-            {options.into_iter().map(|(value, label)| {
-                let option_id = format!("{id}-{value}");
-                view! {
-                    <div class="choice">
-                        <input type="radio" id=option_id.clone() name=name.clone() value=value.to_string() required=true checked=checked == Some(value) aria-invalid=error.map(|_| "true")/>
-                        <label for=option_id>{t(label)}</label>
-                    </div>
-                }
-            }).collect_view()}
+            <div class="choices">{choices}</div>
+            // Hidden from screen readers: each button's name already has its word.
+            {ends.map(|((low, low_word), (high, high_word))| view! {
+                <p class="scale-ends" aria-hidden="true"><span>{low} " = " {t(low_word)}</span><span>{high} " = " {t(high_word)}</span></p>
+            })}
         </fieldset>
     }
 }

@@ -1,6 +1,6 @@
 //! The frame around every page: skip link, header, navigation, footer.
 use crate::auth::LogoutForm;
-use crate::i18n::{t, use_lang, Lang, Msg};
+use crate::i18n::{t, tn, use_lang, Lang, Msg, Plural};
 use crate::model::{CurrentUser, Role};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -49,9 +49,14 @@ fn staff_nav(role: Role) -> impl IntoView {
     }
 }
 
-/// The citizen's five main places, at the bottom of a phone screen.
+/// The citizen's five main places, at the bottom of a phone screen. The
+/// place the page belongs to is marked, on its sub-pages too (an activity
+/// is in "Plan"), and "Beskeder" carries the number of unread messages.
 #[component]
 pub fn CitizenNav() -> impl IntoView {
+    let path = leptos_router::hooks::use_location().pathname.get_untracked();
+    let here = section_of(&path);
+    let unread = page_user().map_or(0, |u| u.unread_messages);
     let items = [
         ("/", Msg::NavOverview, ICON_HOME),
         ("/plan", Msg::NavPlan, ICON_PLAN),
@@ -62,20 +67,42 @@ pub fn CitizenNav() -> impl IntoView {
     view! {
         <nav class="bottom-nav" aria-label=t(Msg::NavMainLabel)>
             <ul>
-                {items.into_iter().map(|(href, label, icon)| view! {
-                    <li>
-                        <A href=href exact=true>
-                            <span class="icon" aria-hidden="true">
-                                <svg viewBox="0 0 24 24" width="24" height="24" focusable="false">
-                                    <path d=icon fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"/>
-                                </svg>
-                            </span>
-                            <span class="label">{t(label)}</span>
-                        </A>
-                    </li>
+                {items.into_iter().map(|(href, label, icon)| {
+                    // The page itself is "page"; a page inside the section is "true".
+                    let current = (here == Some(href)).then(|| if path == href { "page" } else { "true" });
+                    // Not in the messages section itself: its list shows each unread thread.
+                    let badge = (href == "/messages" && unread > 0 && here != Some(href)).then(|| view! {
+                        <span class="badge"><span aria-hidden="true">{unread}</span><span class="visually-hidden">", " {tn(Plural::NavUnread, unread)}</span></span>
+                    });
+                    view! {
+                        <li>
+                            <a href=href aria-current=current>
+                                <span class="icon" aria-hidden="true">
+                                    <svg viewBox="0 0 24 24" width="24" height="24" focusable="false">
+                                        <path d=icon fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"/>
+                                    </svg>
+                                </span>
+                                <span class="label">{t(label)}</span>
+                                {badge}
+                            </a>
+                        </li>
+                    }
                 }).collect_view()}
             </ul>
         </nav>
+    }
+}
+
+/// Which of the citizen's five places a path belongs to.
+pub fn section_of(path: &str) -> Option<&'static str> {
+    let first = path.trim_start_matches('/').split('/').next().unwrap_or_default();
+    match first {
+        "" | "concerns" => Some("/"),
+        "plan" | "activities" => Some("/plan"),
+        "wellbeing" => Some("/wellbeing"),
+        "messages" => Some("/messages"),
+        "me" => Some("/me"),
+        _ => None,
     }
 }
 

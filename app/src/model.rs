@@ -69,6 +69,10 @@ pub struct CurrentUser {
     /// Hash of the session token, so the session can be ended.
     #[serde(skip)]
     pub session_key: String,
+    /// A citizen's unread messages, for the menu's badge: counted in the
+    /// same statement that finds the session, so no page asks again.
+    #[serde(skip)]
+    pub unread_messages: i64,
 }
 
 /// How large the text on every page is: the person's choice under "Mig",
@@ -144,6 +148,14 @@ impl CourseKind {
         match self {
             CourseKind::Ressourceforloeb => Msg::CourseKindRessourceforloeb,
             CourseKind::Jobafklaringsforloeb => Msg::CourseKindJobafklaringsforloeb,
+        }
+    }
+
+    /// The kind inside a sentence ("Du er i et ressourceforløb").
+    pub fn in_sentence(self) -> Msg {
+        match self {
+            CourseKind::Ressourceforloeb => Msg::CourseKindInSentenceRessourceforloeb,
+            CourseKind::Jobafklaringsforloeb => Msg::CourseKindInSentenceJobafklaringsforloeb,
         }
     }
 
@@ -441,6 +453,29 @@ pub fn format_date_in(lang: Lang, iso: &str) -> String {
     }
 }
 
+/// A day someone must act on or turn up to, with its weekday, as a
+/// municipality writes it: "tirsdag 1. december 2026". (Server side: the
+/// calendar comes from jiff, which the WebAssembly does without.)
+#[cfg(feature = "ssr")]
+pub fn format_day(iso: &str) -> String {
+    format_day_in(crate::i18n::use_lang(), iso)
+}
+
+#[cfg(feature = "ssr")]
+pub fn format_day_in(lang: Lang, iso: &str) -> String {
+    let Some((y, m, d)) = parse_iso_date(iso) else {
+        return iso.to_string();
+    };
+    let Ok(date) = jiff::civil::Date::new(y as i16, m as i8, d as i8) else {
+        return iso.to_string();
+    };
+    let weekday = WEEKDAYS[usize::from(date.weekday().to_monday_one_offset() as u8 - 1)].text(lang);
+    fill(
+        Msg::DateDay.text(lang),
+        &[("weekday", weekday), ("date", &date_words(lang, y, m, d))],
+    )
+}
+
 /// A date as a number, for values kept in the change history (stored once,
 /// read in either language): `2026-11-23` becomes "23.11.2026".
 pub fn format_date_numeric(iso: &str) -> String {
@@ -583,6 +618,9 @@ mod tests {
         assert_eq!(format_date_in(Lang::Da, "2026-03-01"), "1. marts 2026");
         assert_eq!(format_date_in(Lang::En, "2026-12-02"), "2 December 2026");
         assert_eq!(format_date_in(Lang::Da, "garbage"), "garbage");
+        assert_eq!(format_day_in(Lang::Da, "2026-12-01"), "tirsdag 1. december 2026");
+        assert_eq!(format_day_in(Lang::En, "2026-12-05"), "Saturday 5 December 2026");
+        assert_eq!(format_day_in(Lang::Da, "2026-02-30"), "2026-02-30");
         assert_eq!(
             date_time_words(Lang::Da, (2026, 12, 2), 3, 13, 0),
             "onsdag 2. december 2026 kl. 13.00"

@@ -137,6 +137,7 @@ pub async fn user(db: &Db, role: Role, name: &str) -> CurrentUser {
         lang: Lang::Da,
         text_size: Default::default(),
         session_key: String::new(),
+        unread_messages: 0,
     }
 }
 

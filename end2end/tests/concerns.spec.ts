@@ -3,7 +3,7 @@
 // a conversation and answers; the citizen follows every step; the caseworker
 // sees the request and the shared wellbeing, never what was not shared.
 import { expect, test, type Page } from '@playwright/test';
-import { demo, expectNoAxeViolations, login, newProjectContext } from './helpers';
+import { choiceName, demo, expectNoAxeViolations, login, newProjectContext } from './helpers';
 
 /** A Copenhagen date `daysAgo` days back (negative: ahead), as the pages show it (dd.mm.yyyy). */
 function shownDate(daysAgo: number): string {
@@ -33,7 +33,7 @@ function weekdayAhead(min: number): number {
 }
 
 async function answer(page: Page, question: string, word: string): Promise<void> {
-  await page.getByRole('group', { name: question, exact: true }).getByRole('radio', { name: word, exact: true }).check();
+  await page.getByRole('group', { name: question, exact: true }).getByRole('radio', { name: choiceName(word) }).check();
 }
 
 test('a concern about a coming work placement gets a second opinion', async ({ page, browser }, testInfo) => {
@@ -177,7 +177,7 @@ test('a citizen can withdraw a concern while it is open', async ({ page }, testI
   const words = `Jeg sover dårligt og er bekymret for, om jeg kan klare mere (${testInfo.project.name} ${Date.now()}).`;
   await login(page, demo.sofie.email);
   // The overview puts the right one tap away.
-  await page.getByRole('region', { name: 'Bekymring for dit helbred' }).getByRole('link', { name: 'Jeg er bekymret for mit helbred' }).click();
+  await page.getByRole('main').getByRole('link', { name: 'Jeg er bekymret for mit helbred' }).click();
   await page.getByLabel('Beskriv din bekymring med dine egne ord').fill(words);
   await page.getByRole('button', { name: 'Send anmodningen' }).click();
   await expect(page.getByRole('status')).toContainText('Din anmodning er sendt');

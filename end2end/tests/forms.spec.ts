@@ -5,7 +5,7 @@
 // guard test `every_form_is_in_the_refusal_journey` (app/src/forms.rs) fails
 // when a form in the code is missing here, so a new form cannot be forgotten.
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { demo, expectNoAxeViolations, login } from './helpers';
+import { choiceName, demo, expectNoAxeViolations, login } from './helpers';
 
 type Field =
   /** An input or textarea, found by its label. */
@@ -461,7 +461,7 @@ async function gotoAlisActivity(page: Page): Promise<void> {
 function locate(area: Locator, field: Field): Locator {
   switch (field.kind) {
     case 'radio':
-      return area.getByRole('group', { name: field.group, exact: true }).getByRole('radio', { name: field.option, exact: true });
+      return area.getByRole('group', { name: field.group, exact: true }).getByRole('radio', { name: choiceName(field.option) });
     default:
       return area.getByLabel(field.label, { exact: true });
   }

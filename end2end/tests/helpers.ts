@@ -111,3 +111,11 @@ export function uniqueEmail(prefix: string, testInfo: TestInfo): string {
   const stamp = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
   return `${prefix}-${testInfo.project.name}-${stamp}@eksempel.dk`;
 }
+
+/**
+ * A radio button's name as a choice is labelled: its word, or on a compact
+ * numbered scale (the daily check-in) its number and then its word.
+ */
+export function choiceName(word: string): RegExp {
+  return new RegExp(`^(\\d+ )?${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+}

@@ -5,7 +5,7 @@ import { chromium, expect, test, type BrowserContext, type Page, type Route } fr
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { demo, expectNoAxeViolations, login } from './helpers';
+import { choiceName, demo, expectNoAxeViolations, login } from './helpers';
 
 test.skip(({ javaScriptEnabled }) => javaScriptEnabled === false, 'the service worker and the queue need JavaScript');
 
@@ -43,7 +43,7 @@ async function visitWhileControlled(page: Page, paths: string[]) {
 }
 
 async function answer(page: Page, question: string, word: string) {
-  await page.getByRole('group', { name: question, exact: true }).getByRole('radio', { name: word, exact: true }).check();
+  await page.getByRole('group', { name: question, exact: true }).getByRole('radio', { name: choiceName(word) }).check();
 }
 
 function today(): string {

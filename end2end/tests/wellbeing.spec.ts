@@ -1,7 +1,7 @@
 // The wellbeing log: a quick daily check-in, help on a hard day, history,
 // and sharing with the caseworker, who sees only what is shared.
 import { expect, test, type Page } from '@playwright/test';
-import { demo, expectNoAxeViolations, login, newProjectContext } from './helpers';
+import { choiceName, demo, expectNoAxeViolations, login, newProjectContext } from './helpers';
 
 /** A Copenhagen date `daysAgo` days back, as the pages show it (2. december 2026). */
 function shownDate(daysAgo: number): string {
@@ -10,7 +10,7 @@ function shownDate(daysAgo: number): string {
 }
 
 async function answer(page: Page, question: string, word: string): Promise<void> {
-  await page.getByRole('group', { name: question, exact: true }).getByRole('radio', { name: word, exact: true }).check();
+  await page.getByRole('group', { name: question, exact: true }).getByRole('radio', { name: choiceName(word) }).check();
 }
 
 test('a hard day shows where to get help, and a new answer replaces the day', async ({ page }) => {
@@ -112,7 +112,7 @@ test('the WHO-5 questionnaire is scored, explained kindly, and offered again aft
       ['… har min dagligdag været fyldt med ting, der interesserer mig', 'Lidt mere end halvdelen af tiden'],
     ];
     for (const [item, word] of answers) {
-      await form.getByRole('group', { name: item }).getByRole('radio', { name: word, exact: true }).check();
+      await form.getByRole('group', { name: item }).getByRole('radio', { name: choiceName(word) }).check();
     }
     await form.getByRole('button', { name: 'Send svar' }).click();
     await expect(page.getByRole('status')).toContainText('Tak for dine svar.');

@@ -586,3 +586,62 @@ fn cookies_are_strict_and_secure_outside_localhost() {
         Some("xyz")
     );
 }
+
+db_test!(the_session_brings_a_citizens_unread_count_for_the_menu, |db| {
+    use crate::db::{new_id, now_ms};
+    let config = AppConfig::default();
+    let citizen = user(db, Role::Citizen, "Sofie").await;
+    let caseworker = user(db, Role::Caseworker, "Mette").await;
+    let thread = new_id();
+    sqlx::query(
+        "INSERT INTO message_threads (id, citizen_id, subject, created_by, created_at, last_message_at) \
+         VALUES ($1, $2, 'Praktik', $3, $4, $4)",
+    )
+    .bind(&thread)
+    .bind(&citizen.id)
+    .bind(&caseworker.id)
+    .bind(now_ms())
+    .execute(db.pool())
+    .await
+    .unwrap();
+    // Two unread from the caseworker, one read, and one of the citizen's own.
+    for (sender, read_at) in [
+        (&caseworker, None),
+        (&caseworker, None),
+        (&caseworker, Some(now_ms())),
+        (&citizen, None),
+    ] {
+        sqlx::query(
+            "INSERT INTO messages (id, thread_id, sender_id, body, idempotency_key, sent_at, read_at) \
+             VALUES ($1, $2, $3, 'Hej', $4, $5, $6)",
+        )
+        .bind(new_id())
+        .bind(&thread)
+        .bind(&sender.id)
+        .bind(new_id())
+        .bind(now_ms())
+        .bind(read_at)
+        .execute(db.pool())
+        .await
+        .unwrap();
+    }
+    let config = &config;
+    let resolved = |u: &crate::model::CurrentUser| {
+        let id = u.id.clone();
+        async move {
+            let token = session::create(db, config, &id).await.unwrap();
+            let found = session::resolve(db, config, &token).await.unwrap().unwrap();
+            found.unread_messages
+        }
+    };
+    assert_eq!(resolved(&citizen).await, 2);
+    // Staff have no such badge: the count is not even asked for.
+    assert_eq!(resolved(&caseworker).await, 0);
+    sqlx::query("UPDATE messages SET read_at = $1 WHERE thread_id = $2")
+        .bind(now_ms())
+        .bind(&thread)
+        .execute(db.pool())
+        .await
+        .unwrap();
+    assert_eq!(resolved(&citizen).await, 0);
+});

@@ -6,7 +6,7 @@ use crate::auth::{activation, Flash};
 use crate::db::{copenhagen, format_ms, new_id, now_ms, today, Db};
 use crate::error::AppError;
 use crate::i18n::Msg;
-use crate::model::{format_date, CourseKind, CurrentUser, Role};
+use crate::model::{format_day, CourseKind, CurrentUser, Role};
 use crate::plan::data as plan_data;
 use sqlx::Row;
 
@@ -95,11 +95,11 @@ pub async fn caseload(
             six_month_deadline: start
                 .as_deref()
                 .and_then(|s| plan_data::add_months(s, 6))
-                .map(|d| format_date(&d)),
+                .map(|d| format_day(&d)),
             ending_soon: planned_end
                 .as_deref()
                 .is_some_and(|e| e >= today.as_str() && e <= ending_by.as_str()),
-            planned_end: planned_end.as_deref().map(format_date),
+            planned_end: planned_end.as_deref().map(format_day),
             activity_today: today_count > 0,
             wellbeing_falling: sql_flag(&r, 11)? || who5_falling,
         });
@@ -206,7 +206,7 @@ pub async fn citizen_summary(db: &Db, access: &CaseworkerAccess) -> Result<Citiz
         email: row.try_get(1)?,
         phone: row.try_get(3)?,
         activated,
-        next_activity: plan_data::next_activity(db, access).await?,
+        next_activity: plan_data::next_activity(db, access).await?.map(|(a, _)| a),
         responses: crate::plan::responses::data::for_citizen(db, access).await?,
         wellbeing: crate::wellbeing::data::shared_trend(db, access).await?,
         concerns: crate::concerns::data::for_citizen(db, access).await?,

@@ -2,12 +2,14 @@
 //! the assigned coordinator and the citizen's caseworker see the request;
 //! every staff read is audited; the administrator sees only that a request
 //! waits for a coordinator, never its content.
-use super::{ConcernEvent, ConcernView, UnassignedRequest, DESCRIPTION_MAX, PLACE_MAX, REASONS_MAX};
+use super::{
+    ConcernEvent, ConcernNews, ConcernView, UnassignedRequest, DESCRIPTION_MAX, PLACE_MAX, REASONS_MAX,
+};
 use crate::auth::policy::{ensure_role, CitizenAccess, ConcernAccess};
 use crate::db::{copenhagen, format_ms, new_id, now_ms, Db};
 use crate::error::AppError;
 use crate::i18n::Msg;
-use crate::model::{format_date, ConcernOutcome, ConcernState, CurrentUser, Role};
+use crate::model::{format_day, ConcernOutcome, ConcernState, CurrentUser, Role};
 use sqlx::Row;
 
 /// A concern as the citizen's form sends it, checked.
@@ -306,6 +308,60 @@ pub async fn for_citizen(db: &Db, access: &CitizenAccess) -> Result<Vec<ConcernV
     Ok(out)
 }
 
+/// How long an answer stays news on the overview.
+pub const ANSWER_NEWS_MS: i64 = 30 * 24 * 60 * 60 * 1000;
+
+const NEWS_SELECT: &str = "SELECT c.id, c.state, a.title, c.conversation_at FROM health_concerns c \
+     LEFT JOIN activities a ON a.id = c.activity_id";
+
+fn news_row(r: sqlx::any::AnyRow) -> Result<ConcernNews, AppError> {
+    let state: String = r.try_get(1)?;
+    Ok(ConcernNews {
+        id: r.try_get(0)?,
+        state: ConcernState::parse(&state).ok_or(AppError::Internal)?,
+        activity_title: r.try_get(2)?,
+        conversation_at: r.try_get::<Option<i64>, _>(3)?.map(format_ms),
+    })
+}
+
+/// The citizen's requests that moved on: a conversation booked, or an
+/// answer given since `answered_since`. Newest first, at most three.
+pub async fn news(
+    db: &Db,
+    access: &CitizenAccess,
+    answered_since: i64,
+) -> Result<Vec<ConcernNews>, AppError> {
+    let rows = sqlx::query(&format!(
+        "{NEWS_SELECT} WHERE c.citizen_id = $1 AND (c.state = 'conversation_booked' \
+         OR (c.state = 'answered' AND c.updated_at >= $2)) ORDER BY c.updated_at DESC LIMIT 3"
+    ))
+    .bind(access.citizen_id())
+    .bind(answered_since)
+    .fetch_all(db.pool())
+    .await?;
+    rows.into_iter().map(news_row).collect()
+}
+
+/// The newest request about an activity, unless it was withdrawn.
+pub async fn latest_for_activity(
+    db: &Db,
+    access: &CitizenAccess,
+    activity_id: &str,
+) -> Result<Option<ConcernNews>, AppError> {
+    let row = sqlx::query(&format!(
+        "{NEWS_SELECT} WHERE c.citizen_id = $1 AND c.activity_id = $2 \
+         ORDER BY c.created_at DESC LIMIT 1"
+    ))
+    .bind(access.citizen_id())
+    .bind(activity_id)
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(row
+        .map(news_row)
+        .transpose()?
+        .filter(|n| n.state != ConcernState::Withdrawn))
+}
+
 async fn view(db: &Db, row: ConcernRow) -> Result<ConcernView, AppError> {
     let state = ConcernState::parse(&row.state).ok_or(AppError::Internal)?;
     let rows =
@@ -372,7 +428,7 @@ pub fn add_working_days(ms: i64, days: i64) -> Option<String> {
             left -= 1;
         }
     }
-    Some(format_date(&date.to_string()))
+    Some(format_day(&date.to_string()))
 }
 
 /// Moves a request one legal step. A repeat of the step just taken changes

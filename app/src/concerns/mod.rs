@@ -60,6 +60,17 @@ pub struct ConcernView {
     pub expected_by: Option<String>,
 }
 
+/// Where a citizen's request stands, in a line for the overview and for
+/// the activity it is about (no description: that stays on its own page).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConcernNews {
+    pub id: String,
+    pub state: ConcernState,
+    /// The activity's title, when the request is about one.
+    pub activity_title: Option<String>,
+    pub conversation_at: Option<String>,
+}
+
 /// What the administrator may know of a request waiting for a coordinator.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct UnassignedRequest {
@@ -282,6 +293,26 @@ pub fn RaiseConcernLink(#[prop(optional, into)] activity_id: Option<String>) -> 
         None => "/concerns/new".to_string(),
     };
     view! { <p class="no-print"><a class="button secondary" href=href>{t(Msg::ConcernRaise)}</a></p> }
+}
+
+/// One request's news as the citizen reads it: "Du har fået svar", "Samtale
+/// aftalt …", or the step it waits in, with the way to the request.
+#[component]
+pub fn ConcernNewsLine(news: ConcernNews) -> impl IntoView {
+    let text = match (news.state, &news.conversation_at) {
+        (ConcernState::Answered, _) => t(Msg::ConcernNewsAnswered).to_string(),
+        (ConcernState::ConversationBooked, Some(when)) => fill(t(Msg::ConcernNewsBooked), &[("when", when)]),
+        (state, _) => fill(t(Msg::ConcernNewsState), &[("state", t(state.label()))]),
+    };
+    view! {
+        <p class="concern-news">
+            <strong>{text}</strong>
+            {news.activity_title.map(|title| view! {
+                " " {t(Msg::ConcernNewsAbout)} " " <span lang="da">{title}</span>"."
+            })}
+            " " <a href=format!("/concerns/{}", news.id)>{t(Msg::ConcernSeeRequest)}</a>
+        </p>
+    }
 }
 
 /// The tag an activity carries while a concern about it is open.

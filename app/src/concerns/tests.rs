@@ -317,11 +317,11 @@ fn the_next_step_is_due_in_working_days() {
         .as_millisecond();
     assert_eq!(
         data::add_working_days(friday, 2).as_deref(),
-        Some("1. december 2026")
+        Some("tirsdag 1. december 2026")
     );
     assert_eq!(
         data::add_working_days(friday, 5).as_deref(),
-        Some("4. december 2026")
+        Some("fredag 4. december 2026")
     );
 }
 
@@ -424,7 +424,7 @@ db_test!(the_coordinator_moves_a_request_step_by_step_to_an_answer, |db| {
         Some("Jobcenter København, lokale 3")
     );
     // Due five working days after the conversation.
-    assert_eq!(booked.expected_by.as_deref(), Some("9. marts 2099"));
+    assert_eq!(booked.expected_by.as_deref(), Some("mandag 9. marts 2099"));
     crate::via!(crate::auth::policy::act_on_concern(db, lars, &id), |a| {
         data::take_step(db, &a, &answer)
     })
@@ -719,3 +719,56 @@ db_test!(
         assert_eq!(queued(&w.citizen).await, vec!["concern_answered"]);
     }
 );
+
+db_test!(news_of_a_request_reaches_the_overview_and_its_activity, |db| {
+    let w = world(db, true).await;
+    let own = crate::testing::own(&w.citizen).await.unwrap();
+    let lars = &w.coordinator;
+    let id = data::raise(db, &own, &about(&w.placement, false), &new_id())
+        .await
+        .unwrap();
+    // Sent: no news yet on the overview, but the activity says where it stands.
+    assert!(data::news(db, &own, 0).await.unwrap().is_empty());
+    let sent = data::latest_for_activity(db, &own, &w.placement).await.unwrap();
+    let sent = sent.expect("the activity shows the request");
+    assert_eq!((sent.id.as_str(), sent.state), (id.as_str(), ConcernState::Sent));
+    let steps = [
+        Step::To(ConcernState::Received),
+        Step::parse_booking("2099-03-02", "10:30", "Telefon", 4_070_000_000_000).unwrap(),
+    ];
+    for step in &steps {
+        let act = crate::auth::policy::act_on_concern(db, lars, &id).await.unwrap();
+        data::take_step(db, &act, step).await.unwrap();
+    }
+    let booked = data::news(db, &own, 0).await.unwrap();
+    assert_eq!(booked.len(), 1);
+    assert_eq!(booked[0].state, ConcernState::ConversationBooked);
+    assert_eq!(
+        booked[0].conversation_at.as_deref(),
+        Some("mandag 2. marts 2099 kl. 10.30")
+    );
+    assert_eq!(
+        booked[0].activity_title.as_deref(),
+        Some("Praktik i pakkeafdelingen")
+    );
+    let act = crate::auth::policy::act_on_concern(db, lars, &id).await.unwrap();
+    let answer = Step::parse_answer(Some("2"), "Kortere dage.").unwrap();
+    data::take_step(db, &act, &answer).await.unwrap();
+    // An answer is news for a while, then only on its own page and its activity.
+    let answered = data::news(db, &own, now_ms() - data::ANSWER_NEWS_MS)
+        .await
+        .unwrap();
+    let states: Vec<_> = answered.iter().map(|n| n.state).collect();
+    assert_eq!(states, vec![ConcernState::Answered]);
+    assert!(data::news(db, &own, now_ms() + 1).await.unwrap().is_empty());
+    let latest = data::latest_for_activity(db, &own, &w.placement).await.unwrap();
+    assert_eq!(latest.map(|n| n.state), Some(ConcernState::Answered));
+    // Nobody else's requests are in a citizen's news.
+    let other = user(db, Role::Citizen, "Birgitte").await;
+    let theirs = crate::testing::own(&other).await.unwrap();
+    assert!(data::news(db, &theirs, 0).await.unwrap().is_empty());
+    let on_theirs = data::latest_for_activity(db, &theirs, &w.placement)
+        .await
+        .unwrap();
+    assert_eq!(on_theirs, None);
+});

@@ -86,17 +86,13 @@ pub async fn my_profile() -> Result<Profile, AppError> {
     } else {
         vec![]
     };
+    let draft = crate::forms::take_draft(&state.db, &user, "phone").await?;
     Ok(Profile {
         name: user.name,
         email: row.try_get(0)?,
         phone: row.try_get(1)?,
         role: user.role,
-        draft: {
-            use crate::auth::{session, Flash};
-            let mine = |f: &Flash| matches!(f, Flash::Draft { form, .. } if form == "phone");
-            let flash = session::take_flash_if(&state.db, &user.session_key, mine).await?;
-            crate::forms::draft_for(&flash, "phone")
-        },
+        draft,
         accesses,
         text_size: user.text_size,
     })

@@ -198,17 +198,44 @@ async fn ensure_same_message(db: &Db, key: &str, body: &str, subject: Option<&st
     }
 }
 
-/// One thread with its messages, oldest first (the access comes from
+/// One thread with its newest messages, oldest first (the access comes from
 /// `policy::thread`, which audited a caseworker's read). Opening it marks the
 /// other side's messages read; only staff see when their own were read.
 pub async fn thread(db: &Db, access: &CitizenAccess, thread_id: &str) -> Result<ThreadView, AppError> {
+    thread_page(db, access, thread_id, None).await
+}
+
+/// How many messages a thread shows at once: a long thread costs the same
+/// to open as a short one, and "Vis tidligere beskeder" goes back further.
+pub const THREAD_PAGE: usize = 50;
+
+/// A page of a thread: the newest messages, or with `before` (a message's
+/// id) those just before it.
+pub async fn thread_page(
+    db: &Db,
+    access: &CitizenAccess,
+    thread_id: &str,
+    before: Option<&str>,
+) -> Result<ThreadView, AppError> {
     ensure_thread_of(db, access, thread_id).await?;
     let viewer = access.viewer();
     // The messages are read anyway: they tell whether anything is unread, so
     // opening a thread that holds nothing new writes nothing (a write is a
     // commit, an fsync). Read marks of the other side are never shown, so
     // marking after reading changes nothing on the page.
-    let (messages, unread) = messages(db, access, thread_id).await?;
+    let page = messages(db, access, thread_id, before).await?;
+    // Unread messages are the newest, so the page almost always shows them;
+    // only when older pages exist is the index asked about the rest.
+    let unread = page.unread
+        || (page.earlier.is_some()
+            && sqlx::query(
+                "SELECT 1 FROM messages WHERE thread_id = $1 AND sender_id <> $2 AND read_at IS NULL LIMIT 1",
+            )
+            .bind(thread_id)
+            .bind(&viewer.id)
+            .fetch_optional(db.pool())
+            .await?
+            .is_some());
     if unread {
         sqlx::query(
             "UPDATE messages SET read_at = $1 WHERE thread_id = $2 AND sender_id <> $3 AND read_at IS NULL",
@@ -240,52 +267,102 @@ pub async fn thread(db: &Db, access: &CitizenAccess, thread_id: &str) -> Result<
         activity,
         citizen_id: access.citizen_id().to_string(),
         citizen_name: head.try_get(4)?,
-        messages,
+        messages: page.messages,
+        earlier: page.earlier,
+        older_page: before.is_some(),
         staff_view: viewer.role.is_staff(),
         form_key: String::new(),
         draft: None,
     })
 }
 
-/// The thread's messages as the viewer sees them, oldest first, and whether
-/// any from the other side is unread.
+/// One page of a thread's messages.
+struct MessagePage {
+    messages: Vec<MessageView>,
+    /// The other side wrote something this viewer has not read.
+    unread: bool,
+    /// The oldest message shown, when there are older ones.
+    earlier: Option<String>,
+}
+
 async fn messages(
     db: &Db,
     access: &CitizenAccess,
     thread_id: &str,
-) -> Result<(Vec<MessageView>, bool), AppError> {
+    before: Option<&str>,
+) -> Result<MessagePage, AppError> {
     let viewer = access.viewer();
     let staff = viewer.role.is_staff();
+    // Newest first from the (thread_id, sent_at) index, one more than a page
+    // to learn whether older ones exist. `before` is a message of this thread;
+    // one that is not gives the newest page.
+    let cursor = match before {
+        Some(id) => sqlx::query("SELECT sent_at FROM messages WHERE id = $1 AND thread_id = $2")
+            .bind(id)
+            .bind(thread_id)
+            .fetch_optional(db.pool())
+            .await?
+            .map(|r| r.try_get::<i64, _>(0))
+            .transpose()?
+            .map(|at| (id, at)),
+        None => None,
+    };
+    let select = "SELECT m.id, m.sender_id, u.display_name, m.body, m.sent_at, m.read_at FROM messages m \
+         JOIN users u ON u.id = m.sender_id WHERE m.thread_id = $1";
+    let limit = THREAD_PAGE as i64 + 1;
+    let rows = match cursor {
+        Some((id, at)) => {
+            sqlx::query(&format!(
+                "{select} AND m.sent_at <= $2 AND (m.sent_at < $2 OR m.id < $3) \
+                 ORDER BY m.sent_at DESC, m.id DESC LIMIT $4"
+            ))
+            .bind(thread_id)
+            .bind(at)
+            .bind(id)
+            .bind(limit)
+            .fetch_all(db.pool())
+            .await?
+        }
+        None => {
+            sqlx::query(&format!("{select} ORDER BY m.sent_at DESC, m.id DESC LIMIT $2"))
+                .bind(thread_id)
+                .bind(limit)
+                .fetch_all(db.pool())
+                .await?
+        }
+    };
+    let more = rows.len() > THREAD_PAGE;
     let mut unread = false;
-    let messages = sqlx::query(
-        "SELECT m.id, m.sender_id, u.display_name, m.body, m.sent_at, m.read_at FROM messages m \
-         JOIN users u ON u.id = m.sender_id WHERE m.thread_id = $1 ORDER BY m.sent_at, m.id",
-    )
-    .bind(thread_id)
-    .fetch_all(db.pool())
-    .await?
-    .into_iter()
-    .map(|r| {
-        let sender: String = r.try_get(1)?;
-        let mine = sender == viewer.id;
-        let read_at: Option<i64> = r.try_get(5)?;
-        unread |= !mine && read_at.is_none();
-        Ok(MessageView {
-            id: r.try_get(0)?,
-            mine,
-            sender_name: r.try_get(2)?,
-            body: r.try_get(3)?,
-            sent: format_ms(r.try_get(4)?),
-            // Read receipts are for staff only.
-            read: if staff && mine {
-                read_at.map(format_ms)
-            } else {
-                None
-            },
+    let mut messages = rows
+        .into_iter()
+        .take(THREAD_PAGE)
+        .map(|r| {
+            let sender: String = r.try_get(1)?;
+            let mine = sender == viewer.id;
+            let read_at: Option<i64> = r.try_get(5)?;
+            unread |= !mine && read_at.is_none();
+            Ok(MessageView {
+                id: r.try_get(0)?,
+                mine,
+                sender_name: r.try_get(2)?,
+                body: r.try_get(3)?,
+                sent: format_ms(r.try_get(4)?),
+                // Read receipts are for staff only.
+                read: if staff && mine {
+                    read_at.map(format_ms)
+                } else {
+                    None
+                },
+            })
         })
+        .collect::<Result<Vec<_>, AppError>>()?;
+    messages.reverse();
+    let earlier = more.then(|| messages.first().map(|m| m.id.clone())).flatten();
+    Ok(MessagePage {
+        messages,
+        unread,
+        earlier,
     })
-    .collect::<Result<Vec<_>, AppError>>()?;
-    Ok((messages, unread))
 }
 
 /// The citizen's threads, newest first, with unread counts.

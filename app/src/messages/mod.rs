@@ -54,7 +54,12 @@ pub struct ThreadView {
     pub citizen_name: String,
     pub activity: Option<(String, String)>,
     pub waiting_for_citizen: bool,
+    /// The newest page of messages (or the page asked for), oldest first.
     pub messages: Vec<MessageView>,
+    /// The oldest message shown, when older ones exist ("Vis tidligere").
+    pub earlier: Option<String>,
+    /// An older page: a way back to the newest is shown.
+    pub older_page: bool,
     pub staff_view: bool,
     pub form_key: String,
     pub draft: Option<Draft>,
@@ -170,13 +175,14 @@ pub async fn my_threads() -> Result<Vec<ThreadRow>, AppError> {
 }
 
 #[server]
-pub async fn get_thread(thread_id: String) -> Result<ThreadView, AppError> {
+pub async fn get_thread(thread_id: String, before: String) -> Result<ThreadView, AppError> {
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
     use crate::auth::policy::{self, Use};
     let read = Use::Read(crate::audit::AuditAction::MessageThread);
     let access = policy::thread(&state.db, &user, &thread_id, read).await?;
-    let mut view = data::thread(&state.db, &access, &thread_id).await?;
+    let before = Some(before.as_str()).filter(|b| !b.is_empty());
+    let mut view = data::thread_page(&state.db, &access, &thread_id, before).await?;
     let flash = crate::auth::session::take_flash(&state.db, &user.session_key).await?;
     view.draft = crate::forms::draft_for(&flash, &format!("thread:{thread_id}"));
     view.form_key = crate::db::new_id();
@@ -427,8 +433,12 @@ pub fn ThreadPage() -> impl IntoView {
         .get_untracked()
         .get("id")
         .unwrap_or_default();
+    let before = leptos_router::hooks::use_query_map()
+        .get_untracked()
+        .get("before")
+        .unwrap_or_default();
     view! {
-        <Loaded future=get_thread(id) let:thread>
+        <Loaded future=get_thread(id, before) let:thread>
             <Thread thread=thread/>
         </Loaded>
     }
@@ -460,7 +470,13 @@ fn Thread(thread: ThreadView) -> impl IntoView {
                         <p class="alert alert-info"><strong>{t(Msg::MessagesWaitingForYou)}</strong> " " {t(Msg::MessagesWaitingForYouHint)}</p>
                     })}
                     {(thread.waiting_for_citizen && staff).then(|| view! { <p><span class="status-tag awaiting">{t(Msg::InboxWaitingForCitizen)}</span></p> })}
+                    {thread.earlier.map(|oldest| view! {
+                        <p><a href=format!("/messages/{}?before={oldest}#message-list", thread.id)>{t(Msg::MessagesEarlier)}</a></p>
+                    })}
                     <MessageList messages=thread.messages/>
+                    {thread.older_page.then(|| view! {
+                        <p><a href=format!("/messages/{}#message-list", thread.id)>{t(Msg::MessagesNewest)}</a></p>
+                    })}
                 </div>
                 <ThreadListener thread_id=thread.id.clone() arrived=t(Msg::MessagesArrived).to_string()/>
             </section>

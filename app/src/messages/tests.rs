@@ -316,3 +316,117 @@ db_test!(the_caseworker_sees_feedback_on_the_course_in_one_list, |db| {
         Err(AppError::NotFound)
     );
 });
+
+db_test!(
+    a_long_thread_opens_on_its_newest_page_and_goes_back_page_by_page,
+    |db| {
+        let (mette, ali) = pair(db).await;
+        let own = crate::testing::own(&ali).await.unwrap();
+        let thread = data::start_thread(db, &own, "Praktikken", None, "Besked 0", &new_id())
+            .await
+            .unwrap();
+        // 119 more, in pairs sent in the same millisecond, so the order must not
+        // rest on the time alone. Ali's first 100 are read; Mette's last ones are not.
+        // After the first message (messages are never edited, so the rest come later).
+        let base = crate::db::now_ms() + 10_000;
+        for n in 1..120i64 {
+            let sender = if n % 2 == 0 { &ali } else { &mette };
+            sqlx::query(
+                "INSERT INTO messages (id, thread_id, sender_id, body, idempotency_key, sent_at, read_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(format!("{:03}-{}", n, new_id()))
+            .bind(&thread)
+            .bind(&sender.id)
+            .bind(format!("Besked {n}"))
+            .bind(new_id())
+            .bind(base + n / 2)
+            .bind((n < 100).then_some(base))
+            .execute(db.pool())
+            .await
+            .unwrap();
+        }
+        let page = |before: Option<String>| {
+            let (own, thread) = (&own, &thread);
+            async move {
+                data::thread_page(db, own, thread, before.as_deref())
+                    .await
+                    .unwrap()
+            }
+        };
+        let bodies =
+            |v: &crate::messages::ThreadView| v.messages.iter().map(|m| m.body.clone()).collect::<Vec<_>>();
+        let newest = page(None).await;
+        let expected: Vec<String> = (70..120).map(|n| format!("Besked {n}")).collect();
+        assert_eq!(bodies(&newest), expected, "the newest 50, oldest first");
+        assert!(!newest.older_page);
+        let middle = page(newest.earlier.clone()).await;
+        assert_eq!(
+            bodies(&middle),
+            (20..70).map(|n| format!("Besked {n}")).collect::<Vec<_>>()
+        );
+        assert!(middle.older_page);
+        let oldest = page(middle.earlier.clone()).await;
+        assert_eq!(
+            bodies(&oldest),
+            (0..20).map(|n| format!("Besked {n}")).collect::<Vec<_>>()
+        );
+        assert_eq!(oldest.earlier, None, "nothing older: no link further back");
+        // Opening the newest page marked Mette's unread messages read, also those
+        // (none here) beyond it; a message id from another thread gives the newest page.
+        let unread: i64 = sqlx::query(
+            "SELECT COUNT(*) FROM messages WHERE thread_id = $1 AND read_at IS NULL AND sender_id = $2",
+        )
+        .bind(&thread)
+        .bind(&mette.id)
+        .fetch_one(db.pool())
+        .await
+        .unwrap()
+        .try_get(0)
+        .unwrap();
+        assert_eq!(unread, 0);
+        let stranger = page(Some("not-a-message".into())).await;
+        assert_eq!(bodies(&stranger), expected);
+    }
+);
+
+db_test!(
+    an_unread_message_beyond_the_newest_page_is_still_marked_read,
+    |db| {
+        let (mette, ali) = pair(db).await;
+        let own = crate::testing::own(&ali).await.unwrap();
+        let thread = data::start_thread(db, &own, "Praktikken", None, "Hej", &new_id())
+            .await
+            .unwrap();
+        let base = crate::db::now_ms() - 1_000_000;
+        // Mette's one unread message, then 60 of Ali's own after it.
+        for n in 0..61i64 {
+            let sender = if n == 0 { &mette } else { &ali };
+            sqlx::query(
+                "INSERT INTO messages (id, thread_id, sender_id, body, idempotency_key, sent_at) \
+             VALUES ($1, $2, $3, 'Besked', $4, $5)",
+            )
+            .bind(new_id())
+            .bind(&thread)
+            .bind(&sender.id)
+            .bind(new_id())
+            .bind(base + n)
+            .execute(db.pool())
+            .await
+            .unwrap();
+        }
+        let view = data::thread(db, &own, &thread).await.unwrap();
+        assert!(view.earlier.is_some());
+        let unread: i64 = sqlx::query(
+            "SELECT COUNT(*) FROM messages WHERE thread_id = $1 AND read_at IS NULL AND sender_id = $2",
+        )
+        .bind(&thread)
+        .bind(&mette.id)
+        .fetch_one(db.pool())
+        .await
+        .unwrap()
+        .try_get(0)
+        .unwrap();
+        assert_eq!(unread, 0);
+    }
+);

@@ -149,10 +149,8 @@ pub async fn notification_settings() -> Result<PushSettings, AppError> {
         devices: data::device_count(&state.db, &user.id).await?,
         quiet: data::quiet_hours(&state.db, &user.id).await?,
         public_key: keys.public_b64url(),
-        draft: {
-            let flash = crate::auth::session::take_flash(&state.db, &user.session_key).await?;
-            crate::forms::draft_for(&flash, "quiet-hours")
-        },
+        // "Mig" also holds the phone form: take only this form's draft.
+        draft: crate::forms::take_draft(&state.db, &user, "quiet-hours").await?,
     })
 }
 

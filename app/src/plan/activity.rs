@@ -20,6 +20,8 @@ pub struct ActivityPageData {
     pub can_reflect: bool,
     pub form_key: String,
     pub draft: Option<Draft>,
+    /// For the citizen: where their newest request about it stands.
+    pub concern: Option<crate::concerns::ConcernNews>,
 }
 
 #[server]
@@ -38,7 +40,12 @@ pub async fn get_activity(activity_id: String) -> Result<ActivityPageData, AppEr
             detail.activity.status,
             ActivityStatus::Ongoing | ActivityStatus::Completed
         );
+    let concern = match user.role.is_staff() {
+        false => crate::concerns::data::latest_for_activity(&state.db, &access, &activity_id).await?,
+        true => None,
+    };
     Ok(ActivityPageData {
+        concern,
         staff_view: user.role.is_staff(),
         history: store::for_item(&state.db, Entity::Activity, &activity_id).await?,
         responses: super::responses::data::for_activity(&state.db, &access, &activity_id).await?,
@@ -88,9 +95,8 @@ fn Activity(data: ActivityPageData) -> impl IntoView {
             <crate::concerns::AwaitingTag awaiting=a.awaiting_assessment/></p>
         {edit}
         {(!staff).then(|| {
-            let awaiting = a.awaiting_assessment;
             view! {
-                {awaiting.then(|| view! { <p><a href="/concerns">{t(Msg::ConcernSeeRequest)}</a></p> })}
+                {data.concern.map(|n| view! { <crate::concerns::ConcernNewsLine news=n/> })}
                 <p><a href=format!("/messages/new?activity={id}")>{t(Msg::ActivityWriteAbout)}</a></p>
                 <crate::concerns::RaiseConcernLink activity_id=id.clone()/>
             }

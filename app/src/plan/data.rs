@@ -6,7 +6,7 @@ use super::{
 use crate::auth::policy::CitizenAccess;
 use crate::db::{format_ms, now_ms, today, Db};
 use crate::error::AppError;
-use crate::model::{format_date, ActivityKind, ActivityStatus, CourseKind};
+use crate::model::{format_date, format_day, ActivityKind, ActivityStatus, CourseKind};
 use sqlx::Row;
 
 #[derive(sqlx::FromRow)]
@@ -79,13 +79,13 @@ fn course_view(c: &CourseRow, started_activity: bool) -> Option<CourseView> {
     let kind = CourseKind::parse(&c.kind)?;
     Some(CourseView {
         kind,
-        start: format_date(&c.start_date),
-        planned_end: format_date(&c.planned_end_date),
+        start: format_day(&c.start_date),
+        planned_end: format_day(&c.planned_end_date),
         six_month_right: add_months(&c.start_date, 6)
-            .map(|d| format_date(&d))
+            .map(|d| format_day(&d))
             .unwrap_or_default(),
         limit: add_months(&c.start_date, kind.max_months())
-            .map(|d| format_date(&d))
+            .map(|d| format_day(&d))
             .unwrap_or_default(),
         started_activity,
         main_goal: c.main_goal.clone(),
@@ -210,8 +210,8 @@ pub async fn open_concerns(db: &Db, access: &CitizenAccess) -> Result<i64, AppEr
     .await
 }
 
-/// The next activity that has not yet happened.
-pub async fn next_activity(db: &Db, access: &CitizenAccess) -> Result<Option<ActivityView>, AppError> {
+/// The next activity that has not yet happened, and when it starts.
+pub async fn next_activity(db: &Db, access: &CitizenAccess) -> Result<Option<(ActivityView, i64)>, AppError> {
     let row = sqlx::query_as::<_, ActivityRow>(&format!(
         "SELECT {ACTIVITY_COLUMNS} FROM activities a JOIN courses c ON c.id = a.course_id \
          WHERE c.citizen_id = $1 AND c.status = 'active' AND a.starts_at >= $2 \
@@ -221,7 +221,10 @@ pub async fn next_activity(db: &Db, access: &CitizenAccess) -> Result<Option<Act
     .bind(now_ms())
     .fetch_optional(db.pool())
     .await?;
-    Ok(row.and_then(activity_view))
+    Ok(row.and_then(|r| {
+        let starts = r.starts_at;
+        Some((activity_view(r)?, starts))
+    }))
 }
 
 pub async fn overview(db: &Db, access: &CitizenAccess) -> Result<Overview, AppError> {
@@ -239,10 +242,16 @@ pub async fn overview(db: &Db, access: &CitizenAccess) -> Result<Overview, AppEr
             .fetch_optional(db.pool())
             .await?
             .is_some();
+    let next = next_activity(db, access).await?;
+    let answered_since = now_ms() - crate::concerns::data::ANSWER_NEWS_MS;
     Ok(Overview {
         name: access.viewer().name.clone(),
         course,
-        next_activity: next_activity(db, access).await?,
+        next_in_days: next
+            .as_ref()
+            .and_then(|(_, starts)| crate::db::days_from_today(*starts)),
+        next_activity: next.map(|(a, _)| a),
+        concern_news: crate::concerns::data::news(db, access, answered_since).await?,
         unread_messages: unread_messages(db, access).await?,
         open_concerns: open_concerns(db, access).await?,
         logged_today,

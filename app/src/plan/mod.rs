@@ -124,6 +124,10 @@ pub struct Overview {
     pub name: String,
     pub course: Option<CourseView>,
     pub next_activity: Option<ActivityView>,
+    /// Calendar days until the next activity: 0 today, 1 tomorrow.
+    pub next_in_days: Option<i64>,
+    /// Requests that moved on: a conversation booked, an answer given.
+    pub concern_news: Vec<crate::concerns::ConcernNews>,
     pub unread_messages: i64,
     pub open_concerns: i64,
     pub logged_today: bool,
@@ -193,26 +197,43 @@ pub fn OverviewPage() -> impl IntoView {
     }
 }
 
+/// The first screen answers "what's next, and where am I": the next
+/// appointment, the course in one sentence, news of a request, and the way
+/// to raise a concern. The details follow below.
 #[component]
 fn Overview(overview: Overview) -> impl IntoView {
     // "Hej Sofie", as a person is greeted: the first name only.
     let first_name = overview.name.split_whitespace().next().unwrap_or_default();
     let greeting = fill(t(Msg::OverviewGreeting), &[("name", first_name)]);
+    let next = match overview.next_activity {
+        Some(a) => view! { <NextAppointment activity=a in_days=overview.next_in_days/> }.into_any(),
+        None => view! { <p>{t(Msg::OverviewNoNextActivity)}</p> }.into_any(),
+    };
+    let status = overview.course.as_ref().map(course_sentence);
+    let news = (!overview.concern_news.is_empty()).then(|| {
+        let items = overview.concern_news;
+        view! {
+            <section class="card" aria-labelledby="news-heading">
+                <h2 id="news-heading">{t(Msg::OverviewConcernNews)}</h2>
+                {items.into_iter().map(|n| view! { <crate::concerns::ConcernNewsLine news=n/> }).collect_view()}
+            </section>
+        }
+    });
     view! {
         <h1>{greeting}</h1>
         <FormStatus/>
+        <section class="card next-card" aria-labelledby="next-heading">
+            <h2 id="next-heading">{t(Msg::OverviewNextActivity)}</h2>
+            {next}
+        </section>
+        {status.map(|s| view! { <p class="course-status">{s}</p> })}
+        {news}
+        <crate::concerns::RaiseConcernLink/>
         {(!overview.logged_today).then(|| view! {
             <p class="alert alert-info"><strong>{t(Msg::OverviewHowAreYou)}</strong> " "
                 <a href="/wellbeing">{t(Msg::OverviewLogWellbeing)}</a></p>
         })}
         <div class="card-grid">
-            <section class="card" aria-labelledby="next-heading">
-                <h2 id="next-heading">{t(Msg::OverviewNextActivity)}</h2>
-                {match overview.next_activity {
-                    Some(a) => view! { <ActivitySummary activity=a/> }.into_any(),
-                    None => view! { <p>{t(Msg::OverviewNoNextActivity)}</p> }.into_any(),
-                }}
-            </section>
             <section class="card" aria-labelledby="messages-heading">
                 <h2 id="messages-heading">{t(Msg::NavMessages)}</h2>
                 <p>{tn(Plural::OverviewUnreadMessages, overview.unread_messages)}</p>
@@ -222,13 +243,50 @@ fn Overview(overview: Overview) -> impl IntoView {
                 <h2 id="concerns-heading">{t(Msg::OverviewHealthConcerns)}</h2>
                 <p>{tn(Plural::OverviewOpenConcerns, overview.open_concerns)}</p>
                 <p class="muted">{t(Msg::OverviewConcernRight)}</p>
-                <crate::concerns::RaiseConcernLink/>
                 <p><a href="/concerns">{t(Msg::ConcernSeeAll)}</a></p>
             </section>
         </div>
         {overview.course.map(|c| view! { <CourseFacts course=c/> })}
         <crate::pwa::InstallHint/>
     }
+}
+
+/// The next appointment: a link to the activity, when (with how far off),
+/// and where.
+#[component]
+fn NextAppointment(activity: ActivityView, in_days: Option<i64>) -> impl IntoView {
+    let distance = in_days.map(|days| match days {
+        ..=0 => t(Msg::OverviewToday).to_string(),
+        1 => t(Msg::OverviewTomorrow).to_string(),
+        n => tn(Plural::OverviewInDays, n),
+    });
+    view! {
+        <p class="next-title"><a href=format!("/activities/{}", activity.id) lang="da">{activity.title}</a></p>
+        <p class="next-when">{activity.when} {distance.map(|d| view! { " – " <strong>{d}</strong> })}</p>
+        {activity.place.map(|p| view! { <p>{t(Msg::ActivityPlace)} ": " <span lang="da">{p}</span></p> })}
+    }
+}
+
+/// The course in one plain sentence, the six-month right stated as the
+/// citizen's own.
+fn course_sentence(course: &CourseView) -> String {
+    let key = match (
+        course.started_activity,
+        course.timeline.today > course.timeline.six_month_right,
+    ) {
+        (true, _) => Msg::OverviewCourseStarted,
+        (false, false) => Msg::OverviewCourseNotStarted,
+        (false, true) => Msg::OverviewCourseOverdue,
+    };
+    fill(
+        t(key),
+        &[
+            ("kind", t(course.kind.in_sentence())),
+            ("start", &course.start),
+            ("end", &course.planned_end),
+            ("right", &course.six_month_right),
+        ],
+    )
 }
 
 /// The course's key dates in words.
@@ -286,19 +344,6 @@ fn CourseTimeline(timeline: Timeline) -> impl IntoView {
             </svg>
             <figcaption id="timeline-caption">{caption}</figcaption>
         </figure>
-    }
-}
-
-#[component]
-fn ActivitySummary(activity: ActivityView) -> impl IntoView {
-    view! {
-        <p><strong lang="da">{activity.title}</strong></p>
-        <dl class="facts">
-            <dt>{t(Msg::ActivityKind)}</dt><dd>{t(activity.kind.label())}</dd>
-            <dt>{t(Msg::ActivityWhen)}</dt><dd>{activity.when}</dd>
-            {activity.place.map(|p| view! { <dt>{t(Msg::ActivityPlace)}</dt><dd lang="da">{p}</dd> })}
-            {activity.contact.map(|p| view! { <dt>{t(Msg::ActivityContact)}</dt><dd lang="da">{p}</dd> })}
-        </dl>
     }
 }
 

@@ -306,7 +306,7 @@ fn Wellbeing(view: WellbeingView) -> impl IntoView {
 fn Question(name: &'static str, legend: Msg, words: fn(i64) -> Msg, value: Option<i64>) -> impl IntoView {
     let options = (1..=5).map(|n| (n, words(n))).collect();
     let checked = value.unwrap_or(0);
-    view! { <Choices id=name.to_string() name=name.to_string() legend=t(legend).to_string() options=options checked=checked/> }
+    view! { <Choices id=name.to_string() name=name.to_string() legend=t(legend).to_string() options=options checked=checked compact=true/> }
 }
 
 #[component]

@@ -256,7 +256,7 @@ pub mod data {
     use crate::auth::policy::{Access, CitizenAccess};
     use crate::db::{format_ms, new_id, now_ms, today, Db};
     use crate::error::AppError;
-    use crate::model::format_date;
+    use crate::model::format_day;
     use sqlx::Row;
 
     /// Stores one set of answers; a repeated send of the same form stores nothing more.
@@ -362,7 +362,7 @@ pub mod data {
                 answered: format_ms(r.try_get(2)?),
             }),
             due: next <= today(),
-            next: Some(format_date(&next)),
+            next: Some(format_day(&next)),
         })
     }
 }

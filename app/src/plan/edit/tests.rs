@@ -93,7 +93,7 @@ db_test!(
             .unwrap()
             .course
             .unwrap();
-        assert_eq!(shown.planned_end, "5. januar 2029");
+        assert_eq!(shown.planned_end, "fredag 5. januar 2029");
         assert_eq!(shown.main_goal.as_deref(), Some("Et job i køkken"));
         let course_id: String = sqlx::query("SELECT id FROM courses WHERE citizen_id = $1")
             .bind(&sofie.id)
@@ -666,5 +666,8 @@ db_test!(caseload_filters_find_who_needs_attention, |db| {
         .rows
         .pop()
         .unwrap();
-    assert_eq!(sofie_row.six_month_deadline.as_deref(), Some("5. juli 2026"));
+    assert_eq!(
+        sofie_row.six_month_deadline.as_deref(),
+        Some("søndag 5. juli 2026")
+    );
 });
