@@ -525,6 +525,7 @@ async fn property(postgres: bool) {
             lang: app::i18n::Lang::Da,
             text_size: Default::default(),
             session_key: String::new(),
+            unread_messages: 0,
         })
         .collect();
     fn sorted<V>(m: &HashMap<String, V>) -> Vec<String> {

@@ -398,6 +398,7 @@ fn own_by_id(id: &str) -> app::auth::policy::CitizenAccess {
         lang: app::i18n::Lang::Da,
         text_size: Default::default(),
         session_key: String::new(),
+        unread_messages: 0,
     };
     app::auth::policy::own_data(&citizen).expect("a citizen")
 }
