@@ -524,6 +524,7 @@ async fn property(postgres: bool) {
             name: r.get(2),
             lang: app::i18n::Lang::Da,
             session_key: String::new(),
+            unread_messages: 0,
         })
         .collect();
     fn sorted<V>(m: &HashMap<String, V>) -> Vec<String> {

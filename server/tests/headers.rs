@@ -393,6 +393,7 @@ fn own_by_id(id: &str) -> app::auth::policy::CitizenAccess {
         name: String::new(),
         lang: app::i18n::Lang::Da,
         session_key: String::new(),
+        unread_messages: 0,
     };
     app::auth::policy::own_data(&citizen).expect("a citizen")
 }
