@@ -27,6 +27,8 @@ pub enum AuditAction {
     CaseworkerAssigned,
     /// An administrator moved the citizen to another caseworker.
     CaseworkerChanged,
+    /// The citizen fetched a copy of their own data ("Hent mine data").
+    DataExport,
 }
 
 impl AuditAction {
@@ -47,6 +49,7 @@ impl AuditAction {
             AuditAction::PasswordResetCompleted => "password_reset_completed",
             AuditAction::CaseworkerAssigned => "caseworker_assigned",
             AuditAction::CaseworkerChanged => "caseworker_changed",
+            AuditAction::DataExport => "data_export",
         }
     }
 }
@@ -169,6 +172,50 @@ pub async fn record_account_event(
     .bind("account")
     .bind(now_ms())
     .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Records that a citizen fetched a copy of their own data (`purpose`:
+/// `page` or `file`), in their own log. Once per quarter hour like a read:
+/// opening the page again at once tells them nothing new, and a view that
+/// shows nothing new writes nothing (checked first, so no insert is tried).
+pub async fn record_export(
+    db: &Db,
+    access: &crate::auth::policy::CitizenAccess,
+    purpose: &str,
+) -> Result<(), AppError> {
+    let viewer = access.viewer();
+    let now = now_ms();
+    let window = read_window(now);
+    let action = AuditAction::DataExport.as_str();
+    let recorded = sqlx::query(
+        "SELECT 1 FROM audit_events \
+         WHERE actor_id = $1 AND action = $2 AND purpose = $3 AND window_start = $4 AND citizen_id = $5",
+    )
+    .bind(&viewer.id)
+    .bind(action)
+    .bind(purpose)
+    .bind(window)
+    .bind(access.citizen_id())
+    .fetch_optional(db.pool())
+    .await?;
+    if recorded.is_some() {
+        return Ok(());
+    }
+    sqlx::query(
+        "INSERT INTO audit_events (id, actor_id, actor_role, citizen_id, action, purpose, at, window_start) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
+    )
+    .bind(new_id())
+    .bind(&viewer.id)
+    .bind(viewer.role.as_str())
+    .bind(access.citizen_id())
+    .bind(action)
+    .bind(purpose)
+    .bind(now)
+    .bind(window)
+    .execute(db.pool())
     .await?;
     Ok(())
 }

@@ -31,6 +31,7 @@ pub mod notifications;
 pub mod phone;
 pub mod plan;
 pub mod pwa;
+pub mod retention;
 pub mod routes;
 pub mod wellbeing;
 

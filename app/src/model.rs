@@ -63,6 +63,9 @@ pub struct CurrentUser {
     pub role: Role,
     pub name: String,
     pub lang: Lang,
+    /// The text size chosen under "Mig" (kept with the account).
+    #[serde(default)]
+    pub text_size: TextSize,
     /// Hash of the session token, so the session can be ended.
     #[serde(skip)]
     pub session_key: String,
@@ -70,6 +73,52 @@ pub struct CurrentUser {
     /// same statement that finds the session, so no page asks again.
     #[serde(skip)]
     pub unread_messages: i64,
+}
+
+/// How large the text on every page is: the person's choice under "Mig",
+/// kept with their account (so it follows them to a new phone) and, for
+/// pages shown before logging in, in a cookie on the device. Applied as a
+/// class on `<html>` that scales the root font size, so everything sized in
+/// `rem` grows with it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum TextSize {
+    #[default]
+    Normal,
+    Large,
+    Larger,
+}
+
+impl TextSize {
+    pub const ALL: [TextSize; 3] = [TextSize::Normal, TextSize::Large, TextSize::Larger];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TextSize::Normal => "normal",
+            TextSize::Large => "large",
+            TextSize::Larger => "larger",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<TextSize> {
+        TextSize::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+
+    pub fn label(self) -> Msg {
+        match self {
+            TextSize::Normal => Msg::MeTextSizeNormal,
+            TextSize::Large => Msg::MeTextSizeLarge,
+            TextSize::Larger => Msg::MeTextSizeLarger,
+        }
+    }
+
+    /// The class on `<html>` (see the end of `style/main.css`); none for normal.
+    pub fn html_class(self) -> Option<&'static str> {
+        match self {
+            TextSize::Normal => None,
+            TextSize::Large => Some("text-large"),
+            TextSize::Larger => Some("text-larger"),
+        }
+    }
 }
 
 /// The legal kind of a course. Kind-specific rules live in [`CourseKind::max_months`].

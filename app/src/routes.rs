@@ -17,12 +17,19 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[allow(unused_mut)]
     let mut user: Option<CurrentUser> = None;
     #[allow(unused_mut)]
+    let mut text_size = crate::model::TextSize::default();
+    #[allow(unused_mut)]
     let mut stylesheet = String::from("/pkg/mitforlob.css");
     #[cfg(feature = "ssr")]
     {
         if let Some(parts) = crate::state::request_parts() {
             lang = parts.extensions.get::<Lang>().copied().unwrap_or_default();
             user = parts.extensions.get::<CurrentUser>().cloned();
+            text_size = parts
+                .extensions
+                .get::<crate::model::TextSize>()
+                .copied()
+                .unwrap_or_default();
         }
         if let Ok(state) = crate::state::app_state() {
             stylesheet = state.config.stylesheet.clone();
@@ -38,7 +45,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     };
     view! {
         <!DOCTYPE html>
-        <html lang=lang.code()>
+        <html lang=lang.code() class=text_size.html_class()>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
@@ -105,6 +112,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/messages/:id") view=|| guarded(&[Role::Citizen, Role::Caseworker], crate::messages::ThreadPage) ssr=SsrMode::Async/>
                     <Route path=path!("/inbox") view=|| guarded(&[Role::Caseworker], crate::messages::InboxPage) ssr=SsrMode::Async/>
                     <Route path=path!("/me") view=|| guarded(&Role::ALL, crate::me::MePage) ssr=SsrMode::Async/>
+                    <Route path=path!("/me/data") view=|| guarded(&[Role::Citizen], crate::me::export::DataPage) ssr=SsrMode::Async/>
                     <Route path=path!("/caseload") view=|| guarded(&[Role::Caseworker], crate::caseload::CaseloadPage) ssr=SsrMode::Async/>
                     <Route path=path!("/caseload/citizens/:id") view=|| guarded(&[Role::Caseworker], crate::caseload::CitizenPage) ssr=SsrMode::Async/>
                     <Route path=path!("/caseload/citizens/:id/course") view=|| guarded(&[Role::Caseworker], crate::plan::edit::CourseEditPage) ssr=SsrMode::Async/>

@@ -537,6 +537,14 @@ async fn seed(sd: &Seeder, hash: &str) -> Result<(), SeedError> {
         vec![s(&new_id()), s(ali), s(&sd.day(-14)?.to_string()), s(&sd.day(14)?.to_string()), Arg::N(sd.now)],
     )
     .await?;
+    // A WHO-5 24 days ago, shared: 4+4+3+3+3 = 17, score 68; so the one
+    // below (12 points lower) puts Ali under "shared wellbeing falling".
+    sd.exec(
+        "INSERT INTO who5_responses (id, citizen_id, answered_on, item1, item2, item3, item4, item5, score, shared, \
+           idempotency_key, created_at) VALUES ($1, $2, $3, 4, 4, 3, 3, 3, 68, 1, $4, $5)",
+        vec![s(&new_id()), s(ali), s(&sd.day(-24)?.to_string()), s(&new_id()), Arg::N(sd.at(-24, 19, 40)?)],
+    )
+    .await?;
     // A WHO-5 ten days ago, shared: 3+3+2+3+3 = 14, score 56.
     sd.exec(
         "INSERT INTO who5_responses (id, citizen_id, answered_on, item1, item2, item3, item4, item5, score, shared, \

@@ -24,6 +24,8 @@ pub struct AppConfig {
     pub vapid_private_key: Option<secrecy::SecretString>,
     /// Which push endpoints a browser may register.
     pub push: crate::notifications::endpoint::PushPolicy,
+    /// How long a citizen's data and the access log are kept after the course.
+    pub retention: crate::retention::RetentionPolicy,
 }
 
 impl Default for AppConfig {
@@ -36,6 +38,7 @@ impl Default for AppConfig {
             stylesheet: "/pkg/mitforlob.css".into(),
             vapid_private_key: None,
             push: Default::default(),
+            retention: Default::default(),
         }
     }
 }

@@ -135,6 +135,7 @@ pub async fn user(db: &Db, role: Role, name: &str) -> CurrentUser {
         role,
         name: name.into(),
         lang: Lang::Da,
+        text_size: Default::default(),
         session_key: String::new(),
         unread_messages: 0,
     }

@@ -432,6 +432,7 @@ const NOTHING_TYPED: NothingTyped[] = [
   { action: '/api/logout', why: 'a button' },
   { action: '/api/logout-everywhere', why: 'a button' },
   { action: '/api/language', why: 'a fixed choice of two languages, each accepted' },
+  { action: '/api/text-size', why: 'a fixed choice of three text sizes, each accepted' },
   { action: '/api/new-activation-code', why: 'a button' },
   { action: '/api/start-password-reset', why: 'a button' },
   { action: '/api/confirm-password-reset', why: 'a button' },

@@ -33,6 +33,10 @@ pub struct Settings {
     /// register (comma-separated; default the browsers' own); `*` allows any
     /// host name, still only over HTTPS and to public addresses.
     pub push_hosts: Option<Vec<String>>,
+    /// `MITFORLOB_RETENTION_YEARS` and `MITFORLOB_ACCESS_LOG_RETENTION_YEARS`:
+    /// how long after a citizen's course ended their data, and the access
+    /// log about them, are kept.
+    pub retention: app::retention::RetentionPolicy,
     /// Tests only (never read from the environment): allow push to this
     /// machine over plain HTTP, for a local test push service.
     pub allow_private_push_for_tests: bool,
@@ -53,6 +57,27 @@ where
             reason: e.to_string(),
         }),
     }
+}
+
+/// The retention periods; the access log is never removed before the data
+/// it tells about, and nothing is kept for more than a century (a typo).
+fn retention(data_years: i64, access_log_years: i64) -> Result<app::retention::RetentionPolicy, ConfigError> {
+    if data_years > 100 || access_log_years > 100 {
+        return Err(ConfigError::Invalid {
+            name: "MITFORLOB_RETENTION_YEARS",
+            reason: "more than 100 years".into(),
+        });
+    }
+    if access_log_years < data_years {
+        return Err(ConfigError::Invalid {
+            name: "MITFORLOB_ACCESS_LOG_RETENTION_YEARS",
+            reason: "must be at least MITFORLOB_RETENTION_YEARS: the access log outlives the data".into(),
+        });
+    }
+    Ok(app::retention::RetentionPolicy {
+        data_years,
+        access_log_years,
+    })
 }
 
 impl Settings {
@@ -96,6 +121,16 @@ impl Settings {
                 parse("MITFORLOB_PUSH_INTERVAL_SECONDS", 30)?,
             )?,
             push_hosts: push_hosts(var("MITFORLOB_PUSH_HOSTS"))?,
+            retention: retention(
+                positive(
+                    "MITFORLOB_RETENTION_YEARS",
+                    parse("MITFORLOB_RETENTION_YEARS", 5)?,
+                )?,
+                positive(
+                    "MITFORLOB_ACCESS_LOG_RETENTION_YEARS",
+                    parse("MITFORLOB_ACCESS_LOG_RETENTION_YEARS", 10)?,
+                )?,
+            )?,
             allow_private_push_for_tests: false,
         })
     }
@@ -265,7 +300,18 @@ fn push_hosts(raw: Option<String>) -> Result<Option<Vec<String>>, ConfigError> {
 
 #[cfg(test)]
 mod tests {
-    use super::{metrics_addr, push_hosts, trusted_proxies};
+    use super::{metrics_addr, push_hosts, retention, trusted_proxies};
+
+    #[test]
+    fn the_access_log_is_never_kept_shorter_than_the_data() {
+        let p = retention(5, 10).unwrap();
+        assert_eq!((p.data_years, p.access_log_years), (5, 10));
+        assert!(retention(5, 5).is_ok());
+        let e = retention(6, 5).unwrap_err().to_string();
+        assert!(e.contains("MITFORLOB_ACCESS_LOG_RETENTION_YEARS"), "{e}");
+        let e = retention(5, 500).unwrap_err().to_string();
+        assert!(e.contains("100 years"), "{e}");
+    }
 
     #[test]
     fn trusted_proxies_and_metrics_address_are_checked_at_start() {

@@ -3,6 +3,7 @@ pub mod assets;
 pub mod calendar;
 pub mod client;
 pub mod config;
+pub mod export;
 pub mod health;
 pub mod live;
 pub mod maintenance;
@@ -44,6 +45,7 @@ pub fn app_state(settings: &Settings, db: Db) -> AppState {
         stylesheet: assets::stylesheet_href(OUTPUT_NAME, &hashes),
         vapid_private_key: settings.vapid_private_key.clone(),
         push: settings.push_policy(),
+        retention: settings.retention,
     };
     AppState {
         leptos_options,

@@ -1,4 +1,4 @@
-//! Request middleware: sessions and language, the cross-origin guard, and
+//! Request middleware: sessions, language and text size, the cross-origin guard, and
 //! the headers every response carries.
 use app::auth::session;
 use app::error::AppError;
@@ -50,6 +50,14 @@ pub async fn session_and_language(State(state): State<AppState>, mut req: Reques
         .map(|u| u.lang)
         .or_else(|| session::cookie_value(&cookies, "lang").and_then(Lang::parse))
         .unwrap_or_default();
+    // The same for the text size: the account's choice, else this device's.
+    let text_size = user
+        .as_ref()
+        .map(|u| u.text_size)
+        .or_else(|| {
+            session::cookie_value(&cookies, app::me::TEXT_SIZE_COOKIE).and_then(app::model::TextSize::parse)
+        })
+        .unwrap_or_default();
     let is_file = is_static_file(req.uri().path());
     // A form post keeps what was typed, for the "try again" page.
     let mut form = None;
@@ -66,6 +74,7 @@ pub async fn session_and_language(State(state): State<AppState>, mut req: Reques
         return unavailable_page(&state, lang, form.as_ref());
     }
     req.extensions_mut().insert(lang);
+    req.extensions_mut().insert(text_size);
     if let Some(u) = user {
         req.extensions_mut().insert(u);
     }
@@ -99,7 +108,7 @@ fn is_static_file(path: &str) -> bool {
         || path
             .rsplit('/')
             .next()
-            .is_some_and(|last| last.contains('.') && !last.ends_with(".ics"))
+            .is_some_and(|last| last.contains('.') && !last.ends_with(".ics") && !last.ends_with(".json"))
 }
 
 /// Fields never written back into a page.

@@ -30,6 +30,7 @@ pub fn plain_routes(state: &AppState) -> Vec<(&'static str, MethodRouter<AppStat
         ),
         ("/calendar/{token}", get(crate::calendar::feed_ics)),
         ("/events/threads/{id}", get(crate::live::thread_events)),
+        ("/me/data.json", get(crate::export::my_data_json)),
         ("/manifest.webmanifest", get(crate::pwa::manifest)),
         (
             "/sw.js",

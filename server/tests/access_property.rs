@@ -523,6 +523,7 @@ async fn property(postgres: bool) {
             role: Role::parse(&r.get::<String, _>(1)).unwrap(),
             name: r.get(2),
             lang: app::i18n::Lang::Da,
+            text_size: Default::default(),
             session_key: String::new(),
             unread_messages: 0,
         })

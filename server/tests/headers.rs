@@ -128,6 +128,8 @@ async fn table(app: &TestApp) -> Vec<Row> {
         row("/messages/{id}", format!("/messages/{thread}"), Ali, S::OK, PAGE),
         row("/inbox", "/inbox", Mette, S::OK, PAGE),
         row("/me", "/me", Ali, S::OK, PAGE),
+        row("/me/data", "/me/data", Ali, S::OK, PAGE),
+        row("/me/data", "/me/data", Mette, S::NOT_FOUND, PAGE),
         row("/caseload", "/caseload", Mette, S::OK, PAGE),
         row(
             "/caseload/citizens/{id}",
@@ -189,6 +191,8 @@ async fn table(app: &TestApp) -> Vec<Row> {
         ),
         row(FILES, "/no/such/page", Nobody, S::NOT_FOUND, PAGE),
         // Downloads and streams: personal.
+        row("/me/data.json", "/me/data.json", Ali, S::OK, PERSONAL),
+        row("/me/data.json", "/me/data.json", Mette, S::NOT_FOUND, PAGE),
         row(
             "/activities/{id}/calendar.ics",
             format!("/activities/{activity}/calendar.ics"),
@@ -392,6 +396,7 @@ fn own_by_id(id: &str) -> app::auth::policy::CitizenAccess {
         role: app::model::Role::Citizen,
         name: String::new(),
         lang: app::i18n::Lang::Da,
+        text_size: Default::default(),
         session_key: String::new(),
         unread_messages: 0,
     };

@@ -115,6 +115,8 @@ const FREE_TEXT: &[(&str, &str)] = &[
 const NOT_FREE_TEXT: &[(&str, &str)] = &[
     ("users", "role"),
     ("users", "language"),
+    ("users", "text_size"),
+    ("users", "course_ended_on"),
     ("users", "creation_key"),
     ("user_identities", "provider"),
     ("user_identities", "subject"),
@@ -230,6 +232,7 @@ const ROUTES: &[(&str, &[Who])] = &[
     ("/messages/:id", &[Who::Citizens, Who::Caseworker]),
     ("/inbox", &[Who::Caseworker]),
     ("/me", &[Who::Everyone]),
+    ("/me/data", &[Who::Citizens]),
     ("/caseload", &[Who::Caseworker]),
     ("/caseload/citizens/:id", &[Who::Caseworker]),
     ("/caseload/citizens/:id/course", &[Who::Caseworker]),

@@ -941,6 +941,7 @@ fn own_by_id(id: &str) -> app::auth::policy::CitizenAccess {
         role: app::model::Role::Citizen,
         name: String::new(),
         lang: app::i18n::Lang::Da,
+        text_size: Default::default(),
         session_key: String::new(),
         unread_messages: 0,
     };

@@ -231,6 +231,7 @@ async fn visit_pages(app: &TestApp, made: &app::scale::Made) {
     let pages: Vec<(&str, &str)> = vec![
         (&caseworker, "/caseload"),
         (&caseworker, "/caseload?filter=unread"),
+        (&caseworker, "/caseload?filter=wellbeing-falling"),
         (&caseworker, "/inbox"),
         (&caseworker, &thread),
         (&caseworker, &citizen_page),
@@ -243,6 +244,8 @@ async fn visit_pages(app: &TestApp, made: &app::scale::Made) {
         (&citizen, &thread),
         (&citizen, &activity_page),
         (&citizen, "/me"),
+        (&citizen, "/me/data"),
+        (&citizen, "/me/data.json"),
     ];
     for (cookie, path) in pages {
         let (status, _, body) = app.get(path, Some(cookie)).await;
@@ -361,6 +364,24 @@ async fn plans_at_scale(postgres: bool) {
         "query plans ({}): {stale} statements checked before ANALYZE and {fresh} after; seeding took {seeded:?}",
         if postgres { "postgres" } else { "sqlite" }
     );
+    // "Hent mine data" for the citizen with three years of data: the file
+    // and the page, timed through the router (debug build).
+    let citizen = app.login(&made.citizen_email).await;
+    for path in ["/me/data.json", "/me/data"] {
+        let started = std::time::Instant::now();
+        let (status, _, body) = app.get(path, Some(&citizen)).await;
+        let took = started.elapsed();
+        assert_eq!(status, 200, "{path}");
+        println!(
+            "export ({}): {path}, {} KB, in {took:?}",
+            if postgres { "postgres" } else { "sqlite" },
+            body.len() / 1024
+        );
+        // The whole long thread, to its last message.
+        let last = format!("Besked nummer {} i en lang samtale.", scale.messages - 1);
+        assert!(body.contains(&last), "{path} lacks the thread's last message");
+        assert!(took < std::time::Duration::from_secs(30), "{path} took {took:?}");
+    }
     let mut counts = HashMap::new();
     for table in LARGE {
         let text = format!("SELECT COUNT(*) FROM {table}");

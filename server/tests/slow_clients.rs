@@ -40,6 +40,7 @@ async fn start(limits: ServeSettings) -> Running {
         vapid_subject: "mailto:drift@example.org".into(),
         push_interval_seconds: 30,
         push_hosts: None,
+        retention: Default::default(),
         allow_private_push_for_tests: false,
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

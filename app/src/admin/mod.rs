@@ -360,6 +360,7 @@ pub fn AdminPage() -> impl IntoView {
             <Admin data=data/>
         </Loaded>
         <crate::auth::recovery::PendingResetsSection/>
+        <crate::retention::RetentionSection/>
     }
 }
 

@@ -58,7 +58,7 @@ pub async fn resolve(db: &Db, config: &AppConfig, token: &str) -> Result<Option<
     let key = token_hash(token);
     let now = now_ms();
     let row = sqlx::query(
-        "SELECT s.last_seen_at, s.expires_at, u.id, u.role, u.display_name, u.language, \
+        "SELECT s.last_seen_at, s.expires_at, u.id, u.role, u.display_name, u.language, u.text_size, \
          CASE WHEN u.role = 'citizen' THEN (SELECT COUNT(*) FROM messages m \
            WHERE m.thread_id IN (SELECT t.id FROM message_threads t WHERE t.citizen_id = u.id) \
            AND m.sender_id <> u.id AND m.read_at IS NULL) ELSE 0 END \
@@ -93,8 +93,9 @@ pub async fn resolve(db: &Db, config: &AppConfig, token: &str) -> Result<Option<
         role,
         name: row.try_get(4)?,
         lang: Lang::parse(&lang).unwrap_or_default(),
+        text_size: crate::model::TextSize::parse(&row.try_get::<String, _>(6)?).unwrap_or_default(),
         session_key: key,
-        unread_messages: row.try_get(6)?,
+        unread_messages: row.try_get(7)?,
     }))
 }
 

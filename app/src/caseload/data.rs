@@ -35,18 +35,32 @@ pub async fn caseload(
               AND h.state NOT IN ('answered', 'withdrawn')), \
            (SELECT COUNT(*) FROM activities a WHERE a.course_id = c.id AND {started}), \
            (SELECT COUNT(*) FROM activities a WHERE a.course_id = c.id AND a.status <> 'cancelled' \
-              AND a.starts_at >= $3 AND a.starts_at < $4) \
+              AND a.starts_at >= $3 AND a.starts_at < $4), \
+           {mood_falling}, \
+           (SELECT r.score FROM who5_responses r WHERE r.citizen_id = u.id AND {who5_shared} \
+              ORDER BY r.answered_on DESC, r.created_at DESC LIMIT 1), \
+           (SELECT r.answered_on FROM who5_responses r WHERE r.citizen_id = u.id AND {who5_shared} \
+              ORDER BY r.answered_on DESC, r.created_at DESC LIMIT 1), \
+           (SELECT r.score FROM who5_responses r WHERE r.citizen_id = u.id AND {who5_shared} \
+              ORDER BY r.answered_on DESC, r.created_at DESC LIMIT 1 OFFSET 1) \
          FROM caseload_assignments ca JOIN users u ON u.id = ca.citizen_id \
          LEFT JOIN courses c ON c.id = (SELECT id FROM courses WHERE citizen_id = u.id AND status = 'active' \
            ORDER BY start_date DESC LIMIT 1) \
          WHERE ca.caseworker_id = $1 AND ca.ended_at IS NULL ORDER BY u.display_name",
-        started = crate::model::ActivityKind::started_activity_sql("a")
+        started = crate::model::ActivityKind::started_activity_sql("a"),
+        mood_falling = MOOD_FALLING_SQL
+            .replace("{SHARED}", crate::wellbeing::data::SHARED)
+            .replace("{MIN}", &MOOD_MIN_DAYS.to_string()),
+        who5_shared = crate::wellbeing::who5::data::SHARED_WHO5,
     );
+    let falling = FallingWindows::ending(&today).ok_or(AppError::Internal)?;
     let rows = sqlx::query(&sql)
         .bind(&viewer.id)
         .bind(now_ms())
         .bind(day_start)
         .bind(day_end)
+        .bind(&falling.earlier_from)
+        .bind(&falling.recent_from)
         .fetch_all(db.pool())
         .await?;
     let ending_by = plan_data::add_months(&today, 3).ok_or(AppError::Internal)?;
@@ -59,6 +73,15 @@ pub async fn caseload(
         let started: i64 = r.try_get(9)?;
         let today_count: i64 = r.try_get(10)?;
         let kind: Option<String> = r.try_get(2)?;
+        let who5_latest: Option<i64> = r.try_get(12)?;
+        let who5_latest_on: Option<String> = r.try_get(13)?;
+        let who5_previous: Option<i64> = r.try_get(14)?;
+        let who5_falling = match (who5_latest, who5_latest_on, who5_previous) {
+            (Some(latest), Some(on), Some(previous)) => {
+                on >= falling.earlier_from && previous - latest >= WHO5_FALL_POINTS
+            }
+            _ => false,
+        };
         all.push(CaseloadRow {
             id: r.try_get(0)?,
             name: r.try_get(1)?,
@@ -78,6 +101,7 @@ pub async fn caseload(
                 .is_some_and(|e| e >= today.as_str() && e <= ending_by.as_str()),
             planned_end: planned_end.as_deref().map(format_day),
             activity_today: today_count > 0,
+            wellbeing_falling: sql_flag(&r, 11)? || who5_falling,
         });
     }
     let counts = CaseloadFilter::ALL
@@ -89,6 +113,65 @@ pub async fn caseload(
     list.shown(db, shown, AuditAction::CaseloadList, "caseload")
         .await?;
     Ok(CaseloadView { filter, rows, counts })
+}
+
+/// "Shared wellbeing falling", as the caseworker reads it next to the filter
+/// (`caseload.falling_rule`): the mean of the mood the citizen *shared* in
+/// the last 14 days (today included) is at least 1 point (of 1 to 5) below
+/// the mean of the 14 days before, with at least [`MOOD_MIN_DAYS`] shared days
+/// in each; or the newest shared WHO-5 of the last 28 days is at least
+/// [`WHO5_FALL_POINTS`] below the shared one before it (10 points on the
+/// 0–100 scale is the clinically meaningful change). Unshared entries never
+/// count: both read only through the sharing rules the caseworker's own
+/// wellbeing view uses.
+pub const MOOD_MIN_DAYS: i64 = 3;
+pub const WHO5_FALL_POINTS: i64 = 10;
+
+/// One index range per citizen (`wellbeing_entries (citizen_id,
+/// entry_date)`), 28 rows at most. Integer arithmetic (mean recent ≤ mean
+/// earlier − 1 ⇔ sum_r·n_e ≤ (sum_e − n_e)·n_r), so both databases agree and
+/// no fractional type crosses the driver. `$5`: the earlier fortnight's first
+/// day, `$6`: the recent fortnight's.
+const MOOD_FALLING_SQL: &str = "(SELECT CASE WHEN \
+       COUNT(CASE WHEN e.entry_date >= $6 THEN 1 END) >= {MIN} \
+       AND COUNT(CASE WHEN e.entry_date < $6 THEN 1 END) >= {MIN} \
+       AND SUM(CASE WHEN e.entry_date >= $6 THEN e.mood ELSE 0 END) \
+             * COUNT(CASE WHEN e.entry_date < $6 THEN 1 END) \
+         <= (SUM(CASE WHEN e.entry_date < $6 THEN e.mood ELSE 0 END) \
+             - COUNT(CASE WHEN e.entry_date < $6 THEN 1 END)) \
+             * COUNT(CASE WHEN e.entry_date >= $6 THEN 1 END) \
+     THEN 1 ELSE 0 END \
+     FROM wellbeing_entries e WHERE e.citizen_id = u.id AND e.entry_date >= $5 AND {SHARED})";
+
+/// The two fortnights the mood rule compares, ending today (Copenhagen).
+struct FallingWindows {
+    /// The first day of the 14 days before the recent ones (today − 27).
+    earlier_from: String,
+    /// The first day of the last 14 days (today − 13).
+    recent_from: String,
+}
+
+impl FallingWindows {
+    fn ending(today: &str) -> Option<FallingWindows> {
+        let today: jiff::civil::Date = today.parse().ok()?;
+        let back = |days: i64| {
+            today
+                .checked_sub(jiff::Span::new().days(days))
+                .ok()
+                .map(|d| d.to_string())
+        };
+        Some(FallingWindows {
+            earlier_from: back(27)?,
+            recent_from: back(13)?,
+        })
+    }
+}
+
+/// A 0/1 (or boolean) column: SQLite and PostgreSQL type them differently.
+fn sql_flag(row: &sqlx::any::AnyRow, i: usize) -> Result<bool, sqlx::Error> {
+    row.try_get::<bool, _>(i)
+        .or_else(|_| row.try_get::<i64, _>(i).map(|v| v != 0))
+        .or_else(|_| row.try_get::<i32, _>(i).map(|v| v != 0))
 }
 
 /// The first and last instant of a Copenhagen day, as epoch milliseconds.

@@ -32,6 +32,9 @@ pub struct CaseloadRow {
     pub ending_soon: bool,
     pub planned_end: Option<String>,
     pub activity_today: bool,
+    /// What the citizen shared of their wellbeing is falling (see
+    /// `data::MOOD_MIN_DAYS` for the rule the caseworker reads).
+    pub wellbeing_falling: bool,
 }
 
 /// The caseload's filters: who needs something now.
@@ -43,16 +46,18 @@ pub enum CaseloadFilter {
     ActivityToday,
     OpenConcerns,
     Unread,
+    WellbeingFalling,
 }
 
 impl CaseloadFilter {
-    pub const ALL: [CaseloadFilter; 6] = [
+    pub const ALL: [CaseloadFilter; 7] = [
         CaseloadFilter::All,
         CaseloadFilter::NoActivityStarted,
         CaseloadFilter::EndingSoon,
         CaseloadFilter::ActivityToday,
         CaseloadFilter::OpenConcerns,
         CaseloadFilter::Unread,
+        CaseloadFilter::WellbeingFalling,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -63,6 +68,7 @@ impl CaseloadFilter {
             CaseloadFilter::ActivityToday => "activity-today",
             CaseloadFilter::OpenConcerns => "open-concerns",
             CaseloadFilter::Unread => "unread",
+            CaseloadFilter::WellbeingFalling => "wellbeing-falling",
         }
     }
 
@@ -81,6 +87,7 @@ impl CaseloadFilter {
             CaseloadFilter::ActivityToday => Msg::CaseloadFilterActivityToday,
             CaseloadFilter::OpenConcerns => Msg::CaseloadFilterOpenConcerns,
             CaseloadFilter::Unread => Msg::CaseloadFilterUnread,
+            CaseloadFilter::WellbeingFalling => Msg::CaseloadFilterWellbeingFalling,
         }
     }
 
@@ -92,6 +99,7 @@ impl CaseloadFilter {
             CaseloadFilter::ActivityToday => r.activity_today,
             CaseloadFilter::OpenConcerns => r.open_concerns > 0,
             CaseloadFilter::Unread => r.unread_from_citizen > 0,
+            CaseloadFilter::WellbeingFalling => r.wellbeing_falling,
         }
     }
 }
@@ -261,11 +269,14 @@ fn Caseload(view: CaseloadView) -> impl IntoView {
                         CaseloadFilter::All => "/caseload".to_string(),
                         f => format!("/caseload?filter={}", f.as_str()),
                     };
+                    // The falling rule is said in words beside its filter.
+                    let described = (f == CaseloadFilter::WellbeingFalling).then_some("falling-rule");
                     view! {
-                        <li><a href=href aria-current=(f == current).then_some("page")>{t(f.label())} " (" {n} ")"</a></li>
+                        <li><a href=href aria-current=(f == current).then_some("page") aria-describedby=described>{t(f.label())} " (" {n} ")"</a></li>
                     }
                 }).collect_view()}
             </ul>
+            <p class="hint" id="falling-rule">{t(Msg::CaseloadFallingRule)}</p>
         </nav>
         {if view.rows.is_empty() {
             let empty = if current == CaseloadFilter::All { Msg::CaseloadEmpty } else { Msg::CaseloadFilterEmpty };
@@ -296,6 +307,9 @@ fn CaseloadTable(rows: Vec<CaseloadRow>) -> impl IntoView {
                     }
                     if r.no_activity_started {
                         attention.push(fill(t(Msg::CaseloadFlagNoActivity), &[("date", &r.six_month_deadline.clone().unwrap_or_default())]));
+                    }
+                    if r.wellbeing_falling {
+                        attention.push(t(Msg::CaseloadFlagWellbeingFalling).to_string());
                     }
                     if r.ending_soon {
                         attention.push(fill(t(Msg::CaseloadFlagEnding), &[("date", &r.planned_end.clone().unwrap_or_default())]));

@@ -187,3 +187,165 @@ fn invitation_fields_are_checked() {
         ("Jens".into(), "a@b.dk".into())
     );
 }
+
+/// A day's entry `days_ago` days back (Copenhagen), mood as given, the other
+/// scales middling.
+async fn mood_on(
+    db: &crate::db::Db,
+    citizen: &crate::model::CurrentUser,
+    days_ago: i64,
+    mood: i64,
+    shared: bool,
+) {
+    let today: jiff::civil::Date = crate::db::today().parse().unwrap();
+    let day = today
+        .checked_sub(jiff::Span::new().days(days_ago))
+        .unwrap()
+        .to_string();
+    sqlx::query(
+        "INSERT INTO wellbeing_entries (id, citizen_id, entry_date, mood, energy, pain, sleep, shared, \
+           idempotency_key, created_at, updated_at) VALUES ($1, $2, $3, $4, 3, 3, 3, $5, $6, 0, 0)",
+    )
+    .bind(crate::db::new_id())
+    .bind(&citizen.id)
+    .bind(day)
+    .bind(mood)
+    .bind(i64::from(shared))
+    .bind(crate::db::new_id())
+    .execute(db.pool())
+    .await
+    .unwrap();
+}
+
+async fn who5_on(
+    db: &crate::db::Db,
+    citizen: &crate::model::CurrentUser,
+    days_ago: i64,
+    score: i64,
+    shared: bool,
+) {
+    let today: jiff::civil::Date = crate::db::today().parse().unwrap();
+    let day = today
+        .checked_sub(jiff::Span::new().days(days_ago))
+        .unwrap()
+        .to_string();
+    sqlx::query(
+        "INSERT INTO who5_responses (id, citizen_id, answered_on, item1, item2, item3, item4, item5, score, \
+           shared, idempotency_key, created_at) VALUES ($1, $2, $3, 0, 0, 0, 0, 0, $4, $5, $6, $7)",
+    )
+    .bind(crate::db::new_id())
+    .bind(&citizen.id)
+    .bind(day)
+    .bind(score)
+    .bind(i64::from(shared))
+    .bind(crate::db::new_id())
+    .bind(1_000_000 - days_ago)
+    .execute(db.pool())
+    .await
+    .unwrap();
+}
+
+db_test!(shared_wellbeing_falling_counts_only_what_was_shared, |db| {
+    use crate::caseload::CaseloadFilter;
+    let mette = user(db, Role::Caseworker, "Mette").await;
+    let mut people = Vec::new();
+    for name in [
+        "A falling",
+        "B falling unshared",
+        "C mixed",
+        "D steady",
+        "E period",
+        "F who5 falling",
+        "G who5 unshared",
+        "H who5 small",
+        "I too few",
+        "J who5 old",
+    ] {
+        let c = user(db, Role::Citizen, name).await;
+        assign(db, &mette, &c).await;
+        people.push(c);
+    }
+    let [a, b, c, d, e, f, g, h, i, j] = &people[..] else {
+        unreachable!()
+    };
+    for day in 0..14 {
+        // A: shared 4 → 3 (1 point lower: exactly the threshold).
+        mood_on(db, a, day + 14, 4, true).await;
+        mood_on(db, a, day, 3, true).await;
+        // B: the same fall, never shared.
+        mood_on(db, b, day + 14, 5, false).await;
+        mood_on(db, b, day, 1, false).await;
+        // D: steady, shared; 0.5 lower is no fall.
+        mood_on(db, d, day + 14, 4, true).await;
+        mood_on(db, d, day, if day % 2 == 0 { 3 } else { 4 }, true).await;
+        // E: not shared one by one, but by a sharing period.
+        mood_on(db, e, day + 14, 5, false).await;
+        mood_on(db, e, day, 2, false).await;
+    }
+    // C: shared high days before, the low recent days unshared, and only
+    // three shared recent days as high as before: what was shared did not fall.
+    for day in 0..14 {
+        mood_on(db, c, day + 14, 4, true).await;
+        mood_on(db, c, day, if day < 3 { 4 } else { 1 }, day < 3).await;
+    }
+    // I: falls, but only two shared days recently: too few to say.
+    for day in 0..14 {
+        mood_on(db, i, day + 14, 5, true).await;
+    }
+    mood_on(db, i, 0, 1, true).await;
+    mood_on(db, i, 1, 1, true).await;
+    sqlx::query(
+        "INSERT INTO wellbeing_share_periods (id, citizen_id, starts_on, ends_on, created_at) \
+         VALUES ($1, $2, '2000-01-01', '2999-12-31', 0)",
+    )
+    .bind(crate::db::new_id())
+    .bind(&e.id)
+    .execute(db.pool())
+    .await
+    .unwrap();
+    who5_on(db, f, 16, 60, true).await;
+    who5_on(db, f, 2, 50, true).await;
+    // G: the lower result was not shared; the shared one before it stands.
+    who5_on(db, g, 16, 60, true).await;
+    who5_on(db, g, 2, 20, false).await;
+    who5_on(db, h, 16, 60, true).await;
+    who5_on(db, h, 2, 51, true).await;
+    // J: a fall, but long ago: nothing new in the last 28 days.
+    who5_on(db, j, 60, 80, true).await;
+    who5_on(db, j, 40, 30, true).await;
+
+    let view = data::caseload(db, &mette, CaseloadFilter::WellbeingFalling)
+        .await
+        .unwrap();
+    let mut names: Vec<&str> = view.rows.iter().map(|r| r.name.as_str()).collect();
+    names.sort();
+    assert_eq!(names, vec!["A falling", "E period", "F who5 falling"]);
+    let count = view
+        .counts
+        .iter()
+        .find(|(f, _)| *f == CaseloadFilter::WellbeingFalling)
+        .map(|(_, n)| *n);
+    assert_eq!(count, Some(3));
+    // The flag in the full list agrees with the filter.
+    let all = data::caseload(db, &mette, CaseloadFilter::All).await.unwrap();
+    for row in &all.rows {
+        assert_eq!(
+            row.wellbeing_falling,
+            names.contains(&row.name.as_str()),
+            "{}",
+            row.name
+        );
+    }
+    // Withdrawing the period takes E's days out of the caseworker's sight.
+    sqlx::query("UPDATE wellbeing_share_periods SET withdrawn_at = 1 WHERE citizen_id = $1")
+        .bind(&e.id)
+        .execute(db.pool())
+        .await
+        .unwrap();
+    let view = data::caseload(db, &mette, CaseloadFilter::WellbeingFalling)
+        .await
+        .unwrap();
+    let mut names: Vec<&str> = view.rows.iter().map(|r| r.name.as_str()).collect();
+    names.sort();
+    assert_eq!(names, vec!["A falling", "F who5 falling"]);
+});

@@ -55,6 +55,20 @@ pub fn AccessibilityPage() -> impl IntoView {
 
 #[component]
 pub fn PrivacyPage() -> impl IntoView {
+    // The periods this server is configured with (README, "Configuration").
+    #[allow(unused_mut)]
+    let mut policy = crate::retention::RetentionPolicy::default();
+    #[cfg(feature = "ssr")]
+    if let Ok(state) = crate::state::app_state() {
+        policy = state.config.retention;
+    }
+    let retention = fill(
+        t(Msg::PrivacyRetention),
+        &[
+            ("data", &policy.data_years.to_string()),
+            ("log", &policy.access_log_years.to_string()),
+        ],
+    );
     view! {
         <Title text=t(Msg::PrivacyTitle)/>
         <h1>{t(Msg::PrivacyTitle)}</h1>
@@ -63,8 +77,12 @@ pub fn PrivacyPage() -> impl IntoView {
         <p>{t(Msg::PrivacyWho)}</p>
         <h2>{t(Msg::PrivacyHealthHeading)}</h2>
         <p>{t(Msg::PrivacyHealth)}</p>
+        <p>{t(Msg::PrivacyFalling)}</p>
         <h2>{t(Msg::PrivacyRightsHeading)}</h2>
         <p>{t(Msg::PrivacyRights)}</p>
+        <p>{t(Msg::PrivacyDownload)}</p>
+        <h2>{t(Msg::PrivacyRetentionHeading)}</h2>
+        <p>{retention}</p>
     }
 }
 

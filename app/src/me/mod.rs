@@ -3,9 +3,15 @@ use crate::error::AppError;
 use crate::i18n::{t, Msg};
 use crate::layout::Title;
 use crate::layout::{DataTable, Loaded};
-use crate::model::Role;
+use crate::model::{Role, TextSize};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+pub mod data;
+pub mod export;
+#[cfg(all(test, feature = "ssr"))]
+mod export_tests;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AccessRow {
@@ -24,10 +30,11 @@ pub struct Profile {
     pub draft: Option<crate::forms::Draft>,
     /// Staff reads of this person's data, newest first (citizens only).
     pub accesses: Vec<AccessRow>,
+    pub text_size: TextSize,
 }
 
-#[cfg(feature = "ssr")]
-fn action_words(action: &str) -> Msg {
+/// An audit row's action in words (also for the data download's page).
+pub(crate) fn action_words(action: &str) -> Msg {
     match action {
         "caseload_list" => Msg::AuditCaseloadList,
         "citizen_summary" => Msg::AuditCitizenSummary,
@@ -44,6 +51,7 @@ fn action_words(action: &str) -> Msg {
         "password_reset_completed" => Msg::AuditPasswordResetCompleted,
         "caseworker_assigned" => Msg::AuditCaseworkerAssigned,
         "caseworker_changed" => Msg::AuditCaseworkerChanged,
+        "data_export" => Msg::AuditDataExport,
         _ => Msg::AuditOther,
     }
 }
@@ -86,7 +94,42 @@ pub async fn my_profile() -> Result<Profile, AppError> {
         role: user.role,
         draft,
         accesses,
+        text_size: user.text_size,
     })
+}
+
+/// The device's copy of the text size, for pages shown before logging in.
+pub const TEXT_SIZE_COOKIE: &str = "text_size";
+
+/// A person chooses their text size: kept with the account (a new phone
+/// shows it after logging in) and in a cookie on this device (the login
+/// page too). A plain form: works without JavaScript.
+#[server(endpoint = "text-size")]
+pub async fn set_text_size(size: String) -> Result<(), AppError> {
+    let state = crate::state::app_state()?;
+    let user = crate::state::require_user()?;
+    let Some(size) = TextSize::parse(&size) else {
+        return crate::auth::fail("/me", AppError::invalid("text-size", Msg::ErrorInvalidChoice));
+    };
+    sqlx::query("UPDATE users SET text_size = $1 WHERE id = $2")
+        .bind(size.as_str())
+        .bind(&user.id)
+        .execute(state.db.pool())
+        .await?;
+    let secure = if crate::state::ClientInfo::current(&state.config).https {
+        "; Secure"
+    } else {
+        ""
+    };
+    crate::auth::set_header(
+        http::header::SET_COOKIE,
+        &format!(
+            "{TEXT_SIZE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}",
+            size.as_str()
+        ),
+    );
+    crate::input::redirect("/me?notice=me.text_size_saved#text-size-heading");
+    Ok(())
 }
 
 /// Longest phone number as typed (spaces and a country code included).
@@ -165,6 +208,24 @@ fn Me(profile: Profile) -> impl IntoView {
             <dt>{t(Msg::CaseloadEmail)}</dt><dd>{profile.email.unwrap_or_default()}</dd>
             <dt>{t(Msg::AdminRole)}</dt><dd>{t(profile.role.label())}</dd>
         </dl>
+        <section class="card" aria-labelledby="text-size-heading">
+            <h2 id="text-size-heading">{t(Msg::MeTextSizeTitle)}</h2>
+            <form method="post" action="/api/text-size" novalidate class="stack">
+                <fieldset id="text-size" class="scale">
+                    <legend>{t(Msg::MeTextSizeLegend)}</legend>
+                    {TextSize::ALL.into_iter().map(|size| {
+                        let id = format!("text-size-{}", size.as_str());
+                        view! {
+                            <div class="choice">
+                                <input type="radio" id=id.clone() name="size" value=size.as_str() checked=size == profile.text_size/>
+                                <label for=id>{t(size.label())}</label>
+                            </div>
+                        }
+                    }).collect_view()}
+                </fieldset>
+                <button type="submit" class="button secondary">{t(Msg::MeTextSizeSave)}</button>
+            </form>
+        </section>
         <section class="card" aria-labelledby="phone-heading">
             <h2 id="phone-heading">{t(Msg::MePhoneTitle)}</h2>
             <form method="post" action="/api/set-phone" novalidate class="stack">
@@ -209,6 +270,13 @@ fn Me(profile: Profile) -> impl IntoView {
                         </DataTable>
                     }.into_any()
                 }}
+            </section>
+        })}
+        {is_citizen.then(|| view! {
+            <section class="card" aria-labelledby="export-heading">
+                <h2 id="export-heading">{t(Msg::MeExportTitle)}</h2>
+                <p>{t(Msg::MeExportIntro)}</p>
+                <p><a href="/me/data">{t(Msg::MeExportLink)}</a></p>
             </section>
         })}
         <section class="card" aria-labelledby="devices-heading">

@@ -310,15 +310,18 @@ pub mod data {
         }
     }
 
+    /// SQL: the response `r` is shared, on its own or by a period not withdrawn.
+    pub(crate) const SHARED_WHO5: &str = "(r.shared = 1 \
+         OR EXISTS (SELECT 1 FROM wellbeing_share_periods p WHERE p.citizen_id = r.citizen_id \
+           AND p.withdrawn_at IS NULL AND r.answered_on BETWEEN p.starts_on AND p.ends_on))";
+
     /// The results the citizen shared (on their own or by a sharing period),
     /// newest first: what their caseworker may see.
     pub async fn shared(db: &Db, citizen: &impl Access) -> Result<Vec<Who5Result>, AppError> {
-        let rows = sqlx::query(
-            "SELECT r.score, r.created_at FROM who5_responses r WHERE r.citizen_id = $1 AND (r.shared = 1 \
-               OR EXISTS (SELECT 1 FROM wellbeing_share_periods p WHERE p.citizen_id = r.citizen_id \
-                 AND p.withdrawn_at IS NULL AND r.answered_on BETWEEN p.starts_on AND p.ends_on)) \
-             ORDER BY r.created_at DESC LIMIT 12",
-        )
+        let rows = sqlx::query(&format!(
+            "SELECT r.score, r.created_at FROM who5_responses r WHERE r.citizen_id = $1 AND {SHARED_WHO5} \
+                 ORDER BY r.created_at DESC LIMIT 12"
+        ))
         .bind(citizen.citizen_id())
         .fetch_all(db.pool())
         .await?;

@@ -129,6 +129,7 @@ pub fn settings(url: &str) -> Settings {
         vapid_subject: "mailto:drift@example.org".into(),
         push_interval_seconds: 30,
         push_hosts: None,
+        retention: Default::default(),
         allow_private_push_for_tests: false,
     }
 }
