@@ -170,38 +170,42 @@
   const fixedFields = (form) =>
     [...form.querySelectorAll('input[type="hidden"]')].filter((h) => h.name !== 'form_key').map((h) => [h.name, h.value]);
 
+  // A form's fields; whether anything differs from how the page came; and
+  // whether it holds any written words.
   function fieldsOf(form) {
     const fields = [];
     let changed = false;
+    let words = false;
     for (const el of form.elements) {
       if (!el.name || el.disabled || NOT_KEPT.includes(el.type)) continue;
       if (el.type === 'radio' || el.type === 'checkbox') {
         changed ||= el.checked !== el.defaultChecked;
         if (el.checked) fields.push([el.name, el.value]);
       } else if (el.tagName === 'SELECT') {
-        for (const o of el.options) {
-          changed ||= o.selected !== o.defaultSelected;
-          if (o.selected) fields.push([el.name, o.value]);
-        }
+        // With no option marked, the first one is the page's own choice.
+        const initial = Math.max(0, [...el.options].findIndex((o) => o.defaultSelected));
+        changed ||= el.multiple ? [...el.options].some((o) => o.selected !== o.defaultSelected) : el.selectedIndex !== initial;
+        for (const o of el.selectedOptions) fields.push([el.name, o.value]);
       } else {
         changed ||= el.value !== el.defaultValue;
+        words ||= el.value.trim() !== '';
         fields.push([el.name, el.value]);
       }
     }
-    return { fields, changed };
+    return { fields, changed, words };
   }
 
   // A refused form came back with what was typed in it: that counts as typed.
   const refused = /[?&]error=/.test(location.search);
 
-  // Keeps the forms of this page someone has typed in (and `sent`, a form on
-  // its way to a server that may no longer know them).
+  // Keeps the forms of this page someone has typed in (and `sent`, a form
+  // with words in it on its way to a server that may no longer know them).
   function keepTyped(sent) {
     const forms = [];
     for (const form of document.forms) {
       if (!keepable(form)) continue;
-      const { fields, changed } = fieldsOf(form);
-      if (changed || form === sent || (refused && fields.some(([, v]) => v.trim()))) {
+      const { fields, changed, words } = fieldsOf(form);
+      if (changed || (words && (form === sent || refused))) {
         forms.push({ action: form.getAttribute('action'), fixed: fixedFields(form), draftKey: form.dataset.draftKey || null, fields });
       }
     }

@@ -7,8 +7,8 @@
 import { expect, test, type Page } from '@playwright/test';
 import { demo, DEMO_PASSWORD, expectNoAxeViolations, login } from './helpers';
 
-/** From the warning's data: 30 minutes idle, warned 3 minutes before. */
-const BEFORE_WARNING = '26:50';
+/** From the warning's data: 30 minutes idle, warned 3 minutes before the end. */
+const INTO_THE_WARNING = '27:10';
 const PAST_THE_END = '31:00';
 
 async function answer(page: Page, question: string, word: string): Promise<void> {
@@ -41,7 +41,7 @@ test.describe('with JavaScript', () => {
 
     const warning = page.getByRole('alertdialog', { name: 'Du bliver snart logget ud' });
     await expect(warning).toBeHidden();
-    await page.clock.fastForward(BEFORE_WARNING);
+    await page.clock.fastForward(INTO_THE_WARNING);
     await expect(warning).toBeVisible();
     await expect(warning).toBeInViewport({ ratio: 1 });
     await expect(warning).toContainText('Om 2 minutter bliver du logget ud');
@@ -118,7 +118,7 @@ test.describe('with JavaScript', () => {
     await cdp.send('Page.setFontSizes', { fontSizes: { standard: 32, fixed: 26 } });
     await page.clock.install();
     await login(page, demo.birgitte.email);
-    await page.clock.fastForward(BEFORE_WARNING);
+    await page.clock.fastForward(INTO_THE_WARNING);
     const warning = page.getByRole('alertdialog', { name: 'Du bliver snart logget ud' });
     await expect(warning).toBeInViewport({ ratio: 1 });
     const box = (await warning.boundingBox())!;
