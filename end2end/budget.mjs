@@ -2,9 +2,10 @@
 // as Chromium sees it (the page, its files, icons, manifest, the service
 // worker and what the worker fetches to keep), then a repeat visit, and what
 // a page with an island (a message thread) loads. Bytes are response bodies
-// as they came over the wire (brotli where the server compresses); headers
-// are printed beside them but not counted. Runs a release server on a fresh
-// demo database. Prints the figures; exits 1 when over budget.
+// as the server sent them (brotli where it compresses), counted by a proxy
+// between Chromium and the server; headers are printed beside them but not
+// counted. Runs a release server on a fresh demo database. Prints the
+// figures; exits 1 when over budget.
 import { spawn } from 'node:child_process';
 import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -24,7 +25,9 @@ const BUDGET = {
   repeatVisit: 5 * KB,
 };
 const port = Number(process.env.BUDGET_PORT ?? 3199);
-const base = `http://127.0.0.1:${port}`;
+// The browser's address: a counting proxy in front of the server.
+const proxyPort = port + 1;
+const base = `http://127.0.0.1:${proxyPort}`;
 const server = process.env.SERVER_BIN ?? path.resolve('target/server-release/server');
 const dir = mkdtempSync(path.join(tmpdir(), 'mitforlob-budget-'));
 const env = { ...process.env, DATABASE_URL: `sqlite://${dir}/budget.db`, MITFORLOB_ADDR: `127.0.0.1:${port}`, RUST_LOG: 'warn' };
@@ -44,7 +47,7 @@ const launchOptions = {
 
 function request(method, url, { headers = {}, body } = {}) {
   return new Promise((resolve, reject) => {
-    const req = http.request(`${base}${url}`, { method, headers }, (res) => {
+    const req = http.request(`http://127.0.0.1:${port}${url}`, { method, headers }, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
@@ -80,7 +83,7 @@ async function sessionCookie() {
     headers: {
       'content-type': 'application/x-www-form-urlencoded',
       accept: 'text/html',
-      origin: base,
+      origin: `http://127.0.0.1:${port}`,
       'sec-fetch-site': 'same-origin',
     },
     body: 'email=ali%40demo.mitforlob.dk&password=demo-forloeb-2026',
@@ -92,50 +95,55 @@ async function sessionCookie() {
 }
 
 /**
- * Every request the page and its service worker make while `visit` runs and
- * until the network has been quiet for a second: one row each, with the
- * bytes of the response body on the wire. A page request the worker answered
- * is counted where the worker fetched it (its own request), or not at all if
- * it came from the worker's cache.
+ * The browser talks to the server through this proxy, which counts what the
+ * server sends for each request: the bytes on the wire, whatever Chromium's
+ * caches and its service worker then do with them (a copy from a cache
+ * never reaches it; a 304 has no body).
  */
-async function recordRequests(context, visit) {
-  const rows = [];
-  let last = Date.now();
-  const pending = new Set();
-  const onRequest = (req) => {
-    last = Date.now();
-    pending.add(req);
-  };
-  const onDone = async (req) => {
-    last = Date.now();
-    const res = await req.response().catch(() => null);
-    pending.delete(req);
-    if (!res || res.fromServiceWorker()) return;
-    const sizes = await req.sizes().catch(() => ({ responseBodySize: 0, responseHeadersSize: 0 }));
-    const url = new URL(req.url());
-    rows.push({
-      what: `${url.pathname}${url.search}`,
-      by: req.serviceWorker() ? 'worker' : 'page',
-      status: res.status(),
-      encoding: (await res.allHeaders())['content-encoding'] ?? '',
-      body: sizes.responseBodySize,
-      headers: sizes.responseHeadersSize,
+function startProxy(listenPort) {
+  const log = { rows: [], inFlight: 0, last: Date.now() };
+  const proxy = http.createServer((req, res) => {
+    log.inFlight += 1;
+    log.last = Date.now();
+    const upstream = http.request(
+      { host: '127.0.0.1', port, method: req.method, path: req.url, headers: req.headers },
+      (up) => {
+        res.writeHead(up.statusCode, up.rawHeaders);
+        let body = 0;
+        up.on('data', (chunk) => {
+          body += chunk.length;
+          res.write(chunk);
+        });
+        up.on('end', () => {
+          res.end();
+          log.rows.push({
+            what: req.url,
+            dest: req.headers['sec-fetch-dest'] ?? '',
+            status: up.statusCode,
+            encoding: up.headers['content-encoding'] ?? '',
+            body,
+            headers: up.rawHeaders.reduce((n, h) => n + h.length + 2, 0),
+          });
+          log.inFlight -= 1;
+          log.last = Date.now();
+        });
+      },
+    );
+    upstream.on('error', () => {
+      res.destroy();
+      log.inFlight -= 1;
     });
-  };
-  const onFailed = (req) => {
-    last = Date.now();
-    pending.delete(req);
-  };
-  context.on('request', onRequest);
-  context.on('requestfinished', onDone);
-  context.on('requestfailed', onFailed);
+    req.pipe(upstream);
+  });
+  return new Promise((resolve) => proxy.listen(listenPort, '127.0.0.1', () => resolve({ proxy, log })));
+}
+
+/** Every request that reached the server while `visit` ran and until the network was quiet for a second. */
+async function recordRequests(log, visit) {
+  log.rows = [];
   await visit();
-  // Settled: nothing in flight and nothing new for a second.
-  while (pending.size > 0 || Date.now() - last < 1000) await new Promise((r) => setTimeout(r, 100));
-  context.off('request', onRequest);
-  context.off('requestfinished', onDone);
-  context.off('requestfailed', onFailed);
-  return rows;
+  while (log.inFlight > 0 || Date.now() - log.last < 1000) await new Promise((r) => setTimeout(r, 100));
+  return [...log.rows];
 }
 
 const kb = (n) => `${(n / KB).toFixed(1)} KB`;
@@ -147,7 +155,7 @@ const sum = (rows, pick = () => true) => rows.filter(pick).reduce((s, r) => s + 
 function print(title, rows) {
   console.log(`${title}: ${rows.length} requests`);
   for (const r of rows) {
-    const note = [r.by === 'worker' ? 'service worker' : '', r.status === 200 ? '' : String(r.status), r.encoding]
+    const note = [r.dest, r.status === 200 ? '' : String(r.status), r.encoding]
       .filter(Boolean)
       .join(', ');
     console.log(`  ${kb(r.body).padStart(9)}  ${r.what}${note ? `  (${note})` : ''}`);
@@ -158,6 +166,7 @@ function print(title, rows) {
 
 let serving;
 let browser;
+let counting;
 const failures = [];
 const over = (what, bytes, budget) => {
   const ok = bytes <= budget;
@@ -168,6 +177,8 @@ try {
   await run(['seed-demo']);
   serving = spawn(server, ['serve'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   await waitForServer();
+  counting = await startProxy(proxyPort);
+  const { log } = counting;
   browser = await chromium.launch(launchOptions);
   const cookie = await sessionCookie();
 
@@ -175,7 +186,7 @@ try {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   await context.addCookies([cookie]);
   const page = await context.newPage();
-  const first = await recordRequests(context, async () => {
+  const first = await recordRequests(log, async () => {
     await page.goto(`${base}/`, { waitUntil: 'load' });
     // The service worker installs (and keeps its files) during the first visit.
     await page.evaluate(() => navigator.serviceWorker?.ready.then(() => true));
@@ -196,7 +207,7 @@ try {
 
   // Repeat visit: the same browser comes back to the overview later.
   const again = await context.newPage();
-  const repeat = await recordRequests(context, () => again.goto(`${base}/`, { waitUntil: 'load' }));
+  const repeat = await recordRequests(log, () => again.goto(`${base}/`, { waitUntil: 'load' }));
   print('Repeat visit to the overview', repeat);
   await context.close();
 
@@ -211,14 +222,14 @@ try {
   const islandContext = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   await islandContext.addCookies([cookie]);
   const islandPage = await islandContext.newPage();
-  const withIsland = await recordRequests(islandContext, async () => {
+  const withIsland = await recordRequests(log, async () => {
     await islandPage.goto(`${base}${thread}`, { waitUntil: 'load' });
     // The islands wake up when the browser is idle: wait for the WebAssembly.
     await islandPage.waitForResponse((r) => r.url().endsWith('.wasm'), { timeout: 10_000 }).catch(() => null);
   });
   print('First visit to a message thread (a page with an island)', withIsland);
   await islandContext.close();
-  if (sum(withIsland, (r) => r.what.endsWith('.wasm')) === 0) throw new Error('the thread page loaded no WebAssembly: its island would not wake');
+  if (!withIsland.some((r) => isWasm(r) && r.status === 200)) throw new Error('the thread page loaded no WebAssembly: its island would not wake');
 
   console.log('Budgets:');
   over('first visit to the overview', sum(first), BUDGET.firstVisit);
@@ -238,6 +249,7 @@ try {
   process.exitCode = 1;
 } finally {
   await browser?.close();
+  counting?.proxy.close();
   serving?.kill('SIGINT');
   rmSync(dir, { recursive: true, force: true });
 }
