@@ -47,7 +47,7 @@ unit-tests:
 	@echo "Fault tests (kill -9, disk full, outage, shutdown, rolling restart):"; cat $(TARGET_DIR)/fault-report.txt
 
 budget: release
-	node end2end/budget.mjs
+	SERVER_BIN=$(SERVER) node end2end/budget.mjs
 
 e2e: release
 	cd end2end && SERVER_BIN=$(SERVER) npx playwright test

@@ -1,6 +1,6 @@
 // The small part of Mit Forløb that needs a browser but not the WebAssembly:
-// the service worker, the outgoing queue, "new version", the install hint and
-// a clean logout. Every text it shows comes from the page (translated on the
+// the service worker, the outgoing queue, "new version", the install hint,
+// the idle-session warning (and keeping what was typed) and a clean logout. Every text it shows comes from the page (translated on the
 // server); without this script every form still posts as usual.
 /* global MitOutbox */
 (function () {
@@ -136,6 +136,250 @@
     localStorage.setItem(DRAFTS_OWNER, owner);
   }
 
+  // ---- The idle session: a warning that is seen, and nothing typed lost -------
+
+  // The server ends a session after a while without a request. The page
+  // carries the warning (hidden, in the person's words) and the idle time;
+  // the clock runs from the last page or "stay" in any of the person's tabs.
+  const SEEN = 'mitforlob-session-seen';
+  // What a page's forms held when its session ended, or when one was sent:
+  // put back on that page after logging in again. A draft: another person
+  // logging in, or logging out, deletes it.
+  const KEPT = 'mitforlob-draft:kept:';
+  // This tab is on its way back to a kept page (sessionStorage).
+  const RESUME = 'mitforlob-resume';
+  // Never kept: secrets, the form's own keys, buttons.
+  const NOT_KEPT = ['password', 'hidden', 'submit', 'button', 'reset', 'file', 'image'];
+
+  function keptRecords() {
+    const records = [];
+    for (const key of Object.keys(localStorage)) {
+      if (!key.startsWith(KEPT)) continue;
+      try {
+        records.push({ ...JSON.parse(localStorage.getItem(key)), key });
+      } catch (err) {
+        localStorage.removeItem(key);
+      }
+    }
+    return records.sort((a, b) => b.at - a.at);
+  }
+
+  const keepable = (form) =>
+    form.method === 'post' && !form.hasAttribute('data-logout') && !form.classList.contains('lang-form');
+  // Which form it was: its address and fixed fields (a reply's thread).
+  const fixedFields = (form) =>
+    [...form.querySelectorAll('input[type="hidden"]')].filter((h) => h.name !== 'form_key').map((h) => [h.name, h.value]);
+
+  // A form's fields; whether anything differs from how the page came; and
+  // whether it holds any written words.
+  function fieldsOf(form) {
+    const fields = [];
+    let changed = false;
+    let words = false;
+    for (const el of form.elements) {
+      if (!el.name || el.disabled || NOT_KEPT.includes(el.type)) continue;
+      if (el.type === 'radio' || el.type === 'checkbox') {
+        changed ||= el.checked !== el.defaultChecked;
+        if (el.checked) fields.push([el.name, el.value]);
+      } else if (el.tagName === 'SELECT') {
+        // With no option marked, the first one is the page's own choice.
+        const initial = Math.max(0, [...el.options].findIndex((o) => o.defaultSelected));
+        changed ||= el.multiple ? [...el.options].some((o) => o.selected !== o.defaultSelected) : el.selectedIndex !== initial;
+        for (const o of el.selectedOptions) fields.push([el.name, o.value]);
+      } else {
+        changed ||= el.value !== el.defaultValue;
+        words ||= el.value.trim() !== '';
+        fields.push([el.name, el.value]);
+      }
+    }
+    return { fields, changed, words };
+  }
+
+  // A refused form came back with what was typed in it: that counts as typed.
+  const refused = /[?&]error=/.test(location.search);
+
+  // Keeps the forms of this page someone has typed in (and `sent`, a form
+  // with words in it on its way to a server that may no longer know them).
+  function keepTyped(sent) {
+    const forms = [];
+    for (const form of document.forms) {
+      if (!keepable(form)) continue;
+      const { fields, changed, words } = fieldsOf(form);
+      if (changed || (words && (form === sent || refused))) {
+        forms.push({ action: form.getAttribute('action'), fixed: fixedFields(form), draftKey: form.dataset.draftKey || null, fields });
+      }
+    }
+    if (forms.length === 0) return;
+    localStorage.setItem(KEPT + location.pathname, JSON.stringify({ path: location.pathname, at: Date.now(), forms }));
+  }
+
+  function putBack(record) {
+    let any = false;
+    for (const kept of record.forms) {
+      const same = (f) =>
+        f.getAttribute('action') === kept.action &&
+        kept.fixed.every(([k, v]) => [...f.querySelectorAll('input[type="hidden"]')].some((h) => h.name === k && h.value === v));
+      const form = [...document.forms].find(same);
+      if (!form) continue;
+      const used = {};
+      for (const el of form.elements) {
+        if (!el.name || NOT_KEPT.includes(el.type)) continue;
+        const values = kept.fields.filter(([k]) => k === el.name).map(([, v]) => v);
+        if (el.type === 'radio' || el.type === 'checkbox') el.checked = values.includes(el.value);
+        else if (el.tagName === 'SELECT') for (const o of el.options) o.selected = values.includes(o.value);
+        else {
+          const nth = (used[el.name] = (used[el.name] ?? -1) + 1);
+          if (nth < values.length) el.value = values[nth];
+        }
+        el.dispatchEvent(new Event('input', { bubbles: true }));
+      }
+      any = true;
+    }
+    return any;
+  }
+
+  if (owner) {
+    // A page from the server: the session is alive from now.
+    localStorage.setItem(SEEN, String(Date.now()));
+    const kept = keptRecords();
+    const resume = sessionStorage.getItem(RESUME);
+    const here = kept.find((r) => r.path === location.pathname);
+    if (resume && here) {
+      localStorage.removeItem(here.key);
+      sessionStorage.removeItem(RESUME);
+      if (putBack(here)) {
+        const told = document.getElementById('session-restored');
+        if (told) {
+          told.hidden = false;
+          told.focus();
+        }
+      }
+    } else if (resume === '1' && kept.length > 0) {
+      // Logged in again: back to the page that was being written on (once).
+      sessionStorage.setItem(RESUME, 'going');
+      location.replace(kept[0].path);
+    } else {
+      // A page reached with the session alive: what a form sent was received
+      // (or refused, and the server keeps that), so nothing waits here.
+      sessionStorage.removeItem(RESUME);
+      for (const r of kept) localStorage.removeItem(r.key);
+    }
+  } else if (keptRecords().length > 0) {
+    // The login page, say: after logging in, back to what was kept.
+    sessionStorage.setItem(RESUME, '1');
+  }
+
+  const warning = document.getElementById('session-warning');
+  const ended = document.getElementById('session-ended');
+  if (owner && warning && ended && typeof warning.showModal === 'function') watchSession();
+
+  function watchSession() {
+    const idle = Number(warning.dataset.idleMs);
+    const warnBefore = Number(warning.dataset.warnMs);
+    const status = document.getElementById('session-status');
+    const lastSeen = () => Math.max(Number(localStorage.getItem(SEEN)) || 0, loadedAt);
+    let state = 'alive';
+    let returnTo = null;
+
+    function check() {
+      const left = lastSeen() + idle - Date.now();
+      if (state === 'ended') {
+        // Another tab stayed or logged in again: this one is alive too.
+        if (left > 0) {
+          state = 'alive';
+          sessionStorage.removeItem(RESUME);
+          ended.close();
+        }
+      } else if (left <= 0) {
+        end();
+      } else if (left <= warnBefore) {
+        if (state !== 'warned') warn();
+      } else if (state === 'warned') {
+        state = 'alive';
+        close();
+      }
+    }
+
+    // A modal dialog: in view wherever the page is scrolled, and it takes focus.
+    function warn() {
+      state = 'warned';
+      keepTyped();
+      returnTo = document.activeElement;
+      warning.showModal();
+      warning.querySelector('[data-session-stay]').focus();
+    }
+
+    function close() {
+      if (warning.open) warning.close();
+      const back = returnTo && returnTo.isConnected ? returnTo : document.getElementById('main');
+      back?.focus();
+      returnTo = null;
+    }
+
+    async function stay() {
+      let res;
+      try {
+        res = await fetch('/api/keep-alive', {
+          method: 'POST',
+          body: new URLSearchParams(),
+          credentials: 'same-origin',
+          headers: { Accept: 'application/json' },
+        });
+      } catch (err) {
+        return; // No connection: the warning stays, and "stay" can be tried again.
+      }
+      if (!res.ok) {
+        // The server no longer knows this session; anything else (a server in
+        // trouble) leaves the warning up to be tried again.
+        if ((await res.text().catch(() => '')).includes('NotLoggedIn')) end();
+        return;
+      }
+      localStorage.setItem(SEEN, String(Date.now()));
+      state = 'alive';
+      close();
+      if (status) status.textContent = status.dataset.extended;
+    }
+
+    function end() {
+      state = 'ended';
+      keepTyped();
+      sessionStorage.setItem(RESUME, '1');
+      if (warning.open) warning.close();
+      returnTo = null;
+      if (!ended.open) ended.showModal();
+      ended.querySelector('a').focus();
+    }
+
+    warning.querySelector('[data-session-stay]').addEventListener('click', stay);
+    // Escape: the person is here, which is what "stay" says.
+    warning.addEventListener('cancel', (event) => {
+      event.preventDefault();
+      stay();
+    });
+    // Checked often rather than timed once: a phone asleep runs no timers.
+    setInterval(check, 5000);
+    document.addEventListener('visibilitychange', check);
+    window.addEventListener('storage', (event) => {
+      if (event.key === SEEN) check();
+    });
+    // Typed after the end: kept when the page goes.
+    window.addEventListener('pagehide', () => {
+      if (state === 'ended') keepTyped();
+    });
+    check();
+  }
+
+  // A form sent to a server that may have ended the session: its fields are
+  // kept until the next page shows whether the server still knew this person
+  // (a page while logged in: dropped; the login page: put back after it).
+  // The outgoing queue keeps its own forms.
+  document.addEventListener('submit', (event) => {
+    const form = event.target;
+    if (!owner || !(form instanceof HTMLFormElement) || !keepable(form)) return;
+    if (form.dataset.outbox && hasStorage) return;
+    keepTyped(form);
+  });
+
   // This person logged in: whatever the one before left unsent (they were told
   // on the login page) leaves the browser, with any page kept for them.
   async function forgetOthers() {
@@ -153,7 +397,11 @@
     // Offline, this may be the kept "you are offline" page shown to the writer.
     if (!section || !navigator.onLine) return;
     const items = hasStorage ? await MitOutbox.all().catch(() => []) : [];
-    const drafts = Object.keys(localStorage).filter((k) => isDraft(k) && k !== RESTORE && localStorage.getItem(k).trim());
+    // A page kept when its session ended holds its message field too: one thing.
+    const named = new Set(keptRecords().flatMap((r) => r.forms.map((f) => f.draftKey)));
+    const drafts = Object.keys(localStorage).filter(
+      (k) => isDraft(k) && k !== RESTORE && !named.has(k) && localStorage.getItem(k).trim(),
+    );
     let restore = null;
     try {
       restore = JSON.parse(localStorage.getItem(RESTORE) || 'null');

@@ -134,10 +134,14 @@ pub fn Footer() -> impl IntoView {
     }
 }
 
-/// The idle-session warning for someone logged in.
+/// The idle-session warning for someone logged in: hidden, translated
+/// markup with the idle time, which `public/app.js` shows (as a modal
+/// dialog, so it is seen and takes focus) before the session ends, and
+/// again when it has ended. What was typed is then kept in this browser
+/// and put back after logging in (`#session-restored` says so).
+/// Without JavaScript nothing shows; the session ends as before.
 #[component]
 pub fn SessionWarning() -> impl IntoView {
-    use crate::auth::session_timer::{SessionTimer, TimerTexts};
     page_user()?;
     #[allow(unused_mut)]
     let mut idle_ms = 30 * 60 * 1000;
@@ -145,13 +149,39 @@ pub fn SessionWarning() -> impl IntoView {
     if let Ok(state) = crate::state::app_state() {
         idle_ms = state.config.session_idle_ms;
     }
-    let texts = TimerTexts {
-        title: t(Msg::SessionWarningTitle).into(),
-        text: t(Msg::SessionWarningText).into(),
-        stay: t(Msg::SessionStay).into(),
-        extended: t(Msg::SessionExtended).into(),
-    };
-    Some(view! { <SessionTimer idle_ms=idle_ms texts=texts/> })
+    Some(view! {
+        <dialog class="session-dialog" id="session-warning" role="alertdialog"
+            aria-labelledby="session-warning-title" aria-describedby="session-warning-text"
+            data-idle-ms=idle_ms data-warn-ms=WARN_BEFORE_MS>
+            <p class="dialog-title" id="session-warning-title">{t(Msg::SessionWarningTitle)}</p>
+            <p id="session-warning-text">{t(Msg::SessionWarningText)}</p>
+            <button type="button" class="button" data-session-stay>{t(Msg::SessionStay)}</button>
+        </dialog>
+        <dialog class="session-dialog" id="session-ended" role="alertdialog"
+            aria-labelledby="session-ended-title" aria-describedby="session-ended-text">
+            <p class="dialog-title" id="session-ended-title">{t(Msg::SessionEndedTitle)}</p>
+            <p id="session-ended-text">{t(Msg::SessionEndedText)}</p>
+            <a class="button" href="/login">{t(Msg::SessionLogInAgain)}</a>
+        </dialog>
+        <p class="alert alert-info" id="session-restored" role="status" tabindex="-1" hidden>
+            {t(Msg::SessionRestored)}
+        </p>
+        <p class="visually-hidden" id="session-status" aria-live="polite" data-extended=t(Msg::SessionExtended)></p>
+    })
+}
+
+/// How long before the session's end the warning shows: two minutes (the
+/// words say so), plus the minute the server may have left unrecorded (it
+/// notes activity at most once a minute), so the two minutes always hold.
+pub const WARN_BEFORE_MS: i64 = 2 * 60 * 1000 + 60 * 1000;
+
+#[cfg(all(test, feature = "ssr"))]
+#[test]
+fn the_warning_allows_for_the_minute_the_server_may_not_have_noted() {
+    assert_eq!(
+        WARN_BEFORE_MS,
+        2 * 60 * 1000 + crate::auth::session::TOUCH_EVERY_MS
+    );
 }
 
 /// A data table in a wrapper that scrolls by itself on narrow screens; the

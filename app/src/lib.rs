@@ -24,6 +24,7 @@ pub mod auth;
 pub mod caseload;
 pub mod concerns;
 pub mod info;
+pub mod islands;
 pub mod layout;
 pub mod me;
 pub mod messages;

@@ -38,6 +38,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
     provide_context(lang);
     provide_context(user.clone());
+    crate::islands::provide();
     let body_class = match &user {
         Some(u) if u.role == Role::Citizen => "role-citizen",
         Some(_) => "role-staff",
@@ -53,11 +54,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="stylesheet" href=stylesheet/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <crate::pwa::PwaHead/>
-                <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>
             <body class=body_class>
                 <App/>
+                // The WebAssembly, only where an island is (see `islands`).
+                <crate::islands::IslandScripts options/>
             </body>
         </html>
     }
@@ -84,6 +86,8 @@ fn set_security_headers() {
     }
 }
 
+/// Every route renders in order (`SsrMode::Async`): a page is sent whole,
+/// and `islands::IslandScripts` at its end knows whether an island was on it.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -99,9 +103,9 @@ pub fn App() -> impl IntoView {
                 <SessionWarning/>
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
-                    <Route path=path!("/login") view=|| view! { <Title text=t(Msg::AuthLoginTitle)/><LoginPage/> }/>
-                    <Route path=path!("/activate") view=|| view! { <Title text=t(Msg::AuthActivateTitle)/><ActivatePage/> }/>
-                    <Route path=path!("/reset") view=|| view! { <Title text=t(Msg::ResetTitle)/><crate::auth::recovery::ResetPage/> }/>
+                    <Route path=path!("/login") view=|| view! { <Title text=t(Msg::AuthLoginTitle)/><LoginPage/> } ssr=SsrMode::Async/>
+                    <Route path=path!("/activate") view=|| view! { <Title text=t(Msg::AuthActivateTitle)/><ActivatePage/> } ssr=SsrMode::Async/>
+                    <Route path=path!("/reset") view=|| view! { <Title text=t(Msg::ResetTitle)/><crate::auth::recovery::ResetPage/> } ssr=SsrMode::Async/>
                     <Route path=path!("/plan") view=|| guarded(&[Role::Citizen], crate::plan::PlanPage) ssr=SsrMode::Async/>
                     <Route path=path!("/plan/print") view=|| guarded(&[Role::Citizen], crate::plan::PrintPlanPage) ssr=SsrMode::Async/>
                     <Route path=path!("/activities/:id") view=|| guarded(&[Role::Citizen, Role::Caseworker], crate::plan::ActivityPage) ssr=SsrMode::Async/>
@@ -124,10 +128,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/requests/:id") view=|| guarded(&[Role::HealthCoordinator], crate::concerns::RequestPage) ssr=SsrMode::Async/>
                     <Route path=path!("/requests") view=|| guarded(&[Role::HealthCoordinator], crate::concerns::QueuePage) ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view=|| guarded(&[Role::Administrator], crate::admin::AdminPage) ssr=SsrMode::Async/>
-                    <Route path=path!("/accessibility") view=crate::info::AccessibilityPage/>
-                    <Route path=path!("/privacy") view=crate::info::PrivacyPage/>
-                    <Route path=path!("/contact") view=crate::info::ContactPage/>
-                    <Route path=path!("/offline") view=crate::pwa::OfflinePage/>
+                    <Route path=path!("/accessibility") view=crate::info::AccessibilityPage ssr=SsrMode::Async/>
+                    <Route path=path!("/privacy") view=crate::info::PrivacyPage ssr=SsrMode::Async/>
+                    <Route path=path!("/contact") view=crate::info::ContactPage ssr=SsrMode::Async/>
+                    <Route path=path!("/offline") view=crate::pwa::OfflinePage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <Footer/>

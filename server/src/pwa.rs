@@ -24,8 +24,11 @@ pub fn service_worker(site_root: &Path) -> String {
         .map(|dir| {
             dir.filter_map(|e| e.ok())
                 .map(|e| e.file_name().to_string_lossy().to_string())
-                // What a page loads; the browser takes br/gzip of it by header.
-                .filter(|name| [".js", ".wasm", ".css"].iter().any(|ext| name.ends_with(ext)))
+                // The stylesheet every page loads; the browser takes br/gzip of
+                // it by header. Not the WebAssembly and its glue: only pages
+                // with an island load them, and the worker keeps them when
+                // such a page does (a first visit to the overview stays small).
+                .filter(|name| name.ends_with(".css"))
                 .map(|name| format!("/pkg/{name}"))
                 .collect()
         })
@@ -86,12 +89,16 @@ mod tests {
         std::fs::create_dir_all(dir.join("pkg")).unwrap();
         std::fs::write(dir.join("sw.js"), "self.x = 1;").unwrap();
         std::fs::write(dir.join("app.js"), "one").unwrap();
+        std::fs::write(dir.join("pkg/mitforlob.abc.css"), "css").unwrap();
+        std::fs::write(dir.join("pkg/mitforlob.abc.css.br"), "br").unwrap();
         std::fs::write(dir.join("pkg/mitforlob.abc.js"), "js").unwrap();
-        std::fs::write(dir.join("pkg/mitforlob.abc.js.br"), "br").unwrap();
+        std::fs::write(dir.join("pkg/mitforlob.abc.wasm"), "wasm").unwrap();
         std::fs::write(dir.join("pkg/mitforlob.d.abc.ts"), "types").unwrap();
         let first = service_worker(&dir);
         assert!(first.starts_with("const BUILD = {"));
-        assert!(first.contains("\"/pkg/mitforlob.abc.js\""));
+        assert!(first.contains("\"/pkg/mitforlob.abc.css\""));
+        // Fetched by the pages with islands, not by every first visit.
+        assert!(!first.contains("mitforlob.abc.js\"") && !first.contains(".wasm\""));
         assert!(!first.contains(".br\"") && !first.contains(".ts\""));
         assert!(first.ends_with("self.x = 1;"));
         std::fs::write(dir.join("app.js"), "two").unwrap();

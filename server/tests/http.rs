@@ -947,3 +947,60 @@ fn own_by_id(id: &str) -> app::auth::policy::CitizenAccess {
     };
     app::auth::policy::own_data(&citizen).expect("a citizen")
 }
+
+// Only a page with an island loads the WebAssembly (`app::islands`): the
+// overview and the plan have none; a thread's message field (an island inside
+// the page's `<Await>`) and the new-password fields have one.
+both!(only_pages_with_an_island_load_the_webassembly, |app| {
+    let ali = app.login("ali@demo.mitforlob.dk").await;
+    let loads_wasm = |page: &str| page.contains("rel=\"modulepreload\"") && page.contains(".wasm");
+    for path in ["/", "/plan", "/wellbeing", "/me", "/messages"] {
+        let (status, _, page) = app.get(path, Some(&ali)).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert!(!page.contains("<leptos-island"), "{path} has no island");
+        assert!(!loads_wasm(&page), "{path} loads no WebAssembly");
+        // The idle warning is markup for app.js, not an island.
+        assert!(page.contains("id=\"session-warning\""), "{path}");
+    }
+    let (_, _, page) = app.get("/login", None).await;
+    assert!(!loads_wasm(&page), "the login page loads no WebAssembly");
+    let (_, _, list) = app.get("/messages", Some(&ali)).await;
+    let thread = list
+        .match_indices("href=\"/messages/")
+        .map(|(at, _)| list[at + 6..].split('"').next().unwrap())
+        .find(|path| *path != "/messages/new")
+        .expect("a thread")
+        .to_string();
+    let (_, _, page) = app.get(&thread, Some(&ali)).await;
+    assert!(page.contains("<leptos-island"), "{thread} has its islands");
+    assert!(loads_wasm(&page), "{thread} loads the WebAssembly");
+    // After the page, so the islands are in the document when it runs.
+    assert!(page.find("<leptos-island").unwrap() < page.find("rel=\"modulepreload\"").unwrap());
+    let (_, _, page) = app.get("/activate", None).await;
+    assert!(
+        page.contains("<leptos-island") && loads_wasm(&page),
+        "the new-password fields wake up"
+    );
+});
+
+// "Bliv logget ind" in the idle warning (public/app.js): a live session
+// answers 200; an ended one says so in a way the script recognises.
+both!(keep_alive_answers_whether_the_session_lives, |app| {
+    let ali = app.login("ali@demo.mitforlob.dk").await;
+    let keep_alive = |cookie: Option<String>| {
+        let mut req = Request::post("/api/keep-alive")
+            .header(header::ACCEPT, "application/json")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header("sec-fetch-site", "same-origin")
+            .header(header::ORIGIN, "http://127.0.0.1:3000");
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        req.body(Body::empty()).unwrap()
+    };
+    let (status, _, _) = app.send(keep_alive(Some(ali.clone()))).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _, body) = app.send(keep_alive(None)).await;
+    assert!(!status.is_success());
+    assert!(body.contains("NotLoggedIn"), "{status}: {body}");
+});

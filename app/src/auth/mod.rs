@@ -27,7 +27,6 @@ pub mod reset;
 pub mod security_log;
 #[cfg(feature = "ssr")]
 pub mod session;
-pub mod session_timer;
 #[cfg(all(test, feature = "ssr"))]
 mod tests;
 
@@ -214,6 +213,14 @@ pub async fn logout() -> Result<(), AppError> {
     set_header(http::header::SET_COOKIE, &session::clear_cookie(https));
     leptos_axum::redirect("/login?notice=auth.logged_out");
     Ok(())
+}
+
+/// Keeps the session alive ("Bliv logget ind" in the idle warning, sent by
+/// `public/app.js`): any request with a live session refreshes it; without
+/// one this answers "not logged in", and the page knows the session ended.
+#[server(endpoint = "keep-alive")]
+pub async fn keep_alive() -> Result<(), AppError> {
+    crate::state::require_user().map(|_| ())
 }
 
 #[server(endpoint = "logout-everywhere")]

@@ -47,6 +47,7 @@ pub fn live_status(texts: &PasswordTexts, min: usize, password: &str, repeat: &s
 
 #[island]
 pub fn NewPasswordFields(texts: PasswordTexts, min: usize) -> impl IntoView {
+    crate::islands::rendered();
     let password = RwSignal::new(String::new());
     let repeat = RwSignal::new(String::new());
     let status = {

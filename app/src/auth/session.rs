@@ -13,7 +13,7 @@ pub const DEV_COOKIE: &str = "mitforlob_session";
 /// `__Host-` makes the browser insist on Secure, Path=/ and no Domain.
 pub const SECURE_COOKIE: &str = "__Host-mitforlob_session";
 /// Only refresh `last_seen_at` this often, to spare the database a write per request.
-const TOUCH_EVERY_MS: i64 = 60_000;
+pub const TOUCH_EVERY_MS: i64 = 60_000;
 /// A kept one-time message (a refused form's draft, a new code) is for the
 /// very next page; after this long it is ignored and removed, so typed text
 /// does not stay in the session row.

@@ -100,6 +100,7 @@ pub fn DraftField(
     rows: u32,
     texts: FieldTexts,
 ) -> impl IntoView {
+    crate::islands::rendered();
     let body = RwSignal::new(initial.clone());
     let field = NodeRef::new();
     view! { <CountedField body=body field=field draft_key=draft_key initial=initial max=max rows=rows texts=texts/> }

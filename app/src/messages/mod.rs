@@ -554,6 +554,7 @@ pub fn MessageList(messages: Vec<MessageView>) -> impl IntoView {
 /// news is announced to screen readers. Without WebAssembly a reload does it.
 #[island]
 pub fn ThreadListener(thread_id: String, arrived: String) -> impl IntoView {
+    crate::islands::rendered();
     let news = RwSignal::new(String::new());
     Effect::new(move |_| {
         #[cfg(feature = "hydrate")]
