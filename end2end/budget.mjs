@@ -20,6 +20,8 @@ const KB = 1024;
 const BUDGET = {
   firstVisit: 100 * KB,
   // On a page that has an island; the overview has none and loads none.
+  // (The goal of issue 15. Before the session timer left the WebAssembly it
+  // was 106.6 KB; what the three remaining islands weigh is printed below.)
   wasm: 60 * KB,
   overviewWasm: 0,
   repeatVisit: 5 * KB,
