@@ -255,8 +255,13 @@ try {
   console.error(`budget: ${e.message}`);
   process.exitCode = 1;
 } finally {
-  await browser?.close();
+  // (Bounded: a thread's open event stream can hold the browser's close up.)
+  await Promise.race([browser?.close(), new Promise((r) => setTimeout(r, 5000))]);
+  // A thread's event stream may still be open through the proxy.
+  counting?.proxy.closeAllConnections();
   counting?.proxy.close();
   serving?.kill('SIGINT');
   rmSync(dir, { recursive: true, force: true });
+  // Nothing else to wait for (an upstream stream would keep Node alive).
+  process.exit(process.exitCode ?? 0);
 }
