@@ -275,7 +275,8 @@
 
   function watchSession() {
     const idle = Number(warning.dataset.idleMs);
-    const warnBefore = Number(warning.dataset.warnMs);
+    // (A session shorter than the warning is long is warned about halfway.)
+    const warnBefore = Math.min(Number(warning.dataset.warnMs), idle / 2);
     const status = document.getElementById('session-status');
     const lastSeen = () => Math.max(Number(localStorage.getItem(SEEN)) || 0, loadedAt);
     let state = 'alive';
