@@ -116,6 +116,13 @@ function startProxy(listenPort) {
       { host: '127.0.0.1', port, method: req.method, path: req.url, headers: req.headers },
       (up) => {
         res.writeHead(up.statusCode, up.rawHeaders);
+        // An event stream (a thread's live updates) stays open as long as
+        // the page does: it is not a download to wait for.
+        const streaming = /event-stream/.test(up.headers['content-type'] ?? '');
+        if (streaming) {
+          log.inFlight -= 1;
+          log.last = Date.now();
+        }
         let body = 0;
         up.on('data', (chunk) => {
           body += chunk.length;
@@ -123,6 +130,7 @@ function startProxy(listenPort) {
         });
         up.on('end', () => {
           res.end();
+          if (streaming) return;
           log.rows.push({
             what: req.url,
             dest: req.headers['sec-fetch-dest'] ?? '',

@@ -198,8 +198,8 @@ pub fn OverviewPage() -> impl IntoView {
 }
 
 /// The first screen answers "what's next, and where am I": the next
-/// appointment, the course in one sentence, news of a request, and the way
-/// to raise a concern. The details follow below.
+/// appointment, the course in one sentence, and the way to raise a concern;
+/// news of a request follows at once. The details come below.
 #[component]
 fn Overview(overview: Overview) -> impl IntoView {
     // "Hej Sofie", as a person is greeted: the first name only.
@@ -227,8 +227,8 @@ fn Overview(overview: Overview) -> impl IntoView {
             {next}
         </section>
         {status.map(|s| view! { <p class="course-status">{s}</p> })}
-        {news}
         <crate::concerns::RaiseConcernLink/>
+        {news}
         {(!overview.logged_today).then(|| view! {
             <p class="alert alert-info"><strong>{t(Msg::OverviewHowAreYou)}</strong> " "
                 <a href="/wellbeing">{t(Msg::OverviewLogWellbeing)}</a></p>
