@@ -5,14 +5,14 @@
 // half an hour passes in a moment; the server's session is ended by taking
 // the cookie away, as its own expiry would.
 import { expect, test, type Page } from '@playwright/test';
-import { demo, DEMO_PASSWORD, expectNoAxeViolations, login } from './helpers';
+import { choiceName, demo, DEMO_PASSWORD, expectNoAxeViolations, login } from './helpers';
 
 /** From the warning's data: 30 minutes idle, warned 3 minutes before the end. */
 const INTO_THE_WARNING = '27:10';
 const PAST_THE_END = '31:00';
 
 async function answer(page: Page, question: string, word: string): Promise<void> {
-  await page.getByRole('group', { name: question, exact: true }).getByRole('radio', { name: word, exact: true }).check();
+  await page.getByRole('group', { name: question, exact: true }).getByRole('radio', { name: choiceName(word) }).check();
 }
 
 /** The login form, without the helper's wait: the page then moves on by itself. */
@@ -81,8 +81,8 @@ test.describe('with JavaScript', () => {
     await expect(told).toBeVisible();
     await expect(told).toBeFocused();
     await expect(note).toHaveValue(words);
-    await expect(page.getByRole('group', { name: 'Humør', exact: true }).getByRole('radio', { name: 'Godt', exact: true })).toBeChecked();
-    await expect(page.getByRole('group', { name: 'Søvn', exact: true }).getByRole('radio', { name: 'Dårligt', exact: true })).toBeChecked();
+    await expect(page.getByRole('group', { name: 'Humør', exact: true }).getByRole('radio', { name: choiceName('Godt') })).toBeChecked();
+    await expect(page.getByRole('group', { name: 'Søvn', exact: true }).getByRole('radio', { name: choiceName('Dårligt') })).toBeChecked();
     await expectNoAxeViolations(page);
     // Put back once: the next page load is an ordinary one.
     await page.reload();
