@@ -1,7 +1,7 @@
 import { defineConfig, devices } from '@playwright/test';
+import { E2E_PORT as port, OIDC_APP_PORT, OIDC_PROVIDER_PORT } from './oidc/ports';
 
 // E2E_PORT lets several checkouts run their journeys side by side.
-const port = Number(process.env.E2E_PORT ?? 3100);
 // Lets the offline tests cut the service worker's own requests too
 // (context.setOffline does not reach them).
 process.env.PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS = '1';
@@ -37,12 +37,23 @@ export default defineConfig({
     { name: 'desktop-no-js', use: { ...devices['Desktop Chrome'], launchOptions, javaScriptEnabled: false } },
     { name: 'phone', use: { ...devices['Pixel 5'], launchOptions } },
   ],
-  webServer: {
-    command: `./start-server.sh ${port}`,
-    url: `http://127.0.0.1:${port}/login`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: 'pipe',
-    stderr: 'pipe',
-  },
+  webServer: [
+    {
+      command: `./start-server.sh ${port}`,
+      url: `http://127.0.0.1:${port}/login`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'pipe',
+      stderr: 'pipe',
+    },
+    {
+      // Logs in through a real OpenID Connect provider (tests/oidc.spec.ts).
+      command: `./start-oidc.sh ${OIDC_APP_PORT} ${OIDC_PROVIDER_PORT}`,
+      url: `http://127.0.0.1:${OIDC_APP_PORT}/login`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'pipe',
+      stderr: 'pipe',
+    },
+  ],
 });

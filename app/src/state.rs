@@ -26,6 +26,8 @@ pub struct AppConfig {
     pub push: crate::notifications::endpoint::PushPolicy,
     /// How long a citizen's data and the access log are kept after the course.
     pub retention: crate::retention::RetentionPolicy,
+    /// Login through OpenID Connect, and who may use a password.
+    pub oidc: crate::auth::oidc::OidcConfig,
 }
 
 impl Default for AppConfig {
@@ -39,6 +41,7 @@ impl Default for AppConfig {
             vapid_private_key: None,
             push: Default::default(),
             retention: Default::default(),
+            oidc: Default::default(),
         }
     }
 }

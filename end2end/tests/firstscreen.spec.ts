@@ -44,11 +44,13 @@ function weekdayAhead(min: number): string {
 test('the first screen of the overview says what is next, where the course stands and how to raise a concern', async ({ page }) => {
   await login(page, demo.sofie.email);
   const next = page.getByRole('region', { name: 'Næste aftale' });
-  const link = next.getByRole('link', { name: 'Første møde med mentor' });
+  // Other journeys add activities to Sofie's plan, so the next one is whichever comes first.
+  const link = next.getByRole('link');
   await expectOnFirstScreen(page, link, 'the next appointment');
+  const title = (await link.innerText()).trim();
+  expect(title, 'the appointment is named').not.toBe('');
   // When, with its weekday and how far off.
   await expect(next).toContainText(new RegExp(`${DATE_TIME} – (i dag|i morgen|om \\d+ dage)`));
-  await expect(next).toContainText('Hvor: Jobcenter København, mødelokale 2');
   // The course in one sentence; Sofie has not started an activity, so her right is stated with its date.
   const status = page.getByText(/^Du er i et ressourceforløb, som startede/);
   await expectOnFirstScreen(page, status, 'the course sentence');
@@ -57,7 +59,7 @@ test('the first screen of the overview says what is next, where the course stand
   await expectNoAxeViolations(page);
   // The appointment is one tap from its page.
   await link.click();
-  await expect(page.getByRole('heading', { level: 1, name: 'Første møde med mentor' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: title, exact: true })).toBeVisible();
 });
 
 test('a citizen who has started an activity reads that the right is met', async ({ page }) => {
@@ -71,7 +73,9 @@ test('a citizen who has started an activity reads that the right is met', async 
 test('a request that moved on shows on the overview and on its activity', async ({ page, browser }, testInfo) => {
   test.setTimeout(90_000);
   await login(page, demo.sofie.email);
-  await page.getByRole('region', { name: 'Næste aftale' }).getByRole('link', { name: 'Første møde med mentor' }).click();
+  const next = page.getByRole('region', { name: 'Næste aftale' }).getByRole('link');
+  const title = (await next.innerText()).trim();
+  await next.click();
   const activityPath = new URL(page.url()).pathname;
   await page.getByRole('main').getByRole('link', { name: 'Jeg er bekymret for mit helbred' }).click();
   await page.getByLabel('Beskriv din bekymring med dine egne ord').fill(`Jeg er nervøs for at tale med en fremmed (${testInfo.project.name}).`);
@@ -100,7 +104,7 @@ test('a request that moved on shows on the overview and on its activity', async 
   const news = page.getByRole('region', { name: 'Nyt om din bekymring' });
   const line = news.locator('.concern-news', { has: page.locator(`a[href="${concernPath}"]`) });
   await expect(line).toContainText(new RegExp(`Samtale aftalt om din bekymring: ${WEEKDAY} \\d{1,2}\\. [a-zæøå]+ \\d{4} kl\\. 10\\.30\\.`));
-  await expect(line).toContainText('Den handler om Første møde med mentor.');
+  await expect(line).toContainText(`Den handler om ${title}.`);
   await expectNoAxeViolations(page);
   await page.goto(activityPath);
   await expect(onActivity).toContainText('Samtale aftalt om din bekymring');

@@ -92,11 +92,11 @@ export async function login(page: Page, email: string, password: string = DEMO_P
 export async function newProjectContext(
   browser: Browser,
   testInfo: TestInfo,
-  overrides: { javaScriptEnabled?: boolean; viewport?: { width: number; height: number } | null } = {},
+  overrides: { javaScriptEnabled?: boolean; viewport?: { width: number; height: number } | null; baseURL?: string } = {},
 ): Promise<BrowserContext> {
   const use = testInfo.project.use;
   return browser.newContext({
-    baseURL: use.baseURL,
+    baseURL: overrides.baseURL ?? use.baseURL,
     viewport: overrides.viewport ?? use.viewport,
     userAgent: use.userAgent,
     deviceScaleFactor: use.deviceScaleFactor,

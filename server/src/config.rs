@@ -40,6 +40,103 @@ pub struct Settings {
     /// Tests only (never read from the environment): allow push to this
     /// machine over plain HTTP, for a local test push service.
     pub allow_private_push_for_tests: bool,
+    /// Login through OpenID Connect (`MITFORLOB_PUBLIC_URL`,
+    /// `MITFORLOB_OIDC_CITIZEN_*`, `MITFORLOB_OIDC_STAFF_*`) and
+    /// `MITFORLOB_PASSWORD_LOGIN`; see [`oidc`].
+    pub oidc: app::auth::oidc::OidcConfig,
+}
+
+/// The MitID level NemLog-in calls "substantial", and "high" above it.
+pub const NSIS_SUBSTANTIAL_AND_HIGH: &str =
+    "https://data.gov.dk/concept/core/nsis/substantial,https://data.gov.dk/concept/core/nsis/high";
+
+/// One provider from `MITFORLOB_OIDC_<WHO>_*`; none when its issuer is unset.
+fn provider(
+    kind: app::auth::oidc::ProviderKind,
+    who: &str,
+    default_acr: &str,
+) -> Result<Option<app::auth::oidc::Provider>, ConfigError> {
+    let name = |field: &str| format!("MITFORLOB_OIDC_{who}_{field}");
+    let Some(issuer) = var(&name("ISSUER")) else {
+        return Ok(None);
+    };
+    let invalid = |field: &'static str, reason: &str| ConfigError::Invalid {
+        name: field,
+        reason: reason.into(),
+    };
+    let issuer_field = if who == "CITIZEN" {
+        "MITFORLOB_OIDC_CITIZEN_ISSUER"
+    } else {
+        "MITFORLOB_OIDC_STAFF_ISSUER"
+    };
+    let url = url::Url::parse(&issuer).map_err(|e| invalid(issuer_field, &e.to_string()))?;
+    // Plain HTTP only on this machine (a test provider).
+    let loopback = url
+        .host_str()
+        .is_some_and(|h| h == "127.0.0.1" || h == "localhost" || h == "[::1]");
+    if url.scheme() != "https" && !loopback {
+        return Err(invalid(issuer_field, "must be an https address"));
+    }
+    let client_id =
+        var(&name("CLIENT_ID")).ok_or_else(|| invalid(issuer_field, "needs its CLIENT_ID too"))?;
+    let secret = var(&name("CLIENT_SECRET")).map(SecretString::from);
+    let signing_key = var(&name("SIGNING_KEY")).map(|k| {
+        (
+            SecretString::from(k),
+            var(&name("SIGNING_KEY_ID")).unwrap_or_else(|| "mitforlob-1".into()),
+        )
+    });
+    if secret.is_none() && signing_key.is_none() {
+        return Err(invalid(issuer_field, "needs a CLIENT_SECRET or a SIGNING_KEY"));
+    }
+    let acr = var(&name("ACR")).unwrap_or_else(|| default_acr.to_string());
+    let acr_values = acr
+        .split(',')
+        .map(str::trim)
+        .filter(|a| !a.is_empty() && *a != "none")
+        .map(str::to_string)
+        .collect();
+    Ok(Some(app::auth::oidc::Provider::new(
+        kind,
+        issuer,
+        client_id,
+        secret,
+        signing_key,
+        acr_values,
+    )))
+}
+
+/// The OpenID Connect providers and who may use a password.
+pub fn oidc(addr: SocketAddr) -> Result<app::auth::oidc::OidcConfig, ConfigError> {
+    use app::auth::oidc::{OidcConfig, PasswordLogin, ProviderKind};
+    let public_url = var("MITFORLOB_PUBLIC_URL").unwrap_or_else(|| format!("http://{addr}"));
+    url::Url::parse(&public_url).map_err(|e| ConfigError::Invalid {
+        name: "MITFORLOB_PUBLIC_URL",
+        reason: e.to_string(),
+    })?;
+    let password_login = match var("MITFORLOB_PASSWORD_LOGIN") {
+        None => PasswordLogin::default(),
+        Some(v) => PasswordLogin::parse(&v).ok_or_else(|| ConfigError::Invalid {
+            name: "MITFORLOB_PASSWORD_LOGIN",
+            reason: "must be all, staff, citizens or none".into(),
+        })?,
+    };
+    let config = OidcConfig {
+        public_url: public_url.trim_end_matches('/').to_string(),
+        citizen: provider(ProviderKind::Citizen, "CITIZEN", NSIS_SUBSTANTIAL_AND_HIGH)?,
+        staff: provider(ProviderKind::Staff, "STAFF", "")?,
+        password_login,
+    };
+    // Nobody may be left without a way in.
+    if (!password_login.citizens && config.citizen.is_none())
+        || (!password_login.staff && config.staff.is_none())
+    {
+        return Err(ConfigError::Invalid {
+            name: "MITFORLOB_PASSWORD_LOGIN",
+            reason: "switches off passwords for people who have no OpenID Connect provider".into(),
+        });
+    }
+    Ok(config)
 }
 
 fn var(name: &str) -> Option<String> {
@@ -132,6 +229,7 @@ impl Settings {
                 )?,
             )?,
             allow_private_push_for_tests: false,
+            oidc: oidc(addr)?,
         })
     }
 

@@ -10,6 +10,7 @@ pub mod maintenance;
 pub mod metrics;
 pub mod middleware;
 pub mod notifications;
+pub mod oidc;
 pub mod pwa;
 pub mod router;
 pub mod serve;
@@ -46,6 +47,7 @@ pub fn app_state(settings: &Settings, db: Db) -> AppState {
         vapid_private_key: settings.vapid_private_key.clone(),
         push: settings.push_policy(),
         retention: settings.retention,
+        oidc: settings.oidc.clone(),
     };
     AppState {
         leptos_options,

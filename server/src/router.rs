@@ -31,6 +31,8 @@ pub fn plain_routes(state: &AppState) -> Vec<(&'static str, MethodRouter<AppStat
         ("/calendar/{token}", get(crate::calendar::feed_ics)),
         ("/events/threads/{id}", get(crate::live::thread_events)),
         ("/me/data.json", get(crate::export::my_data_json)),
+        ("/auth/oidc/callback", get(crate::oidc::callback)),
+        ("/auth/oidc/{provider}", axum::routing::post(crate::oidc::begin)),
         ("/manifest.webmanifest", get(crate::pwa::manifest)),
         (
             "/sw.js",

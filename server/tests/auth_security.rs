@@ -26,14 +26,6 @@ impl TestApp {
             cookie.split(';').next().unwrap().to_string(),
         )
     }
-
-    async fn user_id(&self, email: &str) -> String {
-        sqlx::query_scalar::<_, String>("SELECT id FROM users WHERE email = $1")
-            .bind(email)
-            .fetch_one(self.db.pool())
-            .await
-            .unwrap()
-    }
 }
 
 const CODES: &str = "SELECT COUNT(*) FROM activation_codes WHERE user_id = $1";

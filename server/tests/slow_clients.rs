@@ -42,6 +42,7 @@ async fn start(limits: ServeSettings) -> Running {
         push_hosts: None,
         retention: Default::default(),
         allow_private_push_for_tests: false,
+        oidc: Default::default(),
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();

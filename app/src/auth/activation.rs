@@ -51,7 +51,7 @@ pub fn normalise(code: &str) -> String {
         .collect()
 }
 
-pub(super) fn code_hash(code: &str) -> String {
+pub(crate) fn code_hash(code: &str) -> String {
     hex::encode(Sha256::digest(normalise(code).as_bytes()))
 }
 
@@ -81,11 +81,15 @@ pub async fn issue_in(
     let code = new_code();
     let now = now_ms();
     let expires = now + valid_ms;
-    let activated = sqlx::query("SELECT 1 FROM users WHERE id = $1 AND password_hash IS NOT NULL")
-        .bind(user_id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .is_some();
+    // Activated: a password chosen, or MitID linked (`oidc`).
+    let activated = sqlx::query(
+        "SELECT 1 FROM users WHERE id = $1 AND (password_hash IS NOT NULL \
+         OR EXISTS (SELECT 1 FROM user_identities i WHERE i.user_id = $1))",
+    )
+    .bind(user_id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .is_some();
     if activated {
         super::security_log::account_event("activation_code_refused", "staff", created_by, user_id);
         return Err(AppError::Refused(Msg::CaseloadAlreadyActivated));
@@ -184,11 +188,14 @@ pub async fn redeem(db: &Db, code: &str, password: String, repeat: String) -> Re
     }
     // Only an account without a password: a code made before it was
     // activated (or racing the activation) cannot replace a password.
-    let set = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2 AND password_hash IS NULL")
-        .bind(hash)
-        .bind(&user_id)
-        .execute(&mut *tx)
-        .await?;
+    let set = sqlx::query(
+        "UPDATE users SET password_hash = $1 WHERE id = $2 AND password_hash IS NULL \
+         AND NOT EXISTS (SELECT 1 FROM user_identities i WHERE i.user_id = $2)",
+    )
+    .bind(hash)
+    .bind(&user_id)
+    .execute(&mut *tx)
+    .await?;
     if set.rows_affected() != 1 {
         // Dropping the transaction leaves the code unused and nothing changed.
         return Err(AppError::ActivationInvalid);

@@ -14,6 +14,8 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 pub mod activation;
 #[cfg(feature = "ssr")]
+pub mod oidc;
+#[cfg(feature = "ssr")]
 pub mod password;
 pub mod password_fields;
 #[cfg(feature = "ssr")]
@@ -185,6 +187,14 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
     } else {
         server::login_with_password(&state.db, &email, password, &ip).await
     };
+    // Where passwords are switched off for the account's role, a right
+    // password still does not log in (`MITFORLOB_PASSWORD_LOGIN`).
+    let checked = match checked {
+        Ok(user_id) if !password_allowed(&state, &user_id).await? => {
+            Err(AppError::Refused(Msg::AuthPasswordLoginOff))
+        }
+        other => other,
+    };
     match checked {
         Ok(user_id) => {
             server::start_session(&user_id).await?;
@@ -202,16 +212,35 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
     }
 }
 
+/// Whether the account may log in with a password (see `oidc::PasswordLogin`).
+#[cfg(feature = "ssr")]
+async fn password_allowed(state: &crate::state::AppState, user_id: &str) -> Result<bool, AppError> {
+    use sqlx::Row;
+    let row = sqlx::query("SELECT role FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_one(state.db.pool())
+        .await?;
+    let role = crate::model::Role::parse(&row.try_get::<String, _>(0)?).ok_or(AppError::Internal)?;
+    Ok(state.config.oidc.password_login.allows(role))
+}
+
 #[server(endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
     use crate::state::{app_state, current_user};
     let state = app_state()?;
+    let back = "/login?notice=auth.logged_out";
+    let mut provider_logout = None;
     if let Some(user) = current_user() {
+        let login = oidc::session_login(&state.db, &user.session_key).await?;
         session::end(&state.db, &user.session_key).await?;
+        // Logged in through a provider: its session ends too, where it offers that.
+        if let Some((kind, id_token)) = login {
+            provider_logout = oidc::logout_url(&state.config.oidc, kind, &id_token, back).await;
+        }
     }
     let https = crate::state::ClientInfo::current(&state.config).https;
     set_header(http::header::SET_COOKIE, &session::clear_cookie(https));
-    leptos_axum::redirect("/login?notice=auth.logged_out");
+    leptos_axum::redirect(provider_logout.as_deref().unwrap_or(back));
     Ok(())
 }
 
@@ -239,6 +268,15 @@ pub async fn logout_everywhere() -> Result<(), AppError> {
 pub async fn activate(code: String, password: String, password_repeat: String) -> Result<(), AppError> {
     use crate::state::app_state;
     let state = app_state()?;
+    if !state.config.oidc.password_login.citizens {
+        return crate::forms::fail_keeping_anonymous(
+            "/activate",
+            AppError::Refused(Msg::AuthPasswordLoginOff),
+            "activate",
+            &[("code", &code)],
+        )
+        .await;
+    }
     let ip = server::client_ip(&state.config);
     match activation::redeem_throttled(&state.db, &code, password, password_repeat, &ip).await {
         Ok(user_id) => {
@@ -284,22 +322,66 @@ pub async fn set_language(lang: String) -> Result<(), AppError> {
     Ok(())
 }
 
+/// The ways in this server offers (see `oidc::OidcConfig`).
+#[derive(Clone, Copy, Debug)]
+struct WaysIn {
+    mitid: bool,
+    staff_login: bool,
+    citizen_password: bool,
+    staff_password: bool,
+}
+
+fn ways_in() -> WaysIn {
+    #[cfg(feature = "ssr")]
+    if let Ok(state) = crate::state::app_state() {
+        let oidc = &state.config.oidc;
+        return WaysIn {
+            mitid: oidc.citizen.is_some(),
+            staff_login: oidc.staff.is_some(),
+            citizen_password: oidc.password_login.citizens,
+            staff_password: oidc.password_login.staff,
+        };
+    }
+    WaysIn {
+        mitid: false,
+        staff_login: false,
+        citizen_password: true,
+        staff_password: true,
+    }
+}
+
 #[component]
 pub fn LoginPage() -> impl IntoView {
     provide_context(crate::forms::anonymous_draft("login").unwrap_or_default());
+    let ways = ways_in();
+    let password = ways.citizen_password || ways.staff_password;
     view! {
         <div class="login-page stack">
             <h1>{t(Msg::AuthLoginTitle)}</h1>
             <p>{t(Msg::AuthLoginIntro)}</p>
             <FormStatus/>
-            <form method="post" action="/api/login" class="stack" novalidate>
-                <TextField name="email" label=Msg::AuthEmail kind="email" autocomplete="username" required=true maxlength=254/>
-                <TextField name="password" label=Msg::AuthPassword kind="password" autocomplete="current-password" required=true/>
-                <button type="submit" class="button">{t(Msg::AuthLoginButton)}</button>
-            </form>
+            {ways.mitid.then(|| view! {
+                <form method="post" action="/auth/oidc/citizen" novalidate>
+                    <button type="submit" class="button">{t(Msg::AuthMitidButton)}</button>
+                </form>
+            }.into_any())}
+            {password.then(|| view! {
+                {(ways.mitid || ways.staff_login).then(|| view! { <p>{t(Msg::AuthOrPassword)}</p> })}
+                {(ways.mitid && !ways.citizen_password).then(|| view! { <p class="muted">{t(Msg::AuthCitizensUseMitid)}</p> })}
+                <form method="post" action="/api/login" class="stack" novalidate>
+                    <TextField name="email" label=Msg::AuthEmail kind="email" autocomplete="username" required=true maxlength=254/>
+                    <TextField name="password" label=Msg::AuthPassword kind="password" autocomplete="current-password" required=true/>
+                    <button type="submit" class="button">{t(Msg::AuthLoginButton)}</button>
+                </form>
+            }.into_any())}
+            {ways.staff_login.then(|| view! {
+                <form method="post" action="/auth/oidc/staff" novalidate>
+                    <button type="submit" class="button secondary">{t(Msg::AuthStaffSsoButton)}</button>
+                </form>
+            }.into_any())}
             <p><a href="/activate">{t(Msg::AuthActivateLink)}</a></p>
-            <p><a href="/reset">{t(Msg::ResetLink)}</a></p>
-            <p class="muted">{t(Msg::AuthMitidLater)}</p>
+            {password.then(|| view! { <p><a href="/reset">{t(Msg::ResetLink)}</a></p> })}
+            {(!ways.mitid).then(|| view! { <p class="muted">{t(Msg::AuthMitidLater)}</p> })}
         </div>
     }
 }
@@ -329,15 +411,28 @@ pub fn ActivatePage() -> impl IntoView {
         .filter(|c| {
             !c.is_empty() && c.len() <= 64 && c.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
         });
+    let ways = ways_in();
+    let intro = if ways.mitid {
+        Msg::AuthActivateMitidIntro
+    } else {
+        Msg::AuthActivateIntro
+    };
     view! {
         <div class="login-page stack">
             <h1>{t(Msg::AuthActivateTitle)}</h1>
-            <p>{t(Msg::AuthActivateIntro)}</p>
+            <p>{t(intro)}</p>
             <FormStatus/>
+            // One code field for both ways; the first button (also Enter) is MitID where offered.
             <form method="post" action="/api/activate" class="stack" novalidate>
                 <TextField name="code" label=Msg::AuthActivationCode autocomplete="one-time-code" required=true hint=Msg::AuthActivationCodeHint value=code.unwrap_or_default()/>
-                <NewPasswordFields texts=password_texts() min=PASSWORD_MIN/>
-                <button type="submit" class="button">{t(Msg::AuthActivateButton)}</button>
+                {ways.mitid.then(|| view! {
+                    <button type="submit" class="button" formaction="/auth/oidc/citizen">{t(Msg::AuthActivateMitidButton)}</button>
+                }.into_any())}
+                {ways.citizen_password.then(|| view! {
+                    {ways.mitid.then(|| view! { <p>{t(Msg::AuthActivatePasswordInstead)}</p> })}
+                    <NewPasswordFields texts=password_texts() min=PASSWORD_MIN/>
+                    <button type="submit" class="button">{t(Msg::AuthActivateButton)}</button>
+                }.into_any())}
             </form>
         </div>
     }

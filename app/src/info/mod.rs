@@ -58,9 +58,12 @@ pub fn PrivacyPage() -> impl IntoView {
     // The periods this server is configured with (README, "Configuration").
     #[allow(unused_mut)]
     let mut policy = crate::retention::RetentionPolicy::default();
+    #[allow(unused_mut)]
+    let mut mitid = false;
     #[cfg(feature = "ssr")]
     if let Ok(state) = crate::state::app_state() {
         policy = state.config.retention;
+        mitid = state.config.oidc.citizen.is_some();
     }
     let retention = fill(
         t(Msg::PrivacyRetention),
@@ -81,6 +84,10 @@ pub fn PrivacyPage() -> impl IntoView {
         <h2>{t(Msg::PrivacyRightsHeading)}</h2>
         <p>{t(Msg::PrivacyRights)}</p>
         <p>{t(Msg::PrivacyDownload)}</p>
+        {mitid.then(|| view! {
+            <h2>{t(Msg::PrivacyLoginHeading)}</h2>
+            <p>{t(Msg::PrivacyLogin)}</p>
+        })}
         <h2>{t(Msg::PrivacyRetentionHeading)}</h2>
         <p>{retention}</p>
     }

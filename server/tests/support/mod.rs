@@ -131,6 +131,7 @@ pub fn settings(url: &str) -> Settings {
         push_hosts: None,
         retention: Default::default(),
         allow_private_push_for_tests: false,
+        oidc: Default::default(),
     }
 }
 
@@ -248,6 +249,15 @@ impl TestApp {
         assert_eq!(headers[header::LOCATION], "/");
         let cookie = headers[header::SET_COOKIE].to_str().unwrap().to_string();
         cookie.split(';').next().unwrap().to_string()
+    }
+
+    /// A person's id by their login address.
+    pub async fn user_id(&self, email: &str) -> String {
+        sqlx::query_scalar::<_, String>("SELECT id FROM users WHERE email = $1")
+            .bind(email)
+            .fetch_one(self.db.pool())
+            .await
+            .unwrap()
     }
 
     /// One number from the database, with one bound value.
