@@ -1,7 +1,7 @@
 //! The two steps of a login through OpenID Connect, as HTTP: a form post
 //! that sends the browser to the provider, and the provider's answer. The
 //! checks are in `app::auth::oidc`; this only reads and writes HTTP.
-use app::auth::oidc::{self, Callback, ProviderKind, SECURE_STATE_COOKIE, STATE_COOKIE};
+use app::auth::oidc::{self, Callback, ProviderKind, Purpose, SECURE_STATE_COOKIE, STATE_COOKIE};
 use app::auth::session;
 use app::error::AppError;
 use app::i18n::{Lang, Msg};
@@ -52,10 +52,12 @@ fn with_error(page: &str, err: &AppError) -> String {
     format!("{page}?error={}", err.message().key())
 }
 
-/// `POST /auth/oidc/{provider}`: from the login page, or from the activation
-/// page with the citizen's activation code.
+/// `POST /auth/oidc/{provider}`: from the login page, from the activation
+/// page with the citizen's activation code, or from "Mig" (`link`) to link
+/// MitID to the logged-in citizen's account.
 pub async fn begin(State(state): State<AppState>, Path(provider): Path<String>, req: Request) -> Response {
     let https = https(req.extensions(), &state);
+    let user = req.extensions().get::<app::model::CurrentUser>().cloned();
     let Some(kind) = ProviderKind::parse(&provider) else {
         return StatusCode::NOT_FOUND.into_response();
     };
@@ -67,18 +69,20 @@ pub async fn begin(State(state): State<AppState>, Path(provider): Path<String>, 
     let code = fields.get("code").map(|c| c.trim()).filter(|c| !c.is_empty());
     // A code is for linking an invited citizen's MitID; it is checked when
     // the provider has said who is there, but an empty one is told at once.
-    let back = if fields.contains_key("code") {
-        "/activate"
+    let (back, purpose) = if fields.contains_key("link") {
+        let Some(user) = user.as_ref() else {
+            return see_other("/login", &[]);
+        };
+        ("/me", Purpose::Link(user))
+    } else if fields.contains_key("code") {
+        let Some(code) = code else {
+            return see_other("/activate?error=auth.activation_code_missing&field=code", &[]);
+        };
+        ("/activate", Purpose::Activate(code))
     } else {
-        "/login"
+        ("/login", Purpose::LogIn)
     };
-    if back == "/activate" && code.is_none() {
-        return see_other(
-            &format!("{back}?error=auth.activation_code_missing&field=code"),
-            &[],
-        );
-    }
-    match oidc::begin(&state.db, &state.config.oidc, kind, code).await {
+    match oidc::begin(&state.db, &state.config.oidc, kind, purpose).await {
         Ok(begun) => see_other(
             &begun.url,
             &[state_cookie(https, &begun.state, oidc::LOGIN_TTL_MS / 1000)],
@@ -140,7 +144,9 @@ pub async fn callback(
         Ok(token) => token,
         Err(e) => return see_other(&with_error("/login", &e), &[clear]),
     };
-    let next = if done.linked && done.kind == ProviderKind::Citizen {
+    let next = if done.linked_from_me {
+        "/me?notice=auth.mitid_linked"
+    } else if done.linked && done.kind == ProviderKind::Citizen {
         "/?notice=auth.activated_mitid"
     } else {
         "/"

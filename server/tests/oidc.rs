@@ -226,8 +226,19 @@ enum Outcome {
 
 /// The state cookie our `begin` set, and the provider's address.
 async fn begin(app: &TestApp, kind: &str, from: &str, body: &str) -> (String, String) {
+    begin_as(app, kind, from, body, None).await
+}
+
+/// [`begin`] by someone logged in (`session`).
+async fn begin_as(
+    app: &TestApp,
+    kind: &str,
+    from: &str,
+    body: &str,
+    session: Option<&str>,
+) -> (String, String) {
     let (status, headers, _) = app
-        .post_form_from(&format!("/auth/oidc/{kind}"), from, body, None)
+        .post_form_from(&format!("/auth/oidc/{kind}"), from, body, session)
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{headers:?}");
     let state_cookie = set_cookies(&headers)
@@ -551,6 +562,93 @@ async fn private_key_jwt_client_authentication() {
     )
     .await;
     assert!(matches!(outcome, Outcome::LoggedIn { .. }), "{outcome:?}");
+    app.close().await;
+}
+
+/// A citizen who has a password links MitID from "Mig", soon after logging in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_citizen_with_a_password_links_mitid_from_me() {
+    let idp = start_idp(
+        "real",
+        serde_json::json!([client_json("citizen", serde_json::json!({}))]),
+    )
+    .await;
+    let app = app_with(
+        false,
+        config(
+            provider(ProviderKind::Citizen, &idp, "citizen", &[SUBSTANTIAL]),
+            None,
+            PasswordLogin::default(),
+        ),
+    )
+    .await;
+    let sofie = app.user_id("sofie@demo.mitforlob.dk").await;
+    let session = app.login("sofie@demo.mitforlob.dk").await;
+    let (_, _, page) = app.get("/me", Some(&session)).await;
+    assert!(page.contains("Knyt mit MitID til kontoen"), "offered on Mig");
+
+    // A session opened long ago (a shared computer) cannot link a MitID.
+    sqlx::query("UPDATE sessions SET created_at = created_at - 3600000 WHERE user_id = $1")
+        .bind(&sofie)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    let (status, headers, _) = app
+        .post_form_from("/auth/oidc/citizen", "/me", "link=1", Some(&session))
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&headers), "/me?error=auth.mitid_link_relogin");
+
+    // Just logged in: linked, and told so on Mig.
+    let session = app.login("sofie@demo.mitforlob.dk").await;
+    let (state_cookie, url) = begin_as(&app, "citizen", "/me", "link=1", Some(&session)).await;
+    let back = Browser::default()
+        .at_provider(&url, "sofie-mitid", SUBSTANTIAL)
+        .await;
+    let linked = callback(&app, &back, &state_cookie).await;
+    assert!(
+        matches!(linked, Outcome::LoggedIn { ref next, .. } if next == "/me?notice=auth.mitid_linked"),
+        "{linked:?}"
+    );
+    assert_eq!(identities(&app, &sofie).await, 1);
+    let Outcome::LoggedIn { session, .. } = linked else {
+        unreachable!()
+    };
+    let (_, _, page) = app.get("/me", Some(&session)).await;
+    assert!(
+        page.contains("Dit MitID er knyttet til din konto."),
+        "told on Mig"
+    );
+
+    // MitID alone logs her in now; a second MitID is not linked to her too.
+    let again = login_via(&app, "citizen", "/login", "", "sofie-mitid", SUBSTANTIAL).await;
+    assert!(matches!(again, Outcome::LoggedIn { .. }), "{again:?}");
+    let session = app.login("sofie@demo.mitforlob.dk").await;
+    let (state_cookie, url) = begin_as(&app, "citizen", "/me", "link=1", Some(&session)).await;
+    let back = Browser::default()
+        .at_provider(&url, "someone-elses-mitid", SUBSTANTIAL)
+        .await;
+    let second = callback(&app, &back, &state_cookie).await;
+    assert!(
+        matches!(second, Outcome::SentTo(ref to) if to == "/login?error=auth.oidc_already_linked"),
+        "{second:?}"
+    );
+    assert_eq!(identities(&app, &sofie).await, 1);
+    // Staff have nothing to link here.
+    let mette = app.login("mette@demo.mitforlob.dk").await;
+    let (status, _, _) = app
+        .post_form_from("/auth/oidc/citizen", "/me", "link=1", Some(&mette))
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let mette_id = app.user_id("mette@demo.mitforlob.dk").await;
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM oidc_logins WHERE link_user_id = $1",
+            &mette_id
+        )
+        .await,
+        0
+    );
     app.close().await;
 }
 

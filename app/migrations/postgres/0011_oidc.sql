@@ -10,6 +10,8 @@ CREATE TABLE oidc_logins (
     nonce TEXT NOT NULL,
     -- The activation code's hash when a citizen links MitID with it.
     activation_code_hash TEXT,
+    -- The logged-in citizen who links MitID to their account from "Mig".
+    link_user_id TEXT,
     created_at BIGINT NOT NULL,
     expires_at BIGINT NOT NULL
 );

@@ -10,7 +10,10 @@
 //!   only ever logs in citizens, the staff provider only staff, and the role
 //!   always comes from the local account, never from a claim.
 //! - An invited citizen links MitID once, with their activation code; the
-//!   code is then used up, as when a password is chosen. Staff are linked on
+//!   code is then used up, as when a password is chosen. A citizen who
+//!   already has a password links MitID from "Mig", within a quarter of an
+//!   hour of logging in (so a session left open on a shared computer cannot
+//!   be given someone else's MitID). Staff are linked on
 //!   their first login by the provider's verified e-mail address, which must
 //!   be a staff account's login here.
 //! - The assurance level (`acr`) must be one of those configured.
@@ -41,6 +44,8 @@ pub const LOGIN_TTL_MS: i64 = 10 * 60 * 1000;
 /// How long the provider's published configuration and keys are trusted
 /// before they are fetched again (sooner when a token names an unknown key).
 const METADATA_TTL_MS: i64 = 60 * 60 * 1000;
+/// Linking MitID from "Mig" needs a login this recent.
+pub const LINK_WITHIN_MS: i64 = 15 * 60 * 1000;
 /// Where the provider sends the browser back.
 pub const CALLBACK_PATH: &str = "/auth/oidc/callback";
 /// The cookie that binds a login under way to this browser.
@@ -308,14 +313,44 @@ pub struct Begun {
     pub state: String,
 }
 
-/// Starts a login with `kind`'s provider; `activation_code` when an invited
-/// citizen links MitID (checked when the provider has said who they are).
+/// Who a login through the provider is for, beyond logging in.
+#[derive(Clone, Copy, Debug, Default)]
+pub enum Purpose<'a> {
+    /// Log in someone already linked (or staff, linked on first login).
+    #[default]
+    LogIn,
+    /// An invited citizen links MitID with their activation code (checked
+    /// when the provider has said who they are).
+    Activate(&'a str),
+    /// The logged-in citizen links MitID to their account from "Mig".
+    Link(&'a crate::model::CurrentUser),
+}
+
+/// Starts a login with `kind`'s provider, for `purpose`.
 pub async fn begin(
     db: &Db,
     config: &OidcConfig,
     kind: ProviderKind,
-    activation_code: Option<&str>,
+    purpose: Purpose<'_>,
 ) -> Result<Begun, AppError> {
+    let (activation_code, link_user) = match purpose {
+        Purpose::LogIn => (None, None),
+        Purpose::Activate(code) => (Some(code), None),
+        Purpose::Link(user) => {
+            if kind != ProviderKind::Citizen || user.role != Role::Citizen {
+                return Err(AppError::NotFound);
+            }
+            let started: Option<i64> =
+                sqlx::query_scalar("SELECT created_at FROM sessions WHERE key_hash = $1")
+                    .bind(&user.session_key)
+                    .fetch_optional(db.pool())
+                    .await?;
+            if started.is_none_or(|at| now_ms() - at > LINK_WITHIN_MS) {
+                return Err(AppError::Refused(Msg::AuthMitidLinkRelogin));
+            }
+            (None, Some(user.id.as_str()))
+        }
+    };
     let provider = config.provider(kind).ok_or(AppError::NotFound)?;
     let meta = metadata(provider, false).await?;
     let client = client(config, provider, meta)?;
@@ -342,14 +377,15 @@ pub async fn begin(
         .execute(db.pool())
         .await?;
     sqlx::query(
-        "INSERT INTO oidc_logins (state_hash, provider, pkce_verifier, nonce, activation_code_hash, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO oidc_logins (state_hash, provider, pkce_verifier, nonce, activation_code_hash, link_user_id, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(state_hash(state.secret()))
     .bind(kind.code())
     .bind(verifier.secret())
     .bind(nonce.secret())
     .bind(activation_code.map(super::activation::code_hash))
+    .bind(link_user)
     .bind(now)
     .bind(now + LOGIN_TTL_MS)
     .execute(db.pool())
@@ -386,6 +422,8 @@ pub struct Completed {
     pub id_token: String,
     /// True when this login linked the identity (a citizen's activation).
     pub linked: bool,
+    /// True when the citizen linked MitID from "Mig".
+    pub linked_from_me: bool,
 }
 
 /// Finishes a login: the provider's answer is checked, the person found
@@ -403,7 +441,7 @@ pub async fn complete(
     // Used once: whoever reads the row first deletes it.
     let row = sqlx::query(
         "DELETE FROM oidc_logins WHERE state_hash = $1 \
-         RETURNING provider, pkce_verifier, nonce, activation_code_hash, expires_at",
+         RETURNING provider, pkce_verifier, nonce, activation_code_hash, expires_at, link_user_id",
     )
     .bind(state_hash(answer.state))
     .fetch_optional(db.pool())
@@ -422,6 +460,7 @@ pub async fn complete(
     let verifier = PkceCodeVerifier::new(row.try_get(1)?);
     let nonce = Nonce::new(row.try_get(2)?);
     let activation: Option<String> = row.try_get(3)?;
+    let link_user: Option<String> = row.try_get(5)?;
 
     let client = client(config, provider, metadata(provider, false).await?)?;
     let mut exchange = client
@@ -479,8 +518,17 @@ pub async fn complete(
         .filter(|_| claims.email_verified() == Some(true))
         .map(|e| e.as_str().trim().to_lowercase());
     let (user_id, role, linked) = match find(db, &provider.issuer, subject).await? {
+        // Linking a MitID that is someone else's (or this person's already).
+        Some((id, _)) if link_user.as_ref().is_some_and(|u| *u != id) => {
+            return Err(AppError::Refused(Msg::AuthOidcAlreadyLinked));
+        }
         Some((id, role)) => (id, role, false),
         None => match (kind, activation) {
+            (ProviderKind::Citizen, _) if link_user.is_some() => {
+                let id = link_user.clone().unwrap_or_default();
+                link_logged_in(db, &provider.issuer, subject, &id).await?;
+                (id, Role::Citizen, true)
+            }
             (ProviderKind::Citizen, Some(code_hash)) => {
                 let id = link_citizen(db, &provider.issuer, subject, &code_hash, ip).await?;
                 (id, Role::Citizen, true)
@@ -501,6 +549,7 @@ pub async fn complete(
         kind,
         id_token: id_token.to_string(),
         linked,
+        linked_from_me: linked && link_user.is_some(),
     })
 }
 
@@ -578,6 +627,37 @@ async fn link_citizen(
     super::rate_limit::succeeded(db, attempt).await?;
     super::security_log::account_event("mitid_linked", "account", &user_id, &user_id);
     Ok(user_id)
+}
+
+/// Links the citizen who asked from "Mig" (checked in [`begin`]): once per
+/// provider, and never a MitID linked to someone else.
+async fn link_logged_in(db: &Db, issuer: &str, subject: &str, user_id: &str) -> Result<(), AppError> {
+    let inserted = sqlx::query(
+        "INSERT INTO user_identities (provider, subject, user_id, created_at) \
+         SELECT $1, $2, u.id, $3 FROM users u WHERE u.id = $4 AND u.role = 'citizen' AND u.disabled_at IS NULL \
+         AND NOT EXISTS (SELECT 1 FROM user_identities i WHERE i.user_id = u.id AND i.provider = $1) \
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(issuer)
+    .bind(subject)
+    .bind(now_ms())
+    .bind(user_id)
+    .execute(db.pool())
+    .await?;
+    if inserted.rows_affected() != 1 {
+        return Err(AppError::Refused(Msg::AuthOidcAlreadyLinked));
+    }
+    super::security_log::account_event("mitid_linked", "account", user_id, user_id);
+    Ok(())
+}
+
+/// Whether the citizen has MitID linked (for "Mig").
+pub async fn has_identity(db: &Db, user_id: &str) -> Result<bool, AppError> {
+    let found = sqlx::query("SELECT 1 FROM user_identities WHERE user_id = $1")
+        .bind(user_id)
+        .fetch_optional(db.pool())
+        .await?;
+    Ok(found.is_some())
 }
 
 /// Links a staff member on first login by the provider's verified e-mail

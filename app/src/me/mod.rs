@@ -31,6 +31,8 @@ pub struct Profile {
     /// Staff reads of this person's data, newest first (citizens only).
     pub accesses: Vec<AccessRow>,
     pub text_size: TextSize,
+    /// Whether MitID is linked (citizens, where MitID is offered).
+    pub mitid: Option<bool>,
 }
 
 /// An audit row's action in words (also for the data download's page).
@@ -87,6 +89,11 @@ pub async fn my_profile() -> Result<Profile, AppError> {
         vec![]
     };
     let draft = crate::forms::take_draft(&state.db, &user, "phone").await?;
+    let mitid = if user.role == Role::Citizen && state.config.oidc.citizen.is_some() {
+        Some(crate::auth::oidc::has_identity(&state.db, &user.id).await?)
+    } else {
+        None
+    };
     Ok(Profile {
         name: user.name,
         email: row.try_get(0)?,
@@ -95,6 +102,7 @@ pub async fn my_profile() -> Result<Profile, AppError> {
         draft,
         accesses,
         text_size: user.text_size,
+        mitid,
     })
 }
 
@@ -226,6 +234,22 @@ fn Me(profile: Profile) -> impl IntoView {
                 <button type="submit" class="button secondary">{t(Msg::MeTextSizeSave)}</button>
             </form>
         </section>
+        {profile.mitid.map(|linked| view! {
+            <section class="card" aria-labelledby="mitid-heading">
+                <h2 id="mitid-heading">{t(Msg::AuthMitidHeading)}</h2>
+                {if linked {
+                    view! { <p>{t(Msg::AuthMitidIsLinked)}</p> }.into_any()
+                } else {
+                    view! {
+                        <p>{t(Msg::AuthMitidLinkIntro)}</p>
+                        <form method="post" action="/auth/oidc/citizen" novalidate>
+                            <input type="hidden" name="link" value="1"/>
+                            <button type="submit" class="button secondary">{t(Msg::AuthMitidLinkButton)}</button>
+                        </form>
+                    }.into_any()
+                }}
+            </section>
+        }.into_any())}
         <section class="card" aria-labelledby="phone-heading">
             <h2 id="phone-heading">{t(Msg::MePhoneTitle)}</h2>
             <form method="post" action="/api/set-phone" novalidate class="stack">
