@@ -430,6 +430,10 @@ const REFUSALS: Refusal[] = [
 /** Forms with nothing to type, or only a fixed choice the server cannot refuse. */
 const NOTHING_TYPED: NothingTyped[] = [
   { action: '/api/logout', why: 'a button' },
+  // The activation page's MitID button posts its code field with `formaction`;
+  // a refused code comes back filled in from the link (oidc.spec.ts refuses it).
+  { action: '/auth/oidc/citizen', why: 'a button that sends the browser to MitID (and, from Mig, a fixed field)' },
+  { action: '/auth/oidc/staff', why: "a button that sends the browser to the municipality's login" },
   { action: '/api/logout-everywhere', why: 'a button' },
   { action: '/api/language', why: 'a fixed choice of two languages, each accepted' },
   { action: '/api/text-size', why: 'a fixed choice of three text sizes, each accepted' },

@@ -246,6 +246,21 @@ async fn table(app: &TestApp) -> Vec<Row> {
         row("/sw.js", "/sw.js", Nobody, S::OK, "no-cache"),
         row("/healthz", "/healthz", Nobody, S::OK, PAGE),
         row("/readyz", "/readyz", Nobody, S::OK, PAGE),
+        // Logging in through a provider: its answer, and the form's address read by GET.
+        row(
+            "/auth/oidc/callback",
+            "/auth/oidc/callback?error=access_denied&state=x",
+            Nobody,
+            S::SEE_OTHER,
+            PAGE,
+        ),
+        row(
+            "/auth/oidc/{provider}",
+            "/auth/oidc/citizen",
+            Nobody,
+            S::METHOD_NOT_ALLOWED,
+            PAGE,
+        ),
         // Static files: only these may be kept by shared caches.
         row(
             FILES,
