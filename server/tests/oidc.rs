@@ -170,7 +170,7 @@ impl Browser {
             .build()
             .unwrap();
         let mut next = url.to_string();
-        let mut form: Option<Vec<(&str, &str)>> = None;
+        let mut form: Option<Vec<(String, String)>> = None;
         for _ in 0..20 {
             let req = match form.take() {
                 Some(fields) => http.post(&next).form(&fields),
@@ -191,7 +191,10 @@ impl Browser {
             }
             let body = res.text().await.unwrap();
             assert!(status.is_success(), "the provider answered {status}: {body}");
-            // Its login form: where it posts.
+            // A form, submitted as a browser would: its hidden fields, and
+            // the login fields where it asks who is there. (Logging in as
+            // someone else than the provider's session ends that session first,
+            // on a page that submits itself.)
             let action = body
                 .split("action=\"")
                 .nth(1)
@@ -199,7 +202,26 @@ impl Browser {
                 .unwrap_or_else(|| panic!("no form at the provider: {body}"))
                 .replace("&amp;", "&");
             next = base.join(&action).unwrap().to_string();
-            form = Some(vec![("login", subject), ("acr", acr)]);
+            let mut fields: Vec<(String, String)> = body
+                .split("<input")
+                .skip(1)
+                .filter(|tag| tag.contains("type=\"hidden\""))
+                .filter_map(|tag| {
+                    let attr = |name: &str| {
+                        tag.split(&format!("{name}=\""))
+                            .nth(1)?
+                            .split('"')
+                            .next()
+                            .map(str::to_string)
+                    };
+                    Some((attr("name")?, attr("value").unwrap_or_default()))
+                })
+                .collect();
+            if body.contains("name=\"login\"") {
+                fields.push(("login".into(), subject.into()));
+                fields.push(("acr".into(), acr.into()));
+            }
+            form = Some(fields);
         }
         panic!("the provider never sent the browser back");
     }
@@ -420,6 +442,20 @@ mod real {
         assert!(
             matches!(stranger, Outcome::SentTo(ref to) if to == "/login?error=auth.oidc_not_linked"),
             "{stranger:?}"
+        );
+        // One browser, two people (a shared computer): MitID asks again, so
+        // the second is never logged in as the first.
+        let mut shared = Browser::default();
+        let (first_cookie, url) = begin(&app, "citizen", "/login", "").await;
+        let back = shared.at_provider(&url, &subject, SUBSTANTIAL).await;
+        let first = callback(&app, &back, &first_cookie).await;
+        assert!(matches!(first, Outcome::LoggedIn { .. }), "{first:?}");
+        let (second_cookie, url) = begin(&app, "citizen", "/login", "").await;
+        let back = shared.at_provider(&url, "nobody-here", SUBSTANTIAL).await;
+        let second = callback(&app, &back, &second_cookie).await;
+        assert!(
+            matches!(second, Outcome::SentTo(ref to) if to == "/login?error=auth.oidc_not_linked"),
+            "{second:?}"
         );
 
         // Wrong state: the answer to another browser's login.

@@ -362,9 +362,13 @@ pub async fn begin(
             Nonce::new_random,
         )
         .set_pkce_challenge(challenge);
-    if kind == ProviderKind::Staff {
+    match kind {
         // Staff are linked by their work address on first login.
-        request = request.add_scope(Scope::new("email".into()));
+        ProviderKind::Staff => request = request.add_scope(Scope::new("email".into())),
+        // MitID asks every time: on a shared phone or library computer, the
+        // broker's session of whoever logged in before must not log the next
+        // person into that account.
+        ProviderKind::Citizen => request = request.add_prompt(openidconnect::core::CoreAuthPrompt::Login),
     }
     for acr in &provider.acr_values {
         request = request.add_auth_context_value(AuthenticationContextClass::new(acr.clone()));
