@@ -240,7 +240,7 @@ pub async fn logout() -> Result<(), AppError> {
     }
     let https = crate::state::ClientInfo::current(&state.config).https;
     set_header(http::header::SET_COOKIE, &session::clear_cookie(https));
-    leptos_axum::redirect(provider_logout.as_deref().unwrap_or(back));
+    crate::input::redirect(provider_logout.as_deref().unwrap_or(back));
     Ok(())
 }
 
