@@ -177,15 +177,7 @@ pub async fn redeem(db: &Db, code: &str, password: String, repeat: String) -> Re
             AppError::Internal
         })?;
     let mut tx = db.begin().await?;
-    // Only the first of two simultaneous redemptions wins.
-    let used = sqlx::query("UPDATE activation_codes SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
-        .bind(now)
-        .bind(&code_id)
-        .execute(&mut *tx)
-        .await?;
-    if used.rows_affected() != 1 {
-        return Err(AppError::ActivationInvalid);
-    }
+    use_code(&mut tx, &code_id, now).await?;
     // Only an account without a password: a code made before it was
     // activated (or racing the activation) cannot replace a password.
     let set = sqlx::query(
@@ -202,6 +194,24 @@ pub async fn redeem(db: &Db, code: &str, password: String, repeat: String) -> Re
     }
     tx.commit().await?;
     Ok(user_id)
+}
+
+/// Uses a code up inside the caller's transaction: only the first of two
+/// simultaneous uses (a password, or linking MitID in `oidc`) wins.
+pub(crate) async fn use_code(
+    conn: &mut sqlx::AnyConnection,
+    code_id: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    let used = sqlx::query("UPDATE activation_codes SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
+        .bind(now)
+        .bind(code_id)
+        .execute(&mut *conn)
+        .await?;
+    if used.rows_affected() != 1 {
+        return Err(AppError::ActivationInvalid);
+    }
+    Ok(())
 }
 
 /// The address a code's holder can open to activate: this site, as the

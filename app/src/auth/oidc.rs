@@ -604,33 +604,36 @@ async fn link_citizen(
     };
     let code_id: String = row.try_get(0)?;
     let user_id: String = row.try_get(1)?;
-    // Only the first of two simultaneous uses of the code wins.
-    let used = sqlx::query("UPDATE activation_codes SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
-        .bind(now)
-        .bind(&code_id)
-        .execute(&mut *tx)
-        .await?;
-    if used.rows_affected() != 1 {
-        return Err(AppError::ActivationInvalid);
-    }
-    // The primary key (provider, subject) refuses a MitID already linked to someone else.
+    super::activation::use_code(&mut tx, &code_id, now).await?;
+    insert_identity(&mut tx, issuer, subject, &user_id).await?;
+    tx.commit().await?;
+    super::rate_limit::succeeded(db, attempt).await?;
+    super::security_log::account_event("mitid_linked", "account", &user_id, &user_id);
+    Ok(user_id)
+}
+
+/// Records that `subject` at `issuer` is `user_id`. The primary key
+/// (provider, subject) refuses a MitID already linked to someone else.
+async fn insert_identity(
+    conn: &mut sqlx::AnyConnection,
+    issuer: &str,
+    subject: &str,
+    user_id: &str,
+) -> Result<(), AppError> {
     let inserted = sqlx::query(
         "INSERT INTO user_identities (provider, subject, user_id, created_at) VALUES ($1, $2, $3, $4) \
          ON CONFLICT DO NOTHING",
     )
     .bind(issuer)
     .bind(subject)
-    .bind(&user_id)
-    .bind(now)
-    .execute(&mut *tx)
+    .bind(user_id)
+    .bind(now_ms())
+    .execute(&mut *conn)
     .await?;
     if inserted.rows_affected() != 1 {
         return Err(AppError::Refused(Msg::AuthOidcAlreadyLinked));
     }
-    tx.commit().await?;
-    super::rate_limit::succeeded(db, attempt).await?;
-    super::security_log::account_event("mitid_linked", "account", &user_id, &user_id);
-    Ok(user_id)
+    Ok(())
 }
 
 /// Links the citizen who asked from "Mig" (checked in [`begin`]): once per
@@ -688,19 +691,7 @@ async fn link_staff(
     };
     let user_id: String = row.try_get(0)?;
     let role = Role::parse(&row.try_get::<String, _>(1)?).ok_or(AppError::Internal)?;
-    let inserted = sqlx::query(
-        "INSERT INTO user_identities (provider, subject, user_id, created_at) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT DO NOTHING",
-    )
-    .bind(issuer)
-    .bind(subject)
-    .bind(&user_id)
-    .bind(now_ms())
-    .execute(db.pool())
-    .await?;
-    if inserted.rows_affected() != 1 {
-        return Err(AppError::Refused(Msg::AuthOidcAlreadyLinked));
-    }
+    insert_identity(&mut *db.pool().acquire().await?, issuer, subject, &user_id).await?;
     super::security_log::account_event("staff_identity_linked", "account", &user_id, &user_id);
     Ok((user_id, role))
 }
