@@ -31,6 +31,10 @@ export default defineConfig({
     baseURL: `http://127.0.0.1:${port}`,
     launchOptions,
     trace: 'off',
+    // No step may wait for the whole test's time: a stuck click or page load
+    // then fails at its own line instead of as a bare "test timeout".
+    actionTimeout: 20_000,
+    navigationTimeout: 45_000,
   },
   projects: [
     { name: 'desktop-js', use: { ...devices['Desktop Chrome'], launchOptions } },
