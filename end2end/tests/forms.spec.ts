@@ -2,7 +2,7 @@
 // below, by its action; each one with something to type is sent once with one
 // refused value, and every field must come back as it was typed (passwords
 // excepted: they come back empty, on purpose, and are typed again). The
-// guard test `every_form_is_in_the_refusal_journey` (app/src/forms.rs) fails
+// guard test `every_form_is_in_the_refusal_journey` (app/src/forms/mod.rs) fails
 // when a form in the code is missing here, so a new form cannot be forgotten.
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { choiceName, demo, expectNoAxeViolations, login } from './helpers';

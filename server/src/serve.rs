@@ -32,6 +32,7 @@ const FD_RESERVE: u64 = 64;
 
 /// Raises this process's soft limit on open files to the hard limit, and
 /// returns the soft limit now in force (None where it cannot be read).
+#[allow(unsafe_code)]
 pub fn raise_fd_limit() -> Option<u64> {
     #[cfg(unix)]
     {

@@ -208,7 +208,10 @@ impl Process {
         let mut child = self.child.take().expect("running");
         let started = Instant::now();
         // SAFETY: kill only sends a signal to our own child.
-        unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+        #[allow(unsafe_code)]
+        unsafe {
+            libc::kill(child.id() as i32, libc::SIGTERM)
+        };
         loop {
             if let Some(status) = child.try_wait().unwrap() {
                 return (status.code(), started.elapsed());
@@ -249,7 +252,10 @@ impl Drop for Nginx {
     fn drop(&mut self) {
         // SIGTERM, so the master stops its workers too (SIGKILL would orphan them).
         // SAFETY: kill only sends a signal to our own child.
-        unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
+        #[allow(unsafe_code)]
+        unsafe {
+            libc::kill(self.child.id() as i32, libc::SIGTERM)
+        };
         let deadline = Instant::now() + Duration::from_secs(10);
         while self.child.try_wait().ok().flatten().is_none() && Instant::now() < deadline {
             std::thread::sleep(Duration::from_millis(20));
@@ -1098,6 +1104,7 @@ fn cpu_time(pid: u32) -> Duration {
         .unwrap_or_default();
     let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
     // SAFETY: sysconf only reads a configuration value.
+    #[allow(unsafe_code)]
     let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as u64;
     // utime and stime are fields 14 and 15 of stat, 12 and 13 after the name.
     Duration::from_millis((ticks(11) + ticks(12)) * 1000 / hz)

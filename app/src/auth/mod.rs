@@ -64,27 +64,9 @@ pub const PASSWORD_MIN: usize = 10;
 mod server {
     use super::*;
     use crate::db::Db;
+    use crate::forms::set_header;
     use crate::state::{app_state, AppConfig, ClientInfo};
-    use http::header::{HeaderValue, SET_COOKIE};
-    use leptos_axum::ResponseOptions;
-
-    /// Sends a plain form post back to `page` with the error in the query;
-    /// a script caller gets the error itself.
-    pub fn fail<T>(page: &str, err: AppError) -> Result<T, AppError> {
-        let mut url = format!("{page}?error={}", err.message().key());
-        if let Some(field) = err.field() {
-            url.push_str("&field=");
-            url.push_str(field);
-        }
-        crate::input::redirect(&url);
-        Err(err)
-    }
-
-    pub fn set_header(name: http::HeaderName, value: &str) {
-        if let (Some(res), Ok(value)) = (use_context::<ResponseOptions>(), HeaderValue::from_str(value)) {
-            res.append_header(name, value);
-        }
-    }
+    use http::header::SET_COOKIE;
 
     /// The client's address for login throttling: the connection's, or
     /// what a trusted proxy forwarded (see `ClientInfo`).
@@ -172,20 +154,40 @@ mod server {
     }
 }
 #[cfg(feature = "ssr")]
-pub use server::{fail, login_with_password, set_header};
+use crate::forms::set_header;
+#[cfg(feature = "ssr")]
+pub use server::login_with_password;
+
+crate::form! {
+    /// The password login.
+    pub struct LoginForm {
+        pub email: String,
+        pub password: crate::forms::Password,
+    }
+}
+
+crate::form! {
+    /// Activation with the code from the caseworker, choosing a password.
+    pub struct ActivateForm {
+        pub code: String,
+        pub password: crate::forms::Password,
+        pub password_repeat: crate::forms::Password,
+    }
+}
 
 #[server(endpoint = "login")]
-pub async fn login(email: String, password: String) -> Result<(), AppError> {
+pub async fn login(#[server(flatten)] form: LoginForm) -> Result<(), AppError> {
     use crate::state::app_state;
     let state = app_state()?;
     let ip = server::client_ip(&state.config);
+    let (email, password) = (form.email.clone(), form.password.clone());
     // An empty field is named, in the app's words, before any password check.
     let checked = if email.trim().is_empty() {
         Err(AppError::invalid("email", Msg::AuthEmailMissing))
     } else if password.is_empty() {
         Err(AppError::invalid("password", Msg::AuthPasswordMissing))
     } else {
-        server::login_with_password(&state.db, &email, password, &ip).await
+        server::login_with_password(&state.db, &email, password.reveal(), &ip).await
     };
     // Where passwords are switched off for the account's role, a right
     // password still does not log in (`MITFORLOB_PASSWORD_LOGIN`).
@@ -200,15 +202,15 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
             server::start_session(&user_id).await?;
             // A password reset started since the last login is told first.
             if reset::tell_citizen(&state.db, &user_id).await? {
-                leptos_axum::redirect("/me?notice=auth.reset_notice");
+                crate::forms::succeed("/me", Msg::AuthResetNotice, None);
             } else {
                 // The home page sends each role on to its own start page.
                 leptos_axum::redirect("/");
             }
             Ok(())
         }
-        // The address comes back; the password field is left empty.
-        Err(e) => crate::forms::fail_keeping_anonymous("/login", e, "login", &[("email", &email)]).await,
+        // The address comes back; the password field is left empty (by its type).
+        Err(e) => crate::forms::fail_keeping_anonymous("/login", e, "login", &form).await,
     }
 }
 
@@ -228,7 +230,8 @@ async fn password_allowed(state: &crate::state::AppState, user_id: &str) -> Resu
 pub async fn logout() -> Result<(), AppError> {
     use crate::state::{app_state, current_user};
     let state = app_state()?;
-    let back = "/login?notice=auth.logged_out";
+    let back_to = format!("/login?notice={}", Msg::AuthLoggedOut.key());
+    let back = back_to.as_str();
     let mut provider_logout = None;
     if let Some(user) = current_user() {
         let login = oidc::session_login(&state.db, &user.session_key).await?;
@@ -260,12 +263,12 @@ pub async fn logout_everywhere() -> Result<(), AppError> {
     session::end_all(&state.db, &user.id).await?;
     let https = crate::state::ClientInfo::current(&state.config).https;
     set_header(http::header::SET_COOKIE, &session::clear_cookie(https));
-    leptos_axum::redirect("/login?notice=auth.logged_out_everywhere");
+    crate::forms::succeed("/login", Msg::AuthLoggedOutEverywhere, None);
     Ok(())
 }
 
 #[server(endpoint = "activate")]
-pub async fn activate(code: String, password: String, password_repeat: String) -> Result<(), AppError> {
+pub async fn activate(#[server(flatten)] form: ActivateForm) -> Result<(), AppError> {
     use crate::state::app_state;
     let state = app_state()?;
     if !state.config.oidc.password_login.citizens {
@@ -273,21 +276,25 @@ pub async fn activate(code: String, password: String, password_repeat: String) -
             "/activate",
             AppError::Refused(Msg::AuthPasswordLoginOff),
             "activate",
-            &[("code", &code)],
+            &form,
         )
         .await;
     }
     let ip = server::client_ip(&state.config);
-    match activation::redeem_throttled(&state.db, &code, password, password_repeat, &ip).await {
+    let (password, repeat) = (
+        form.password.clone().reveal(),
+        form.password_repeat.clone().reveal(),
+    );
+    match activation::redeem_throttled(&state.db, &form.code, password, repeat, &ip).await {
         Ok(user_id) => {
             security_log::account_event("activated", "account", &user_id, &user_id);
             // Just chose the password: logged in, not asked to type it again.
             server::start_session(&user_id).await?;
-            leptos_axum::redirect("/?notice=auth.activated_in");
+            crate::forms::succeed("/", Msg::AuthActivatedIn, None);
             Ok(())
         }
         // The code comes back; the passwords are typed again.
-        Err(e) => crate::forms::fail_keeping_anonymous("/activate", e, "activate", &[("code", &code)]).await,
+        Err(e) => crate::forms::fail_keeping_anonymous("/activate", e, "activate", &form).await,
     }
 }
 

@@ -92,6 +92,7 @@ impl Memory {
 }
 
 impl AsMut<[Block]> for Memory {
+    #[allow(unsafe_code)]
     fn as_mut(&mut self) -> &mut [Block] {
         // SAFETY: the mapping is `blocks * Block::SIZE` bytes long, owned by
         // `self` and borrowed mutably here; it is page-aligned (a `Block`

@@ -38,7 +38,8 @@ fn citizen_page(id: &str) -> String {
 /// The caseworker starts a reset for an activated citizen.
 #[server(endpoint = "start-password-reset")]
 pub async fn start_password_reset(citizen_id: String) -> Result<(), AppError> {
-    use super::{fail, reset, session, Flash};
+    use super::{reset, session, Flash};
+    use crate::forms::fail;
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
     let page = citizen_page(&citizen_id);
@@ -91,7 +92,8 @@ pub async fn pending_resets() -> Result<ResetQueue, AppError> {
 /// An administrator confirms a reset and gets the second code.
 #[server(endpoint = "confirm-password-reset")]
 pub async fn confirm_password_reset(reset_id: String) -> Result<(), AppError> {
-    use super::{fail, reset, session, Flash};
+    use super::{reset, session, Flash};
+    use crate::forms::fail;
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
     match reset::confirm(&state.db, &user, &reset_id).await {
@@ -109,26 +111,33 @@ pub async fn confirm_password_reset(reset_id: String) -> Result<(), AppError> {
     }
 }
 
+crate::form! {
+    /// A new password, with the code from the caseworker and the second
+    /// code from the administrator.
+    pub struct ResetForm {
+        pub code: String,
+        pub second_code: String,
+        pub password: crate::forms::Password,
+        pub password_repeat: crate::forms::Password,
+    }
+}
+
 /// The citizen sets a new password with the two codes.
 #[server(endpoint = "reset-password")]
-pub async fn reset_password(
-    code: String,
-    second_code: String,
-    password: String,
-    password_repeat: String,
-) -> Result<(), AppError> {
+pub async fn reset_password(#[server(flatten)] form: ResetForm) -> Result<(), AppError> {
     use super::reset;
     let state = crate::state::app_state()?;
-    match reset::complete(&state.db, &code, &second_code, password, password_repeat).await {
+    let (password, repeat) = (
+        form.password.clone().reveal(),
+        form.password_repeat.clone().reveal(),
+    );
+    match reset::complete(&state.db, &form.code, &form.second_code, password, repeat).await {
         Ok(_) => {
-            leptos_axum::redirect("/login?notice=auth.reset_done");
+            crate::forms::succeed("/login", Msg::AuthResetDone, None);
             Ok(())
         }
         // Both codes come back; the passwords are typed again.
-        Err(e) => {
-            let typed = [("code", code.as_str()), ("second_code", second_code.as_str())];
-            crate::forms::fail_keeping_anonymous("/reset", e, "reset", &typed).await
-        }
+        Err(e) => crate::forms::fail_keeping_anonymous("/reset", e, "reset", &form).await,
     }
 }
 

@@ -187,27 +187,41 @@ pub async fn invite_draft() -> Result<Option<Draft>, AppError> {
     Ok(crate::forms::draft_for(&flash, "invite"))
 }
 
+crate::form! {
+    /// A citizen invited to the caseload.
+    pub struct InviteForm {
+        pub name: String,
+        pub email: String,
+    }
+}
+
 #[server(endpoint = "invite-citizen")]
-pub async fn invite_citizen(name: String, email: String) -> Result<(), AppError> {
+pub async fn invite_citizen(#[server(flatten)] form: InviteForm) -> Result<(), AppError> {
     use crate::auth::session;
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
-    match data::invite(&state.db, &user, state.config.activation_ms, &name, &email).await {
+    match data::invite(
+        &state.db,
+        &user,
+        state.config.activation_ms,
+        &form.name,
+        &form.email,
+    )
+    .await
+    {
         Ok((citizen_id, flash)) => {
             session::set_flash(&state.db, &user.session_key, &flash).await?;
             crate::input::redirect(&format!("/caseload/citizens/{citizen_id}"));
             Ok(())
         }
-        Err(e) => {
-            let typed = [("name", name.as_str()), ("email", email.as_str())];
-            crate::forms::fail_keeping("/caseload", e, "invite", &typed).await
-        }
+        Err(e) => crate::forms::fail_keeping("/caseload", e, "invite", &form).await,
     }
 }
 
 #[server(endpoint = "new-activation-code")]
 pub async fn new_activation_code(citizen_id: String) -> Result<(), AppError> {
-    use crate::auth::{fail, session};
+    use crate::auth::session;
+    use crate::forms::fail;
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
     use crate::auth::policy::{caseworker_of, Use};

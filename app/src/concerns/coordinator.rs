@@ -386,11 +386,11 @@ pub async fn assign_request(concern_id: String, coordinator_id: Option<String>) 
     let chosen = coordinator_id.unwrap_or_default();
     match super::data::assign(&state.db, &user, &concern_id, &chosen).await {
         Ok(()) => {
-            crate::input::redirect("/admin?notice=admin.assigned");
+            crate::forms::succeed("/admin", Msg::AdminAssigned, None);
             Ok(())
         }
         Err(AppError::NotFound) => Err(AppError::NotFound),
-        Err(e) => crate::auth::fail("/admin", e),
+        Err(e) => crate::forms::fail("/admin", e),
     }
 }
 

@@ -1,8 +1,6 @@
 //! Health concerns: the citizen's right to a second opinion from the health
 //! coordinator of their region, one tap from the overview, the plan and each
 //! activity. Health data: never in URLs (only random ids), logs or notices.
-// A plain HTML form posts its fields as the server function's arguments.
-#![allow(clippy::too_many_arguments)]
 use crate::error::AppError;
 use crate::forms::{Draft, FormStatus};
 use crate::i18n::{fill, t, Msg};
@@ -128,38 +126,53 @@ pub async fn new_concern_form(activity: String) -> Result<ConcernFormData, AppEr
     })
 }
 
+crate::form! {
+    /// A health concern: what worries the citizen, the activity it is
+    /// about, and whether their shared wellbeing goes with it.
+    pub struct ConcernForm {
+        pub description: String,
+        /// Absent when there is no activity to choose.
+        pub activity_id: Option<String>,
+        pub attach_wellbeing: Option<String>,
+    }
+}
+
+crate::form! {
+    /// The coordinator books a conversation.
+    pub struct BookingForm {
+        pub date: String,
+        pub time: String,
+        pub place: String,
+        pub weekend_ok: Option<String>,
+    }
+}
+
+crate::form! {
+    /// The coordinator's answer: the outcome and its reasons.
+    pub struct AnswerForm {
+        pub outcome: Option<String>,
+        pub reasons: String,
+    }
+}
+
 #[server(endpoint = "raise-concern")]
-pub async fn raise_concern(
-    description: String,
-    // Absent when there is no activity to choose.
-    activity_id: Option<String>,
-    attach_wellbeing: Option<String>,
-    form_key: String,
-) -> Result<(), AppError> {
+pub async fn raise_concern(form_key: String, #[server(flatten)] form: ConcernForm) -> Result<(), AppError> {
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
-    let activity = activity_id.unwrap_or_default();
     let sent = async {
-        let input = data::NewConcern::parse(&description, &activity, attach_wellbeing.is_some())?;
-        let key = crate::plan::rules::parse_form_key(&form_key)?;
+        let activity = form.activity_id.as_deref().unwrap_or_default();
+        let input = data::NewConcern::parse(&form.description, activity, form.attach_wellbeing.is_some())?;
+        let key = crate::forms::IdempotencyKey::parse(&form_key)?;
         let access = crate::auth::policy::own_data(&user)?;
         data::raise(&state.db, &access, &input, &key).await
     }
     .await;
     match sent {
         Ok(id) => {
-            crate::input::redirect(&format!("/concerns/{id}?notice=concern.sent_notice"));
+            crate::forms::succeed(&format!("/concerns/{id}"), Msg::ConcernSentNotice, None);
             Ok(())
         }
-        Err(e) => {
-            let attach = if attach_wellbeing.is_some() { "yes" } else { "" };
-            let typed = [
-                ("description", description.as_str()),
-                ("activity_id", &activity),
-                ("attach_wellbeing", attach),
-            ];
-            crate::forms::fail_keeping("/concerns/new", e, "concern", &typed).await
-        }
+        Err(e) => crate::forms::fail_keeping("/concerns/new", e, "concern", &form).await,
     }
 }
 
@@ -201,36 +214,33 @@ pub async fn concern_step(concern_id: String, step: String) -> Result<(), AppErr
     .await;
     match taken {
         Ok(data::Step::To(S::Withdrawn)) => {
-            crate::input::redirect(&format!("{page}?notice=concern.withdrawn_notice"));
+            crate::forms::succeed(&page, Msg::ConcernWithdrawnNotice, None);
             Ok(())
         }
         Ok(data::Step::To(S::Received)) => {
-            crate::input::redirect(&format!("{page}?notice=request.acknowledged"));
+            crate::forms::succeed(&page, Msg::RequestAcknowledged, None);
             Ok(())
         }
         Ok(_) => {
-            crate::input::redirect(&format!("{page}?notice=request.started"));
+            crate::forms::succeed(&page, Msg::RequestStarted, None);
             Ok(())
         }
         Err(AppError::NotFound) => Err(AppError::NotFound),
-        Err(e) => crate::auth::fail(&page, e),
+        Err(e) => crate::forms::fail(&page, e),
     }
 }
 
 #[server(endpoint = "book-conversation")]
 pub async fn book_conversation(
     concern_id: String,
-    date: String,
-    time: String,
-    place: String,
-    weekend_ok: Option<String>,
+    #[server(flatten)] form: BookingForm,
 ) -> Result<(), AppError> {
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
     let page = step_page(&user, &concern_id);
     let booked = async {
-        let step = data::Step::parse_booking(&date, &time, &place, crate::db::now_ms())?;
-        data::Step::check_weekend(&date, weekend_ok.is_some())?;
+        let step = data::Step::parse_booking(&form.date, &form.time, &form.place, crate::db::now_ms())?;
+        data::Step::check_weekend(&form.date, form.weekend_ok.is_some())?;
         data::take_step(
             &state.db,
             &crate::auth::policy::act_on_concern(&state.db, &user, &concern_id).await?,
@@ -241,28 +251,21 @@ pub async fn book_conversation(
     .await;
     match booked {
         Ok(()) => {
-            crate::input::redirect(&format!("{page}?notice=request.booked"));
+            crate::forms::succeed(&page, Msg::RequestBooked, None);
             Ok(())
         }
         Err(AppError::NotFound) => Err(AppError::NotFound),
-        Err(e) => {
-            let typed = [("date", date.as_str()), ("time", &time), ("place", &place)];
-            crate::forms::fail_keeping(&page, e, &format!("request:{concern_id}"), &typed).await
-        }
+        Err(e) => crate::forms::fail_keeping(&page, e, &format!("request:{concern_id}"), &form).await,
     }
 }
 
 #[server(endpoint = "answer-concern")]
-pub async fn answer_concern(
-    concern_id: String,
-    outcome: Option<String>,
-    reasons: String,
-) -> Result<(), AppError> {
+pub async fn answer_concern(concern_id: String, #[server(flatten)] form: AnswerForm) -> Result<(), AppError> {
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
     let page = step_page(&user, &concern_id);
     let answered = async {
-        let step = data::Step::parse_answer(outcome.as_deref(), &reasons)?;
+        let step = data::Step::parse_answer(form.outcome.as_deref(), &form.reasons)?;
         data::take_step(
             &state.db,
             &crate::auth::policy::act_on_concern(&state.db, &user, &concern_id).await?,
@@ -273,15 +276,11 @@ pub async fn answer_concern(
     .await;
     match answered {
         Ok(()) => {
-            crate::input::redirect(&format!("{page}?notice=request.answered"));
+            crate::forms::succeed(&page, Msg::RequestAnswered, None);
             Ok(())
         }
         Err(AppError::NotFound) => Err(AppError::NotFound),
-        Err(e) => {
-            let chosen = outcome.unwrap_or_default();
-            let typed = [("outcome", chosen.as_str()), ("reasons", &reasons)];
-            crate::forms::fail_keeping(&page, e, &format!("request:{concern_id}"), &typed).await
-        }
+        Err(e) => crate::forms::fail_keeping(&page, e, &format!("request:{concern_id}"), &form).await,
     }
 }
 

@@ -117,7 +117,7 @@ pub async fn set_text_size(size: String) -> Result<(), AppError> {
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
     let Some(size) = TextSize::parse(&size) else {
-        return crate::auth::fail("/me", AppError::invalid("text-size", Msg::ErrorInvalidChoice));
+        return crate::forms::fail("/me", AppError::invalid("text-size", Msg::ErrorInvalidChoice));
     };
     sqlx::query("UPDATE users SET text_size = $1 WHERE id = $2")
         .bind(size.as_str())
@@ -129,14 +129,14 @@ pub async fn set_text_size(size: String) -> Result<(), AppError> {
     } else {
         ""
     };
-    crate::auth::set_header(
+    crate::forms::set_header(
         http::header::SET_COOKIE,
         &format!(
             "{TEXT_SIZE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}",
             size.as_str()
         ),
     );
-    crate::input::redirect("/me?notice=me.text_size_saved#text-size-heading");
+    crate::forms::succeed("/me", Msg::MeTextSizeSaved, Some("text-size-heading"));
     Ok(())
 }
 
@@ -172,22 +172,29 @@ pub fn tel_href(phone: &str) -> String {
     format!("tel:{dial}")
 }
 
+crate::form! {
+    /// A person's own phone number (empty removes it).
+    pub struct PhoneForm {
+        pub phone: String,
+    }
+}
+
 /// A person gives (or removes) their own phone number.
 #[server(endpoint = "set-phone")]
-pub async fn set_phone(phone: String) -> Result<(), AppError> {
+pub async fn set_phone(#[server(flatten)] form: PhoneForm) -> Result<(), AppError> {
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
-    match parse_phone(&phone) {
+    match parse_phone(&form.phone) {
         Ok(parsed) => {
             sqlx::query("UPDATE users SET phone = $1 WHERE id = $2")
                 .bind(parsed)
                 .bind(&user.id)
                 .execute(state.db.pool())
                 .await?;
-            crate::input::redirect("/me?notice=me.phone_saved#phone-heading");
+            crate::forms::succeed("/me", Msg::MePhoneSaved, Some("phone-heading"));
             Ok(())
         }
-        Err(e) => crate::forms::fail_keeping("/me", e, "phone", &[("phone", &phone)]).await,
+        Err(e) => crate::forms::fail_keeping("/me", e, "phone", &form).await,
     }
 }
 

@@ -10,27 +10,66 @@ use crate::i18n::Msg;
 use crate::model::{CurrentUser, Role};
 use sqlx::Row;
 
-/// A message body as typed: trimmed, not empty, not too long.
-pub fn parse_body(raw: &str) -> Result<String, AppError> {
-    let body = raw.trim();
-    if body.is_empty() {
-        return Err(AppError::invalid("body", Msg::MessagesBodyMissing));
+/// Trimmed text that must be there and may be `max` characters as people
+/// count them (a line break is one, as in the counter beside the field).
+fn bounded(field: &str, raw: &str, max: usize, missing: Msg, too_long: Msg) -> Result<String, AppError> {
+    let text = raw.trim();
+    if text.is_empty() {
+        return Err(AppError::invalid(field, missing));
     }
-    if body.chars().count() > BODY_MAX {
-        return Err(AppError::invalid("body", Msg::MessagesBodyTooLong));
+    if crate::forms::count_chars(text) > max {
+        return Err(AppError::invalid(field, too_long));
     }
-    Ok(body.to_string())
+    Ok(text.to_string())
 }
 
-pub fn parse_subject(raw: &str) -> Result<String, AppError> {
-    let subject = raw.trim();
-    if subject.is_empty() {
-        return Err(AppError::invalid("subject", Msg::MessagesSubjectMissing));
+/// A message body as typed: trimmed, not empty, not too long. Reads as
+/// the text it holds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MessageBody(String);
+
+impl MessageBody {
+    pub fn parse(raw: &str) -> Result<Self, AppError> {
+        bounded(
+            "body",
+            raw,
+            BODY_MAX,
+            Msg::MessagesBodyMissing,
+            Msg::MessagesBodyTooLong,
+        )
+        .map(Self)
     }
-    if subject.chars().count() > SUBJECT_MAX {
-        return Err(AppError::invalid("subject", Msg::MessagesSubjectTooLong));
+}
+
+impl std::ops::Deref for MessageBody {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
     }
-    Ok(subject.to_string())
+}
+
+/// A thread's subject: trimmed, not empty, not too long.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Subject(String);
+
+impl Subject {
+    pub fn parse(raw: &str) -> Result<Self, AppError> {
+        bounded(
+            "subject",
+            raw,
+            SUBJECT_MAX,
+            Msg::MessagesSubjectMissing,
+            Msg::MessagesSubjectTooLong,
+        )
+        .map(Self)
+    }
+}
+
+impl std::ops::Deref for Subject {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
 }
 
 /// Starts a thread with one message. The citizen writes to their caseworker;

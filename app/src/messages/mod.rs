@@ -1,7 +1,5 @@
 //! Message threads between a citizen and their caseworker. Messages are case
 //! documents: never edited or deleted; a correction is a new message.
-// A plain HTML form posts its fields as the server function's arguments.
-#![allow(clippy::too_many_arguments)]
 use crate::error::AppError;
 use crate::forms::{Draft, FormStatus, TextField};
 use crate::i18n::{fill, t, tn, Msg, Plural};
@@ -218,28 +216,47 @@ pub async fn new_thread_form(activity: String, citizen: String) -> Result<Thread
     })
 }
 
+crate::form! {
+    /// A new conversation: to whom (staff choose a citizen), its subject,
+    /// the activity it is about, and the first message.
+    pub struct FirstMessageForm {
+        pub citizen_id: Option<String>,
+        pub subject: String,
+        pub activity_id: Option<String>,
+        pub body: String,
+    }
+}
+
+crate::form! {
+    /// A reply; staff may ask the citizen to answer.
+    pub struct ReplyForm {
+        pub body: String,
+        pub ask_for_reply: Option<String>,
+    }
+}
+
 #[server(endpoint = "start-thread")]
 pub async fn start_thread(
-    citizen_id: Option<String>,
-    subject: String,
-    activity_id: Option<String>,
-    body: String,
     form_key: String,
+    #[server(flatten)] form: FirstMessageForm,
 ) -> Result<(), AppError> {
     crate::pwa::queue::check_sender()?;
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
     let citizen = if user.role.is_staff() {
-        citizen_id.clone().unwrap_or_default()
+        form.citizen_id.clone().unwrap_or_default()
     } else {
         user.id.clone()
     };
-    let activity = activity_id.clone().unwrap_or_default();
     let started = async {
-        let subject = data::parse_subject(&subject)?;
-        let body = data::parse_body(&body)?;
-        let key = crate::plan::rules::parse_form_key(&form_key)?;
-        let activity = Some(activity.trim()).filter(|a| !a.is_empty());
+        let subject = data::Subject::parse(&form.subject)?;
+        let body = data::MessageBody::parse(&form.body)?;
+        let key = crate::forms::IdempotencyKey::parse(&form_key)?;
+        let activity = form
+            .activity_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|a| !a.is_empty());
         // The caseworker chooses whom to write to; nobody is picked for them.
         if citizen.is_empty() {
             return Err(AppError::invalid("citizen_id", Msg::MessagesChooseCitizen));
@@ -252,19 +269,16 @@ pub async fn start_thread(
     match started {
         Ok(id) => {
             crate::pwa::queue::confirm(&form_key);
-            crate::input::redirect(&format!("/messages/{id}?notice=messages.sent#message-list"));
+            crate::forms::succeed(
+                &format!("/messages/{id}"),
+                Msg::MessagesSent,
+                Some("message-list"),
+            );
             Ok(())
         }
         Err(e) => {
             crate::pwa::queue::refused(&e);
-            let chosen = citizen_id.unwrap_or_default();
-            let typed = [
-                ("subject", subject.as_str()),
-                ("body", &body),
-                ("activity_id", &activity),
-                ("citizen_id", &chosen),
-            ];
-            crate::forms::fail_keeping("/messages/new", e, "new-thread", &typed).await
+            crate::forms::fail_keeping("/messages/new", e, "new-thread", &form).await
         }
     }
 }
@@ -272,17 +286,16 @@ pub async fn start_thread(
 #[server(endpoint = "send-message")]
 pub async fn send_message(
     thread_id: String,
-    body: String,
-    ask_for_reply: Option<String>,
     form_key: String,
+    #[server(flatten)] form: ReplyForm,
 ) -> Result<(), AppError> {
     crate::pwa::queue::check_sender()?;
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
     let page = format!("/messages/{thread_id}");
     let sent = async {
-        let body = data::parse_body(&body)?;
-        let key = crate::plan::rules::parse_form_key(&form_key)?;
+        let body = data::MessageBody::parse(&form.body)?;
+        let key = crate::forms::IdempotencyKey::parse(&form_key)?;
         use crate::auth::policy::{thread, Use};
         let access = thread(&state.db, &user, &thread_id, Use::Write).await?;
         data::reply(
@@ -291,7 +304,7 @@ pub async fn send_message(
             &thread_id,
             &body,
             &key,
-            ask_for_reply.is_some(),
+            form.ask_for_reply.is_some(),
         )
         .await
     }
@@ -299,13 +312,13 @@ pub async fn send_message(
     match sent {
         Ok(()) => {
             crate::pwa::queue::confirm(&form_key);
-            crate::input::redirect(&format!("{page}?notice=messages.sent#message-list"));
+            crate::forms::succeed(&page, Msg::MessagesSent, Some("message-list"));
             Ok(())
         }
         Err(AppError::NotFound) => Err(AppError::NotFound),
         Err(e) => {
             crate::pwa::queue::refused(&e);
-            crate::forms::fail_keeping(&page, e, &format!("thread:{thread_id}"), &[("body", &body)]).await
+            crate::forms::fail_keeping(&page, e, &format!("thread:{thread_id}"), &form).await
         }
     }
 }

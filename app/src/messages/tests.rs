@@ -29,17 +29,25 @@ async fn pair(db: &Db) -> (CurrentUser, CurrentUser) {
 
 #[test]
 fn empty_and_overlong_messages_are_refused() {
+    use data::{MessageBody, Subject};
     assert_eq!(
-        data::parse_body(" \n\t ").unwrap_err().message(),
+        MessageBody::parse(" \n\t ").unwrap_err().message(),
         Msg::MessagesBodyMissing
     );
     let long = "æ".repeat(super::BODY_MAX + 1);
     assert_eq!(
-        data::parse_body(&long).unwrap_err().message(),
+        MessageBody::parse(&long).unwrap_err().message(),
         Msg::MessagesBodyTooLong
     );
-    assert_eq!(data::parse_body("  Hej  ").unwrap(), "Hej");
-    assert_eq!(data::parse_subject("").unwrap_err().field(), Some("subject"));
+    assert_eq!(&*MessageBody::parse("  Hej  ").unwrap(), "Hej");
+    assert_eq!(Subject::parse("").unwrap_err().field(), Some("subject"));
+    // The limit is counted as the counter counts: a line break is one
+    // character, though a form sends it as two.
+    let full = format!("{}\r\n{}", "a".repeat(2000), "b".repeat(super::BODY_MAX - 2001));
+    assert_eq!(crate::forms::count_chars(&full), super::BODY_MAX);
+    assert!(MessageBody::parse(&full).is_ok());
+    assert!(Subject::parse(&"s".repeat(super::SUBJECT_MAX)).is_ok());
+    assert!(Subject::parse(&"s".repeat(super::SUBJECT_MAX + 1)).is_err());
 }
 
 db_test!(a_conversation_keeps_order_unread_counts_and_read_receipts, |db| {

@@ -170,28 +170,30 @@ pub async fn push_unsubscribe(endpoint: String) -> Result<(), AppError> {
     data::unsubscribe(&state.db, &user, &endpoint).await
 }
 
+crate::form! {
+    /// When notifications wait: from and to, as `HH:MM`.
+    pub struct QuietHoursForm {
+        pub quiet_from: String,
+        pub quiet_to: String,
+    }
+}
+
 #[server(endpoint = "quiet-hours")]
-pub async fn save_quiet_hours(quiet_from: String, quiet_to: String) -> Result<(), AppError> {
+pub async fn save_quiet_hours(#[server(flatten)] form: QuietHoursForm) -> Result<(), AppError> {
     let page = "/me";
     let saved = async {
         let state = crate::state::app_state()?;
         let user = crate::state::require_user()?;
-        let quiet = QuietHours::parse(&quiet_from, &quiet_to)?;
+        let quiet = QuietHours::parse(&form.quiet_from, &form.quiet_to)?;
         data::set_quiet_hours(&state.db, &user, quiet).await
     }
     .await;
     match saved {
         Ok(()) => {
-            crate::input::redirect("/me?notice=push.quiet_saved#notifications-heading");
+            crate::forms::succeed("/me", Msg::PushQuietSaved, Some("notifications-heading"));
             Ok(())
         }
-        Err(err) => {
-            let typed = [
-                ("quiet_from", quiet_from.as_str()),
-                ("quiet_to", quiet_to.as_str()),
-            ];
-            crate::forms::fail_keeping(page, err, "quiet-hours", &typed).await
-        }
+        Err(err) => crate::forms::fail_keeping(page, err, "quiet-hours", &form).await,
     }
 }
 

@@ -1,6 +1,6 @@
 //! `/activities/:id`: one activity, for its citizen and their caseworker.
 use super::history::{Change, ChangeLog};
-use super::responses::{FeedbackForm, FeedbackList, ReflectionForm, ReflectionList, Responses};
+use super::responses::{FeedbackList, GiveFeedback, ReflectionList, Responses, WriteReflection};
 use super::{ActivityDetail, ActivityFacts};
 use crate::error::AppError;
 use crate::forms::{Draft, FormStatus};
@@ -113,14 +113,14 @@ fn Activity(data: ActivityPageData) -> impl IntoView {
             <h2 id="reflection-heading">{t(Msg::ReflectionTitle)}</h2>
             {match (staff, data.can_reflect) {
                 (true, _) => ().into_any(),
-                (false, true) => view! { <ReflectionForm activity_id=id.clone() form_key=format!("{}-r", data.form_key)/> }.into_any(),
+                (false, true) => view! { <WriteReflection activity_id=id.clone() form_key=format!("{}-r", data.form_key)/> }.into_any(),
                 (false, false) => view! { <p>{t(Msg::ReflectionNotYet)}</p> }.into_any(),
             }}
             <ReflectionList reflections=data.responses.reflections/>
         </section>
         <section class="card" aria-labelledby="feedback-heading">
             <h2 id="feedback-heading">{t(Msg::FeedbackHeading)}</h2>
-            {(!staff).then(|| view! { <FeedbackForm activity_id=id.clone() form_key=format!("{}-f", data.form_key)/> })}
+            {(!staff).then(|| view! { <GiveFeedback activity_id=id.clone() form_key=format!("{}-f", data.form_key)/> })}
             <FeedbackList feedback=data.responses.feedback/>
         </section>
         <section class="card" aria-labelledby="changes-heading">

@@ -36,7 +36,7 @@ pub async fn start_calendar_feed(show_titles: Option<String>) -> Result<(), AppE
     };
     let url = format!("{scheme}://{host}/calendar/{token}.ics");
     session::set_flash(&state.db, &user.session_key, &Flash::CalendarFeed { url }).await?;
-    crate::input::redirect("/plan?notice=feed.created#calendar-heading");
+    crate::forms::succeed("/plan", Msg::FeedCreated, Some("calendar-heading"));
     Ok(())
 }
 
@@ -46,7 +46,7 @@ pub async fn stop_calendar_feed() -> Result<(), AppError> {
     let user = crate::state::require_user()?;
     let access = crate::auth::policy::own_data(&user)?;
     data::stop(&state.db, &access).await?;
-    crate::input::redirect("/plan?notice=feed.stopped#calendar-heading");
+    crate::forms::succeed("/plan", Msg::FeedStopped, Some("calendar-heading"));
     Ok(())
 }
 

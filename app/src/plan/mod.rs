@@ -18,7 +18,6 @@ pub mod history;
 pub mod ics;
 mod paid_hours;
 pub mod responses;
-#[cfg(feature = "ssr")]
 pub mod rules;
 #[cfg(all(test, feature = "ssr"))]
 mod tests;
@@ -394,7 +393,7 @@ fn Plan(plan: PlanView) -> impl IntoView {
             <h2 id="changes-heading">{t(Msg::PlanRecentChanges)}</h2>
             <history::ChangeLog changes=plan.recent_changes/>
         </section>
-        <responses::CourseFeedbackForm form_key=format!("{form_key}-course")/>
+        <responses::GiveCourseFeedback form_key=format!("{form_key}-course")/>
         <feed::CalendarFeed status=plan.feed new_url=plan.new_feed_url/>
     }
     .into_any()

@@ -41,120 +41,149 @@ pub struct CitizenResponse {
     pub text: Option<String>,
 }
 
+crate::form! {
+    /// "How far have you come?" on one goal.
+    pub struct GoalRatingForm {
+        pub rating: Option<String>,
+        pub note: String,
+    }
+}
+
+crate::form! {
+    /// How meaningful an activity, or the course, is; with a comment.
+    pub struct FeedbackForm {
+        pub rating: Option<String>,
+        pub comment: String,
+    }
+}
+
+crate::form! {
+    /// The course feedback's comment has a name of its own: it shares its
+    /// page with every goal's rating form.
+    pub struct CourseFeedbackForm {
+        pub rating: Option<String>,
+        pub course_comment: String,
+    }
+}
+
+crate::form! {
+    /// A reflection on an activity.
+    pub struct ReflectionForm {
+        pub body: String,
+    }
+}
+
 #[server(endpoint = "rate-goal")]
 pub async fn rate_goal(
     goal_id: String,
-    rating: Option<String>,
-    note: String,
     form_key: String,
+    #[server(flatten)] form: GoalRatingForm,
 ) -> Result<(), AppError> {
-    use super::rules::{optional_text, parse_form_key, parse_rating};
+    use crate::forms::{optional_text, IdempotencyKey, Rating};
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
+    // Errors name the goal's own fields: the page has one form a goal.
     let field = format!("rating_{goal_id}");
     let note_field = format!("note_{goal_id}");
     let saved = async {
-        let rating = parse_rating(&field, rating.as_deref().unwrap_or_default())?;
-        let note = optional_text(&note_field, &note, NOTE_MAX)?;
-        let key = parse_form_key(&form_key)?;
+        let rating = Rating::parse(&field, form.rating.as_deref().unwrap_or_default())?;
+        let note = optional_text(&note_field, &form.note, NOTE_MAX)?;
+        let key = IdempotencyKey::parse(&form_key)?;
         let access = crate::auth::policy::own_data(&user)?;
-        data::rate_goal(&state.db, &access, &goal_id, rating, note.as_deref(), &key).await
+        data::rate_goal(&state.db, &access, &goal_id, rating.get(), note.as_deref(), &key).await
     }
     .await;
     match saved {
         Ok(()) => {
-            crate::input::redirect("/plan?notice=goal.rated");
+            crate::forms::succeed("/plan", Msg::GoalRated, None);
             Ok(())
         }
         // The goal's form comes back open, with the choice and note as typed
-        // (keyed by the goal's field ids: each goal has a form of its own).
-        Err(e) => {
-            let rating = rating.unwrap_or_default();
-            let typed = [
-                (field.as_str(), rating.as_str()),
-                (note_field.as_str(), note.as_str()),
-            ];
-            crate::forms::fail_keeping("/plan", e, "rate-goal", &typed).await
-        }
+        // (that goal's only: each goal has a form of its own).
+        Err(e) => crate::forms::fail_keeping("/plan", e, &format!("rate-goal:{goal_id}"), &form).await,
     }
 }
 
 #[server(endpoint = "add-reflection")]
-pub async fn add_reflection(activity_id: String, body: String, form_key: String) -> Result<(), AppError> {
-    use super::rules::{optional_text, parse_form_key};
+pub async fn add_reflection(
+    activity_id: String,
+    form_key: String,
+    #[server(flatten)] form: ReflectionForm,
+) -> Result<(), AppError> {
+    use crate::forms::{required_text, IdempotencyKey};
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
     let saved = async {
-        let text = optional_text("body", &body, REFLECTION_MAX)?
-            .ok_or_else(|| AppError::invalid("body", Msg::ReflectionMissing))?;
-        let key = parse_form_key(&form_key)?;
+        let text = required_text("body", &form.body, REFLECTION_MAX, Msg::ReflectionMissing)?;
+        let key = IdempotencyKey::parse(&form_key)?;
         let access = crate::auth::policy::own_data(&user)?;
         data::add_reflection(&state.db, &access, &activity_id, &text, &key).await
     }
     .await;
-    back_to_activity(&activity_id, saved, Msg::ReflectionSaved, &[("body", &body)]).await
+    back_to_activity(&activity_id, saved, Msg::ReflectionSaved, &form).await
 }
 
 #[server(endpoint = "give-feedback")]
 pub async fn give_feedback(
     activity_id: String,
-    rating: Option<String>,
-    comment: String,
     form_key: String,
+    #[server(flatten)] form: FeedbackForm,
 ) -> Result<(), AppError> {
-    use super::rules::{optional_text, parse_form_key, parse_rating};
+    use crate::forms::{optional_text, IdempotencyKey, Rating};
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
     let saved = async {
-        let rating = parse_rating("meaning", rating.as_deref().unwrap_or_default())?;
-        let comment = optional_text("comment", &comment, NOTE_MAX)?;
-        let key = parse_form_key(&form_key)?;
+        let rating = Rating::parse("meaning", form.rating.as_deref().unwrap_or_default())?;
+        let comment = optional_text("comment", &form.comment, NOTE_MAX)?;
+        let key = IdempotencyKey::parse(&form_key)?;
         let access = crate::auth::policy::own_data(&user)?;
-        data::give_feedback(&state.db, &access, &activity_id, rating, comment.as_deref(), &key).await
+        data::give_feedback(
+            &state.db,
+            &access,
+            &activity_id,
+            rating.get(),
+            comment.as_deref(),
+            &key,
+        )
+        .await
     }
     .await;
-    let rating = rating.unwrap_or_default();
-    let typed = [("meaning", rating.as_str()), ("comment", comment.as_str())];
-    back_to_activity(&activity_id, saved, Msg::FeedbackSaved, &typed).await
+    back_to_activity(&activity_id, saved, Msg::FeedbackSaved, &form).await
 }
 
 /// "How meaningful is your course for you?": feedback on the course as a whole.
 #[server(endpoint = "give-course-feedback")]
 pub async fn give_course_feedback(
-    rating: Option<String>,
-    course_comment: String,
     form_key: String,
+    #[server(flatten)] form: CourseFeedbackForm,
 ) -> Result<(), AppError> {
-    use super::rules::{optional_text, parse_form_key, parse_rating};
+    use crate::forms::{optional_text, IdempotencyKey, Rating};
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
     let saved = async {
-        let rating = parse_rating("course_meaning", rating.as_deref().unwrap_or_default())?;
-        let comment = optional_text("course_comment", &course_comment, NOTE_MAX)?;
-        let key = parse_form_key(&form_key)?;
+        let rating = Rating::parse("course_meaning", form.rating.as_deref().unwrap_or_default())?;
+        let comment = optional_text("course_comment", &form.course_comment, NOTE_MAX)?;
+        let key = IdempotencyKey::parse(&form_key)?;
         let access = crate::auth::policy::own_data(&user)?;
-        data::give_course_feedback(&state.db, &access, rating, comment.as_deref(), &key).await
+        data::give_course_feedback(&state.db, &access, rating.get(), comment.as_deref(), &key).await
     }
     .await;
     match saved {
         Ok(()) => {
-            crate::input::redirect("/plan?notice=feedback.saved#course-feedback-heading");
+            crate::forms::succeed("/plan", Msg::FeedbackSaved, Some("course-feedback-heading"));
             Ok(())
         }
-        Err(e) => {
-            let rating = rating.unwrap_or_default();
-            let typed = [
-                ("course_meaning", rating.as_str()),
-                ("course_comment", course_comment.as_str()),
-            ];
-            crate::forms::fail_keeping("/plan", e, "course-feedback", &typed).await
-        }
+        Err(e) => crate::forms::fail_keeping("/plan", e, COURSE_FEEDBACK, &form).await,
     }
 }
 
+/// The course feedback form's draft name.
+const COURSE_FEEDBACK: &str = "course-feedback";
+
 /// The course feedback form, on the plan page.
 #[component]
-pub fn CourseFeedbackForm(form_key: String) -> impl IntoView {
+pub fn GiveCourseFeedback(form_key: String) -> impl IntoView {
+    crate::forms::scope_draft(COURSE_FEEDBACK);
     view! {
         <section class="card no-print" aria-labelledby="course-feedback-heading">
             <h2 id="course-feedback-heading">{t(Msg::FeedbackCourseTitle)}</h2>
@@ -174,12 +203,12 @@ async fn back_to_activity(
     activity_id: &str,
     saved: Result<(), AppError>,
     notice: Msg,
-    typed: &[(&str, &str)],
+    typed: &impl crate::forms::FormFields,
 ) -> Result<(), AppError> {
     let page = format!("/activities/{activity_id}");
     match saved {
         Ok(()) => {
-            crate::input::redirect(&format!("{page}?notice={}", notice.key()));
+            crate::forms::succeed(&page, notice, None);
             Ok(())
         }
         Err(AppError::NotFound) => Err(AppError::NotFound),
@@ -198,6 +227,7 @@ fn scale(words: fn(i64) -> Msg) -> Vec<(i64, Msg)> {
 #[component]
 pub fn RateGoal(goal_id: String, title: String, form_key: String) -> impl IntoView {
     use crate::forms::{draft_value, query_error, Counter};
+    crate::forms::scope_draft(&format!("rate-goal:{goal_id}"));
     let note_id = format!("note_{goal_id}");
     let rating_id = format!("rating_{goal_id}");
     let legend = fill(t(Msg::GoalRateLegend), &[("goal", &title)]);
@@ -207,7 +237,7 @@ pub fn RateGoal(goal_id: String, title: String, form_key: String) -> impl IntoVi
         .as_ref()
         .filter(|(_, f)| f.as_deref() == Some(note_id.as_str()))
         .map(|(m, _)| *m);
-    let note = draft_value(&note_id);
+    let note = draft_value("note");
     let open = error.is_some() || note.is_some();
     let note = note.unwrap_or_default();
     let count_id = format!("{note_id}-count");
@@ -248,7 +278,7 @@ pub fn meaning_word(rating: i64) -> Msg {
 }
 
 #[component]
-pub fn ReflectionForm(activity_id: String, form_key: String) -> impl IntoView {
+pub fn WriteReflection(activity_id: String, form_key: String) -> impl IntoView {
     view! {
         <form method="post" action="/api/add-reflection" novalidate class="stack">
             <input type="hidden" name="activity_id" value=activity_id/>
@@ -273,7 +303,7 @@ pub fn ReflectionList(reflections: Vec<Reflection>) -> impl IntoView {
 }
 
 #[component]
-pub fn FeedbackForm(activity_id: String, form_key: String) -> impl IntoView {
+pub fn GiveFeedback(activity_id: String, form_key: String) -> impl IntoView {
     view! {
         <form method="post" action="/api/give-feedback" novalidate class="stack">
             <input type="hidden" name="activity_id" value=activity_id/>

@@ -30,7 +30,7 @@ pub fn parse_check_in(
         energy: scale("energy", energy)?,
         pain: scale("pain", pain)?,
         sleep: scale("sleep", sleep)?,
-        note: crate::plan::rules::optional_text("note", note, NOTE_MAX)?,
+        note: crate::forms::optional_text("note", note, NOTE_MAX)?,
         activity_id: Some(activity_id.trim())
             .filter(|a| !a.is_empty())
             .map(str::to_string),

@@ -1,7 +1,5 @@
 //! The citizen's own wellbeing log (trivsel). Health data: only the citizen
 //! sees it here; a caseworker only what the citizen chose to share.
-// A plain HTML form posts its fields as the server function's arguments.
-#![allow(clippy::too_many_arguments)]
 use crate::error::AppError;
 use crate::forms::{Choices, FormStatus};
 use crate::i18n::{fill, t, tn, Msg, Plural};
@@ -139,34 +137,43 @@ pub async fn my_wellbeing(days: String) -> Result<WellbeingView, AppError> {
     })
 }
 
+crate::form! {
+    /// The daily check-in: four answers (1–5), a note, the activity it is
+    /// about, and whether the caseworker may see it.
+    pub struct CheckInForm {
+        pub mood: Option<String>,
+        pub energy: Option<String>,
+        pub pain: Option<String>,
+        pub sleep: Option<String>,
+        pub note: String,
+        /// Absent when there is no activity to choose.
+        pub activity_id: Option<String>,
+        pub share: Option<String>,
+    }
+}
+
 #[server(endpoint = "log-wellbeing")]
 pub async fn log_wellbeing(
-    mood: Option<String>,
-    energy: Option<String>,
-    pain: Option<String>,
-    sleep: Option<String>,
-    note: String,
-    // Absent when there is no activity to choose.
-    activity_id: Option<String>,
-    share: Option<String>,
     form_key: String,
     // Set by the offline queue: when the entry was written (epoch ms).
     written_at: Option<String>,
+    #[server(flatten)] form: CheckInForm,
 ) -> Result<(), AppError> {
     crate::pwa::queue::check_sender()?;
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
     let saved = async {
+        let f = &form;
         let input = data::parse_check_in(
-            mood.as_deref(),
-            energy.as_deref(),
-            pain.as_deref(),
-            sleep.as_deref(),
-            &note,
-            activity_id.as_deref().unwrap_or_default(),
-            share.is_some(),
+            f.mood.as_deref(),
+            f.energy.as_deref(),
+            f.pain.as_deref(),
+            f.sleep.as_deref(),
+            &f.note,
+            f.activity_id.as_deref().unwrap_or_default(),
+            f.share.is_some(),
         )?;
-        let key = crate::plan::rules::parse_form_key(&form_key)?;
+        let key = crate::forms::IdempotencyKey::parse(&form_key)?;
         let access = crate::auth::policy::own_data(&user)?;
         data::log_on(
             &state.db,
@@ -181,31 +188,19 @@ pub async fn log_wellbeing(
     match saved {
         Ok(low) => {
             crate::pwa::queue::confirm(&form_key);
-            let notice = if low {
-                "wellbeing.saved_low#help-heading"
+            // A low day opens where help is offered.
+            let (notice, anchor) = if low {
+                (Msg::WellbeingSavedLow, Some("help-heading"))
             } else {
-                "wellbeing.saved"
+                (Msg::WellbeingSaved, None)
             };
-            crate::input::redirect(&format!("/wellbeing?notice={notice}"));
+            crate::forms::succeed("/wellbeing", notice, anchor);
             Ok(())
         }
         Err(e) => {
             crate::pwa::queue::refused(&e);
-            let answer = |a: &Option<String>| a.clone().unwrap_or_default();
-            let (m, en, p, sl) = (answer(&mood), answer(&energy), answer(&pain), answer(&sleep));
-            let activity = answer(&activity_id);
             // A box left unticked comes back unticked, not as it was stored.
-            let shared = if share.is_some() { "yes" } else { "" };
-            let typed = [
-                ("mood", m.as_str()),
-                ("energy", &en),
-                ("pain", &p),
-                ("sleep", &sl),
-                ("note", &note),
-                ("activity_id", &activity),
-                ("share", shared),
-            ];
-            crate::forms::fail_keeping("/wellbeing", e, "wellbeing", &typed).await
+            crate::forms::fail_keeping("/wellbeing", e, "wellbeing", &form).await
         }
     }
 }
@@ -216,7 +211,11 @@ pub async fn share_wellbeing_day(date: String, share: String) -> Result<(), AppE
     let user = crate::state::require_user()?;
     let access = crate::auth::policy::own_data(&user)?;
     data::set_shared(&state.db, &access, &date, share == "yes").await?;
-    crate::input::redirect("/wellbeing?notice=wellbeing.sharing_changed#history-heading");
+    crate::forms::succeed(
+        "/wellbeing",
+        Msg::WellbeingSharingChanged,
+        Some("history-heading"),
+    );
     Ok(())
 }
 
@@ -231,10 +230,10 @@ pub async fn share_wellbeing_period(weeks: String) -> Result<(), AppError> {
     };
     match shared {
         Ok(()) => {
-            crate::input::redirect("/wellbeing?notice=wellbeing.period_shared#sharing-heading");
+            crate::forms::succeed("/wellbeing", Msg::WellbeingPeriodShared, Some("sharing-heading"));
             Ok(())
         }
-        Err(e) => crate::auth::fail("/wellbeing", e),
+        Err(e) => crate::forms::fail("/wellbeing", e),
     }
 }
 
@@ -244,7 +243,11 @@ pub async fn withdraw_wellbeing_period(period_id: String) -> Result<(), AppError
     let user = crate::state::require_user()?;
     let access = crate::auth::policy::own_data(&user)?;
     data::withdraw_period(&state.db, &access, &period_id).await?;
-    crate::input::redirect("/wellbeing?notice=wellbeing.period_withdrawn#sharing-heading");
+    crate::forms::succeed(
+        "/wellbeing",
+        Msg::WellbeingPeriodWithdrawn,
+        Some("sharing-heading"),
+    );
     Ok(())
 }
 

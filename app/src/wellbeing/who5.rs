@@ -116,20 +116,25 @@ pub async fn my_who5() -> Result<Who5Page, AppError> {
     })
 }
 
+crate::form! {
+    /// The five WHO-5 answers (0–5 each) and whether to share the result.
+    pub struct Who5Form {
+        pub item1: Option<String>,
+        pub item2: Option<String>,
+        pub item3: Option<String>,
+        pub item4: Option<String>,
+        pub item5: Option<String>,
+        pub share: Option<String>,
+    }
+}
+
 #[server(endpoint = "answer-who5")]
-pub async fn answer_who5(
-    item1: Option<String>,
-    item2: Option<String>,
-    item3: Option<String>,
-    item4: Option<String>,
-    item5: Option<String>,
-    share: Option<String>,
-    form_key: String,
-) -> Result<(), AppError> {
+pub async fn answer_who5(form_key: String, #[server(flatten)] form: Who5Form) -> Result<(), AppError> {
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
     let saved = async {
-        let raw = [&item1, &item2, &item3, &item4, &item5];
+        let f = &form;
+        let raw = [&f.item1, &f.item2, &f.item3, &f.item4, &f.item5];
         let mut answers = [0i64; 5];
         for (i, value) in raw.iter().enumerate() {
             answers[i] = match value.as_deref().unwrap_or_default().trim().parse::<i64>() {
@@ -142,30 +147,18 @@ pub async fn answer_who5(
                 }
             };
         }
-        let key = crate::plan::rules::parse_form_key(&form_key)?;
+        let key = crate::forms::IdempotencyKey::parse(&form_key)?;
         let access = crate::auth::policy::own_data(&user)?;
-        data::answer(&state.db, &access, answers, share.is_some(), &key).await
+        data::answer(&state.db, &access, answers, form.share.is_some(), &key).await
     }
     .await;
     match saved {
         Ok(()) => {
-            crate::input::redirect("/wellbeing/who5?notice=who5.saved");
+            crate::forms::succeed("/wellbeing/who5", Msg::Who5Saved, None);
             Ok(())
         }
         // Every answer given comes back, so only the missing one is left to do.
-        Err(e) => {
-            let raw = [&item1, &item2, &item3, &item4, &item5].map(|v| v.clone().unwrap_or_default());
-            let shared = if share.is_some() { "yes" } else { "" };
-            let typed = [
-                ("item1", raw[0].as_str()),
-                ("item2", &raw[1]),
-                ("item3", &raw[2]),
-                ("item4", &raw[3]),
-                ("item5", &raw[4]),
-                ("share", shared),
-            ];
-            crate::forms::fail_keeping("/wellbeing/who5", e, "who5", &typed).await
-        }
+        Err(e) => crate::forms::fail_keeping("/wellbeing/who5", e, "who5", &form).await,
     }
 }
 

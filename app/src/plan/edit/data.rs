@@ -1,7 +1,7 @@
 //! Reading and writing what the caseworker edits. Every write checks that
 //! the citizen is on the caseworker's caseload and that the item belongs to
 //! the citizen's course, and records its history in the same transaction.
-use super::{ActivityEdit, ActivityForm, Citizen, CourseEdit, GoalEdit};
+use super::{ActivityEdit, Citizen, CourseEdit, GoalEdit};
 use crate::auth::policy::CaseworkerAccess;
 use crate::auth::{session, Flash};
 use crate::db::{new_id, now_ms, Db};
@@ -9,6 +9,7 @@ use crate::error::AppError;
 use crate::model::{format_date_numeric, ActivityKind, ActivityStatus, CurrentUser};
 use crate::plan::data::{active_course, goal_ratings, CourseRow};
 use crate::plan::history::{differences, store, Entity, PlanField};
+use crate::plan::rules::ActivityForm;
 use crate::plan::rules::{
     local_time_value, parse_date, ActivityInput, CourseInput, GoalInput, PaidHoursInput,
 };

@@ -1,9 +1,7 @@
 //! The caseworker edits a citizen's plan: the course, goals and activities.
 //! One page a form; every save is kept in the item's history.
-// A plain HTML form posts its fields as the server function's arguments, so
-// the activity form's function takes one argument a field.
-#![allow(clippy::too_many_arguments)]
 use super::history::{Change, ChangeLog};
+use super::rules::{ActivityForm, CourseForm, GoalForm, PaidHoursForm};
 use super::RatingView;
 use crate::error::AppError;
 use crate::forms::{Draft, FormStatus, SelectField, TextArea, TextField};
@@ -53,22 +51,6 @@ pub struct GoalEdit {
     pub draft: Option<Draft>,
 }
 
-/// An activity as its form holds it: the text of each field.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct ActivityForm {
-    pub kind: String,
-    pub status: String,
-    pub title: String,
-    pub purpose: String,
-    pub place: String,
-    pub contact_name: String,
-    pub contact_phone: String,
-    pub preparation: String,
-    pub starts_at: String,
-    pub ends_at: String,
-    pub hours_per_week: String,
-}
-
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ActivityEdit {
     pub citizen: Citizen,
@@ -105,35 +87,20 @@ pub async fn get_course_edit(citizen_id: String) -> Result<CourseEdit, AppError>
 }
 
 #[server(endpoint = "save-course")]
-pub async fn save_course(
-    citizen_id: String,
-    kind: String,
-    start: String,
-    planned_end: String,
-    main_goal: String,
-) -> Result<(), AppError> {
-    use super::rules::CourseInput;
+pub async fn save_course(citizen_id: String, #[server(flatten)] form: CourseForm) -> Result<(), AppError> {
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
     let page = format!("/caseload/citizens/{citizen_id}/course");
     let copenhagen_today = || jiff::Timestamp::now().to_zoned(crate::db::copenhagen()).date();
     let saved = async {
-        let input = CourseInput::parse(&kind, &start, &planned_end, &main_goal, copenhagen_today())?;
+        let input = form.parse(copenhagen_today())?;
         let access = caseworker_of(&state.db, &user, &citizen_id, Use::Write).await?;
         data::save_course(&state.db, &access, &input).await
     }
     .await;
     match saved {
         Ok(()) => done(&citizen_id),
-        Err(e) => {
-            let values = [
-                ("kind", kind.as_str()),
-                ("start", start.as_str()),
-                ("planned_end", planned_end.as_str()),
-                ("main_goal", main_goal.as_str()),
-            ];
-            crate::forms::fail_keeping(&page, e, "course", &values).await
-        }
+        Err(e) => crate::forms::fail_keeping(&page, e, "course", &form).await,
     }
 }
 
@@ -151,14 +118,12 @@ pub async fn save_goal(
     citizen_id: String,
     goal_id: String,
     item_key: String,
-    title: String,
-    description: String,
+    #[server(flatten)] form: GoalForm,
 ) -> Result<(), AppError> {
-    use super::rules::GoalInput;
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
     let saved = async {
-        let input = GoalInput::parse(&title, &description)?;
+        let input = form.parse()?;
         let access = caseworker_of(&state.db, &user, &citizen_id, Use::Write).await?;
         data::save_goal(&state.db, &access, existing(&goal_id), &item_key, &input).await
     }
@@ -167,8 +132,7 @@ pub async fn save_goal(
         Ok(_) => done(&citizen_id),
         Err(e) => {
             let page = format!("/caseload/citizens/{citizen_id}/goals/{goal_id}");
-            let values = [("title", title.as_str()), ("description", description.as_str())];
-            crate::forms::fail_keeping(&page, e, &format!("goal:{goal_id}"), &values).await
+            crate::forms::fail_keeping(&page, e, &format!("goal:{goal_id}"), &form).await
         }
     }
 }
@@ -187,33 +151,10 @@ pub async fn save_activity(
     citizen_id: String,
     activity_id: String,
     item_key: String,
-    kind: String,
-    status: String,
-    title: String,
-    purpose: String,
-    place: String,
-    contact_name: String,
-    contact_phone: String,
-    preparation: String,
-    starts_at: String,
-    ends_at: String,
-    hours_per_week: String,
+    #[server(flatten)] form: ActivityForm,
 ) -> Result<(), AppError> {
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
-    let form = ActivityForm {
-        kind,
-        status,
-        title,
-        purpose,
-        place,
-        contact_name,
-        contact_phone,
-        preparation,
-        starts_at,
-        ends_at,
-        hours_per_week,
-    };
     let saved = async {
         let access = caseworker_of(&state.db, &user, &citizen_id, Use::Write).await?;
         data::save_activity(&state.db, &access, existing(&activity_id), &item_key, &form).await
@@ -223,32 +164,20 @@ pub async fn save_activity(
         Ok(_) => done(&citizen_id),
         Err(e) => {
             let page = format!("/caseload/citizens/{citizen_id}/activities/{activity_id}");
-            let f = &form;
-            let values = [
-                ("kind", f.kind.as_str()),
-                ("status", f.status.as_str()),
-                ("title", f.title.as_str()),
-                ("purpose", f.purpose.as_str()),
-                ("place", f.place.as_str()),
-                ("contact_name", f.contact_name.as_str()),
-                ("contact_phone", f.contact_phone.as_str()),
-                ("preparation", f.preparation.as_str()),
-                ("starts_at", f.starts_at.as_str()),
-                ("ends_at", f.ends_at.as_str()),
-                ("hours_per_week", f.hours_per_week.as_str()),
-            ];
-            crate::forms::fail_keeping(&page, e, &format!("activity:{activity_id}"), &values).await
+            crate::forms::fail_keeping(&page, e, &format!("activity:{activity_id}"), &form).await
         }
     }
 }
 
 #[server(endpoint = "record-paid-hours")]
-pub async fn record_paid_hours(citizen_id: String, week: String, hours: String) -> Result<(), AppError> {
-    use super::rules::PaidHoursInput;
+pub async fn record_paid_hours(
+    citizen_id: String,
+    #[server(flatten)] form: PaidHoursForm,
+) -> Result<(), AppError> {
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
     let saved = async {
-        let input = PaidHoursInput::parse(&week, &hours)?;
+        let input = form.parse()?;
         let access = caseworker_of(&state.db, &user, &citizen_id, Use::Write).await?;
         data::record_paid_hours(&state.db, &access, &input).await
     }
@@ -257,8 +186,7 @@ pub async fn record_paid_hours(citizen_id: String, week: String, hours: String) 
         Ok(()) => done(&citizen_id),
         Err(e) => {
             let page = format!("/caseload/citizens/{citizen_id}");
-            let values = [("week", week.as_str()), ("hours", hours.as_str())];
-            crate::forms::fail_keeping(&page, e, "paid_hours", &values).await
+            crate::forms::fail_keeping(&page, e, "paid_hours", &form).await
         }
     }
 }
@@ -266,7 +194,7 @@ pub async fn record_paid_hours(citizen_id: String, week: String, hours: String) 
 /// After a save: back to the citizen, with a notice.
 #[cfg(feature = "ssr")]
 fn done(id: &str) -> Result<(), AppError> {
-    crate::input::redirect(&format!("/caseload/citizens/{id}?notice=edit.saved"));
+    crate::forms::succeed(&format!("/caseload/citizens/{id}"), Msg::EditSaved, None);
     Ok(())
 }
 

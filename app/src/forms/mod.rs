@@ -2,6 +2,11 @@
 //! functions; on failure the server redirects back with `?error=<message key>`
 //! (and `&field=<name>`), which these components turn into a translated,
 //! announced error tied to its field. Nothing but known keys is ever shown.
+mod fields;
+mod parse;
+pub use fields::{FieldText, FormFields, Password};
+pub use parse::*;
+
 use crate::i18n::{t, Msg};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -138,14 +143,31 @@ fn with_counter(described: Option<String>, name: &str) -> String {
     }
 }
 
-/// What a refused form held, keyed by field name; fields fill themselves from it.
+/// What a refused form held, keyed by field name as posted; fields fill
+/// themselves from it. `form` names the form it came from (with the item
+/// it was about, as in `rate-goal:<id>`), so that where a page has several
+/// forms with the same field names only the refused one is filled in.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct Draft(pub Vec<(String, String)>);
+pub struct Draft {
+    pub form: String,
+    pub values: Vec<(String, String)>,
+}
 
 impl Draft {
     pub fn get(&self, name: &str) -> Option<String> {
-        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+        self.values
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
     }
+}
+
+/// For a form that appears more than once on a page (one per goal, say):
+/// its fields fill from the page's draft only if the draft is `form`'s.
+/// Call at the top of the form's component.
+pub fn scope_draft(form: &str) {
+    let mine = use_context::<Draft>().filter(|d| d.form == form);
+    provide_context(mine.unwrap_or_default());
 }
 
 /// The draft of a form sent without a session (login, activation, reset),
@@ -153,7 +175,7 @@ impl Draft {
 pub fn anonymous_draft(form: &str) -> Option<Draft> {
     #[cfg(feature = "ssr")]
     {
-        server::take_anonymous_draft(form)
+        outcome::take_anonymous_draft(form)
     }
     #[cfg(not(feature = "ssr"))]
     {
@@ -307,132 +329,9 @@ pub fn SelectField(
 }
 
 #[cfg(feature = "ssr")]
-pub use server::*;
-
+mod outcome;
 #[cfg(feature = "ssr")]
-mod server {
-    use super::Draft;
-    use crate::auth::{fail, session, set_header, Flash};
-    use crate::error::AppError;
-    use http::header::SET_COOKIE;
-
-    /// Like [`fail`], but what was typed comes back filled in: the values
-    /// travel in the session, never in the URL.
-    pub async fn fail_keeping<T>(
-        page: &str,
-        err: AppError,
-        form: &str,
-        values: &[(&str, &str)],
-    ) -> Result<T, AppError> {
-        if let (Ok(state), Some(user)) = (crate::state::app_state(), crate::state::current_user()) {
-            let flash = Flash::Draft {
-                form: form.to_string(),
-                values: values
-                    .iter()
-                    .map(|(k, v)| (k.to_string(), v.to_string()))
-                    .collect(),
-            };
-            if let Err(e) = session::set_flash(&state.db, &user.session_key, &flash).await {
-                tracing::warn!(error = %e, "could not keep a form draft");
-            }
-        }
-        fail(page, err)
-    }
-
-    /// Like [`fail_keeping`], for a form sent without a session: the values
-    /// (never passwords) wait in a short-lived cookie of this browser.
-    pub async fn fail_keeping_anonymous<T>(
-        page: &str,
-        err: AppError,
-        form: &str,
-        values: &[(&str, &str)],
-    ) -> Result<T, AppError> {
-        let mut pairs = vec![(DRAFT_FORM, form)];
-        pairs.extend(values.iter().copied());
-        match (serde_urlencoded::to_string(&pairs), crate::state::app_state()) {
-            (Ok(value), Ok(state)) => {
-                let https = crate::state::ClientInfo::current(&state.config).https;
-                set_header(SET_COOKIE, &draft_cookie(https, &value, DRAFT_SECONDS));
-            }
-            _ => tracing::warn!("could not keep a form draft"),
-        }
-        fail(page, err)
-    }
-
-    /// The key that names the form inside the draft cookie.
-    const DRAFT_FORM: &str = "_form";
-    /// Long enough to come back from a refusal, short enough not to linger
-    /// on a shared computer.
-    const DRAFT_SECONDS: u32 = 120;
-
-    fn draft_cookie_name(https: bool) -> &'static str {
-        if https {
-            "__Host-draft"
-        } else {
-            "draft"
-        }
-    }
-
-    fn draft_cookie(https: bool, value: &str, max_age: u32) -> String {
-        let secure = if https { "; Secure" } else { "" };
-        format!(
-            "{}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}",
-            draft_cookie_name(https)
-        )
-    }
-
-    /// The cookie's draft if it is for `form`; the cookie is cleared either way.
-    pub fn take_anonymous_draft(form: &str) -> Option<Draft> {
-        let state = crate::state::app_state().ok()?;
-        let https = crate::state::ClientInfo::current(&state.config).https;
-        let parts = crate::state::request_parts()?;
-        let name = draft_cookie_name(https);
-        let raw = parts
-            .headers
-            .get_all(http::header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .filter_map(|c| c.trim().split_once('='))
-            .find(|(k, _)| *k == name)
-            .map(|(_, v)| v.to_string())?;
-        set_header(SET_COOKIE, &draft_cookie(https, "", 0));
-        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(&raw).ok()?;
-        let (first, rest) = pairs.split_first()?;
-        (first.0 == DRAFT_FORM && first.1 == form).then(|| Draft(rest.to_vec()))
-    }
-
-    /// Takes the session's draft only if it is `form`'s: where one page has
-    /// several parts that each load their own form's draft (as "Mig" does),
-    /// one part must not swallow another's.
-    pub async fn take_draft(
-        db: &crate::db::Db,
-        user: &crate::model::CurrentUser,
-        form: &str,
-    ) -> Result<Option<Draft>, AppError> {
-        let mine = |f: &Flash| matches!(f, Flash::Draft { form: f, .. } if f == form);
-        let flash = crate::auth::session::take_flash_if(db, &user.session_key, mine).await?;
-        Ok(draft_for(&flash, form))
-    }
-
-    /// The draft for `form`, if the session's one-time message is one.
-    /// Only on a refusal's return (`?error=` in the page's address): a draft
-    /// left behind by a form sent again and saved is not shown.
-    pub fn draft_for(flash: &Option<Flash>, form: &str) -> Option<Draft> {
-        let refused = crate::state::request_parts().is_some_and(|p| {
-            p.uri
-                .query()
-                .is_some_and(|q| q.split('&').any(|kv| kv.starts_with("error=")))
-        });
-        if !refused {
-            return None;
-        }
-        match flash {
-            Some(Flash::Draft { form: f, values }) if f == form => Some(Draft(values.clone())),
-            _ => None,
-        }
-    }
-}
+pub use outcome::*;
 
 /// A question answered by one of a few labelled choices (radio buttons in a
 /// fieldset), tied to its error like [`TextField`]. The words carry the
@@ -541,7 +440,7 @@ mod raw_text_sinks {
                         .find(|(at, _)| code[..*at].matches('"').count() % 2 == 0)
                         .map(|(at, _)| at)
                 };
-                if in_code("<textarea").is_some() && !(name == "forms.rs" && code == "<textarea") {
+                if in_code("<textarea").is_some() && !(name == "forms/mod.rs" && code == "<textarea") {
                     bad("a <textarea> outside forms::PlainTextarea");
                 }
                 if in_code("leptos_meta::Title").is_some() && name != "layout.rs" {
@@ -560,12 +459,12 @@ mod raw_text_sinks {
                 }
             }
         }
-        let textareas: usize = std::fs::read_to_string(root.join("forms.rs"))
+        let textareas: usize = std::fs::read_to_string(root.join("forms/mod.rs"))
             .unwrap()
             .lines()
             .filter(|l| l.trim() == "<textarea")
             .count();
-        assert_eq!(textareas, 1, "forms.rs has one <textarea>");
+        assert_eq!(textareas, 1, "forms/mod.rs has one <textarea>");
         assert!(found.is_empty(), "{}", found.join("\n"));
     }
 }
@@ -621,6 +520,37 @@ mod every_form {
         assert!(
             stale.is_empty(),
             "forms.spec.ts lists forms the code no longer has: {stale:?}"
+        );
+    }
+
+    /// A success notice is a `Msg` given to `forms::succeed`, so a notice
+    /// without a translation does not compile; no page address spells one.
+    #[test]
+    fn notices_are_messages_not_strings() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = Vec::new();
+        super::raw_text_sinks::sources(&root, &mut files);
+        // Spelled in two parts, so this test does not find itself.
+        let needle = ["?notice", "="].concat();
+        let spelled: Vec<String> = files
+            .iter()
+            .filter(|f| !f.ends_with("forms/outcome.rs"))
+            .flat_map(|f| {
+                let text = std::fs::read_to_string(f).unwrap();
+                text.lines()
+                    .enumerate()
+                    .filter(|(_, l)| !l.trim_start().starts_with("//") && l.contains(&needle))
+                    .map(|(n, l)| format!("{}:{}: {}", f.display(), n + 1, l.trim()))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        // Logout's way back is also handed to the identity provider, so it
+        // is an address; it is still made from the `Msg`.
+        let allowed = |l: &String| l.contains("Msg::AuthLoggedOut.key()");
+        let bad: Vec<_> = spelled.iter().filter(|l| !allowed(l)).collect();
+        assert!(
+            bad.is_empty(),
+            "notices spelled in an address (use forms::succeed):\n{bad:#?}"
         );
     }
 
