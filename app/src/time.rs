@@ -19,7 +19,13 @@ pub fn now_ms() -> i64 {
 /// Today's date in Copenhagen as `YYYY-MM-DD`.
 #[cfg(feature = "ssr")]
 pub fn today() -> String {
-    jiff::Timestamp::now().to_zoned(copenhagen()).date().to_string()
+    day_at(jiff::Timestamp::now()).to_string()
+}
+
+/// The Copenhagen date at an instant.
+#[cfg(feature = "ssr")]
+fn day_at(ts: jiff::Timestamp) -> jiff::civil::Date {
+    ts.to_zoned(copenhagen()).date()
 }
 
 #[cfg(feature = "ssr")]
@@ -227,6 +233,100 @@ mod tests {
     }
 
     #[test]
+    fn the_zone_is_copenhagens_not_the_utc_fallback() {
+        assert_eq!(copenhagen().iana_name(), Some("Europe/Copenhagen"));
+    }
+
+    #[test]
+    fn today_turns_at_midnight_in_copenhagen_not_in_utc() {
+        let day = |s: &str| day_at(s.parse().unwrap()).to_string();
+        // Winter (UTC+1): the day turns at 23:00 UTC.
+        assert_eq!(day("2026-11-27T22:59:59.999Z"), "2026-11-27");
+        assert_eq!(day("2026-11-27T23:00:00Z"), "2026-11-28");
+        assert_eq!(day("2026-12-31T23:30:00Z"), "2027-01-01");
+        // Summer (UTC+2): at 22:00 UTC.
+        assert_eq!(day("2026-06-30T21:59:59.999Z"), "2026-06-30");
+        assert_eq!(day("2026-06-30T22:00:00Z"), "2026-07-01");
+        // Half an hour before midnight UTC it is tomorrow here already.
+        assert_eq!(day("2026-06-29T23:30:00Z"), "2026-06-30");
+        // `today` is that, read off the clock (either side of a midnight
+        // that may pass while the test runs).
+        let before = day_at(jiff::Timestamp::now()).to_string();
+        let t = today();
+        let after = day_at(jiff::Timestamp::now()).to_string();
+        assert!(t == before || t == after, "{t} is neither {before} nor {after}");
+    }
+
+    #[test]
+    fn a_missing_local_time_moves_forward_and_a_repeated_one_takes_the_first() {
+        // Every wall-clock time is resolved by `to_zoned(copenhagen())`
+        // (typed activity times, seed data, quiet hours).
+        let at = |d: &str, h: i8, m: i8| {
+            date(d)
+                .at(h, m, 0, 0)
+                .to_zoned(copenhagen())
+                .unwrap()
+                .timestamp()
+                .as_millisecond()
+        };
+        // Sunday 29 March 2026 the clocks go from 02:00 to 03:00: 02:30 does
+        // not exist and means 03:30 summer time.
+        assert_eq!(at("2026-03-29", 2, 30), ms("2026-03-29T01:30:00Z"));
+        assert_eq!(at("2026-03-29", 3, 30), ms("2026-03-29T01:30:00Z"));
+        assert_eq!(format_ms_numeric(at("2026-03-29", 2, 30)), "29.03.2026 03:30");
+        // Sunday 25 October 2026 they go from 03:00 back to 02:00: 02:30
+        // happens twice, and means the first (summer time).
+        assert_eq!(at("2026-10-25", 2, 30), ms("2026-10-25T00:30:00Z"));
+        // Both are shown as 02:30.
+        assert_eq!(format_ms_numeric(ms("2026-10-25T00:30:00Z")), "25.10.2026 02:30");
+        assert_eq!(format_ms_numeric(ms("2026-10-25T01:30:00Z")), "25.10.2026 02:30");
+    }
+
+    #[test]
+    fn instants_are_shown_in_copenhagen_time_across_the_clock_changes() {
+        // The last minute of winter time, then the first of summer time.
+        assert_eq!(
+            format_ms_in(Lang::Da, ms("2026-03-29T00:59:00Z")),
+            "søndag 29. marts 2026 kl. 1.59"
+        );
+        assert_eq!(
+            format_ms_in(Lang::Da, ms("2026-03-29T01:00:00Z")),
+            "søndag 29. marts 2026 kl. 3.00"
+        );
+        assert_eq!(
+            format_ms_in(Lang::En, ms("2026-10-25T01:00:00Z")),
+            "Sunday 25 October 2026 at 2:00"
+        );
+        // Late evening in Copenhagen is the next day in words, not UTC's.
+        assert_eq!(
+            format_ms_in(Lang::Da, ms("2026-12-01T23:15:00Z")),
+            "onsdag 2. december 2026 kl. 0.15"
+        );
+        assert_eq!(format_ms_numeric(ms("2026-11-23T13:05:00Z")), "23.11.2026 14:05");
+        assert_eq!(format_ms_numeric(i64::MAX), "");
+    }
+
+    #[test]
+    fn a_day_is_23_or_25_hours_when_the_clocks_change() {
+        let hours = |d: &str| {
+            let (start, end) = day_bounds(d).unwrap();
+            (end - start) / 3_600_000
+        };
+        assert_eq!(
+            day_bounds("2026-03-29"),
+            Some((ms("2026-03-28T23:00:00Z"), ms("2026-03-29T22:00:00Z")))
+        );
+        assert_eq!(hours("2026-03-29"), 23);
+        assert_eq!(
+            day_bounds("2026-10-25"),
+            Some((ms("2026-10-24T22:00:00Z"), ms("2026-10-25T23:00:00Z")))
+        );
+        assert_eq!(hours("2026-10-25"), 25);
+        assert_eq!(hours("2026-10-26"), 24);
+        assert_eq!(day_bounds("2026-02-30"), None);
+    }
+
+    #[test]
     fn days_are_counted_by_the_copenhagen_calendar() {
         let from = date("2026-11-27");
         // 23.30 on the same evening in Copenhagen is still today ...
@@ -237,6 +337,10 @@ mod tests {
         // Across the switch to summer time (29 March 2026) a day is still a day.
         let march = date("2026-03-28");
         assert_eq!(days_between(march, ms("2026-03-29T22:30:00Z")), Some(2));
+        // And across the switch back (25 October 2026).
+        let october = date("2026-10-24");
+        assert_eq!(days_between(october, ms("2026-10-25T22:30:00Z")), Some(1));
+        assert_eq!(days_between(october, ms("2026-10-25T23:30:00Z")), Some(2));
     }
 
     #[test]
@@ -245,6 +349,7 @@ mod tests {
         assert_eq!(add_months("2025-08-31", 6).as_deref(), Some("2026-02-28"));
         assert_eq!(add_months("2023-08-31", 6).as_deref(), Some("2024-02-29"));
         assert_eq!(add_months("2024-02-29", 36).as_deref(), Some("2027-02-28"));
+        assert_eq!(add_months("2026-08-31", -6).as_deref(), Some("2026-02-28"));
         assert_eq!(add_months("not a date", 6), None);
     }
 
@@ -256,6 +361,8 @@ mod tests {
         assert_eq!(format_day_in(Lang::Da, "2026-12-01"), "tirsdag 1. december 2026");
         assert_eq!(format_day_in(Lang::En, "2026-12-05"), "Saturday 5 December 2026");
         assert_eq!(format_day_in(Lang::Da, "2026-02-30"), "2026-02-30");
+        assert_eq!(format_date_numeric("2026-11-23"), "23.11.2026");
+        assert_eq!(format_date_numeric("23.11.2026"), "23.11.2026");
         assert_eq!(
             date_time_words(Lang::Da, (2026, 12, 2), 3, 13, 0),
             "onsdag 2. december 2026 kl. 13.00"
