@@ -1,7 +1,8 @@
 //! The audit log: one append-only row for every staff read of a citizen's data.
-use crate::db::{new_id, now_ms, Db};
+use crate::db::{new_id, Db};
 use crate::error::AppError;
 use crate::model::CurrentUser;
+use crate::time::now_ms;
 use serde::{Deserialize, Serialize};
 
 /// What was looked at, in words the citizen can read later.

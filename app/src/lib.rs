@@ -18,6 +18,7 @@ pub mod forms;
 pub mod i18n;
 pub mod input;
 pub mod model;
+pub mod time;
 
 pub mod admin;
 pub mod auth;

@@ -275,7 +275,7 @@ pub async fn render(db: &Db) -> String {
     metrics
         .pool_max
         .set(i64::from(pool.options().get_max_connections()));
-    let now = crate::db::now_ms();
+    let now = crate::time::now_ms();
     let queue = sqlx::query(
         "SELECT COUNT(*), \
            (SELECT MIN(created_at) FROM push_outbox WHERE sent_at IS NULL AND due_at <= $1) \

@@ -1,5 +1,5 @@
 //! Domain words shared by the pages and the server.
-use crate::i18n::{fill, Lang, Msg};
+use crate::i18n::{Lang, Msg};
 use serde::{Deserialize, Serialize};
 
 /// Who someone is in the product. Access follows relationships, not only roles.
@@ -439,120 +439,6 @@ impl ConcernOutcome {
     }
 }
 
-/// A calendar date shown to people, as a Danish municipality writes it:
-/// `2026-12-02` becomes "2. december 2026" ("2 December 2026" in English).
-/// Anything that is not a date is shown as it is.
-pub fn format_date(iso: &str) -> String {
-    format_date_in(crate::i18n::use_lang(), iso)
-}
-
-pub fn format_date_in(lang: Lang, iso: &str) -> String {
-    match parse_iso_date(iso) {
-        Some((y, m, d)) => date_words(lang, y, m, d),
-        None => iso.to_string(),
-    }
-}
-
-/// A day someone must act on or turn up to, with its weekday, as a
-/// municipality writes it: "tirsdag 1. december 2026". (Server side: the
-/// calendar comes from jiff, which the WebAssembly does without.)
-#[cfg(feature = "ssr")]
-pub fn format_day(iso: &str) -> String {
-    format_day_in(crate::i18n::use_lang(), iso)
-}
-
-#[cfg(feature = "ssr")]
-pub fn format_day_in(lang: Lang, iso: &str) -> String {
-    let Some((y, m, d)) = parse_iso_date(iso) else {
-        return iso.to_string();
-    };
-    let Ok(date) = jiff::civil::Date::new(y as i16, m as i8, d as i8) else {
-        return iso.to_string();
-    };
-    let weekday = WEEKDAYS[usize::from(date.weekday().to_monday_one_offset() as u8 - 1)].text(lang);
-    fill(
-        Msg::DateDay.text(lang),
-        &[("weekday", weekday), ("date", &date_words(lang, y, m, d))],
-    )
-}
-
-/// A date as a number, for values kept in the change history (stored once,
-/// read in either language): `2026-11-23` becomes "23.11.2026".
-pub fn format_date_numeric(iso: &str) -> String {
-    match parse_iso_date(iso) {
-        Some((y, m, d)) => format!("{d:02}.{m:02}.{y}"),
-        None => iso.to_string(),
-    }
-}
-
-fn parse_iso_date(iso: &str) -> Option<(i32, u8, u8)> {
-    let mut parts = iso.trim().split('-');
-    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some() {
-        return None;
-    }
-    let (y, m, d) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
-    ((1..=12).contains(&m) && (1..=31).contains(&d)).then_some((y, m, d))
-}
-
-const MONTHS: [Msg; 12] = [
-    Msg::DateMonth1,
-    Msg::DateMonth2,
-    Msg::DateMonth3,
-    Msg::DateMonth4,
-    Msg::DateMonth5,
-    Msg::DateMonth6,
-    Msg::DateMonth7,
-    Msg::DateMonth8,
-    Msg::DateMonth9,
-    Msg::DateMonth10,
-    Msg::DateMonth11,
-    Msg::DateMonth12,
-];
-
-/// Monday first, as ISO 8601 counts.
-const WEEKDAYS: [Msg; 7] = [
-    Msg::DateWeekday1,
-    Msg::DateWeekday2,
-    Msg::DateWeekday3,
-    Msg::DateWeekday4,
-    Msg::DateWeekday5,
-    Msg::DateWeekday6,
-    Msg::DateWeekday7,
-];
-
-/// "2. december 2026".
-pub fn date_words(lang: Lang, year: i32, month: u8, day: u8) -> String {
-    let month = MONTHS[usize::from(month.clamp(1, 12) - 1)].text(lang);
-    fill(
-        Msg::DateDate.text(lang),
-        &[
-            ("day", &day.to_string()),
-            ("month", month),
-            ("year", &year.to_string()),
-        ],
-    )
-}
-
-/// "onsdag 2. december 2026 kl. 13.00"; `weekday` is 1 (Monday) to 7.
-pub fn date_time_words(lang: Lang, date: (i32, u8, u8), weekday: u8, hour: u8, minute: u8) -> String {
-    let time = fill(
-        Msg::DateTime.text(lang),
-        &[("hour", &hour.to_string()), ("minute", &format!("{minute:02}"))],
-    );
-    fill(
-        Msg::DateDateTime.text(lang),
-        &[
-            (
-                "weekday",
-                WEEKDAYS[usize::from(weekday.clamp(1, 7) - 1)].text(lang),
-            ),
-            ("date", &date_words(lang, date.0, date.1, date.2)),
-            ("time", &time),
-        ],
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -611,23 +497,5 @@ mod tests {
         assert!(!Answered.can_move_to(Withdrawn, Role::Citizen));
         assert!(!Sent.can_move_to(Answered, Role::HealthCoordinator));
         assert_eq!(Answered.next_step(), None);
-    }
-
-    #[test]
-    fn dates_are_written_as_a_municipality_writes_them() {
-        assert_eq!(format_date_in(Lang::Da, "2026-03-01"), "1. marts 2026");
-        assert_eq!(format_date_in(Lang::En, "2026-12-02"), "2 December 2026");
-        assert_eq!(format_date_in(Lang::Da, "garbage"), "garbage");
-        assert_eq!(format_day_in(Lang::Da, "2026-12-01"), "tirsdag 1. december 2026");
-        assert_eq!(format_day_in(Lang::En, "2026-12-05"), "Saturday 5 December 2026");
-        assert_eq!(format_day_in(Lang::Da, "2026-02-30"), "2026-02-30");
-        assert_eq!(
-            date_time_words(Lang::Da, (2026, 12, 2), 3, 13, 0),
-            "onsdag 2. december 2026 kl. 13.00"
-        );
-        assert_eq!(
-            date_time_words(Lang::En, (2026, 12, 2), 3, 9, 5),
-            "Wednesday 2 December 2026 at 9:05"
-        );
     }
 }

@@ -5,7 +5,8 @@
 //! the statistics are refreshed after, as an operator would after a bulk load.
 use crate::audit::{read_window, AuditAction};
 use crate::auth::password::hash_password;
-use crate::db::{copenhagen, new_id, now_ms, Db, Tx};
+use crate::db::{new_id, Db, Tx};
+use crate::time::{copenhagen, now_ms};
 use jiff::ToSpan;
 use secrecy::SecretString;
 

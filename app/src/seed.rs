@@ -1,7 +1,8 @@
 //! Demo data: a small Danish municipality, so the product can be tried at once.
 //! Dates are relative to today, so the demo never goes stale.
 use crate::auth::password::hash_password;
-use crate::db::{copenhagen, new_id, now_ms, Db, DbError, Tx};
+use crate::db::{new_id, Db, DbError, Tx};
+use crate::time::{copenhagen, now_ms};
 use jiff::{civil::Date, ToSpan};
 use secrecy::SecretString;
 use sqlx::Row;

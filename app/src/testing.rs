@@ -1,7 +1,8 @@
 //! Test helpers: a fresh, real database per test, on SQLite and PostgreSQL.
-use crate::db::{new_id, now_ms, Db};
+use crate::db::{new_id, Db};
 use crate::i18n::Lang;
 use crate::model::{CurrentUser, Role};
+use crate::time::now_ms;
 
 /// A throwaway database, removed again when the test ends.
 pub struct TestDb {

@@ -1,10 +1,10 @@
 //! Calendar files (iCalendar) for activities: plain downloads, not server functions.
-use app::db::now_ms;
 use app::error::AppError;
 use app::i18n::{Lang, Msg};
 use app::model::CurrentUser;
 use app::plan::ics::{calendar, IcsEvent};
 use app::state::AppState;
+use app::time::now_ms;
 use axum::extract::{Path, Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};

@@ -1,7 +1,8 @@
 //! `server serve | migrate | seed-demo | seed-scale | create-user | backup`.
 use app::auth::password::hash_password;
-use app::db::{new_id, now_ms, Db};
+use app::db::{new_id, Db};
 use app::model::Role;
+use app::time::now_ms;
 use clap::{Parser, Subcommand};
 use secrecy::{ExposeSecret, SecretString};
 use server::config::Settings;

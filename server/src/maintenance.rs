@@ -3,8 +3,9 @@
 //! database; and once an hour, what is past its retention period
 //! (`app::retention`).
 use app::auth::session;
-use app::db::{now_ms, Db};
+use app::db::Db;
 use app::state::AppConfig;
+use app::time::now_ms;
 use std::sync::Arc;
 use std::time::Duration;
 

@@ -15,9 +15,10 @@
 //!
 //! The RNG seed is printed; `MITFORLOB_PROPTEST_SEED=<n>` repeats a run.
 use app::auth::policy::{self, Use};
-use app::db::{new_id, now_ms, Db};
+use app::db::{new_id, Db};
 use app::error::AppError;
 use app::model::{CurrentUser, Role};
+use app::time::now_ms;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sqlx::Row;

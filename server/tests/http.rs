@@ -301,7 +301,7 @@ both!(
         let sofie = app.login("sofie@demo.mitforlob.dk").await;
         let sofie_id = citizen_id(app, "sofie@demo.mitforlob.dk").await;
         let now = jiff::Timestamp::now();
-        let day = |t: jiff::Timestamp| t.to_zoned(app::db::copenhagen()).date().to_string();
+        let day = |t: jiff::Timestamp| t.to_zoned(app::time::copenhagen()).date().to_string();
         let yesterday = now - jiff::SignedDuration::from_hours(24);
         let next_week = now + jiff::SignedDuration::from_hours(24 * 7);
         for (written, key) in [
@@ -424,7 +424,7 @@ both!(a_caseworker_adds_an_activity_with_a_plain_form_post, |app| {
         .await;
     assert_eq!(status, StatusCode::OK);
     let key = form_value(&page, "item_key");
-    let starts = app::plan::rules::local_time_value(app::db::now_ms() + 2 * 86_400_000);
+    let starts = app::plan::rules::local_time_value(app::time::now_ms() + 2 * 86_400_000);
     let body = |title: &str| {
         format!(
             "citizen_id={sofie}&activity_id=new&item_key={key}&title={title}&kind=mentor&status=planned\
@@ -895,7 +895,7 @@ both!(the_caseworker_sees_that_a_shared_day_was_changed, |app| {
         // The demo's own entries for these days are not part of this.
         sqlx::query("DELETE FROM wellbeing_entries WHERE citizen_id = $1 AND entry_date = $2")
             .bind(&sofie_id)
-            .bind(at.to_zoned(app::db::copenhagen()).date().to_string())
+            .bind(at.to_zoned(app::time::copenhagen()).date().to_string())
             .execute(app.db.pool())
             .await
             .unwrap();

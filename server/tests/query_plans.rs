@@ -322,12 +322,12 @@ async fn plans_at_scale(postgres: bool) {
     let seeded = started.elapsed();
     // Every page twice: the second time shows nothing new and must write
     // none of the page-view rows the first time wrote.
-    let window = app::audit::read_window(app::db::now_ms());
+    let window = app::audit::read_window(app::time::now_ms());
     SEEN.lock().unwrap().clear();
     visit_pages(&app, &made).await;
     let first = std::mem::take(&mut *SEEN.lock().unwrap());
     visit_pages(&app, &made).await;
-    let same_window = app::audit::read_window(app::db::now_ms()) == window;
+    let same_window = app::audit::read_window(app::time::now_ms()) == window;
     let view_writes = |sql: &String| {
         sql.starts_with("UPDATE messages SET read_at")
             || sql.starts_with("INSERT INTO plan_visits")

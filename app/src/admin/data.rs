@@ -7,10 +7,11 @@ use crate::audit::{record_account_event, AuditAction};
 use crate::auth::activation;
 use crate::auth::policy::{AdminAccess, AdminCitizen};
 use crate::caseload::data::{check_invite, NAME_MAX};
-use crate::db::{new_id, now_ms, Db};
+use crate::db::{new_id, Db};
 use crate::error::AppError;
 use crate::i18n::Msg;
 use crate::model::Role;
+use crate::time::now_ms;
 use sqlx::Row;
 
 /// A checked "create staff account" form.

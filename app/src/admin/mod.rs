@@ -134,7 +134,7 @@ pub async fn overview(
             email: r.try_get(0)?,
             citizen: r.try_get(1)?,
             caseworker: r.try_get(2)?,
-            invited: crate::db::format_ms(r.try_get(3)?),
+            invited: crate::time::format_ms(r.try_get(3)?),
         })
     })
     .collect::<Result<Vec<_>, sqlx::Error>>()?;
@@ -261,7 +261,7 @@ pub async fn create_staff(form_key: String, #[server(flatten)] form: NewStaffFor
                 let flash = Flash::ActivationCode {
                     citizen_id: created.id,
                     code,
-                    expires: crate::db::format_ms(expires),
+                    expires: crate::time::format_ms(expires),
                 };
                 session::set_flash(&state.db, &user.session_key, &flash).await?;
             }
@@ -293,7 +293,7 @@ pub async fn staff_activation_code(#[server(flatten)] form: StaffCodeForm) -> Re
             let flash = Flash::ActivationCode {
                 citizen_id: form.code_staff_id,
                 code,
-                expires: crate::db::format_ms(expires),
+                expires: crate::time::format_ms(expires),
             };
             session::set_flash(&state.db, &user.session_key, &flash).await?;
             crate::input::redirect("/admin#staff-heading");

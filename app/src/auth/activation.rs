@@ -5,9 +5,10 @@
 //! whoever issues codes could take the account over.) A citizen who lost a
 //! password goes through `reset`, which no single staff member can complete.
 use super::{PASSWORD_MAX, PASSWORD_MIN};
-use crate::db::{new_id, now_ms, Db};
+use crate::db::{new_id, Db};
 use crate::error::AppError;
 use crate::i18n::Msg;
+use crate::time::now_ms;
 use secrecy::SecretString;
 use sha2::{Digest, Sha256};
 use sqlx::Row;

@@ -23,10 +23,11 @@
 //!   nobody in.
 //! - When the provider rotates its signing keys, a token signed with a key we
 //!   have not seen makes us fetch its published keys again, once.
-use crate::db::{now_ms, Db};
+use crate::db::Db;
 use crate::error::AppError;
 use crate::i18n::Msg;
 use crate::model::Role;
+use crate::time::now_ms;
 use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreIdToken};
 use openidconnect::{
     AuthenticationContextClass, AuthorizationCode, ClaimsVerificationError, ClientId, ClientSecret,

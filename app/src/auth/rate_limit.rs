@@ -10,8 +10,9 @@
 //! when few of them were checked. An attempt that succeeds is marked so and
 //! stops counting.
 use super::security_log;
-use crate::db::{new_id, now_ms, Db};
+use crate::db::{new_id, Db};
 use crate::error::AppError;
+use crate::time::now_ms;
 use sqlx::Row;
 
 pub const WINDOW_MS: i64 = 15 * 60 * 1000;

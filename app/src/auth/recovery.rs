@@ -54,7 +54,7 @@ pub async fn start_password_reset(citizen_id: String) -> Result<(), AppError> {
             let flash = Flash::ResetCode {
                 for_id: citizen_id,
                 code,
-                expires: crate::db::format_ms(expires),
+                expires: crate::time::format_ms(expires),
             };
             session::set_flash(&state.db, &user.session_key, &flash).await?;
             crate::input::redirect(&page);
@@ -76,7 +76,7 @@ pub async fn pending_resets() -> Result<ResetQueue, AppError> {
             id: p.id,
             name: p.citizen_name,
             email: p.citizen_email.unwrap_or_default(),
-            started: crate::db::format_ms(p.started_at),
+            started: crate::time::format_ms(p.started_at),
         })
         .collect();
     // The administrator's page has other one-time messages (a staff code, a

@@ -28,10 +28,11 @@ use super::activation::{check_new_password, code_hash, new_code};
 use super::security_log;
 use crate::audit::{record_account_event, AuditAction};
 use crate::auth::policy::{ensure_role, CaseworkerAccess};
-use crate::db::{new_id, now_ms, Db};
+use crate::db::{new_id, Db};
 use crate::error::AppError;
 use crate::i18n::Msg;
 use crate::model::{CurrentUser, Role};
+use crate::time::now_ms;
 use secrecy::SecretString;
 use sqlx::Row;
 

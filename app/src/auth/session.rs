@@ -1,10 +1,11 @@
 //! Server-side sessions, stored in the database so several server processes
 //! can share them. The cookie holds a random token; the table holds its hash.
-use crate::db::{now_ms, Db};
+use crate::db::Db;
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::model::{CurrentUser, Role};
 use crate::state::AppConfig;
+use crate::time::now_ms;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 

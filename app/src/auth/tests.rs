@@ -292,7 +292,7 @@ db_test!(a_reset_needs_both_codes_and_is_audited, |db| {
 db_test!(purge_removes_ended_sessions_old_attempts_and_stale_drafts, |db| {
     let config = AppConfig::default();
     let u = user(db, Role::Citizen, "Sofie").await;
-    let now = crate::db::now_ms();
+    let now = crate::time::now_ms();
     let alive = session::create(db, &config, &u.id).await.unwrap();
     let idle = session::create(db, &config, &u.id).await.unwrap();
     let expired = session::create(db, &config, &u.id).await.unwrap();
@@ -390,7 +390,7 @@ db_test!(a_stale_draft_is_ignored_and_removed, |db| {
     };
     session::set_flash(db, &key, &draft).await.unwrap();
     sqlx::query("UPDATE sessions SET flash_at = $1 WHERE key_hash = $2")
-        .bind(crate::db::now_ms() - session::FLASH_TTL_MS - 1)
+        .bind(crate::time::now_ms() - session::FLASH_TTL_MS - 1)
         .bind(&key)
         .execute(db.pool())
         .await
@@ -588,7 +588,8 @@ fn cookies_are_strict_and_secure_outside_localhost() {
 }
 
 db_test!(the_session_brings_a_citizens_unread_count_for_the_menu, |db| {
-    use crate::db::{new_id, now_ms};
+    use crate::db::new_id;
+    use crate::time::now_ms;
     let config = AppConfig::default();
     let citizen = user(db, Role::Citizen, "Sofie").await;
     let caseworker = user(db, Role::Caseworker, "Mette").await;

@@ -3,11 +3,12 @@ use super::{CaseloadFilter, CaseloadRow, CaseloadView, CitizenSummary};
 use crate::audit::AuditAction;
 use crate::auth::policy::{self, CaseworkerAccess, Use};
 use crate::auth::{activation, Flash};
-use crate::db::{copenhagen, format_ms, new_id, now_ms, today, Db};
+use crate::db::{new_id, Db};
 use crate::error::AppError;
 use crate::i18n::Msg;
-use crate::model::{format_day, CourseKind, CurrentUser, Role};
+use crate::model::{CourseKind, CurrentUser, Role};
 use crate::plan::data as plan_data;
+use crate::time::{add_months, day_bounds, format_day, format_ms, now_ms, today};
 use sqlx::Row;
 
 pub const NAME_MAX: usize = 100;
@@ -63,7 +64,7 @@ pub async fn caseload(
         .bind(&falling.recent_from)
         .fetch_all(db.pool())
         .await?;
-    let ending_by = plan_data::add_months(&today, 3).ok_or(AppError::Internal)?;
+    let ending_by = add_months(&today, 3).ok_or(AppError::Internal)?;
     let mut all = Vec::with_capacity(rows.len());
     for r in rows {
         let start: Option<String> = r.try_get(3)?;
@@ -94,7 +95,7 @@ pub async fn caseload(
             no_activity_started: start.is_some() && started == 0,
             six_month_deadline: start
                 .as_deref()
-                .and_then(|s| plan_data::add_months(s, 6))
+                .and_then(|s| add_months(s, 6))
                 .map(|d| format_day(&d)),
             ending_soon: planned_end
                 .as_deref()
@@ -172,17 +173,6 @@ fn sql_flag(row: &sqlx::any::AnyRow, i: usize) -> Result<bool, sqlx::Error> {
     row.try_get::<bool, _>(i)
         .or_else(|_| row.try_get::<i64, _>(i).map(|v| v != 0))
         .or_else(|_| row.try_get::<i32, _>(i).map(|v| v != 0))
-}
-
-/// The first and last instant of a Copenhagen day, as epoch milliseconds.
-fn day_bounds(day: &str) -> Option<(i64, i64)> {
-    let d: jiff::civil::Date = day.parse().ok()?;
-    let start = d.to_zoned(copenhagen()).ok()?;
-    let end = d.tomorrow().ok()?.to_zoned(copenhagen()).ok()?;
-    Some((
-        start.timestamp().as_millisecond(),
-        end.timestamp().as_millisecond(),
-    ))
 }
 
 /// The citizen page: everything the caseworker sees of one citizen. The

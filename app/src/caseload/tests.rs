@@ -197,7 +197,7 @@ async fn mood_on(
     mood: i64,
     shared: bool,
 ) {
-    let today: jiff::civil::Date = crate::db::today().parse().unwrap();
+    let today: jiff::civil::Date = crate::time::today().parse().unwrap();
     let day = today
         .checked_sub(jiff::Span::new().days(days_ago))
         .unwrap()
@@ -224,7 +224,7 @@ async fn who5_on(
     score: i64,
     shared: bool,
 ) {
-    let today: jiff::civil::Date = crate::db::today().parse().unwrap();
+    let today: jiff::civil::Date = crate::time::today().parse().unwrap();
     let day = today
         .checked_sub(jiff::Span::new().days(days_ago))
         .unwrap()

@@ -56,7 +56,7 @@ pub async fn queue(
     .bind(&viewer.id)
     .fetch_all(db.pool())
     .await?;
-    let now = crate::db::now_ms();
+    let now = crate::time::now_ms();
     let mut out = Vec::with_capacity(rows.len());
     let mut shown = Vec::with_capacity(rows.len());
     for r in rows {
@@ -66,7 +66,7 @@ pub async fn queue(
         out.push(QueueRow {
             id: r.try_get(0)?,
             citizen_name: r.try_get(2)?,
-            sent: crate::db::format_ms(created),
+            sent: crate::time::format_ms(created),
             days_waiting: (now - created) / 86_400_000,
             state: ConcernState::parse(&state).ok_or(AppError::Internal)?,
         });

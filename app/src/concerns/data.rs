@@ -6,10 +6,11 @@ use super::{
     ConcernEvent, ConcernNews, ConcernView, UnassignedRequest, DESCRIPTION_MAX, PLACE_MAX, REASONS_MAX,
 };
 use crate::auth::policy::{ensure_role, CitizenAccess, ConcernAccess};
-use crate::db::{copenhagen, format_ms, new_id, now_ms, Db};
+use crate::db::{new_id, Db};
 use crate::error::AppError;
 use crate::i18n::Msg;
-use crate::model::{format_day, ConcernOutcome, ConcernState, CurrentUser, Role};
+use crate::model::{ConcernOutcome, ConcernState, CurrentUser, Role};
+use crate::time::{copenhagen, format_day, format_ms, now_ms};
 use sqlx::Row;
 
 /// A concern as the citizen's form sends it, checked.

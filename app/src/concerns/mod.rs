@@ -239,7 +239,7 @@ pub async fn book_conversation(
     let user = crate::state::require_user()?;
     let page = step_page(&user, &concern_id);
     let booked = async {
-        let step = data::Step::parse_booking(&form.date, &form.time, &form.place, crate::db::now_ms())?;
+        let step = data::Step::parse_booking(&form.date, &form.time, &form.place, crate::time::now_ms())?;
         data::Step::check_weekend(&form.date, form.weekend_ok.is_some())?;
         data::take_step(
             &state.db,

@@ -1,12 +1,13 @@
 //! Health concerns on both databases: routing, the state machine, repeats,
 //! refusals and who may see and act on a request.
 use super::data::{self, NewConcern, Step};
-use crate::db::{new_id, now_ms, Db};
+use crate::db::{new_id, Db};
 use crate::db_test;
 use crate::error::AppError;
 use crate::i18n::Msg;
 use crate::model::{ConcernOutcome, ConcernState, CurrentUser, Role};
 use crate::testing::{assign, audit_count, course, user};
+use crate::time::now_ms;
 use sqlx::Row;
 
 /// A region, a coordinator covering it (or not), a citizen living there
@@ -311,7 +312,7 @@ fn the_next_step_is_due_in_working_days() {
     // Friday 27 November 2026, noon in Copenhagen: two working days later is Tuesday.
     let friday = jiff::civil::date(2026, 11, 27)
         .at(12, 0, 0, 0)
-        .to_zoned(crate::db::copenhagen())
+        .to_zoned(crate::time::copenhagen())
         .unwrap()
         .timestamp()
         .as_millisecond();
@@ -593,7 +594,7 @@ db_test!(the_coordinator_sees_wellbeing_only_as_shared_and_attached, |db| {
     let w = world(db, true).await;
     for (days_ago, shared) in [(1, true), (2, false), (3, true)] {
         let date = jiff::Zoned::now()
-            .with_time_zone(crate::db::copenhagen())
+            .with_time_zone(crate::time::copenhagen())
             .date()
             .checked_sub(jiff::Span::new().days(days_ago))
             .unwrap();

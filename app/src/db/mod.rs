@@ -4,6 +4,7 @@
 //! through sqlx's `Any` driver. Ids are random text, times are UTC epoch
 //! milliseconds and calendar dates are `YYYY-MM-DD` text, so both databases
 //! store and sort them the same way.
+use crate::time::now_ms;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyConnection, AnyPool, Connection, Database, Executor, Row, TransactionManager};
@@ -491,83 +492,9 @@ pub fn new_id() -> String {
     hex::encode(rand::random::<[u8; 16]>())
 }
 
-/// Now, as UTC epoch milliseconds.
-pub fn now_ms() -> i64 {
-    jiff::Timestamp::now().as_millisecond()
-}
-
-/// Today's date in Copenhagen as `YYYY-MM-DD`.
-pub fn today() -> String {
-    jiff::Timestamp::now().to_zoned(copenhagen()).date().to_string()
-}
-
-pub fn copenhagen() -> jiff::tz::TimeZone {
-    jiff::tz::TimeZone::get("Europe/Copenhagen").unwrap_or(jiff::tz::TimeZone::UTC)
-}
-
-/// Whole calendar days from today to the day of `ms`, both in Copenhagen:
-/// 0 is today and 1 tomorrow, whatever the hour.
-pub fn days_from_today(ms: i64) -> Option<i64> {
-    let today: jiff::civil::Date = today().parse().ok()?;
-    days_between(today, ms)
-}
-
-pub fn days_between(from: jiff::civil::Date, ms: i64) -> Option<i64> {
-    let day = jiff::Timestamp::from_millisecond(ms)
-        .ok()?
-        .to_zoned(copenhagen())
-        .date();
-    Some(i64::from((day - from).get_days()))
-}
-
-/// A stored UTC instant shown in Copenhagen time, as a municipality writes
-/// it: "onsdag 2. december 2026 kl. 13.00" (in the page's language).
-pub fn format_ms(ms: i64) -> String {
-    format_ms_in(crate::i18n::use_lang(), ms)
-}
-
-pub fn format_ms_in(lang: crate::i18n::Lang, ms: i64) -> String {
-    match jiff::Timestamp::from_millisecond(ms) {
-        Ok(ts) => {
-            let z = ts.to_zoned(copenhagen());
-            crate::model::date_time_words(
-                lang,
-                (i32::from(z.year()), z.month() as u8, z.day() as u8),
-                z.weekday().to_monday_one_offset() as u8,
-                z.hour() as u8,
-                z.minute() as u8,
-            )
-        }
-        Err(_) => String::new(),
-    }
-}
-
-/// The same instant as a number, for values kept in the change history
-/// (stored once, read in either language): "23.11.2026 14:05".
-pub fn format_ms_numeric(ms: i64) -> String {
-    match jiff::Timestamp::from_millisecond(ms) {
-        Ok(ts) => ts.to_zoned(copenhagen()).strftime("%d.%m.%Y %H:%M").to_string(),
-        Err(_) => String::new(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn days_are_counted_by_the_copenhagen_calendar() {
-        let ms = |s: &str| s.parse::<jiff::Timestamp>().unwrap().as_millisecond();
-        let from: jiff::civil::Date = "2026-11-27".parse().unwrap();
-        // 23.30 on the same evening in Copenhagen is still today ...
-        assert_eq!(days_between(from, ms("2026-11-27T22:30:00Z")), Some(0));
-        // ... and half past midnight is tomorrow, though both are the 27th in UTC.
-        assert_eq!(days_between(from, ms("2026-11-27T23:30:00Z")), Some(1));
-        assert_eq!(days_between(from, ms("2026-12-02T12:00:00Z")), Some(5));
-        // Across the switch to summer time (29 March 2026) a day is still a day.
-        let march: jiff::civil::Date = "2026-03-28".parse().unwrap();
-        assert_eq!(days_between(march, ms("2026-03-29T22:30:00Z")), Some(2));
-    }
 
     #[tokio::test]
     async fn sqlite_runs_with_durable_settings() {

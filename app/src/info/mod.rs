@@ -1,8 +1,8 @@
 //! Pages everyone can read: accessibility statement, privacy, contact.
 use crate::i18n::{fill, t, Msg};
 use crate::layout::Title;
-use crate::model::format_date;
 use crate::phone::{WithPhone, DIGITALISERINGSSTYRELSEN, JOBCENTRE};
+use crate::time::format_date;
 use leptos::prelude::*;
 
 /// When the statement was made and last reviewed (the law asks for a review

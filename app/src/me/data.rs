@@ -4,8 +4,9 @@
 //! not a query per item. Secrets are never selected.
 use super::export::*;
 use crate::auth::policy::{CitizenAccess, Relation};
-use crate::db::{now_ms, Db};
+use crate::db::Db;
 use crate::error::AppError;
+use crate::time::now_ms;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 use std::collections::HashMap;

@@ -362,7 +362,7 @@ fn when(at: &Option<String>) -> String {
     {
         at.as_deref()
             .and_then(|s| s.parse::<jiff::Timestamp>().ok())
-            .map(|ts| crate::db::format_ms(ts.as_millisecond()))
+            .map(|ts| crate::time::format_ms(ts.as_millisecond()))
             .unwrap_or_default()
     }
     #[cfg(not(feature = "ssr"))]

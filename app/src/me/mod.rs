@@ -79,7 +79,7 @@ pub async fn my_profile() -> Result<Profile, AppError> {
             let role: String = r.try_get(1)?;
             let action: String = r.try_get(2)?;
             Ok(AccessRow {
-                when: crate::db::format_ms(r.try_get(0)?),
+                when: crate::time::format_ms(r.try_get(0)?),
                 role: Role::parse(&role).unwrap_or(Role::Caseworker),
                 what: action_words(&action),
             })

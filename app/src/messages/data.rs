@@ -4,10 +4,11 @@
 use super::{FeedbackRow, InboxFilter, InboxRow, MessageView, ThreadRow, ThreadView, BODY_MAX, SUBJECT_MAX};
 use crate::audit::AuditAction;
 use crate::auth::policy::{self, CitizenAccess};
-use crate::db::{format_ms, new_id, now_ms, Db};
+use crate::db::{new_id, Db};
 use crate::error::AppError;
 use crate::i18n::Msg;
 use crate::model::{CurrentUser, Role};
+use crate::time::{format_ms, now_ms};
 use sqlx::Row;
 
 /// Trimmed text that must be there and may be `max` characters as people

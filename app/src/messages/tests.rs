@@ -336,7 +336,7 @@ db_test!(
         // 119 more, in pairs sent in the same millisecond, so the order must not
         // rest on the time alone. Ali's first 100 are read; Mette's last ones are not.
         // After the first message (messages are never edited, so the rest come later).
-        let base = crate::db::now_ms() + 10_000;
+        let base = crate::time::now_ms() + 10_000;
         for n in 1..120i64 {
             let sender = if n % 2 == 0 { &ali } else { &mette };
             sqlx::query(
@@ -406,7 +406,7 @@ db_test!(
         let thread = data::start_thread(db, &own, "Praktikken", None, "Hej", &new_id())
             .await
             .unwrap();
-        let base = crate::db::now_ms() - 1_000_000;
+        let base = crate::time::now_ms() - 1_000_000;
         // Mette's one unread message, then 60 of Ali's own after it.
         for n in 0..61i64 {
             let sender = if n == 0 { &mette } else { &ali };

@@ -1,10 +1,11 @@
 //! Push subscriptions, quiet hours and the queue of notifications to send.
 use super::endpoint::{PushPolicy, Refused};
 use super::{PushKind, QuietHours};
-use crate::db::{copenhagen, new_id, now_ms, Backend, Db};
+use crate::db::{new_id, Backend, Db};
 use crate::error::AppError;
 use crate::i18n::Msg;
 use crate::model::CurrentUser;
+use crate::time::{copenhagen, day_bounds, now_ms};
 use sqlx::{AnyConnection, Row};
 
 /// A browser's push subscription, as it hands it over.
@@ -201,13 +202,7 @@ pub async fn schedule_activity_reminders(db: &Db, now: jiff::Timestamp) -> Resul
     let tomorrow = local.date().tomorrow().map_err(|_| AppError::Internal)?;
     // Tomorrow as a calendar day in Copenhagen: 23 or 25 hours long when the
     // clocks change, so its end is the next midnight, not its start + 24 h.
-    let midnight = |day: jiff::civil::Date| {
-        day.to_zoned(copenhagen())
-            .map(|z| z.timestamp().as_millisecond())
-            .map_err(|_| AppError::Internal)
-    };
-    let start = midnight(tomorrow)?;
-    let end = midnight(tomorrow.tomorrow().map_err(|_| AppError::Internal)?)?;
+    let (start, end) = day_bounds(&tomorrow.to_string()).ok_or(AppError::Internal)?;
     // Each citizen with a subscription and an activity tomorrow not yet queued:
     // this runs every round, so what is done is not looked at again.
     let rows = sqlx::query(

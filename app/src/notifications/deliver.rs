@@ -3,9 +3,10 @@ use super::data::{self, Due, Subscription};
 use super::endpoint::{self, PushPolicy};
 use super::webpush::{self, VapidKeys};
 use super::PushKind;
-use crate::db::{copenhagen, new_id, Db};
+use crate::db::{new_id, Db};
 use crate::error::AppError;
 use crate::i18n::Msg;
+use crate::time::copenhagen;
 use std::sync::Arc;
 use std::time::Duration;
 

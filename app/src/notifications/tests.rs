@@ -769,7 +769,7 @@ async fn activity_at(db: &Db, course: &str, starts: &str) -> String {
     .bind(&id)
     .bind(course)
     .bind(starts.as_millisecond())
-    .bind(crate::db::now_ms())
+    .bind(crate::time::now_ms())
     .execute(db.pool())
     .await
     .unwrap();

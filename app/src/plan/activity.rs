@@ -35,7 +35,7 @@ pub async fn get_activity(activity_id: String) -> Result<ActivityPageData, AppEr
     let access = policy::activity(&state.db, &user, &activity_id, read).await?;
     let (detail, starts_ms, _) = super::data::activity_detail(&state.db, &access, &activity_id).await?;
     let flash = crate::auth::session::take_flash(&state.db, &user.session_key).await?;
-    let begun = starts_ms <= crate::db::now_ms()
+    let begun = starts_ms <= crate::time::now_ms()
         || matches!(
             detail.activity.status,
             ActivityStatus::Ongoing | ActivityStatus::Completed

@@ -4,9 +4,10 @@ use super::{
     Timeline,
 };
 use crate::auth::policy::CitizenAccess;
-use crate::db::{format_ms, now_ms, today, Db};
+use crate::db::Db;
 use crate::error::AppError;
-use crate::model::{format_date, format_day, ActivityKind, ActivityStatus, CourseKind};
+use crate::model::{ActivityKind, ActivityStatus, CourseKind};
+use crate::time::{add_months, format_date, format_day, format_ms, now_ms, today};
 use sqlx::Row;
 
 #[derive(sqlx::FromRow)]
@@ -56,13 +57,6 @@ impl LastVisit<'_> {
             None
         }
     }
-}
-
-/// Adds whole months to a `YYYY-MM-DD` date; the 31st becomes the month's last day.
-pub fn add_months(date: &str, months: i32) -> Option<String> {
-    let d: jiff::civil::Date = date.parse().ok()?;
-    let later = d.checked_add(jiff::Span::new().months(months)).ok()?;
-    Some(later.to_string())
 }
 
 pub(crate) async fn active_course(db: &Db, access: &CitizenAccess) -> Result<Option<CourseRow>, AppError> {
@@ -249,7 +243,7 @@ pub async fn overview(db: &Db, access: &CitizenAccess) -> Result<Overview, AppEr
         course,
         next_in_days: next
             .as_ref()
-            .and_then(|(_, starts)| crate::db::days_from_today(*starts)),
+            .and_then(|(_, starts)| crate::time::days_from_today(*starts)),
         next_activity: next.map(|(a, _)| a),
         concern_news: crate::concerns::data::news(db, access, answered_since).await?,
         unread_messages: unread_messages(db, access).await?,
@@ -454,7 +448,7 @@ pub async fn activity_detail(
 
 #[cfg(test)]
 mod tests {
-    use super::{add_months, timeline};
+    use super::timeline;
     use crate::model::CourseKind;
 
     #[test]
@@ -499,14 +493,5 @@ mod tests {
             "2026-01-01"
         )
         .is_none());
-    }
-
-    #[test]
-    fn months_are_calendar_months_and_clamp_at_month_end() {
-        assert_eq!(add_months("2026-01-15", 6).as_deref(), Some("2026-07-15"));
-        assert_eq!(add_months("2025-08-31", 6).as_deref(), Some("2026-02-28"));
-        assert_eq!(add_months("2023-08-31", 6).as_deref(), Some("2024-02-29"));
-        assert_eq!(add_months("2024-02-29", 36).as_deref(), Some("2027-02-28"));
-        assert_eq!(add_months("not a date", 6), None);
     }
 }

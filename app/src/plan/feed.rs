@@ -93,9 +93,10 @@ pub fn CalendarFeed(status: Option<FeedStatus>, new_url: Option<String>) -> impl
 pub mod data {
     use super::FeedStatus;
     use crate::auth::policy::CitizenAccess;
-    use crate::db::{format_ms, new_id, now_ms, Db};
+    use crate::db::{new_id, Db};
     use crate::error::AppError;
     use crate::i18n::Lang;
+    use crate::time::{format_ms, now_ms};
     use sha2::{Digest, Sha256};
     use sqlx::Row;
 

@@ -234,8 +234,9 @@ pub fn ChangeLog(changes: Vec<Change>, #[prop(optional)] detailed: bool) -> impl
 pub mod store {
     //! Writing and reading the history tables.
     use super::{Change, Entity, FieldChange, PlanField};
-    use crate::db::{format_ms, new_id, now_ms, Db};
+    use crate::db::{new_id, Db};
     use crate::error::AppError;
+    use crate::time::{format_ms, now_ms};
     use sqlx::Row;
 
     /// Records a change inside the transaction that makes it. Nothing is

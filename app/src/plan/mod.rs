@@ -172,7 +172,7 @@ pub async fn my_plan(print: bool) -> Result<PlanView, AppError> {
     let mut plan = data::citizen_plan(&state.db, &access, !print).await?;
     plan.feed = feed::data::status(&state.db, &access).await?;
     plan.form_key = crate::db::new_id();
-    plan.today = crate::db::today();
+    plan.today = crate::time::today();
     if !print {
         match session::take_flash(&state.db, &user.session_key).await? {
             Some(Flash::CalendarFeed { url }) => plan.new_feed_url = Some(url),
@@ -507,7 +507,7 @@ fn PrintPlan(plan: PlanView) -> impl IntoView {
     let heading = fill(t(Msg::PlanPrintHeading), &[("name", &user)]);
     let printed = fill(
         t(Msg::PlanPrintedOn),
-        &[("date", &crate::model::format_date(&plan.today))],
+        &[("date", &crate::time::format_date(&plan.today))],
     );
     let Some(course) = plan.course else {
         return view! { <h1>{heading}</h1><p>{t(Msg::PlanNoCourse)}</p> }.into_any();

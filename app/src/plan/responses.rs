@@ -362,9 +362,10 @@ pub fn CitizenResponses(responses: Vec<CitizenResponse>) -> impl IntoView {
 pub mod data {
     use super::{CitizenResponse, FeedbackView, Reflection, Responses};
     use crate::auth::policy::CitizenAccess;
-    use crate::db::{format_ms, new_id, now_ms, Db};
+    use crate::db::{new_id, Db};
     use crate::error::AppError;
     use crate::i18n::Msg;
+    use crate::time::{format_ms, now_ms};
     use sqlx::Row;
 
     /// The course of the citizen's own activity; anything else is not found.

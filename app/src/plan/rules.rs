@@ -56,13 +56,12 @@ pub use checks::*;
 #[cfg(feature = "ssr")]
 mod checks {
     use super::{ActivityForm, CourseForm, GoalForm, PaidHoursForm};
-    use crate::db::copenhagen;
     use crate::error::AppError;
     use crate::forms::{optional_text, required_text, SHORT_MAX, TEXT_MAX, TITLE_MAX};
     use crate::i18n::Msg;
     use crate::model::{ActivityKind, ActivityStatus, CourseKind};
-    use crate::plan::data::add_months;
     use crate::plan::history::PlanField;
+    use crate::time::{add_months, copenhagen};
     use jiff::civil::{Date, DateTime};
 
     pub const HOURS_MAX: i64 = 80;
@@ -176,11 +175,11 @@ mod checks {
                 (PlanField::CourseKind, Some(self.kind.as_str().to_string())),
                 (
                     PlanField::Start,
-                    Some(crate::model::format_date_numeric(&self.start.to_string())),
+                    Some(crate::time::format_date_numeric(&self.start.to_string())),
                 ),
                 (
                     PlanField::PlannedEnd,
-                    Some(crate::model::format_date_numeric(&self.planned_end.to_string())),
+                    Some(crate::time::format_date_numeric(&self.planned_end.to_string())),
                 ),
                 (PlanField::MainGoal, self.main_goal.clone()),
             ]
@@ -280,7 +279,7 @@ mod checks {
 
         pub fn fields(&self) -> Vec<(PlanField, Option<String>)> {
             // Kept in the history as numbers, readable in either language.
-            use crate::db::format_ms_numeric as format_ms;
+            use crate::time::format_ms_numeric as format_ms;
             vec![
                 (PlanField::ActivityKind, Some(self.kind.as_str().to_string())),
                 (PlanField::Status, Some(self.status.as_str().to_string())),

@@ -1,9 +1,10 @@
 //! Who may see an activity, on both databases.
-use crate::db::{new_id, now_ms, Db};
+use crate::db::{new_id, Db};
 use crate::db_test;
 use crate::error::AppError;
 use crate::model::Role;
 use crate::testing::{assign, audit_count, course, user};
+use crate::time::now_ms;
 
 async fn activity(db: &Db, course_id: &str) -> String {
     let id = new_id();

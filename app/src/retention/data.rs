@@ -2,8 +2,9 @@
 //! above). `now` is a parameter, so tests move the clock.
 use super::{RetentionCounts, RetentionPolicy};
 use crate::auth::policy::AdminAccess;
-use crate::db::{copenhagen, Db};
+use crate::db::Db;
 use crate::error::AppError;
+use crate::time::copenhagen;
 use sqlx::Row;
 
 /// Citizens whose data is due: no active course, and their last course

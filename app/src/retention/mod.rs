@@ -84,7 +84,7 @@ pub async fn retention_preview() -> Result<RetentionOutlook, AppError> {
     Ok(RetentionOutlook {
         data_years: policy.data_years,
         access_log_years: policy.access_log_years,
-        next_run: data::preview(&state.db, &access, policy, crate::db::now_ms()).await?,
+        next_run: data::preview(&state.db, &access, policy, crate::time::now_ms()).await?,
     })
 }
 

@@ -3,10 +3,10 @@
 //! read is audited.
 use super::{CheckIn, Day, SharePeriod, SharedTrend};
 use crate::auth::policy::{Access, CaseworkerAccess, CitizenAccess, ConcernAccess};
-use crate::db::{new_id, now_ms, today, Db};
+use crate::db::{new_id, Db};
 use crate::error::AppError;
 use crate::i18n::Msg;
-use crate::model::format_date;
+use crate::time::{format_date, now_ms, today};
 use sqlx::Row;
 
 pub const NOTE_MAX: usize = 500;
@@ -58,7 +58,7 @@ pub fn entry_day(written_at: Option<&str>) -> String {
         .filter(|ms| (year_ago..=now.as_millisecond() + slack).contains(ms))
         .and_then(|ms| jiff::Timestamp::from_millisecond(ms.min(now.as_millisecond())).ok())
         .unwrap_or(now)
-        .to_zoned(crate::db::copenhagen())
+        .to_zoned(crate::time::copenhagen())
         .date()
         .to_string()
 }
@@ -266,7 +266,7 @@ async fn days(db: &Db, citizen: &impl Access, days: i64, only_shared: bool) -> R
                 sleep: r.try_get(4)?,
                 shared: r.try_get::<i64, _>(5)? != 0,
                 visible_to_caseworker: visible,
-                changed_on: r.try_get::<Option<i64>, _>(7)?.map(crate::db::format_ms),
+                changed_on: r.try_get::<Option<i64>, _>(7)?.map(crate::time::format_ms),
             })
         })
         .collect()

@@ -120,7 +120,7 @@ db_test!(one_entry_a_day_however_often_it_is_sent, |db| {
 });
 
 async fn entry_on(db: &Db, citizen_id: &str, days_ago: i64, shared: bool) {
-    let date = crate::plan::rules::parse_date(&crate::db::today())
+    let date = crate::plan::rules::parse_date(&crate::time::today())
         .unwrap()
         .checked_sub(jiff::Span::new().days(days_ago))
         .unwrap();
@@ -384,7 +384,7 @@ db_test!(a_shared_day_written_over_keeps_what_the_caseworker_saw, |db| {
     let sofie = user(db, Role::Citizen, "Sofie").await;
     assign(db, &mette, &sofie).await;
     let day = |ago: i64| {
-        crate::plan::rules::parse_date(&crate::db::today())
+        crate::plan::rules::parse_date(&crate::time::today())
             .unwrap()
             .checked_sub(jiff::Span::new().days(ago))
             .unwrap()
@@ -446,7 +446,7 @@ db_test!(a_shared_day_written_over_keeps_what_the_caseworker_saw, |db| {
     .unwrap();
     let changed = seen.days[0].changed_on.clone().expect("shown as changed");
     assert!(
-        changed.contains(&crate::model::format_date(&crate::db::today())),
+        changed.contains(&crate::time::format_date(&crate::time::today())),
         "{changed}"
     );
     assert_eq!(seen.days[0].mood, 2, "the caseworker sees the new answers");

@@ -247,9 +247,9 @@ fn Questionnaire(form_key: String) -> impl IntoView {
 pub mod data {
     use super::{score, Who5Result, Who5Status, EVERY_DAYS};
     use crate::auth::policy::{Access, CitizenAccess};
-    use crate::db::{format_ms, new_id, now_ms, today, Db};
+    use crate::db::{new_id, Db};
     use crate::error::AppError;
-    use crate::model::format_day;
+    use crate::time::{format_day, format_ms, now_ms, today};
     use sqlx::Row;
 
     /// Stores one set of answers; a repeated send of the same form stores nothing more.

@@ -4,9 +4,9 @@
 use super::{ActivityEdit, Citizen, CourseEdit, GoalEdit};
 use crate::auth::policy::CaseworkerAccess;
 use crate::auth::{session, Flash};
-use crate::db::{new_id, now_ms, Db};
+use crate::db::{new_id, Db};
 use crate::error::AppError;
-use crate::model::{format_date_numeric, ActivityKind, ActivityStatus, CurrentUser};
+use crate::model::{ActivityKind, ActivityStatus, CurrentUser};
 use crate::plan::data::{active_course, goal_ratings, CourseRow};
 use crate::plan::history::{differences, store, Entity, PlanField};
 use crate::plan::rules::ActivityForm;
@@ -14,6 +14,7 @@ use crate::plan::rules::{
     local_time_value, parse_date, ActivityInput, CourseInput, GoalInput, PaidHoursInput,
 };
 use crate::state::AppState;
+use crate::time::{format_date_numeric, now_ms};
 use sqlx::Row;
 
 /// What an edit page's server function needs: state, the caseworker, and

@@ -91,7 +91,7 @@ pub async fn save_course(citizen_id: String, #[server(flatten)] form: CourseForm
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
     let page = format!("/caseload/citizens/{citizen_id}/course");
-    let copenhagen_today = || jiff::Timestamp::now().to_zoned(crate::db::copenhagen()).date();
+    let copenhagen_today = || jiff::Timestamp::now().to_zoned(crate::time::copenhagen()).date();
     let saved = async {
         let input = form.parse(copenhagen_today())?;
         let access = caseworker_of(&state.db, &user, &citizen_id, Use::Write).await?;

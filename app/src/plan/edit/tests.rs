@@ -1,6 +1,6 @@
 //! Editing a plan, its history, and what the citizen sees of it, on both databases.
 use super::data;
-use crate::db::{new_id, now_ms, Db};
+use crate::db::{new_id, Db};
 use crate::db_test;
 use crate::error::AppError;
 use crate::model::{CurrentUser, Role};
@@ -10,6 +10,7 @@ use crate::plan::rules::ActivityForm;
 use crate::plan::rules::{local_time_value, CourseInput, GoalInput, PaidHoursInput};
 use crate::plan::Marker;
 use crate::testing::{assign, audit_count, course, user};
+use crate::time::now_ms;
 use sqlx::Row;
 
 async fn count(db: &Db, sql: &str, id: &str) -> i64 {
@@ -579,9 +580,9 @@ db_test!(a_calendar_feed_lives_until_replaced_or_stopped, |db| {
 });
 
 async fn course_ending_in(db: &Db, citizen: &CurrentUser, months: i32) {
-    let today = crate::db::today();
-    let start = crate::plan::data::add_months(&today, -6).unwrap();
-    let end = crate::plan::data::add_months(&today, months).unwrap();
+    let today = crate::time::today();
+    let start = crate::time::add_months(&today, -6).unwrap();
+    let end = crate::time::add_months(&today, months).unwrap();
     sqlx::query(
         "INSERT INTO courses (id, citizen_id, kind, status, start_date, planned_end_date, created_at, updated_at) \
          VALUES ($1, $2, 'jobafklaringsforloeb', 'active', $3, $4, $5, $5)",
