@@ -25,7 +25,7 @@ use sqlx::Row;
 use std::collections::{HashMap, HashSet};
 
 mod support;
-use support::TestDb;
+use support::{report, TestDb};
 
 const CASES: usize = 10_000;
 const DEFAULT_SEED: u64 = 0x6d69_7466_6f72_6c62;
@@ -640,16 +640,6 @@ async fn property(postgres: bool) {
     );
     report(&line);
     drop_db(db, cleanup).await;
-}
-
-/// Printed, and kept in `target/fault-report.txt` with the other figures.
-fn report(line: &str) {
-    use std::io::Write;
-    println!("{line}");
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/fault-report.txt");
-    if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(path) {
-        let _ = writeln!(f, "{line}");
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -19,6 +19,8 @@
 //!
 //! `capacity` (ignored; `make bench`) measures one process's throughput and
 //! CPU, and PostgreSQL's, for the README's capacity figures.
+mod support;
+
 use app::db::{new_id, Db};
 use reqwest::header::{HeaderMap, LOCATION, SET_COOKIE};
 use std::collections::HashMap;
@@ -28,6 +30,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use support::{client, form, free_port, repo, report, TestDb};
 
 /// Set for the server processes this test starts.
 const CHILD_ENV: &str = "MITFORLOB_DEPLOY_TEST_CHILD";
@@ -55,66 +58,6 @@ fn server_process() {
         .unwrap()
         .block_on(server::serve::until_signal(settings))
         .expect("the server process ended with an error");
-}
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-/// A line for `make test`'s fault report (cargo hides a passing test's output).
-fn report(line: &str) {
-    use std::io::Write;
-    println!("{line}");
-    let path = repo().join("target/fault-report.txt");
-    if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(path) {
-        let _ = writeln!(f, "{line}");
-    }
-}
-
-fn admin_url() -> String {
-    std::env::var("TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
-}
-
-/// A fresh PostgreSQL database, dropped when this is.
-struct Database {
-    url: String,
-    name: String,
-}
-
-impl Database {
-    async fn create() -> Database {
-        let name = format!("mitforlob_deploy_{}", new_id());
-        let admin = Db::connect(&admin_url())
-            .await
-            .expect("PostgreSQL must be reachable");
-        sqlx::query(&format!("CREATE DATABASE {name}"))
-            .execute(admin.pool())
-            .await
-            .unwrap();
-        admin.close().await;
-        let base = admin_url().rsplit_once('/').unwrap().0.to_string();
-        Database {
-            url: format!("{base}/{name}"),
-            name,
-        }
-    }
-
-    async fn drop_it(&self) {
-        if let Ok(admin) = Db::connect(&admin_url()).await {
-            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name))
-                .execute(admin.pool())
-                .await;
-        }
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// `deploy/mitforlob.env`, as systemd reads it: `NAME=value` lines.
@@ -179,7 +122,7 @@ impl Process {
 
     /// Up and `/readyz` answers 200.
     async fn wait_ready(&mut self) {
-        let http = plain_client();
+        let http = client();
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
             if let Ok(r) = http
@@ -359,14 +302,6 @@ async fn start_nginx(dir: &Path, upstreams: [u16; 2]) -> Nginx {
     nginx
 }
 
-fn plain_client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(Duration::from_secs(10))
-        .build()
-        .unwrap()
-}
-
 /// A browser at address `from` that trusts the test certificate.
 fn browser(cert: &reqwest::Certificate, from: Ipv4Addr, timeout: Option<Duration>) -> reqwest::Client {
     let mut b = reqwest::Client::builder()
@@ -378,12 +313,6 @@ fn browser(cert: &reqwest::Certificate, from: Ipv4Addr, timeout: Option<Duration
         b = b.timeout(t);
     }
     b.build().unwrap()
-}
-
-fn form(pairs: &[(&str, &str)]) -> String {
-    form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(pairs)
-        .finish()
 }
 
 /// What came back, in short.
@@ -653,18 +582,19 @@ async fn citizens_with_threads(db: &Db) -> Vec<(String, String)> {
 /// The topology, up: a seeded database, two server processes, nginx.
 struct Topology {
     dir: PathBuf,
-    database: Database,
     db: Db,
     processes: Vec<Process>,
     nginx: Option<Nginx>,
     cert: Option<reqwest::Certificate>,
+    /// Last, so a failed test stops the processes before the database goes.
+    database: TestDb,
 }
 
 impl Topology {
     async fn start(processes: usize, command: fn() -> Command, with_nginx: bool) -> Topology {
         let dir = std::env::temp_dir().join(format!("mitforlob-deploy-{}", new_id()));
         std::fs::create_dir_all(&dir).unwrap();
-        let database = Database::create().await;
+        let database = TestDb::create(true).await;
         // Migrated and seeded by the server's own commands.
         let seeded = Command::new(env!("CARGO_BIN_EXE_server"))
             .arg("seed-demo")
@@ -700,11 +630,11 @@ impl Topology {
         };
         Topology {
             dir,
-            database,
             db,
             processes: procs,
             nginx,
             cert,
+            database,
         }
     }
 
@@ -864,7 +794,7 @@ async fn rolling_restart_through_nginx_drops_and_duplicates_nothing() {
     // process reaches the stream, wherever the proxy put it.
     let streams_opened = stream.opened.load(Ordering::Relaxed);
     let mut live_seen = 0;
-    let direct = plain_client();
+    let direct = client();
     for p in &t.processes {
         let before = stream.events.load(Ordering::Relaxed);
         let text = format!("deploy direct {} {}", p.port, new_id());
@@ -946,7 +876,7 @@ async fn rolling_restart_through_nginx_drops_and_duplicates_nothing() {
     let secure_cookie =
         first_login.contains("__Host-") && first_login.to_ascii_lowercase().contains("; secure");
     let hsts = first_headers.contains_key("strict-transport-security");
-    let redirect = plain_client()
+    let redirect = client()
         .get(format!(
             "http://127.0.0.1:{}/plan",
             t.nginx.as_ref().unwrap().http_port
@@ -1176,7 +1106,7 @@ async fn capacity() {
     );
     for work in [Work::Page("/"), Work::Page("/plan"), Work::Message, Work::Login] {
         let mut pg_seen = HashMap::new();
-        let pg_before = database_cpu(&t.db, &t.database.name, &mut pg_seen).await;
+        let pg_before = database_cpu(&t.db, t.database.pg_name().unwrap(), &mut pg_seen).await;
         let server_before = cpu_time(pid);
         let started = Instant::now();
         let deadline = started + Duration::from_secs(seconds);
@@ -1239,7 +1169,8 @@ async fn capacity() {
         }
         let wall = started.elapsed().as_secs_f64();
         let server_cpu = (cpu_time(pid) - server_before).as_secs_f64();
-        let pg_cpu = (database_cpu(&t.db, &t.database.name, &mut pg_seen).await - pg_before).as_secs_f64();
+        let pg_cpu = (database_cpu(&t.db, t.database.pg_name().unwrap(), &mut pg_seen).await - pg_before)
+            .as_secs_f64();
         took.sort();
         let n = took.len().max(1);
         let pct = |p: f64| {
@@ -1358,7 +1289,7 @@ async fn scale_and_logins() {
         format!("scale: seed-scale took {:.1} s: {}", started.elapsed().as_secs_f64(), printed.trim()),
         "page (as)                    p50 ms   p99 ms   rows written/view   audit rows/view (first view, then each)".into(),
     ];
-    let http = plain_client();
+    let http = client();
     let caseworker = login(&http, &base, "sagsbehandler-1@skala.mitforlob.dk")
         .await
         .unwrap()
@@ -1368,7 +1299,7 @@ async fn scale_and_logins() {
         .unwrap()
         .cookie;
     let thread_path = format!("/messages/{thread}");
-    let name = t.database.name.clone();
+    let name = t.database.pg_name().unwrap().to_string();
     let writes = "SELECT COALESCE(SUM(n_tup_ins + n_tup_upd + n_tup_del), 0)::BIGINT FROM pg_stat_user_tables WHERE $1 <> ''";
     let audit_rows = "SELECT COALESCE(MAX(n_tup_ins), 0) FROM pg_stat_user_tables WHERE relname = 'audit_events' AND $1 <> ''";
     for (who, cookie, path) in [

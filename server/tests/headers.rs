@@ -21,7 +21,7 @@ fn site_root() -> std::path::PathBuf {
 }
 
 mod support;
-use support::{both, TestApp};
+use support::{both, own_by_id, TestApp};
 
 async fn spawn_app(postgres: bool) -> TestApp {
     let limits = server::config::ServeSettings::default();
@@ -402,18 +402,3 @@ both!(
         assert_eq!(status, StatusCode::OK);
     }
 );
-
-/// The own-data access of the demo citizen with this id (the data function
-/// takes the access the citizen's own page would make).
-fn own_by_id(id: &str) -> app::auth::policy::CitizenAccess {
-    let citizen = app::model::CurrentUser {
-        id: id.to_string(),
-        role: app::model::Role::Citizen,
-        name: String::new(),
-        lang: app::i18n::Lang::Da,
-        text_size: Default::default(),
-        session_key: String::new(),
-        unread_messages: 0,
-    };
-    app::auth::policy::own_data(&citizen).expect("a citizen")
-}

@@ -18,7 +18,7 @@ use scraper::{ElementRef, Html, Selector};
 use std::collections::{BTreeMap, BTreeSet};
 
 mod support;
-use support::{both, spawn_app, TestApp};
+use support::{both, form, spawn_app, TestApp};
 
 impl TestApp {
     async fn strings(&self, sql: &str) -> Vec<Vec<String>> {
@@ -35,25 +35,6 @@ impl TestApp {
     async fn exec(&self, sql: &str, text: &str) {
         sqlx::query(sql).bind(text).execute(self.db.pool()).await.unwrap();
     }
-}
-
-fn form(fields: &[(&str, &str)]) -> String {
-    let mut out = String::new();
-    for (k, v) in fields {
-        if !out.is_empty() {
-            out.push('&');
-        }
-        out.push_str(k);
-        out.push('=');
-        for b in v.bytes() {
-            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                out.push(b as char);
-            } else {
-                out.push_str(&format!("%{b:02X}"));
-            }
-        }
-    }
-    out
 }
 
 /// Text that tries every way out of where it is shown.
@@ -732,10 +713,7 @@ fn server_fn_arguments() -> BTreeSet<String> {
         }
     }
     let mut out = BTreeSet::new();
-    walk(
-        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../app/src"),
-        &mut out,
-    );
+    walk(&support::repo().join("app/src"), &mut out);
     out
 }
 

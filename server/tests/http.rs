@@ -6,7 +6,7 @@ use axum::http::{header, Request, StatusCode};
 use http_body_util::BodyExt;
 
 mod support;
-use support::{both, TestApp};
+use support::{both, own_by_id, TestApp};
 
 /// The subscription test registers this push host; nothing is sent in these tests.
 async fn spawn_app(postgres: bool) -> TestApp {
@@ -932,21 +932,6 @@ both!(the_caseworker_sees_that_a_shared_day_was_changed, |app| {
         .unwrap();
     assert_eq!(kept, 1);
 });
-
-/// The own-data access of the demo citizen with this id (the data function
-/// takes the access the citizen's own page would make).
-fn own_by_id(id: &str) -> app::auth::policy::CitizenAccess {
-    let citizen = app::model::CurrentUser {
-        id: id.to_string(),
-        role: app::model::Role::Citizen,
-        name: String::new(),
-        lang: app::i18n::Lang::Da,
-        text_size: Default::default(),
-        session_key: String::new(),
-        unread_messages: 0,
-    };
-    app::auth::policy::own_data(&citizen).expect("a citizen")
-}
 
 // Only a page with an island loads the WebAssembly (`app::islands`): the
 // overview and the plan have none; a thread's message field (an island inside

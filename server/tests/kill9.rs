@@ -6,68 +6,15 @@
 //! "sent" is there exactly once. Replies whose answer was cut off are sent
 //! again with the same key, as the offline queue would, and must then also be
 //! there exactly once. Prints the figures: acknowledged, lost, duplicated.
+mod support;
+
 use app::db::{new_id, Db};
 use std::collections::HashMap;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+use support::{client, form, free_port, report, TestDb};
 
 const WRITERS: usize = 4;
-
-/// A fault test's figures, printed and kept in `target/fault-report.txt`,
-/// which `make test` shows after the tests (cargo hides a passing test's output).
-fn report(line: &str) {
-    use std::io::Write;
-    println!("{line}");
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/fault-report.txt");
-    if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(path) {
-        let _ = writeln!(f, "{line}");
-    }
-}
-
-struct Target {
-    url: String,
-    /// A PostgreSQL database to drop at the end.
-    pg_name: Option<String>,
-}
-
-fn admin_url() -> String {
-    std::env::var("TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
-}
-
-async fn target(postgres: bool) -> Target {
-    if postgres {
-        let name = format!("mitforlob_kill_{}", new_id());
-        let admin = Db::connect(&admin_url())
-            .await
-            .expect("PostgreSQL must be reachable");
-        sqlx::query(&format!("CREATE DATABASE {name}"))
-            .execute(admin.pool())
-            .await
-            .unwrap();
-        admin.close().await;
-        let base = admin_url().rsplit_once('/').unwrap().0.to_string();
-        Target {
-            url: format!("{base}/{name}"),
-            pg_name: Some(name),
-        }
-    } else {
-        let dir = std::env::temp_dir().join(format!("mitforlob-kill-{}", new_id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        Target {
-            url: format!("sqlite://{}/kill.db", dir.display()),
-            pg_name: None,
-        }
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 fn server(url: &str, port: u16, args: &[&str]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_server"));
@@ -79,14 +26,6 @@ fn server(url: &str, port: u16, args: &[&str]) -> Command {
         .stdout(Stdio::null())
         .stderr(Stdio::null());
     cmd
-}
-
-fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(Duration::from_secs(10))
-        .build()
-        .unwrap()
 }
 
 // The child is handed to the caller, which kills and waits for it; the lint
@@ -109,23 +48,6 @@ async fn start(url: &str, port: u16) -> Child {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-}
-
-fn form(pairs: &[(&str, &str)]) -> String {
-    pairs
-        .iter()
-        .map(|(k, v)| {
-            let v: String = v
-                .bytes()
-                .map(|b| match b {
-                    b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' => (b as char).to_string(),
-                    _ => format!("%{b:02X}"),
-                })
-                .collect();
-            format!("{k}={v}")
-        })
-        .collect::<Vec<_>>()
-        .join("&")
 }
 
 async fn post(http: &reqwest::Client, port: u16, path: &str, body: String, cookie: &str) -> Option<String> {
@@ -172,7 +94,7 @@ async fn counts(db: &Db, thread: &str) -> HashMap<String, i64> {
 
 async fn kill_cycles(postgres: bool, cycles: usize) {
     use sqlx::Row;
-    let t = target(postgres).await;
+    let t = TestDb::create(postgres).await;
     let seeded = server(&t.url, 0, &["seed-demo"]).status().unwrap();
     assert!(seeded.success());
     let db = Db::connect(&t.url).await.unwrap();
@@ -281,12 +203,7 @@ async fn kill_cycles(postgres: bool, cycles: usize) {
         acknowledged.len(),
         unanswered.len(),
     ));
-    if let Some(name) = t.pg_name {
-        let admin = Db::connect(&admin_url()).await.unwrap();
-        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            .execute(admin.pool())
-            .await;
-    }
+    t.drop_it().await;
     assert!(acknowledged.len() > cycles, "the writers got writes through");
     assert_eq!((lost, duplicated, retried_wrong), (0, 0, 0));
 }

@@ -5,7 +5,7 @@
 //! else runs in it) must hold at most twice what it held before the first.
 mod support;
 
-use support::TestApp;
+use support::{report, TestApp};
 
 const LOGINS: usize = 300;
 
@@ -17,16 +17,6 @@ fn rss_kib() -> u64 {
         .find_map(|l| l.strip_prefix("VmRSS:"))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
         .expect("VmRSS in /proc/self/status")
-}
-
-/// Printed, and kept in `target/fault-report.txt` with the other figures.
-fn report(line: &str) {
-    use std::io::Write;
-    println!("{line}");
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/fault-report.txt");
-    if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(path) {
-        let _ = writeln!(f, "{line}");
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

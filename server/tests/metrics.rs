@@ -3,15 +3,9 @@
 //! move with what happened, and the build. And its JSON request log: each
 //! server function by name and outcome, never an id or a query.
 mod support;
-use std::net::SocketAddr;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-use support::TestDb;
-
-fn free_port() -> SocketAddr {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    l.local_addr().unwrap()
-}
+use support::{free_addr, TestDb};
 
 /// The server process, stopped when the test ends however it ends.
 struct Server(std::process::Child);
@@ -43,7 +37,7 @@ async fn run(postgres: bool) {
         db.close().await;
         id
     };
-    let (addr, metrics_addr) = (free_port(), free_port());
+    let (addr, metrics_addr) = (free_addr(), free_addr());
     let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
         .arg("serve")
         .env("DATABASE_URL", &url)

@@ -44,14 +44,6 @@ impl Drop for TempDir {
     }
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 fn client_json(id: &str, extra: serde_json::Value) -> serde_json::Value {
     let mut c = serde_json::json!({
         "client_id": id,
@@ -69,13 +61,9 @@ fn client_json(id: &str, extra: serde_json::Value) -> serde_json::Value {
 
 async fn start_idp(mode: &str, clients: serde_json::Value) -> Idp {
     show_logs();
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../end2end/oidc/provider.mjs");
+    let script = repo().join("end2end/oidc/provider.mjs");
     assert!(
-        std::path::Path::new(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../end2end/node_modules/oidc-provider"
-        ))
-        .exists(),
+        repo().join("end2end/node_modules/oidc-provider").exists(),
         "the test provider needs `make tools` (npm ci in end2end/) first"
     );
     let dir = std::env::temp_dir().join(format!("mitforlob-idp-{}", app::db::new_id()));

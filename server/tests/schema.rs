@@ -532,7 +532,7 @@ async fn both_engines_have_the_same_schema() {
 /// Each migration is written for both engines, under the same file name.
 #[test]
 fn both_engines_have_the_same_migration_files() {
-    let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../app/migrations");
+    let folder = support::repo().join("app/migrations");
     let names = |engine: &str| {
         let mut names: Vec<String> = std::fs::read_dir(folder.join(engine))
             .unwrap()

@@ -2,56 +2,17 @@
 //! logins (argon2) run, a form is half sent and an event stream is open.
 //! Everything already sent must be answered and stored, the stream must
 //! end, and the process must exit 0 within the grace period.
+mod support;
+
 use app::db::{new_id, Db};
 use std::net::SocketAddr;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+use support::{free_addr, TestDb};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 const GRACE_SECONDS: u64 = 20;
-
-async fn database(postgres: bool) -> (String, Option<String>) {
-    if postgres {
-        let admin_url = std::env::var("TEST_POSTGRES_URL")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-        let name = format!("mitforlob_stop_{}", new_id());
-        let admin = Db::connect(&admin_url)
-            .await
-            .expect("PostgreSQL must be reachable for the tests");
-        sqlx::query(&format!("CREATE DATABASE {name}"))
-            .execute(admin.pool())
-            .await
-            .unwrap();
-        admin.close().await;
-        let base = admin_url.rsplit_once('/').unwrap().0.to_string();
-        (format!("{base}/{name}"), Some(name))
-    } else {
-        let url = format!(
-            "sqlite://{}/mitforlob-stop-{}.db",
-            std::env::temp_dir().display(),
-            new_id()
-        );
-        (url, None)
-    }
-}
-
-async fn drop_database(name: Option<String>) {
-    if let Some(name) = name {
-        let admin_url = std::env::var("TEST_POSTGRES_URL")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-        if let Ok(admin) = Db::connect(&admin_url).await {
-            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                .execute(admin.pool())
-                .await;
-        }
-    }
-}
-
-fn free_port() -> SocketAddr {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    l.local_addr().unwrap()
-}
 
 /// Reads one whole answer of a `Connection: close` request.
 async fn read_all(s: &mut TcpStream) -> String {
@@ -94,10 +55,10 @@ async fn send(addr: SocketAddr, raw: &str) -> TcpStream {
 }
 
 async fn run(postgres: bool) {
-    let (url, cleanup) = database(postgres).await;
+    let database = TestDb::create(postgres).await;
+    let url = database.url.clone();
     let (thread, users) = {
-        let db = Db::connect(&url).await.unwrap();
-        db.migrate().await.unwrap();
+        let db = database.migrated().await;
         app::seed::seed_demo(&db).await.unwrap();
         let thread: String = sqlx::query_scalar(
             "SELECT t.id FROM message_threads t JOIN users u ON u.id = t.citizen_id \
@@ -109,7 +70,7 @@ async fn run(postgres: bool) {
         db.close().await;
         (thread, ["sofie", "birgitte", "mette"])
     };
-    let addr = free_port();
+    let addr = free_addr();
     let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
         .arg("serve")
         .env("DATABASE_URL", &url)
@@ -244,7 +205,7 @@ async fn run(postgres: bool) {
         assert_eq!(sessions, 1, "{u}'s login answered as done is stored");
     }
     db.close().await;
-    drop_database(cleanup).await;
+    database.drop_it().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

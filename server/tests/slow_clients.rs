@@ -1,10 +1,13 @@
 //! Slow and idle clients cannot take the service down: the real server on a
 //! loopback port, with many half-sent requests open at once. Connection
 //! handling does not depend on the database, so these run on SQLite only.
-use app::db::{new_id, Db};
-use server::config::{ServeSettings, Settings};
+mod support;
+
+use app::db::Db;
+use server::config::ServeSettings;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
+use support::TestDb;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio_util::sync::CancellationToken;
@@ -15,37 +18,19 @@ struct Running {
     state: app::state::AppState,
     stop: CancellationToken,
     server: tokio::task::JoinHandle<()>,
+    database: TestDb,
 }
 
 async fn start(limits: ServeSettings) -> Running {
     // Both ends of every socket live in this process.
     server::serve::raise_fd_limit();
-    let url = format!(
-        "sqlite://{}/mitforlob-slow-{}.db",
-        std::env::temp_dir().display(),
-        new_id()
-    );
-    let db = Db::connect(&url).await.unwrap();
-    db.migrate().await.unwrap();
+    let database = TestDb::create(false).await;
+    let db = database.migrated().await;
     app::seed::seed_demo(&db).await.unwrap();
-    let settings = Settings {
-        addr: "127.0.0.1:0".parse().unwrap(),
-        database_url: secrecy::SecretString::from(url),
-        site_root: std::env::temp_dir(),
-        secure_cookies: false,
-        session_idle_minutes: 30,
-        session_absolute_hours: 12,
-        activation_days: 14,
-        vapid_private_key: None,
-        vapid_subject: "mailto:drift@example.org".into(),
-        push_interval_seconds: 30,
-        push_hosts: None,
-        retention: Default::default(),
-        allow_private_push_for_tests: false,
-        oidc: Default::default(),
-    };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
+    let mut settings = support::settings(&database.url);
+    settings.addr = addr;
     let state = server::app_state(&settings, db.clone());
     let router = server::router::build_with(state.clone(), &limits);
     let stop = CancellationToken::new();
@@ -59,6 +44,7 @@ async fn start(limits: ServeSettings) -> Running {
         state,
         stop,
         server,
+        database,
     }
 }
 
@@ -70,6 +56,7 @@ impl Running {
             .expect("the server stops")
             .unwrap();
         self.db.close().await;
+        self.database.drop_it().await;
     }
 }
 

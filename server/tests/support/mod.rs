@@ -1,7 +1,8 @@
-//! What the router tests share: a fresh, migrated and seeded database on
+//! What the server's tests share: a fresh, migrated and seeded database on
 //! SQLite or PostgreSQL, the server's real router over it, and requests sent
-//! as a browser sends them. One place to change when `Settings` grows a
-//! field or a login changes, instead of a copy in every test file.
+//! as a browser sends them; for the tests that start processes, free ports,
+//! form bodies and the fault report. One place to change when `Settings`
+//! grows a field or a login changes, instead of a copy in every test file.
 //!
 //! Each file under `server/tests` is its own crate and uses a part of this,
 //! hence `dead_code` is allowed here.
@@ -20,6 +21,52 @@ use tower::ServiceExt;
 pub fn admin_url() -> String {
     std::env::var("TEST_POSTGRES_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// The repository's root (the workspace), for files outside `server/`.
+pub fn repo() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// A fault test's figures: printed, and kept in `target/fault-report.txt`,
+/// which `make test` shows after the tests (cargo hides a passing test's output).
+pub fn report(line: &str) {
+    use std::io::Write;
+    println!("{line}");
+    let path = repo().join("target/fault-report.txt");
+    if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(path) {
+        let _ = writeln!(f, "{line}");
+    }
+}
+
+/// A free loopback port: binding port 0 makes the OS pick one nothing uses.
+pub fn free_port() -> u16 {
+    free_addr().port()
+}
+
+/// [`free_port`] as an address on 127.0.0.1.
+pub fn free_addr() -> std::net::SocketAddr {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+}
+
+/// An HTTP client for a server this test started: redirects are answers to
+/// check, not to follow, and a request that hangs fails the test in 10 s.
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(std::time::Duration::from_secs(10))
+        .build()
+        .unwrap()
+}
+
+/// A form body (`application/x-www-form-urlencoded`) as a browser sends it.
+pub fn form(pairs: &[(&str, &str)]) -> String {
+    form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish()
 }
 
 /// A throwaway database: a new PostgreSQL database or a new SQLite file.
@@ -68,6 +115,12 @@ impl TestDb {
 
     pub fn is_postgres(&self) -> bool {
         self.pg_name.is_some()
+    }
+
+    /// The PostgreSQL database's name (`None` on SQLite), for queries about
+    /// it from outside (`pg_stat_activity`, say).
+    pub fn pg_name(&self) -> Option<&str> {
+        self.pg_name.as_deref()
     }
 
     /// Drops a PostgreSQL database (ending its connections) or removes a
@@ -272,13 +325,28 @@ impl TestApp {
     /// The PostgreSQL database's name (`None` on SQLite), for tests that
     /// take it away.
     pub fn pg_name(&self) -> Option<&str> {
-        self.database.pg_name.as_deref()
+        self.database.pg_name()
     }
 
     pub async fn close(self) {
         self.db.close().await;
         self.database.drop_it().await;
     }
+}
+
+/// The own-data access of the demo citizen with this id (the data function
+/// takes the access the citizen's own page would make).
+pub fn own_by_id(id: &str) -> app::auth::policy::CitizenAccess {
+    let citizen = app::model::CurrentUser {
+        id: id.to_string(),
+        role: app::model::Role::Citizen,
+        name: String::new(),
+        lang: app::i18n::Lang::Da,
+        text_size: Default::default(),
+        session_key: String::new(),
+        unread_messages: 0,
+    };
+    app::auth::policy::own_data(&citizen).expect("a citizen")
 }
 
 /// The app with the shared settings; a file that needs others defines its
