@@ -55,7 +55,9 @@ pub mod testing;
 // Without `ssr` the database tests do not exist, so `cargo test -p app` alone
 // would pass having tested almost nothing.
 #[cfg(all(test, not(feature = "ssr")))]
-compile_error!("app's tests need its server side: `cargo test -p app --features ssr`, or `cargo test --workspace`");
+compile_error!(
+    "app's tests need its server side: `cargo test -p app --features ssr`, or `cargo test --workspace`"
+);
 
 pub use routes::{shell, App};
 
