@@ -162,12 +162,20 @@ impl Draft {
     }
 }
 
-/// For a form that appears more than once on a page (one per goal, say):
-/// its fields fill from the page's draft only if the draft is `form`'s.
-/// Call at the top of the form's component.
-pub fn scope_draft(form: &str) {
-    let mine = use_context::<Draft>().filter(|d| d.form == form);
-    provide_context(mine.unwrap_or_default());
+/// The page's draft if it is `form`'s, else an empty one.
+pub fn draft_of(form: &str) -> Draft {
+    use_context::<Draft>()
+        .filter(|d| d.form == form)
+        .unwrap_or_default()
+}
+
+/// For a form that appears beside others with the same field names (one
+/// per goal, say): the fields inside fill from the page's draft only if
+/// the draft is `form`'s. (A `Provider`: a component's own
+/// `provide_context` would reach the forms after it too.)
+#[component]
+pub fn DraftScope(#[prop(into)] form: String, children: Children) -> impl IntoView {
+    view! { <leptos::context::Provider value=draft_of(&form)>{children()}</leptos::context::Provider> }
 }
 
 /// The draft of a form sent without a session (login, activation, reset),

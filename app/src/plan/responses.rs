@@ -183,8 +183,8 @@ const COURSE_FEEDBACK: &str = "course-feedback";
 /// The course feedback form, on the plan page.
 #[component]
 pub fn GiveCourseFeedback(form_key: String) -> impl IntoView {
-    crate::forms::scope_draft(COURSE_FEEDBACK);
     view! {
+        <crate::forms::DraftScope form=COURSE_FEEDBACK>
         <section class="card no-print" aria-labelledby="course-feedback-heading">
             <h2 id="course-feedback-heading">{t(Msg::FeedbackCourseTitle)}</h2>
             <form method="post" action="/api/give-course-feedback" novalidate class="stack">
@@ -194,6 +194,7 @@ pub fn GiveCourseFeedback(form_key: String) -> impl IntoView {
                 <button type="submit" class="button">{t(Msg::FeedbackSave)}</button>
             </form>
         </section>
+        </crate::forms::DraftScope>
     }
 }
 
@@ -226,8 +227,8 @@ fn scale(words: fn(i64) -> Msg) -> Vec<(i64, Msg)> {
 /// "How far have you come?" for one goal.
 #[component]
 pub fn RateGoal(goal_id: String, title: String, form_key: String) -> impl IntoView {
-    use crate::forms::{draft_value, query_error, Counter};
-    crate::forms::scope_draft(&format!("rate-goal:{goal_id}"));
+    use crate::forms::{draft_of, query_error, Counter, DraftScope};
+    let form_name = format!("rate-goal:{goal_id}");
     let note_id = format!("note_{goal_id}");
     let rating_id = format!("rating_{goal_id}");
     let legend = fill(t(Msg::GoalRateLegend), &[("goal", &title)]);
@@ -237,7 +238,7 @@ pub fn RateGoal(goal_id: String, title: String, form_key: String) -> impl IntoVi
         .as_ref()
         .filter(|(_, f)| f.as_deref() == Some(note_id.as_str()))
         .map(|(m, _)| *m);
-    let note = draft_value("note");
+    let note = draft_of(&form_name).get("note");
     let open = error.is_some() || note.is_some();
     let note = note.unwrap_or_default();
     let count_id = format!("{note_id}-count");
@@ -247,6 +248,7 @@ pub fn RateGoal(goal_id: String, title: String, form_key: String) -> impl IntoVi
         None => count_id.clone(),
     };
     view! {
+        <DraftScope form=form_name>
         <details class="rate-goal" open=open>
             <summary>{t(Msg::GoalRate)}</summary>
             <form method="post" action="/api/rate-goal" novalidate class="stack">
@@ -263,6 +265,7 @@ pub fn RateGoal(goal_id: String, title: String, form_key: String) -> impl IntoVi
                 <button type="submit" class="button">{t(Msg::GoalRateSave)}</button>
             </form>
         </details>
+        </DraftScope>
     }
 }
 
