@@ -45,6 +45,8 @@ test('a hard day shows where to get help, and a new answer replaces the day', as
 });
 
 test('sharing a day and a period with the caseworker, and taking it back', async ({ page, browser }, testInfo) => {
+  // Two people and a dozen steps: more than one page's journey.
+  test.setTimeout(60_000);
   await login(page, demo.sofie.email);
   await page.goto('/wellbeing');
   await answer(page, 'Humør', 'Middel');
