@@ -352,8 +352,6 @@ mod checks {
             }
         }
 
-        /// Over-long text is refused with its limit in words, in both
-        /// languages, and never cut; a line break counts once, as in the counter.
         #[test]
         fn a_course_may_not_outlast_its_kind() {
             let today = d("2026-06-01");
