@@ -17,6 +17,20 @@ mod disk_full_tests;
 #[cfg(test)]
 mod form_key_tests;
 
+/// A yes/no column. Both databases store flags as 0/1 integers (SQLite has no
+/// boolean type), so a row struct reads one as
+/// `#[sqlx(try_from = "i64")] field: Flag` and uses `field.0`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Flag(pub bool);
+
+impl TryFrom<i64> for Flag {
+    type Error = std::convert::Infallible;
+
+    fn try_from(value: i64) -> Result<Flag, Self::Error> {
+        Ok(Flag(value != 0))
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
