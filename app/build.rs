@@ -5,6 +5,12 @@
 //! `key.other`, become one `Plural` variant, and the count fills `{count}`.
 //! Any other text with a count placeholder stops the build, so "1 timer"
 //! cannot be written in the first place.
+//!
+//! A text with other placeholders (`Hej {name}`) is not a `Msg`: it becomes a
+//! struct in `texts` whose fields are its placeholders
+//! (`texts::OverviewGreeting { name }`), so a missing or misspelt placeholder
+//! does not compile and no page can show a raw `{name}`. Both languages must
+//! have the same placeholders.
 use std::{collections::BTreeMap, env, fs, path::Path};
 
 const LANGS: [&str; 2] = ["da", "en"];
@@ -52,6 +58,105 @@ fn parse(lang: &str) -> BTreeMap<String, String> {
         }
     }
     map
+}
+
+/// A text cut at its placeholders: literal text and placeholder names.
+enum Part {
+    Text(String),
+    Slot(String),
+}
+
+fn parts(text: &str) -> Vec<Part> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        let Some(len) = rest[open..].find('}') else { break };
+        let name = &rest[open + 1..open + len];
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+            break;
+        }
+        if open > 0 {
+            out.push(Part::Text(rest[..open].to_string()));
+        }
+        out.push(Part::Slot(name.to_string()));
+        rest = &rest[open + len + 1..];
+    }
+    if !rest.is_empty() {
+        out.push(Part::Text(rest.to_string()));
+    }
+    out
+}
+
+/// The placeholder names of a text, each once, in order.
+fn slots(text: &str) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for p in parts(text) {
+        if let Part::Slot(n) = p {
+            if !names.contains(&n) {
+                names.push(n);
+            }
+        }
+    }
+    names
+}
+
+/// Rust keywords cannot be field names.
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "box", "break", "const", "continue", "crate", "do", "dyn", "else", "enum",
+    "extern", "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
+    "pub", "ref", "return", "self", "static", "struct", "super", "trait", "true", "try", "type", "unsafe",
+    "use", "where", "while", "yield",
+];
+
+/// One struct of `text`: its fields are the placeholders.
+fn template(out: &mut String, key: &str, texts: [&String; 2]) {
+    let name = variant(key);
+    let fields = slots(texts[0]);
+    let mut other = slots(texts[1]);
+    other.sort();
+    let mut sorted = fields.clone();
+    sorted.sort();
+    assert_eq!(
+        sorted, other,
+        "`{key}` has other placeholders in en.txt than in da.txt"
+    );
+    for f in &fields {
+        assert!(
+            !KEYWORDS.contains(&f.as_str()),
+            "`{key}`: {{{f}}} is a Rust keyword; rename it"
+        );
+    }
+    out.push_str(&format!(
+        "\n    /// `{key}`: {:?}\n    #[derive(Clone, Copy, Debug)]\n    pub struct {name}<'a> {{\n",
+        texts[0]
+    ));
+    for f in &fields {
+        out.push_str(&format!("        pub {f}: &'a str,\n"));
+    }
+    out.push_str(&format!(
+        "    }}\n\n    impl {name}<'_> {{\n        pub const KEY: &'static str = {key:?};\n\n        \
+         /// The text with its placeholders, for a script or island that fills\n        \
+         /// it in the browser, or a page that puts markup where one stands.\n        \
+         pub fn raw(lang: Lang) -> &'static str {{\n            match lang {{\n                \
+         Lang::Da => {:?},\n                Lang::En => {:?},\n            }}\n        }}\n    }}\n\n    \
+         impl super::Fill for {name}<'_> {{\n        fn fill(&self, lang: Lang) -> String {{\n            \
+         match lang {{\n",
+        texts[0], texts[1]
+    ));
+    for (lang, text) in ["Da", "En"].iter().zip(texts) {
+        let pieces: Vec<String> = parts(text)
+            .into_iter()
+            .map(|p| match p {
+                Part::Text(t) => format!("{t:?}"),
+                Part::Slot(n) => format!("self.{n}"),
+            })
+            .collect();
+        out.push_str(&format!(
+            "                Lang::{lang} => [{}].concat(),\n",
+            pieces.join(", ")
+        ));
+    }
+    out.push_str("            }\n        }\n    }\n");
 }
 
 fn variant(key: &str) -> String {
@@ -128,6 +233,9 @@ fn main() {
             }
         }
     }
+    let (templates, keys): (Vec<&String>, Vec<&String>) = keys
+        .into_iter()
+        .partition(|k| !slots(&maps[0][*k]).is_empty() || !slots(&maps[1][*k]).is_empty());
     let mut out = String::from(
         "/// A user-facing text. Generated from `app/locales/*.txt` by `build.rs`.\n\
          #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]\n\
@@ -189,6 +297,23 @@ fn main() {
             ));
         }
         out.push_str("        }\n    }\n");
+    }
+    out.push_str("}\n");
+    out.push_str(
+        "\n/// Texts with placeholders, one struct each. Generated from\n\
+         /// `app/locales/*.txt` by `build.rs`.\npub mod texts {\n    use super::Lang;\n\n    \
+         /// Every text here: key, Danish, English.\n    \
+         pub const ALL: &[(&str, &str, &str)] = &[\n",
+    );
+    for k in &templates {
+        out.push_str(&format!(
+            "        ({k:?}, {:?}, {:?}),\n",
+            maps[0][*k], maps[1][*k]
+        ));
+    }
+    out.push_str("    ];\n");
+    for k in &templates {
+        template(&mut out, k, [&maps[0][*k], &maps[1][*k]]);
     }
     out.push_str("}\n");
     let dest = Path::new(&env::var("OUT_DIR").unwrap()).join("messages.rs");

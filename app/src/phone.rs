@@ -2,7 +2,7 @@
 //! that shows them. A number on a phone is a link: nobody should have to
 //! copy digits while they are unwell.
 use crate::error::AppError;
-use crate::i18n::{t, Msg};
+use crate::i18n::{t, texts, use_lang, Msg};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -142,7 +142,7 @@ pub async fn my_medical_line() -> Result<Option<MedicalLine>, AppError> {
 pub fn MedicalLineItem(line: Option<MedicalLine>) -> impl IntoView {
     match line {
         Some(line) => {
-            let text = t(Msg::HelpMedicalLine);
+            let text = texts::HelpMedicalLine::raw(use_lang());
             let (before, after) = text.split_once("{phone}").unwrap_or((text, ""));
             let after = after.replace("{region}", t(line.region()));
             view! { <li>{before}<PhoneLink number=line.number()/>{after}</li> }.into_any()

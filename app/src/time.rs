@@ -8,7 +8,7 @@
 //! clocks change). The clock and the zone need jiff and are server-only;
 //! putting a date into words is built for the browser too, which carries no
 //! date library.
-use crate::i18n::{fill, Lang, Msg};
+use crate::i18n::{texts, Fill, Lang, Msg};
 
 /// Now, as UTC epoch milliseconds.
 #[cfg(feature = "ssr")]
@@ -137,10 +137,11 @@ pub fn format_day_in(lang: Lang, iso: &str) -> String {
         return iso.to_string();
     };
     let weekday = WEEKDAYS[usize::from(date.weekday().to_monday_one_offset() as u8 - 1)].text(lang);
-    fill(
-        Msg::DateDay.text(lang),
-        &[("weekday", weekday), ("date", &date_words(lang, y, m, d))],
-    )
+    texts::DateDay {
+        weekday,
+        date: &date_words(lang, y, m, d),
+    }
+    .fill(lang)
 }
 
 /// A date as a number, for values kept in the change history (stored once,
@@ -191,33 +192,27 @@ const WEEKDAYS: [Msg; 7] = [
 /// "2. december 2026".
 pub fn date_words(lang: Lang, year: i32, month: u8, day: u8) -> String {
     let month = MONTHS[usize::from(month.clamp(1, 12) - 1)].text(lang);
-    fill(
-        Msg::DateDate.text(lang),
-        &[
-            ("day", &day.to_string()),
-            ("month", month),
-            ("year", &year.to_string()),
-        ],
-    )
+    texts::DateDate {
+        day: &day.to_string(),
+        month,
+        year: &year.to_string(),
+    }
+    .fill(lang)
 }
 
 /// "onsdag 2. december 2026 kl. 13.00"; `weekday` is 1 (Monday) to 7.
 pub fn date_time_words(lang: Lang, date: (i32, u8, u8), weekday: u8, hour: u8, minute: u8) -> String {
-    let time = fill(
-        Msg::DateTime.text(lang),
-        &[("hour", &hour.to_string()), ("minute", &format!("{minute:02}"))],
-    );
-    fill(
-        Msg::DateDateTime.text(lang),
-        &[
-            (
-                "weekday",
-                WEEKDAYS[usize::from(weekday.clamp(1, 7) - 1)].text(lang),
-            ),
-            ("date", &date_words(lang, date.0, date.1, date.2)),
-            ("time", &time),
-        ],
-    )
+    let time = texts::DateTime {
+        hour: &hour.to_string(),
+        minute: &format!("{minute:02}"),
+    }
+    .fill(lang);
+    texts::DateDateTime {
+        weekday: WEEKDAYS[usize::from(weekday.clamp(1, 7) - 1)].text(lang),
+        date: &date_words(lang, date.0, date.1, date.2),
+        time: &time,
+    }
+    .fill(lang)
 }
 
 #[cfg(test)]

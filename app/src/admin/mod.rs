@@ -1,7 +1,7 @@
 //! The administrator's page: staff, regions, caseloads. No health data.
 use crate::error::AppError;
 use crate::forms::{Draft, TextField};
-use crate::i18n::{fill, t, tn, Msg, Plural};
+use crate::i18n::{t, texts, tf, tn, Msg, Plural};
 use crate::layout::Title;
 use crate::layout::{DataTable, Loaded};
 use crate::model::Role;
@@ -416,10 +416,11 @@ fn Admin(data: AdminOverview) -> impl IntoView {
                 .unwrap_or_else(|| t(Msg::AdminNoCaseworker).to_string());
             (
                 c.id.clone(),
-                fill(
-                    t(Msg::AdminCitizenOption),
-                    &[("name", &c.name), ("email", &c.email), ("caseworker", &now)],
-                ),
+                tf(texts::AdminCitizenOption {
+                    name: &c.name,
+                    email: &c.email,
+                    caseworker: &now,
+                }),
             )
         })
         .collect();
@@ -435,10 +436,10 @@ fn Admin(data: AdminOverview) -> impl IntoView {
     view! {
         {data.new_code.map(|c| view! {
             <div class="alert alert-success" role="status">
-                <p><strong>{t(Msg::FormNoticeLead)}</strong> " " {fill(t(Msg::AdminCodeCreated), &[("name", &c.name)])}</p>
+                <p><strong>{t(Msg::FormNoticeLead)}</strong> " " {tf(texts::AdminCodeCreated { name: &c.name })}</p>
                 <p class="code-box"><crate::auth::CodeGroups code=c.code.clone()/></p>
                 <p>{t(Msg::CaseloadCodeLink)} " " <a class="code-link" href=c.link.clone()>{c.link.clone()}</a></p>
-                <p>{fill(t(Msg::CaseloadCodeExpires), &[("when", &c.expires)])}</p>
+                <p>{tf(texts::CaseloadCodeExpires { when: &c.expires })}</p>
                 <p>{t(Msg::AdminCodeHandOver)}</p>
             </div>
         })}

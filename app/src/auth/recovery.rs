@@ -4,7 +4,7 @@ use super::password_fields::NewPasswordFields;
 use super::PASSWORD_MIN;
 use crate::error::AppError;
 use crate::forms::{FormStatus, TextField};
-use crate::i18n::{fill, t, Msg};
+use crate::i18n::{t, texts, tf, Msg};
 use crate::layout::{DataTable, Loaded};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -182,7 +182,7 @@ pub fn ResetCodeShown(code: String, expires: String) -> impl IntoView {
         <div class="alert alert-success" role="status">
             <p><strong>{t(Msg::FormNoticeLead)}</strong> " " {t(Msg::ResetStarted)}</p>
             <p class="code-box">{code}</p>
-            <p>{fill(t(Msg::CaseloadCodeExpires), &[("when", &expires)])}</p>
+            <p>{tf(texts::CaseloadCodeExpires { when: &expires })}</p>
             <p>{t(Msg::ResetHandOverA)}</p>
         </div>
     }
@@ -206,7 +206,7 @@ fn PendingResetsList(data: ResetQueue) -> impl IntoView {
             <p>{t(Msg::ResetPendingIntro)}</p>
             {data.new_code.map(|(name, code)| view! {
                 <div class="alert alert-success" role="status">
-                    <p><strong>{t(Msg::FormNoticeLead)}</strong> " " {fill(t(Msg::ResetConfirmed), &[("name", &name)])}</p>
+                    <p><strong>{t(Msg::FormNoticeLead)}</strong> " " {tf(texts::ResetConfirmed { name: &name })}</p>
                     <p class="code-box">{code}</p>
                     <p>{t(Msg::ResetHandOverB)}</p>
                 </div>

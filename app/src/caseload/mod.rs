@@ -2,7 +2,7 @@
 use crate::error::AppError;
 use crate::forms::Draft;
 use crate::forms::{FormStatus, TextField};
-use crate::i18n::{fill, t, Msg};
+use crate::i18n::{t, texts, tf, Msg};
 use crate::layout::Title;
 use crate::layout::{DataTable, Loaded};
 use crate::model::CourseKind;
@@ -320,13 +320,13 @@ fn CaseloadTable(rows: Vec<CaseloadRow>) -> impl IntoView {
                         attention.push(t(Msg::CaseloadFlagToday).to_string());
                     }
                     if r.no_activity_started {
-                        attention.push(fill(t(Msg::CaseloadFlagNoActivity), &[("date", &r.six_month_deadline.clone().unwrap_or_default())]));
+                        attention.push(tf(texts::CaseloadFlagNoActivity { date: &r.six_month_deadline.clone().unwrap_or_default() }));
                     }
                     if r.wellbeing_falling {
                         attention.push(t(Msg::CaseloadFlagWellbeingFalling).to_string());
                     }
                     if r.ending_soon {
-                        attention.push(fill(t(Msg::CaseloadFlagEnding), &[("date", &r.planned_end.clone().unwrap_or_default())]));
+                        attention.push(tf(texts::CaseloadFlagEnding { date: &r.planned_end.clone().unwrap_or_default() }));
                     }
                     view! {
                         <tr>
@@ -373,7 +373,7 @@ fn CitizenDetails(summary: CitizenSummary) -> impl IntoView {
                 <div class="alert alert-success" role="status">
                     <p><strong>{t(Msg::FormNoticeLead)}</strong> " " {t(Msg::CaseloadCodeCreated)}</p>
                     <p class="code-box"><crate::auth::CodeGroups code=code.clone()/></p>
-                    <p>{fill(t(Msg::CaseloadCodeExpires), &[("when", &expires)])}</p>
+                    <p>{tf(texts::CaseloadCodeExpires { when: &expires })}</p>
                     <p>{t(Msg::CaseloadCodeHandOver)}</p>
                     <p>{t(Msg::CaseloadCodeLink)} " " <a class="code-link" href=link.clone()>{link.clone()}</a></p>
                     <p class="no-print">{t(Msg::CaseloadLetterHint)}</p>
@@ -430,7 +430,7 @@ fn CitizenDetails(summary: CitizenSummary) -> impl IntoView {
                     view! {
                         <ul class="list-rows">
                             {plan.goals.into_iter().map(|g| {
-                                let latest = g.ratings.first().map(|r| fill(t(Msg::GoalLatestRating), &[("word", t(crate::plan::progress_word(r.rating))), ("when", &r.when)]));
+                                let latest = g.ratings.first().map(|r| tf(texts::GoalLatestRating { word: t(crate::plan::progress_word(r.rating)), when: &r.when }));
                                 view! {
                                     <li>
                                         <a href=format!("{base}/goals/{}", g.id)>{g.title}</a>
@@ -491,14 +491,14 @@ fn ActivationLetter(name: String, code: String, link: String, expires: String) -
     view! {
         <section class="letter" aria-labelledby="letter-heading">
             <h2 id="letter-heading">{t(Msg::LetterTitle)}</h2>
-            <p>{fill(t(Msg::LetterGreeting), &[("name", &name)])}</p>
+            <p>{tf(texts::LetterGreeting { name: &name })}</p>
             <p>{t(Msg::LetterIntro)}</p>
             <ol>
                 <li>{t(Msg::LetterStepOpen)} " " <strong class="code-link">{link}</strong></li>
                 <li>{t(Msg::LetterStepCode)} " " <strong class="code-box"><crate::auth::CodeGroups code=code/></strong></li>
                 <li>{t(Msg::LetterStepPassword)}</li>
             </ol>
-            <p>{fill(t(Msg::CaseloadCodeExpires), &[("when", &expires)])}</p>
+            <p>{tf(texts::CaseloadCodeExpires { when: &expires })}</p>
             <p>{t(Msg::LetterHelp)}</p>
         </section>
     }
@@ -524,7 +524,7 @@ fn ActivityTable(base: String, activities: Vec<ActivityView>) -> impl IntoView {
                         </tr></thead>
                         <tbody>
                             {activities.into_iter().map(|a| {
-                                let edit_label = fill(t(Msg::EditActivityNamed), &[("title", &a.title)]);
+                                let edit_label = tf(texts::EditActivityNamed { title: &a.title });
                                 view! {
                                     <tr>
                                         <th scope="row"><a href=format!("/activities/{}", a.id)>{a.title.clone()}</a></th>

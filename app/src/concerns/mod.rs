@@ -3,7 +3,7 @@
 //! activity. Health data: never in URLs (only random ids), logs or notices.
 use crate::error::AppError;
 use crate::forms::{Draft, FormStatus};
-use crate::i18n::{fill, t, Msg};
+use crate::i18n::{t, texts, tf, use_lang, Msg};
 use crate::layout::Loaded;
 use crate::layout::Title;
 use crate::model::{ConcernOutcome, ConcernState};
@@ -300,8 +300,10 @@ pub fn RaiseConcernLink(#[prop(optional, into)] activity_id: Option<String>) -> 
 pub fn ConcernNewsLine(news: ConcernNews) -> impl IntoView {
     let text = match (news.state, &news.conversation_at) {
         (ConcernState::Answered, _) => t(Msg::ConcernNewsAnswered).to_string(),
-        (ConcernState::ConversationBooked, Some(when)) => fill(t(Msg::ConcernNewsBooked), &[("when", when)]),
-        (state, _) => fill(t(Msg::ConcernNewsState), &[("state", t(state.label()))]),
+        (ConcernState::ConversationBooked, Some(when)) => tf(texts::ConcernNewsBooked { when }),
+        (state, _) => tf(texts::ConcernNewsState {
+            state: t(state.label()),
+        }),
     };
     view! {
         <p class="concern-news">
@@ -364,8 +366,8 @@ fn ConcernSummary(concern: ConcernView) -> impl IntoView {
         .unwrap_or_else(|| t(Msg::ConcernTitle).to_string());
     view! {
         <h2 class="h3"><a href=format!("/concerns/{}", concern.id)>{title}</a></h2>
-        <p><span class="status-tag">{t(concern.state.label())}</span> " " {fill(t(Msg::ConcernSentOn), &[("date", &concern.sent)])}</p>
-        {concern.expected_by.map(|d| view! { <p>{fill(t(Msg::ConcernExpected), &[("date", &d)])}</p> })}
+        <p><span class="status-tag">{t(concern.state.label())}</span> " " {tf(texts::ConcernSentOn { date: &concern.sent })}</p>
+        {concern.expected_by.map(|d| view! { <p>{tf(texts::ConcernExpected { date: &d })}</p> })}
     }
 }
 
@@ -513,7 +515,7 @@ pub fn ConcernProgress(concern: ConcernView) -> impl IntoView {
             </dl>
         })}
         {next.map(|m| view! { <p>{t(m)}</p> })}
-        {concern.expected_by.map(|d| view! { <p><strong>{fill(t(Msg::ConcernExpected), &[("date", &d)])}</strong></p> })}
+        {concern.expected_by.map(|d| view! { <p><strong>{tf(texts::ConcernExpected { date: &d })}</strong></p> })}
     }
 }
 
@@ -529,7 +531,7 @@ pub fn ConcernAnswer(concern: ConcernView, for_citizen: bool) -> impl IntoView {
             <p class="user-text" lang="da">{concern.assessment.unwrap_or_default()}</p>
             {for_citizen.then(|| view! {
                 <p>{t(Msg::ConcernAfterAnswer)}</p>
-                <p><crate::phone::WithPhone text=t(Msg::ConcernDisagree) number=crate::phone::JOBCENTRE/></p>
+                <p><crate::phone::WithPhone text=texts::ConcernDisagree::raw(use_lang()) number=crate::phone::JOBCENTRE/></p>
             })}
         </section>
     })
@@ -553,7 +555,7 @@ pub fn CitizenConcerns(concerns: Vec<ConcernView>) -> impl IntoView {
                                 <li>
                                     <h3>{title}</h3>
                                     <p><span class="status-tag">{t(c.state.label())}</span> " "
-                                        {fill(t(Msg::ConcernSentOn), &[("date", &c.sent)])}</p>
+                                        {tf(texts::ConcernSentOn { date: &c.sent })}</p>
                                     <h4>{t(Msg::ConcernTheirWords)}</h4>
                                     <ConcernFacts concern=c.clone()/>
                                     <ConcernProgress concern=c.clone()/>

@@ -23,11 +23,9 @@ mod form_key_tests;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Flag(pub bool);
 
-impl TryFrom<i64> for Flag {
-    type Error = std::convert::Infallible;
-
-    fn try_from(value: i64) -> Result<Flag, Self::Error> {
-        Ok(Flag(value != 0))
+impl From<i64> for Flag {
+    fn from(value: i64) -> Flag {
+        Flag(value != 0)
     }
 }
 

@@ -7,7 +7,7 @@ mod parse;
 pub use fields::{FieldText, FormFields, Password};
 pub use parse::*;
 
-use crate::i18n::{t, Msg};
+use crate::i18n::{self, t, use_lang, Msg};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
@@ -108,7 +108,11 @@ pub fn TextField(
 #[component]
 pub fn Counter(id: String, max: usize, #[prop(into)] text: String) -> impl IntoView {
     let count = count_chars(&text);
-    let (within, over) = (t(Msg::FormCount), t(Msg::FormCountOver));
+    let lang = use_lang();
+    let (within, over) = (
+        i18n::texts::FormCount::raw(lang),
+        i18n::texts::FormCountOver::raw(lang),
+    );
     let words = counter_text(within, over, count, max);
     let class = if count > max {
         "hint counter counter-over"
@@ -566,8 +570,8 @@ mod every_form {
     fn the_counter_says_how_many_and_how_many_too_many() {
         // The translation files' own templates, so their placeholders are checked too.
         let (within, over) = (
-            crate::i18n::Msg::FormCount.da(),
-            crate::i18n::Msg::FormCountOver.da(),
+            crate::i18n::texts::FormCount::raw(crate::i18n::Lang::Da),
+            crate::i18n::texts::FormCountOver::raw(crate::i18n::Lang::Da),
         );
         assert_eq!(super::counter_text(within, over, 12, 500), "12 af 500 tegn");
         assert_eq!(super::counter_text(within, over, 500, 500), "500 af 500 tegn");

@@ -1,5 +1,5 @@
 //! Pages everyone can read: accessibility statement, privacy, contact.
-use crate::i18n::{fill, t, Msg};
+use crate::i18n::{t, texts, tf, use_lang, Msg};
 use crate::layout::Title;
 use crate::phone::{WithPhone, DIGITALISERINGSSTYRELSEN, JOBCENTRE};
 use crate::time::format_date;
@@ -22,13 +22,10 @@ const DIGST_COMPLAINT_URL: &str =
 /// when, feedback, and the complaint route.
 #[component]
 pub fn AccessibilityPage() -> impl IntoView {
-    let dates = fill(
-        t(Msg::AccessibilityDates),
-        &[
-            ("made", &format_date(STATEMENT_MADE)),
-            ("updated", &format_date(STATEMENT_UPDATED)),
-        ],
-    );
+    let dates = tf(texts::AccessibilityDates {
+        made: &format_date(STATEMENT_MADE),
+        updated: &format_date(STATEMENT_UPDATED),
+    });
     view! {
         <Title text=t(Msg::AccessibilityTitle)/>
         <h1>{t(Msg::AccessibilityTitle)}</h1>
@@ -46,9 +43,9 @@ pub fn AccessibilityPage() -> impl IntoView {
         <p>{t(Msg::AccessibilityMethod)}</p>
         <p>{dates}</p>
         <h2>{t(Msg::AccessibilityFeedbackHeading)}</h2>
-        <p><WithPhone text=t(Msg::AccessibilityFeedback) number=JOBCENTRE/></p>
+        <p><WithPhone text=texts::AccessibilityFeedback::raw(use_lang()) number=JOBCENTRE/></p>
         <h2>{t(Msg::AccessibilityComplaintHeading)}</h2>
-        <p><WithPhone text=t(Msg::AccessibilityComplaint) number=DIGITALISERINGSSTYRELSEN/></p>
+        <p><WithPhone text=texts::AccessibilityComplaint::raw(use_lang()) number=DIGITALISERINGSSTYRELSEN/></p>
         <p><a href=DIGST_COMPLAINT_URL hreflang="da">{t(Msg::AccessibilityComplaintLink)}</a></p>
     }
 }
@@ -65,13 +62,10 @@ pub fn PrivacyPage() -> impl IntoView {
         policy = state.config.retention;
         mitid = state.config.oidc.citizen.is_some();
     }
-    let retention = fill(
-        t(Msg::PrivacyRetention),
-        &[
-            ("data", &policy.data_years.to_string()),
-            ("log", &policy.access_log_years.to_string()),
-        ],
-    );
+    let retention = tf(texts::PrivacyRetention {
+        data: &policy.data_years.to_string(),
+        log: &policy.access_log_years.to_string(),
+    });
     view! {
         <Title text=t(Msg::PrivacyTitle)/>
         <h1>{t(Msg::PrivacyTitle)}</h1>

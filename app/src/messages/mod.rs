@@ -2,7 +2,7 @@
 //! documents: never edited or deleted; a correction is a new message.
 use crate::error::AppError;
 use crate::forms::{Draft, FormStatus, TextField};
-use crate::i18n::{fill, t, tn, Msg, Plural};
+use crate::i18n::{t, texts, tf, tn, use_lang, Msg, Plural};
 use crate::layout::Title;
 use crate::layout::{DataTable, Loaded};
 use leptos::prelude::*;
@@ -356,8 +356,8 @@ pub fn MessagesPage() -> impl IntoView {
                                         " " <span class="badge">{r.unread}<span class="visually-hidden">" " {t(Msg::MessagesUnread)}</span></span>
                                     })}
                                 </h2>
-                                {r.activity.map(|a| view! { <p>{fill(t(Msg::MessagesAbout), &[("title", &a)])}</p> })}
-                                <p class="muted">{fill(t(Msg::MessagesLast), &[("when", &r.last_message)])}</p>
+                                {r.activity.map(|a| view! { <p>{tf(texts::MessagesAbout { title: &a })}</p> })}
+                                <p class="muted">{tf(texts::MessagesLast { when: &r.last_message })}</p>
                                 {r.waiting_for_you.then(|| view! { <p><span class="status-tag awaiting">{t(Msg::MessagesWaitingForYou)}</span></p> })}
                             </li>
                         }).collect_view()}
@@ -371,7 +371,7 @@ pub fn MessagesPage() -> impl IntoView {
 /// When to expect an answer, and where to call when it cannot wait.
 #[component]
 fn ReplyTime() -> impl IntoView {
-    view! { <p class="alert alert-info"><crate::phone::WithPhone text=t(Msg::MessagesReplyTime) number=crate::phone::JOBCENTRE/></p> }
+    view! { <p class="alert alert-info"><crate::phone::WithPhone text=texts::MessagesReplyTime::raw(use_lang()) number=crate::phone::JOBCENTRE/></p> }
 }
 
 /// `/messages/new`: a new thread, optionally about one activity (citizen) or
@@ -401,7 +401,7 @@ fn NewThread(form: ThreadFormData) -> impl IntoView {
         .map(|(m, _)| m);
     view! {
         {(!form.staff).then(|| view! { <ReplyTime/> })}
-        {form.caseworker.map(|name| view! { <p>{fill(t(Msg::MessagesTo), &[("name", &name)])}</p> })}
+        {form.caseworker.map(|name| view! { <p>{tf(texts::MessagesTo { name: &name })}</p> })}
         <form method="post" action="/api/start-thread" novalidate class="stack" data-outbox="message"
             data-draft-key=composer::draft_key("new")>
             <input type="hidden" name="form_key" value=form.form_key/>
@@ -522,7 +522,7 @@ fn field_texts() -> FieldTexts {
     FieldTexts {
         label: t(Msg::MessagesBody).into(),
         hint: t(Msg::MessagesBodyHint).into(),
-        count: t(Msg::MessagesCount).into(),
+        count: texts::MessagesCount::raw(use_lang()).into(),
         error,
     }
 }
@@ -547,7 +547,7 @@ pub fn MessageList(messages: Vec<MessageView>) -> impl IntoView {
                 let class = if m.mine { "message mine" } else { "message" };
                 let who = if m.mine { t(Msg::MessagesYou).to_string() } else { m.sender_name.clone() };
                 let state = match &m.read {
-                    Some(when) => fill(t(Msg::MessagesReadAt), &[("when", when)]),
+                    Some(when) => tf(texts::MessagesReadAt { when }),
                     None => t(Msg::MessagesDelivered).to_string(),
                 };
                 view! {
@@ -623,7 +623,7 @@ fn Inbox(inbox: InboxView) -> impl IntoView {
                     <tbody>
                         {inbox.rows.into_iter().map(|r| {
                             let state = if r.waiting_for_us {
-                                fill(t(Msg::InboxWaitingForUsFor), &[("time", &waited(r.waited_hours))])
+                                tf(texts::InboxWaitingForUsFor { time: &waited(r.waited_hours) })
                             } else if r.waiting_for_citizen {
                                 t(Msg::InboxWaitingForCitizen).to_string()
                             } else {
@@ -635,7 +635,7 @@ fn Inbox(inbox: InboxView) -> impl IntoView {
                                         {(r.unread > 0).then(|| view! {
                                             " " <span class="badge">{r.unread}<span class="visually-hidden">" " {t(Msg::MessagesUnread)}</span></span>
                                         })}
-                                        {r.activity.map(|a| view! { <br/><span class="muted">{fill(t(Msg::MessagesAbout), &[("title", &a)])}</span> })}
+                                        {r.activity.map(|a| view! { <br/><span class="muted">{tf(texts::MessagesAbout { title: &a })}</span> })}
                                     </th>
                                     <td>{r.citizen_name}</td>
                                     <td>{state}</td>
@@ -662,7 +662,7 @@ fn Inbox(inbox: InboxView) -> impl IntoView {
                                     <h3>{f.citizen_name.clone()} " · " {about}</h3>
                                     <p><strong>{t(crate::plan::responses::meaning_word(f.rating))}</strong> " · " {f.when}</p>
                                     {f.comment.map(|c| view! { <MessageText body=c/> })}
-                                    <p><a href=answer>{fill(t(Msg::InboxAnswerFeedback), &[("name", &f.citizen_name)])}</a></p>
+                                    <p><a href=answer>{tf(texts::InboxAnswerFeedback { name: &f.citizen_name })}</a></p>
                                 </li>
                             }
                         }).collect_view()}

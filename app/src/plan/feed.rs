@@ -2,7 +2,7 @@
 //! calendar. Its address holds an unguessable token, shown once; only a hash
 //! is stored. Making a new address or stopping the feed ends the old one.
 use crate::error::AppError;
-use crate::i18n::{fill, t, Msg};
+use crate::i18n::{t, texts, tf, Msg};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -66,7 +66,7 @@ pub fn CalendarFeed(status: Option<FeedStatus>, new_url: Option<String>) -> impl
             })}
             {match status {
                 Some(s) => {
-                    let words = fill(t(Msg::FeedActive), &[("when", &s.created)]);
+                    let words = tf(texts::FeedActive { when: &s.created });
                     let titles = t(if s.show_titles { Msg::FeedShowsTitles } else { Msg::FeedHidesTitles });
                     view! {
                         <p>{words} " " {titles}</p>

@@ -1,6 +1,6 @@
 //! Every change to a plan item is kept: who, when, and what changed. The
 //! caseworker reads it field by field; the citizen reads it in plain words.
-use crate::i18n::{fill, t, Msg};
+use crate::i18n::{t, texts, tf, Msg};
 use crate::model::{ActivityKind, ActivityStatus, CourseKind};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -158,10 +158,10 @@ impl Change {
     /// "Mette Jensen ændrede tidspunkt og sted den 23.11.2026 kl. 10.00".
     pub fn in_words(&self) -> String {
         if self.created {
-            return fill(
-                t(Msg::HistoryCreatedBy),
-                &[("who", &self.who), ("when", &self.when)],
-            );
+            return tf(texts::HistoryCreatedBy {
+                who: &self.who,
+                when: &self.when,
+            });
         }
         let names: Vec<&str> = self.fields.iter().map(|f| t(f.field.label())).collect();
         let what = match names.split_last() {
@@ -169,10 +169,11 @@ impl Change {
             Some((last, [])) => last.to_string(),
             Some((last, rest)) => format!("{} {} {last}", rest.join(", "), t(Msg::HistoryAnd)),
         };
-        fill(
-            t(Msg::HistoryChangedBy),
-            &[("who", &self.who), ("what", &what), ("when", &self.when)],
-        )
+        tf(texts::HistoryChangedBy {
+            who: &self.who,
+            what: &what,
+            when: &self.when,
+        })
     }
 }
 
@@ -216,7 +217,7 @@ pub fn ChangeLog(changes: Vec<Change>, #[prop(optional)] detailed: bool) -> impl
                             let line = if c.created {
                                 format!("{}: {to}", t(f.field.label()))
                             } else {
-                                fill(t(Msg::HistoryFromTo), &[("field", t(f.field.label())), ("from", &from), ("to", &to)])
+                                tf(texts::HistoryFromTo { field: t(f.field.label()), from: &from, to: &to })
                             };
                             view! { <li>{line}</li> }
                         }).collect_view()}

@@ -1,7 +1,7 @@
 //! The course plan: overview (home) and the plan page.
 use crate::error::AppError;
 use crate::forms::FormStatus;
-use crate::i18n::{fill, t, tn, Msg, Plural};
+use crate::i18n::{t, texts, tf, tn, Msg, Plural};
 use crate::layout::Loaded;
 use crate::layout::Title;
 use crate::model::{ActivityKind, ActivityStatus, CourseKind};
@@ -203,7 +203,7 @@ pub fn OverviewPage() -> impl IntoView {
 fn Overview(overview: Overview) -> impl IntoView {
     // "Hej Sofie", as a person is greeted: the first name only.
     let first_name = overview.name.split_whitespace().next().unwrap_or_default();
-    let greeting = fill(t(Msg::OverviewGreeting), &[("name", first_name)]);
+    let greeting = tf(texts::OverviewGreeting { name: first_name });
     let next = match overview.next_activity {
         Some(a) => view! { <NextAppointment activity=a in_days=overview.next_in_days/> }.into_any(),
         None => view! { <p>{t(Msg::OverviewNoNextActivity)}</p> }.into_any(),
@@ -269,23 +269,25 @@ fn NextAppointment(activity: ActivityView, in_days: Option<i64>) -> impl IntoVie
 /// The course in one plain sentence, the six-month right stated as the
 /// citizen's own.
 fn course_sentence(course: &CourseView) -> String {
-    let key = match (
-        course.started_activity,
-        course.timeline.today > course.timeline.six_month_right,
-    ) {
-        (true, _) => Msg::OverviewCourseStarted,
-        (false, false) => Msg::OverviewCourseNotStarted,
-        (false, true) => Msg::OverviewCourseOverdue,
-    };
-    fill(
-        t(key),
-        &[
-            ("kind", t(course.kind.in_sentence())),
-            ("start", &course.start),
-            ("end", &course.planned_end),
-            ("right", &course.six_month_right),
-        ],
-    )
+    let kind = t(course.kind.in_sentence());
+    let (start, end, right) = (&course.start, &course.planned_end, &course.six_month_right);
+    if course.started_activity {
+        tf(texts::OverviewCourseStarted { kind, start, end })
+    } else if course.timeline.today > course.timeline.six_month_right {
+        tf(texts::OverviewCourseOverdue {
+            kind,
+            start,
+            end,
+            right,
+        })
+    } else {
+        tf(texts::OverviewCourseNotStarted {
+            kind,
+            start,
+            end,
+            right,
+        })
+    }
 }
 
 /// The course's key dates in words.
@@ -329,7 +331,9 @@ fn CourseTimeline(timeline: Timeline) -> impl IntoView {
     // 4 % margins, so markers at the ends are whole.
     let x = |percent: f64| 4.0 + percent.clamp(0.0, 100.0) * 0.92;
     let today = x(timeline.today);
-    let caption = fill(t(Msg::CourseTimelineCaption), &[("today", &timeline.today_label)]);
+    let caption = tf(texts::CourseTimelineCaption {
+        today: &timeline.today_label,
+    });
     view! {
         <figure class="timeline">
             <svg viewBox="0 0 100 12" role="img" aria-labelledby="timeline-caption" focusable="false">
@@ -415,7 +419,7 @@ fn Goal(goal: GoalView, form_key: String) -> impl IntoView {
         {goal.description.map(|d| view! { <p lang="da">{d}</p> })}
         <p>
             {match latest {
-                Some(r) => fill(t(Msg::GoalLatestRating), &[("word", t(progress_word(r.rating))), ("when", &r.when)]),
+                Some(r) => tf(texts::GoalLatestRating { word: t(progress_word(r.rating)), when: &r.when }),
                 None => t(Msg::GoalNotRated).to_string(),
             }}
         </p>
@@ -504,11 +508,10 @@ pub fn PrintPlanPage() -> impl IntoView {
 #[component]
 fn PrintPlan(plan: PlanView) -> impl IntoView {
     let user = crate::layout::page_user().map(|u| u.name).unwrap_or_default();
-    let heading = fill(t(Msg::PlanPrintHeading), &[("name", &user)]);
-    let printed = fill(
-        t(Msg::PlanPrintedOn),
-        &[("date", &crate::time::format_date(&plan.today))],
-    );
+    let heading = tf(texts::PlanPrintHeading { name: &user });
+    let printed = tf(texts::PlanPrintedOn {
+        date: &crate::time::format_date(&plan.today),
+    });
     let Some(course) = plan.course else {
         return view! { <h1>{heading}</h1><p>{t(Msg::PlanNoCourse)}</p> }.into_any();
     };

@@ -1,6 +1,6 @@
 //! Paid hours per week: a small bar chart and the same numbers as a table.
 use super::PaidWeek;
-use crate::i18n::{fill, t, Msg};
+use crate::i18n::{t, texts, tf, Msg};
 use crate::layout::DataTable;
 use leptos::prelude::*;
 
@@ -19,7 +19,10 @@ pub fn PaidHoursChart(weeks: Vec<PaidWeek>) -> impl IntoView {
     let font = (slot * 0.8).clamp(2.5, 5.0);
     let first = weeks.first().map(|w| w.week.clone()).unwrap_or_default();
     let last = weeks.last().map(|w| w.week.clone()).unwrap_or_default();
-    let caption = fill(t(Msg::PaidHoursCaption), &[("from", &first), ("to", &last)]);
+    let caption = tf(texts::PaidHoursCaption {
+        from: &first,
+        to: &last,
+    });
     let bars = weeks
         .iter()
         .enumerate()
@@ -50,7 +53,7 @@ pub fn PaidHoursChart(weeks: Vec<PaidWeek>) -> impl IntoView {
             <tbody>
                 {weeks.into_iter().rev().map(|w| view! {
                     <tr>
-                        <th scope="row">{fill(t(Msg::PaidHoursWeekLabel), &[("number", &w.number.to_string()), ("date", &w.week)])}</th>
+                        <th scope="row">{tf(texts::PaidHoursWeekLabel { number: &w.number.to_string(), date: &w.week })}</th>
                         <td>{w.hours}</td>
                     </tr>
                 }).collect_view()}

@@ -4,7 +4,7 @@
 use super::progress_word;
 use crate::error::AppError;
 use crate::forms::Choices;
-use crate::i18n::{fill, t, Msg};
+use crate::i18n::{t, texts, tf, Msg};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -231,7 +231,7 @@ pub fn RateGoal(goal_id: String, title: String, form_key: String) -> impl IntoVi
     let form_name = format!("rate-goal:{goal_id}");
     let note_id = format!("note_{goal_id}");
     let rating_id = format!("rating_{goal_id}");
-    let legend = fill(t(Msg::GoalRateLegend), &[("goal", &title)]);
+    let legend = tf(texts::GoalRateLegend { goal: &title });
     // A refusal for this goal: the form stays open, with what was typed.
     let error = query_error().filter(|(_, f)| f.as_ref().is_some_and(|f| *f == note_id || *f == rating_id));
     let note_error = error

@@ -2,7 +2,7 @@
 //! JavaScript (`public/sw.js`, `public/outbox.js`, `public/app.js`), so the
 //! WebAssembly stays small; this module renders what those scripts need:
 //! the owner key, and hidden, translated parts they show when it is time.
-use crate::i18n::{t, use_lang, Msg, Plural, PluralText};
+use crate::i18n::{t, texts, use_lang, Msg, Plural, PluralText};
 use crate::layout::page_user;
 use crate::layout::Title;
 #[cfg(feature = "ssr")]
@@ -60,12 +60,13 @@ pub fn PwaHead() -> impl IntoView {
 #[component]
 pub fn AppNotices() -> impl IntoView {
     let user = page_user();
+    let lang = use_lang();
     view! {
         // Calm, not an error: whole sentences that name the page and the time
         // it was fetched (filled in by app.js, with the page's date words).
         <p class="alert alert-info offline-banner" role="status" data-offline-banner hidden
-            data-text=t(Msg::PwaOfflineBanner) data-date=t(Msg::DateDate)
-            data-date-time=t(Msg::DateDateTime) data-time=t(Msg::DateTime)>
+            data-text=texts::PwaOfflineBanner::raw(lang) data-date=texts::DateDate::raw(lang)
+            data-date-time=texts::DateDateTime::raw(lang) data-time=texts::DateTime::raw(lang)>
             <span data-offline-sentence>{t(Msg::PwaOfflineBannerShort)}</span> " " {t(Msg::PwaOfflineQueue)}
         </p>
         <div class="alert alert-info update-banner" id="update-banner" role="status" hidden>

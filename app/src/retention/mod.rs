@@ -13,7 +13,7 @@
 //! has passed too, the log and the stub go. Citizens who never had a course
 //! are left alone (nothing says when their course ended).
 use crate::error::AppError;
-use crate::i18n::{fill, t, Msg};
+use crate::i18n::{t, texts, tf, Msg};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -100,13 +100,10 @@ pub fn RetentionSection() -> impl IntoView {
 
 #[component]
 fn RetentionCountsView(preview: RetentionOutlook) -> impl IntoView {
-    let periods = fill(
-        t(Msg::RetentionPeriods),
-        &[
-            ("data", &preview.data_years.to_string()),
-            ("log", &preview.access_log_years.to_string()),
-        ],
-    );
+    let periods = tf(texts::RetentionPeriods {
+        data: &preview.data_years.to_string(),
+        log: &preview.access_log_years.to_string(),
+    });
     let c = preview.next_run;
     let rows = [
         (Msg::RetentionCitizens, c.citizens),

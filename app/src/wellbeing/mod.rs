@@ -2,7 +2,7 @@
 //! sees it here; a caseworker only what the citizen chose to share.
 use crate::error::AppError;
 use crate::forms::{Choices, FormStatus};
-use crate::i18n::{fill, t, tn, Msg, Plural};
+use crate::i18n::{t, texts, tf, tn, use_lang, Msg, Plural};
 use crate::layout::Title;
 use crate::layout::{DataTable, Loaded};
 use leptos::prelude::*;
@@ -382,9 +382,12 @@ pub fn WellbeingTable(days: Vec<Day>, own: bool) -> impl IntoView {
             <tbody>
                 {days.into_iter().rev().map(|d| {
                     let sharing = own.then(|| {
-                        let (label, next) = if d.shared { (Msg::WellbeingStopSharing, "no") } else { (Msg::WellbeingShareDay, "yes") };
+                        let (aria, next) = if d.shared {
+                            (tf(texts::WellbeingStopSharing { date: &d.date }), "no")
+                        } else {
+                            (tf(texts::WellbeingShareDay { date: &d.date }), "yes")
+                        };
                         let status = t(if d.visible_to_caseworker { Msg::Yes } else { Msg::No });
-                        let aria = fill(t(label), &[("date", &d.date)]);
                         view! {
                             <td data-label=t(Msg::WellbeingShared)>
                                 {status} " "
@@ -401,7 +404,7 @@ pub fn WellbeingTable(days: Vec<Day>, own: bool) -> impl IntoView {
                             <th scope="row">
                                 {d.date.clone()}
                                 {(!own).then_some(d.changed_on.clone()).flatten().map(|when| view! {
-                                    " " <span class="marker-tag" data-changed>{fill(t(Msg::WellbeingChangedByCitizen), &[("date", &when)])}</span>
+                                    " " <span class="marker-tag" data-changed>{tf(texts::WellbeingChangedByCitizen { date: &when })}</span>
                                 })}
                             </th>
                             <td data-label=t(Msg::WellbeingMood)>{t(scale_word(d.mood))}</td>
@@ -429,7 +432,7 @@ fn Sharing(periods: Vec<SharePeriod>) -> impl IntoView {
                 view! {
                     <ul class="list-rows">
                         {periods.into_iter().map(|p| {
-                            let words = fill(t(Msg::WellbeingPeriod), &[("from", &p.from), ("to", &p.to)]);
+                            let words = tf(texts::WellbeingPeriod { from: &p.from, to: &p.to });
                             view! {
                                 <li>
                                     {words} " "
@@ -470,8 +473,8 @@ pub fn HelpNow() -> impl IntoView {
                 <crate::layout::Loaded future=crate::phone::my_medical_line() let:line>
                     <crate::phone::MedicalLineItem line=line/>
                 </crate::layout::Loaded>
-                <li><crate::phone::WithPhone text=t(Msg::Help112) number=crate::phone::EMERGENCY/></li>
-                <li><crate::phone::WithPhone text=t(Msg::HelpLivslinien) number=crate::phone::LIVSLINIEN/></li>
+                <li><crate::phone::WithPhone text=texts::Help112::raw(use_lang()) number=crate::phone::EMERGENCY/></li>
+                <li><crate::phone::WithPhone text=texts::HelpLivslinien::raw(use_lang()) number=crate::phone::LIVSLINIEN/></li>
             </ul>
         </section>
     }

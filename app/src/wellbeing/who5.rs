@@ -3,7 +3,7 @@
 use super::HelpNow;
 use crate::error::AppError;
 use crate::forms::{Choices, FormStatus};
-use crate::i18n::{fill, t, Msg};
+use crate::i18n::{t, texts, tf, Msg};
 use crate::layout::Loaded;
 use crate::layout::Title;
 use leptos::prelude::*;
@@ -70,7 +70,7 @@ pub fn SharedWho5(results: Vec<Who5Result>) -> impl IntoView {
                     {results.into_iter().map(|r| view! {
                         <tr>
                             <th scope="row">{r.answered}</th>
-                            <td>{fill(t(Msg::Who5SharedOutOf), &[("score", &r.score.to_string())])}</td>
+                            <td>{tf(texts::Who5SharedOutOf { score: &r.score.to_string() })}</td>
                             <td>{t(band(r.score))}</td>
                         </tr>
                     }).collect_view()}
@@ -169,13 +169,13 @@ pub fn Who5Card(status: Who5Status) -> impl IntoView {
         <section class="card" aria-labelledby="who5-heading">
             <h2 id="who5-heading">{t(Msg::Who5Title)}</h2>
             {status.latest.map(|r| view! {
-                <p>{fill(t(Msg::Who5Latest), &[("score", &r.score.to_string()), ("when", &r.answered)])}</p>
+                <p>{tf(texts::Who5Latest { score: &r.score.to_string(), when: &r.answered })}</p>
             })}
             {if status.due {
                 view! { <p><a class="button secondary" href="/wellbeing/who5">{t(Msg::Who5Start)}</a></p> }.into_any()
             } else {
                 let next = status.next.unwrap_or_default();
-                view! { <p>{fill(t(Msg::Who5Next), &[("when", &next)])}</p> }.into_any()
+                view! { <p>{tf(texts::Who5Next { when: &next })}</p> }.into_any()
             }}
         </section>
     }
@@ -201,8 +201,8 @@ fn Who5(page: Who5Page) -> impl IntoView {
         let m = meaning(r.score);
         view! {
             <section class="card" aria-labelledby="who5-result-heading">
-                <h2 id="who5-result-heading">{fill(t(Msg::Who5YourScore), &[("score", &r.score.to_string())])}</h2>
-                <p>{fill(t(Msg::Who5Answered), &[("when", &r.answered)])}</p>
+                <h2 id="who5-result-heading">{tf(texts::Who5YourScore { score: &r.score.to_string() })}</h2>
+                <p>{tf(texts::Who5Answered { when: &r.answered })}</p>
                 <p>{t(m)}</p>
                 <p class="hint">{t(Msg::Who5ScoreHint)}</p>
             </section>
@@ -215,7 +215,7 @@ fn Who5(page: Who5Page) -> impl IntoView {
             view! { <Questionnaire form_key=page.form_key/> }.into_any()
         } else {
             let next = page.status.next.unwrap_or_default();
-            view! { <p>{fill(t(Msg::Who5Next), &[("when", &next)])}</p> }.into_any()
+            view! { <p>{tf(texts::Who5Next { when: &next })}</p> }.into_any()
         }}
     }
 }

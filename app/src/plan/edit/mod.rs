@@ -5,7 +5,7 @@ use super::rules::{ActivityForm, CourseForm, GoalForm, PaidHoursForm};
 use super::RatingView;
 use crate::error::AppError;
 use crate::forms::{Draft, FormStatus, SelectField, TextArea, TextField};
-use crate::i18n::{fill, t, Msg};
+use crate::i18n::{t, texts, tf, Msg};
 use crate::layout::Loaded;
 use crate::layout::Title;
 use crate::model::{ActivityKind, ActivityStatus, CourseKind};
@@ -208,7 +208,7 @@ fn EditHeading(citizen: Citizen, heading: String) -> impl IntoView {
     let title = format!("{heading} – {}", citizen.name);
     view! {
         <Title text=title/>
-        <p><a href=format!("/caseload/citizens/{}", citizen.id)>{fill(t(Msg::EditBackTo), &[("name", &citizen.name)])}</a></p>
+        <p><a href=format!("/caseload/citizens/{}", citizen.id)>{tf(texts::EditBackTo { name: &citizen.name })}</a></p>
         <h1>{heading}<span class="subtitle">{citizen.name}</span></h1>
         <FormStatus/>
     }
