@@ -11,7 +11,6 @@ use crate::i18n::Msg;
 use crate::time::now_ms;
 use secrecy::SecretString;
 use sha2::{Digest, Sha256};
-use sqlx::Row;
 
 /// The symbols a code is made of: no 0/O, 1/I/L (misread, misheard, and
 /// [`normalise`] maps typed O, I, L to 0 and 1 for older codes, so none of
@@ -151,6 +150,13 @@ pub async fn redeem_throttled(
     Ok(user_id)
 }
 
+/// An activation code not yet used, and its owner.
+#[derive(sqlx::FromRow)]
+pub(super) struct CodeRow {
+    pub id: String,
+    pub user_id: String,
+}
+
 /// Sets the first password of the code's owner and uses the code up, once.
 /// Returns the owner's id.
 pub async fn redeem(db: &Db, code: &str, password: String, repeat: String) -> Result<String, AppError> {
@@ -159,7 +165,7 @@ pub async fn redeem(db: &Db, code: &str, password: String, repeat: String) -> Re
     }
     check_new_password(&password, &repeat)?;
     let now = now_ms();
-    let row = sqlx::query(
+    let row = sqlx::query_as::<_, CodeRow>(
         "SELECT id, user_id FROM activation_codes WHERE code_hash = $1 AND used_at IS NULL AND expires_at > $2",
     )
     .bind(code_hash(code))
@@ -169,8 +175,7 @@ pub async fn redeem(db: &Db, code: &str, password: String, repeat: String) -> Re
     let Some(row) = row else {
         return Err(AppError::ActivationInvalid);
     };
-    let code_id: String = row.try_get(0)?;
-    let user_id: String = row.try_get(1)?;
+    let CodeRow { id: code_id, user_id } = row;
     let hash = super::password::hash_password(SecretString::from(password))
         .await
         .map_err(|e| {

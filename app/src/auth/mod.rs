@@ -85,7 +85,11 @@ mod server {
         ip: &str,
     ) -> Result<String, AppError> {
         use secrecy::SecretString;
-        use sqlx::Row;
+        #[derive(sqlx::FromRow)]
+        struct CandidateRow {
+            id: String,
+            password_hash: Option<String>,
+        }
         let account = email.trim().to_lowercase();
         // Reserved before the password is looked at: see `rate_limit`.
         let attempt = rate_limit::reserve(db, &account, ip).await?;
@@ -98,7 +102,7 @@ mod server {
         // was already in use (see `caseload::data::invite`): each is checked,
         // and never fewer than two checks, run side by side, so that the time
         // taken does not tell whether a second account shares the address.
-        let candidates = sqlx::query(
+        let candidates = sqlx::query_as::<_, CandidateRow>(
             "SELECT id, password_hash FROM users \
              WHERE (email = $1 OR pending_email = $1) AND disabled_at IS NULL \
              ORDER BY created_at LIMIT 8",
@@ -107,13 +111,8 @@ mod server {
         .fetch_all(db.pool())
         .await?
         .into_iter()
-        .map(|r| {
-            Ok((
-                Some(r.try_get::<String, _>(0)?),
-                r.try_get::<Option<String>, _>(1)?,
-            ))
-        })
-        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        .map(|r| (Some(r.id), r.password_hash))
+        .collect::<Vec<_>>();
         let padded = (candidates.len()..2).map(|_| (None, None));
         let checks = candidates.into_iter().chain(padded).map(|(id, stored)| {
             let check = password::verify_password(stored, SecretString::from(password.clone()));
@@ -217,12 +216,11 @@ pub async fn login(#[server(flatten)] form: LoginForm) -> Result<(), AppError> {
 /// Whether the account may log in with a password (see `oidc::PasswordLogin`).
 #[cfg(feature = "ssr")]
 async fn password_allowed(state: &crate::state::AppState, user_id: &str) -> Result<bool, AppError> {
-    use sqlx::Row;
-    let row = sqlx::query("SELECT role FROM users WHERE id = $1")
+    let role: String = sqlx::query_scalar("SELECT role FROM users WHERE id = $1")
         .bind(user_id)
         .fetch_one(state.db.pool())
         .await?;
-    let role = crate::model::Role::parse(&row.try_get::<String, _>(0)?).ok_or(AppError::Internal)?;
+    let role = crate::model::Role::parse(&role).ok_or(AppError::Internal)?;
     Ok(state.config.oidc.password_login.allows(role))
 }
 

@@ -36,7 +36,6 @@ use openidconnect::{
 };
 use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
-use sqlx::Row;
 use std::sync::Arc;
 use tokio::sync::RwLock;
 
@@ -431,6 +430,16 @@ pub struct Completed {
     pub linked_from_me: bool,
 }
 
+#[derive(sqlx::FromRow)]
+struct LoginRow {
+    provider: String,
+    pkce_verifier: String,
+    nonce: String,
+    activation_code_hash: Option<String>,
+    expires_at: i64,
+    link_user_id: Option<String>,
+}
+
 /// Finishes a login: the provider's answer is checked, the person found
 /// (or linked), and only then is anyone logged in. `ip` throttles linking.
 pub async fn complete(
@@ -444,7 +453,7 @@ pub async fn complete(
         return Err(failed("state does not match the browser's"));
     }
     // Used once: whoever reads the row first deletes it.
-    let row = sqlx::query(
+    let row = sqlx::query_as::<_, LoginRow>(
         "DELETE FROM oidc_logins WHERE state_hash = $1 \
          RETURNING provider, pkce_verifier, nonce, activation_code_hash, expires_at, link_user_id",
     )
@@ -454,18 +463,17 @@ pub async fn complete(
     let Some(row) = row else {
         return Err(failed("unknown or used state"));
     };
-    if row.try_get::<i64, _>(4)? <= now_ms() {
+    if row.expires_at <= now_ms() {
         return Err(failed("the login took too long"));
     }
-    let kind =
-        ProviderKind::parse(&row.try_get::<String, _>(0)?).ok_or_else(|| failed("unknown provider"))?;
+    let kind = ProviderKind::parse(&row.provider).ok_or_else(|| failed("unknown provider"))?;
     let provider = config
         .provider(kind)
         .ok_or_else(|| failed("provider no longer configured"))?;
-    let verifier = PkceCodeVerifier::new(row.try_get(1)?);
-    let nonce = Nonce::new(row.try_get(2)?);
-    let activation: Option<String> = row.try_get(3)?;
-    let link_user: Option<String> = row.try_get(5)?;
+    let verifier = PkceCodeVerifier::new(row.pkce_verifier);
+    let nonce = Nonce::new(row.nonce);
+    let activation = row.activation_code_hash;
+    let link_user = row.link_user_id;
 
     let client = client(config, provider, metadata(provider, false).await?)?;
     let mut exchange = client
@@ -562,9 +570,16 @@ async fn client_with_fresh_keys(config: &OidcConfig, provider: &Provider) -> Res
     client(config, provider, metadata(provider, true).await?)
 }
 
+/// An account's id and role.
+#[derive(sqlx::FromRow)]
+struct UserRoleRow {
+    id: String,
+    role: String,
+}
+
 /// The local account linked to `subject` at `issuer`: active and not anonymised.
 async fn find(db: &Db, issuer: &str, subject: &str) -> Result<Option<(String, Role)>, AppError> {
-    let row = sqlx::query(
+    let row = sqlx::query_as::<_, UserRoleRow>(
         "SELECT u.id, u.role FROM user_identities i JOIN users u ON u.id = i.user_id \
          WHERE i.provider = $1 AND i.subject = $2 AND u.disabled_at IS NULL AND u.anonymised_at IS NULL",
     )
@@ -573,8 +588,8 @@ async fn find(db: &Db, issuer: &str, subject: &str) -> Result<Option<(String, Ro
     .fetch_optional(db.pool())
     .await?;
     let Some(row) = row else { return Ok(None) };
-    let role = Role::parse(&row.try_get::<String, _>(1)?).ok_or(AppError::Internal)?;
-    Ok(Some((row.try_get(0)?, role)))
+    let role = Role::parse(&row.role).ok_or(AppError::Internal)?;
+    Ok(Some((row.id, role)))
 }
 
 /// Links a citizen's MitID with their activation code, once: the code is
@@ -590,7 +605,7 @@ async fn link_citizen(
     let attempt = super::rate_limit::reserve(db, &format!("activation:{ip}"), ip).await?;
     let now = now_ms();
     let mut tx = db.begin().await?;
-    let row = sqlx::query(
+    let row = sqlx::query_as::<_, super::activation::CodeRow>(
         "SELECT c.id, c.user_id FROM activation_codes c JOIN users u ON u.id = c.user_id \
          WHERE c.code_hash = $1 AND c.used_at IS NULL AND c.expires_at > $2 \
          AND u.role = 'citizen' AND u.password_hash IS NULL AND u.disabled_at IS NULL \
@@ -603,9 +618,8 @@ async fn link_citizen(
     let Some(row) = row else {
         return Err(AppError::ActivationInvalid);
     };
-    let code_id: String = row.try_get(0)?;
-    let user_id: String = row.try_get(1)?;
-    super::activation::use_code(&mut tx, &code_id, now).await?;
+    let user_id = row.user_id;
+    super::activation::use_code(&mut tx, &row.id, now).await?;
     insert_identity(&mut tx, issuer, subject, &user_id).await?;
     tx.commit().await?;
     super::rate_limit::succeeded(db, attempt).await?;
@@ -679,7 +693,7 @@ async fn link_staff(
     let Some(email) = email else {
         return Err(AppError::Refused(Msg::AuthOidcNotLinked));
     };
-    let row = sqlx::query(
+    let row = sqlx::query_as::<_, UserRoleRow>(
         "SELECT u.id, u.role FROM users u WHERE u.email = $1 AND u.role <> 'citizen' AND u.disabled_at IS NULL \
          AND NOT EXISTS (SELECT 1 FROM user_identities i WHERE i.user_id = u.id AND i.provider = $2)",
     )
@@ -690,8 +704,8 @@ async fn link_staff(
     let Some(row) = row else {
         return Err(AppError::Refused(Msg::AuthOidcNotLinked));
     };
-    let user_id: String = row.try_get(0)?;
-    let role = Role::parse(&row.try_get::<String, _>(1)?).ok_or(AppError::Internal)?;
+    let user_id = row.id;
+    let role = Role::parse(&row.role).ok_or(AppError::Internal)?;
     insert_identity(&mut *db.pool().acquire().await?, issuer, subject, &user_id).await?;
     super::security_log::account_event("staff_identity_linked", "account", &user_id, &user_id);
     Ok((user_id, role))
@@ -711,14 +725,23 @@ pub async fn remember_on_session(db: &Db, session_token: &str, done: &Completed)
 
 /// The provider's and ID token of a session, read before it ends.
 pub async fn session_login(db: &Db, key_hash: &str) -> Result<Option<(ProviderKind, String)>, AppError> {
-    let row = sqlx::query("SELECT oidc_provider, id_token FROM sessions WHERE key_hash = $1")
-        .bind(key_hash)
-        .fetch_optional(db.pool())
-        .await?;
+    #[derive(sqlx::FromRow)]
+    struct SessionLoginRow {
+        oidc_provider: Option<String>,
+        id_token: Option<String>,
+    }
+    let row = sqlx::query_as::<_, SessionLoginRow>(
+        "SELECT oidc_provider, id_token FROM sessions WHERE key_hash = $1",
+    )
+    .bind(key_hash)
+    .fetch_optional(db.pool())
+    .await?;
     let Some(row) = row else { return Ok(None) };
-    let kind: Option<String> = row.try_get(0)?;
-    let token: Option<String> = row.try_get(1)?;
-    Ok(kind.as_deref().and_then(ProviderKind::parse).zip(token))
+    Ok(row
+        .oidc_provider
+        .as_deref()
+        .and_then(ProviderKind::parse)
+        .zip(row.id_token))
 }
 
 /// Where to send the browser to end the provider's session too (RP-initiated

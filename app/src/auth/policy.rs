@@ -27,10 +27,9 @@
 //! values (the viewer is cloned in): a few short strings per request,
 //! against lifetimes threaded through every data function.
 use crate::audit::AuditAction;
-use crate::db::Db;
+use crate::db::{Db, Flag};
 use crate::error::AppError;
 use crate::model::{CurrentUser, Role};
-use sqlx::Row;
 
 /// How the viewer is related to the citizen whose data they reach.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -262,14 +261,13 @@ pub async fn activity(
     activity_id: &str,
     use_: Use,
 ) -> Result<CitizenAccess, AppError> {
-    let row = sqlx::query(
+    let citizen: String = sqlx::query_scalar(
         "SELECT c.citizen_id FROM activities a JOIN courses c ON c.id = a.course_id WHERE a.id = $1",
     )
     .bind(activity_id)
     .fetch_optional(db.pool())
     .await?
     .ok_or(AppError::NotFound)?;
-    let citizen: String = row.try_get(0)?;
     citizen_or_caseworker(db, viewer, &citizen, use_).await
 }
 
@@ -280,33 +278,30 @@ pub async fn thread(
     thread_id: &str,
     use_: Use,
 ) -> Result<CitizenAccess, AppError> {
-    let row = sqlx::query("SELECT citizen_id FROM message_threads WHERE id = $1")
+    let citizen: String = sqlx::query_scalar("SELECT citizen_id FROM message_threads WHERE id = $1")
         .bind(thread_id)
         .fetch_optional(db.pool())
         .await?
         .ok_or(AppError::NotFound)?;
-    let citizen: String = row.try_get(0)?;
     citizen_or_caseworker(db, viewer, &citizen, use_).await
 }
 
+#[derive(sqlx::FromRow)]
 struct ConcernFacts {
     citizen_id: String,
     coordinator_id: Option<String>,
-    attach_wellbeing: bool,
+    #[sqlx(try_from = "i64")]
+    attach_wellbeing: Flag,
 }
 
 async fn concern_facts(db: &Db, concern_id: &str) -> Result<ConcernFacts, AppError> {
-    let row =
-        sqlx::query("SELECT citizen_id, coordinator_id, attach_wellbeing FROM health_concerns WHERE id = $1")
-            .bind(concern_id)
-            .fetch_optional(db.pool())
-            .await?
-            .ok_or(AppError::NotFound)?;
-    Ok(ConcernFacts {
-        citizen_id: row.try_get(0)?,
-        coordinator_id: row.try_get(1)?,
-        attach_wellbeing: row.try_get::<i64, _>(2)? != 0,
-    })
+    sqlx::query_as::<_, ConcernFacts>(
+        "SELECT citizen_id, coordinator_id, attach_wellbeing FROM health_concerns WHERE id = $1",
+    )
+    .bind(concern_id)
+    .fetch_optional(db.pool())
+    .await?
+    .ok_or(AppError::NotFound)
 }
 
 fn concern_access(
@@ -320,7 +315,7 @@ fn concern_access(
         concern_id: concern_id.to_string(),
         citizen_id: facts.citizen_id,
         relation,
-        attach_wellbeing: facts.attach_wellbeing,
+        attach_wellbeing: facts.attach_wellbeing.0,
     }
 }
 
@@ -355,7 +350,7 @@ pub async fn coordinator_request(
     if facts.coordinator_id.as_deref() != Some(viewer.id.as_str()) {
         return refused(viewer, "concern");
     }
-    let action = if facts.attach_wellbeing {
+    let action = if facts.attach_wellbeing.0 {
         AuditAction::RequestWellbeing
     } else {
         AuditAction::ConcernRequest

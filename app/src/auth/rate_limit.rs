@@ -13,7 +13,6 @@ use super::security_log;
 use crate::db::{new_id, Db};
 use crate::error::AppError;
 use crate::time::now_ms;
-use sqlx::Row;
 
 pub const WINDOW_MS: i64 = 15 * 60 * 1000;
 /// Failed attempts on one account within the window before it is paused.
@@ -25,6 +24,12 @@ pub const MAX_PER_IP: i64 = 30;
 #[derive(Debug)]
 pub struct Attempt {
     id: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct FailureCounts {
+    per_account: i64,
+    per_ip: i64,
 }
 
 /// Reserves one login attempt, or `RateLimited` when the account or the
@@ -41,18 +46,18 @@ pub async fn reserve(db: &Db, account_key: &str, ip: &str) -> Result<Attempt, Ap
         .await?;
     let since = now - WINDOW_MS;
     // Both counts in one statement, after the reservation committed.
-    let row = sqlx::query(
+    let counts = sqlx::query_as::<_, FailureCounts>(
         "SELECT \
-           (SELECT COUNT(*) FROM login_attempts WHERE account_key = $1 AND succeeded = 0 AND at > $3), \
-           (SELECT COUNT(*) FROM login_attempts WHERE ip = $2 AND succeeded = 0 AND at > $3)",
+           (SELECT COUNT(*) FROM login_attempts WHERE account_key = $1 AND succeeded = 0 AND at > $3) \
+             AS per_account, \
+           (SELECT COUNT(*) FROM login_attempts WHERE ip = $2 AND succeeded = 0 AND at > $3) AS per_ip",
     )
     .bind(account_key)
     .bind(ip)
     .bind(since)
     .fetch_one(db.pool())
     .await?;
-    let per_account: i64 = row.try_get(0)?;
-    let per_ip: i64 = row.try_get(1)?;
+    let (per_account, per_ip) = (counts.per_account, counts.per_ip);
     let scope = if per_account > MAX_PER_ACCOUNT {
         Some("account")
     } else if per_ip > MAX_PER_IP {

@@ -34,13 +34,12 @@ use crate::i18n::Msg;
 use crate::model::{CurrentUser, Role};
 use crate::time::now_ms;
 use secrecy::SecretString;
-use sqlx::Row;
 
 /// Topic announced when sessions end, so open event streams re-check theirs.
 pub const SESSIONS_ENDED: &str = "sessions-ended";
 
 /// A reset waiting for an administrator.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct Pending {
     pub id: String,
     pub citizen_name: String,
@@ -102,26 +101,16 @@ pub async fn start(db: &Db, access: &CaseworkerAccess, valid_ms: i64) -> Result<
 /// Resets waiting for an administrator's confirmation, oldest first.
 pub async fn pending(db: &Db, viewer: &CurrentUser) -> Result<Vec<Pending>, AppError> {
     ensure_role(viewer, Role::Administrator)?;
-    let rows = sqlx::query(
-        "SELECT r.id, u.display_name, COALESCE(u.email, u.pending_email), r.started_at FROM password_resets r \
+    Ok(sqlx::query_as::<_, Pending>(
+        "SELECT r.id, u.display_name AS citizen_name, COALESCE(u.email, u.pending_email) AS citizen_email, \
+           r.started_at FROM password_resets r \
          JOIN users u ON u.id = r.user_id \
          WHERE r.confirmed_at IS NULL AND r.used_at IS NULL AND r.expires_at > $1 \
          ORDER BY r.started_at",
     )
     .bind(now_ms())
     .fetch_all(db.pool())
-    .await?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(Pending {
-                id: r.try_get(0)?,
-                citizen_name: r.try_get(1)?,
-                citizen_email: r.try_get(2)?,
-                started_at: r.try_get(3)?,
-            })
-        })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(AppError::from)
+    .await?)
 }
 
 /// An administrator confirms a pending reset; returns code B and the
@@ -131,7 +120,12 @@ pub async fn confirm(db: &Db, viewer: &CurrentUser, reset_id: &str) -> Result<(S
     let now = now_ms();
     let code = new_code();
     let mut tx = db.begin().await?;
-    let row = sqlx::query(
+    #[derive(sqlx::FromRow)]
+    struct ResetOwnerRow {
+        user_id: String,
+        display_name: String,
+    }
+    let row = sqlx::query_as::<_, ResetOwnerRow>(
         "SELECT r.user_id, u.display_name FROM password_resets r JOIN users u ON u.id = r.user_id \
          WHERE r.id = $1 AND r.confirmed_at IS NULL AND r.used_at IS NULL AND r.expires_at > $2",
     )
@@ -140,8 +134,7 @@ pub async fn confirm(db: &Db, viewer: &CurrentUser, reset_id: &str) -> Result<(S
     .fetch_optional(&mut *tx)
     .await?
     .ok_or(AppError::NotFound)?;
-    let citizen_id: String = row.try_get(0)?;
-    let name: String = row.try_get(1)?;
+    let (citizen_id, name) = (row.user_id, row.display_name);
     // Only the first of two simultaneous confirmations gets a code.
     let done = sqlx::query(
         "UPDATE password_resets SET confirmed_by = $1, confirmed_at = $2, admin_code_hash = $3 \
@@ -191,7 +184,12 @@ pub async fn complete(
     }
     check_new_password(&password, &repeat)?;
     let now = now_ms();
-    let row = sqlx::query(
+    #[derive(sqlx::FromRow)]
+    struct ResetRow {
+        id: String,
+        user_id: String,
+    }
+    let row = sqlx::query_as::<_, ResetRow>(
         "SELECT id, user_id FROM password_resets WHERE caseworker_code_hash = $1 AND admin_code_hash = $2 \
          AND confirmed_at IS NOT NULL AND used_at IS NULL AND expires_at > $3",
     )
@@ -204,8 +202,10 @@ pub async fn complete(
         security_log::account_event("password_reset_refused", "guest", "", "");
         return Err(AppError::Refused(Msg::ResetInvalid));
     };
-    let reset_id: String = row.try_get(0)?;
-    let user_id: String = row.try_get(1)?;
+    let ResetRow {
+        id: reset_id,
+        user_id,
+    } = row;
     let hash = super::password::hash_password(SecretString::from(password))
         .await
         .map_err(|e| {

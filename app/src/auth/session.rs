@@ -7,7 +7,6 @@ use crate::model::{CurrentUser, Role};
 use crate::state::AppConfig;
 use crate::time::now_ms;
 use sha2::{Digest, Sha256};
-use sqlx::Row;
 
 /// Cookie name on plain-http localhost during development.
 pub const DEV_COOKIE: &str = "mitforlob_session";
@@ -54,15 +53,27 @@ pub async fn create(db: &Db, config: &AppConfig, user_id: &str) -> Result<String
     Ok(token)
 }
 
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    last_seen_at: i64,
+    expires_at: i64,
+    id: String,
+    role: String,
+    display_name: String,
+    language: String,
+    text_size: String,
+    unread_messages: i64,
+}
+
 /// Finds the person behind a cookie token, if the session is still alive.
 pub async fn resolve(db: &Db, config: &AppConfig, token: &str) -> Result<Option<CurrentUser>, AppError> {
     let key = token_hash(token);
     let now = now_ms();
-    let row = sqlx::query(
+    let row = sqlx::query_as::<_, SessionRow>(
         "SELECT s.last_seen_at, s.expires_at, u.id, u.role, u.display_name, u.language, u.text_size, \
          CASE WHEN u.role = 'citizen' THEN (SELECT COUNT(*) FROM messages m \
            WHERE m.thread_id IN (SELECT t.id FROM message_threads t WHERE t.citizen_id = u.id) \
-           AND m.sender_id <> u.id AND m.read_at IS NULL) ELSE 0 END \
+           AND m.sender_id <> u.id AND m.read_at IS NULL) ELSE 0 END AS unread_messages \
          FROM sessions s JOIN users u ON u.id = s.user_id \
          WHERE s.key_hash = $1 AND u.disabled_at IS NULL",
     )
@@ -70,8 +81,7 @@ pub async fn resolve(db: &Db, config: &AppConfig, token: &str) -> Result<Option<
     .fetch_optional(db.pool())
     .await?;
     let Some(row) = row else { return Ok(None) };
-    let last_seen: i64 = row.try_get(0)?;
-    let expires: i64 = row.try_get(1)?;
+    let (last_seen, expires) = (row.last_seen_at, row.expires_at);
     if now >= expires || now - last_seen >= config.session_idle_ms {
         end(db, &key).await?;
         return Ok(None);
@@ -83,20 +93,18 @@ pub async fn resolve(db: &Db, config: &AppConfig, token: &str) -> Result<Option<
             .execute(db.pool())
             .await?;
     }
-    let role: String = row.try_get(3)?;
-    let Some(role) = Role::parse(&role) else {
+    let Some(role) = Role::parse(&row.role) else {
         tracing::error!("user has an unknown role");
         return Ok(None);
     };
-    let lang: String = row.try_get(5)?;
     Ok(Some(CurrentUser {
-        id: row.try_get(2)?,
+        id: row.id,
         role,
-        name: row.try_get(4)?,
-        lang: Lang::parse(&lang).unwrap_or_default(),
-        text_size: crate::model::TextSize::parse(&row.try_get::<String, _>(6)?).unwrap_or_default(),
+        name: row.display_name,
+        lang: Lang::parse(&row.language).unwrap_or_default(),
+        text_size: crate::model::TextSize::parse(&row.text_size).unwrap_or_default(),
         session_key: key,
-        unread_messages: row.try_get(7)?,
+        unread_messages: row.unread_messages,
     }))
 }
 
@@ -185,15 +193,23 @@ pub async fn set_flash(db: &Db, key_hash: &str, flash: &Flash) -> Result<(), App
     Ok(())
 }
 
+/// The one-time message as stored: JSON, and when it was kept.
+#[derive(sqlx::FromRow)]
+struct FlashRow {
+    flash: String,
+    flash_at: Option<i64>,
+}
+
 /// Takes (reads and clears) the one-time message, if any and not stale.
 pub async fn take_flash(db: &Db, key_hash: &str) -> Result<Option<Flash>, AppError> {
-    let row = sqlx::query("SELECT flash, flash_at FROM sessions WHERE key_hash = $1 AND flash IS NOT NULL")
-        .bind(key_hash)
-        .fetch_optional(db.pool())
-        .await?;
+    let row = sqlx::query_as::<_, FlashRow>(
+        "SELECT flash, flash_at FROM sessions WHERE key_hash = $1 AND flash IS NOT NULL",
+    )
+    .bind(key_hash)
+    .fetch_optional(db.pool())
+    .await?;
     let Some(row) = row else { return Ok(None) };
-    let json: String = row.try_get(0)?;
-    let at: Option<i64> = row.try_get(1)?;
+    let (json, at) = (row.flash, row.flash_at);
     sqlx::query("UPDATE sessions SET flash = NULL, flash_at = NULL WHERE key_hash = $1")
         .bind(key_hash)
         .execute(db.pool())
@@ -213,13 +229,14 @@ pub async fn take_flash_if(
     key_hash: &str,
     wanted: impl Fn(&Flash) -> bool,
 ) -> Result<Option<Flash>, AppError> {
-    let row = sqlx::query("SELECT flash, flash_at FROM sessions WHERE key_hash = $1 AND flash IS NOT NULL")
-        .bind(key_hash)
-        .fetch_optional(db.pool())
-        .await?;
+    let row = sqlx::query_as::<_, FlashRow>(
+        "SELECT flash, flash_at FROM sessions WHERE key_hash = $1 AND flash IS NOT NULL",
+    )
+    .bind(key_hash)
+    .fetch_optional(db.pool())
+    .await?;
     let Some(row) = row else { return Ok(None) };
-    let json: String = row.try_get(0)?;
-    let at: Option<i64> = row.try_get(1)?;
+    let (json, at) = (row.flash, row.flash_at);
     let fresh = at.is_some_and(|at| now_ms() - at < FLASH_TTL_MS);
     let flash = serde_json::from_str::<Flash>(&json).ok().filter(|_| fresh);
     let mine = flash.as_ref().is_some_and(&wanted);

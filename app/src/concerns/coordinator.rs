@@ -46,9 +46,16 @@ pub async fn queue(
     viewer: &crate::model::CurrentUser,
 ) -> Result<Vec<QueueRow>, AppError> {
     use crate::audit::AuditAction;
-    use sqlx::Row;
+    #[derive(sqlx::FromRow)]
+    struct OpenConcernRow {
+        id: String,
+        citizen_id: String,
+        display_name: String,
+        created_at: i64,
+        state: String,
+    }
     let list = crate::auth::policy::list(viewer, crate::model::Role::HealthCoordinator)?;
-    let rows = sqlx::query(
+    let rows = sqlx::query_as::<_, OpenConcernRow>(
         "SELECT c.id, c.citizen_id, u.display_name, c.created_at, c.state FROM health_concerns c \
          JOIN users u ON u.id = c.citizen_id \
          WHERE c.coordinator_id = $1 AND c.state NOT IN ('answered', 'withdrawn') ORDER BY c.created_at",
@@ -60,15 +67,13 @@ pub async fn queue(
     let mut out = Vec::with_capacity(rows.len());
     let mut shown = Vec::with_capacity(rows.len());
     for r in rows {
-        shown.push(r.try_get::<String, _>(1)?);
-        let created: i64 = r.try_get(3)?;
-        let state: String = r.try_get(4)?;
+        shown.push(r.citizen_id);
         out.push(QueueRow {
-            id: r.try_get(0)?,
-            citizen_name: r.try_get(2)?,
-            sent: crate::time::format_ms(created),
-            days_waiting: (now - created) / 86_400_000,
-            state: ConcernState::parse(&state).ok_or(AppError::Internal)?,
+            id: r.id,
+            citizen_name: r.display_name,
+            sent: crate::time::format_ms(r.created_at),
+            days_waiting: (now - r.created_at) / 86_400_000,
+            state: ConcernState::parse(&r.state).ok_or(AppError::Internal)?,
         });
     }
     list.shown(db, shown, AuditAction::ConcernQueue, "second_opinion")
@@ -84,23 +89,24 @@ pub async fn request(
     db: &crate::db::Db,
     access: &crate::auth::policy::ConcernAccess,
 ) -> Result<RequestView, AppError> {
-    use sqlx::Row;
+    #[derive(sqlx::FromRow)]
+    struct CaseworkerRow {
+        display_name: String,
+        phone: Option<String>,
+    }
     let concern = super::data::concern(db, access).await?;
-    let caseworker = sqlx::query(
+    let caseworker = sqlx::query_as::<_, CaseworkerRow>(
         "SELECT u.display_name, u.phone FROM caseload_assignments a JOIN users u ON u.id = a.caseworker_id \
          WHERE a.citizen_id = $1 AND a.ended_at IS NULL ORDER BY a.assigned_at DESC LIMIT 1",
     )
     .bind(access.citizen_id())
     .fetch_optional(db.pool())
     .await?
-    .map(|r| Ok::<_, sqlx::Error>((r.try_get(0)?, r.try_get(1)?)))
-    .transpose()?;
-    let citizen_phone: Option<String> = sqlx::query("SELECT phone FROM users WHERE id = $1")
+    .map(|r| (r.display_name, r.phone));
+    let citizen_phone = sqlx::query_scalar::<_, Option<String>>("SELECT phone FROM users WHERE id = $1")
         .bind(access.citizen_id())
         .fetch_optional(db.pool())
         .await?
-        .map(|r| r.try_get(0))
-        .transpose()?
         .flatten();
     let wellbeing = if access.attach_wellbeing() {
         Some(crate::wellbeing::data::request_days(db, access).await?)

@@ -11,7 +11,6 @@ use crate::error::AppError;
 use crate::i18n::Msg;
 use crate::model::{ConcernOutcome, ConcernState, CurrentUser, Role};
 use crate::time::{copenhagen, format_day, format_ms, now_ms};
-use sqlx::Row;
 
 /// A concern as the citizen's form sends it, checked.
 #[derive(Clone, Debug, PartialEq)]
@@ -197,21 +196,21 @@ pub async fn raise(
             return Err(AppError::invalid("activity_id", Msg::ConcernActivityUnknown));
         }
     }
-    let region: Option<String> = sqlx::query("SELECT region_id FROM users WHERE id = $1")
+    let region: Option<String> = sqlx::query_scalar("SELECT region_id FROM users WHERE id = $1")
         .bind(citizen.citizen_id())
         .fetch_one(db.pool())
-        .await?
-        .try_get(0)?;
+        .await?;
     let coordinator: Option<String> = match &region {
-        Some(region) => sqlx::query(
-            "SELECT MIN(cr.coordinator_id) FROM coordinator_regions cr \
+        Some(region) => {
+            sqlx::query_scalar(
+                "SELECT MIN(cr.coordinator_id) FROM coordinator_regions cr \
              JOIN users u ON u.id = cr.coordinator_id \
              WHERE cr.region_id = $1 AND u.role = 'health_coordinator' AND u.disabled_at IS NULL",
-        )
-        .bind(region)
-        .fetch_one(db.pool())
-        .await?
-        .try_get(0)?,
+            )
+            .bind(region)
+            .fetch_one(db.pool())
+            .await?
+        }
         None => None,
     };
     let (id, now) = (new_id(), now_ms());
@@ -315,13 +314,20 @@ pub const ANSWER_NEWS_MS: i64 = 30 * 24 * 60 * 60 * 1000;
 const NEWS_SELECT: &str = "SELECT c.id, c.state, a.title, c.conversation_at FROM health_concerns c \
      LEFT JOIN activities a ON a.id = c.activity_id";
 
-fn news_row(r: sqlx::any::AnyRow) -> Result<ConcernNews, AppError> {
-    let state: String = r.try_get(1)?;
+#[derive(sqlx::FromRow)]
+struct NewsRow {
+    id: String,
+    state: String,
+    title: Option<String>,
+    conversation_at: Option<i64>,
+}
+
+fn news_row(r: NewsRow) -> Result<ConcernNews, AppError> {
     Ok(ConcernNews {
-        id: r.try_get(0)?,
-        state: ConcernState::parse(&state).ok_or(AppError::Internal)?,
-        activity_title: r.try_get(2)?,
-        conversation_at: r.try_get::<Option<i64>, _>(3)?.map(format_ms),
+        id: r.id,
+        state: ConcernState::parse(&r.state).ok_or(AppError::Internal)?,
+        activity_title: r.title,
+        conversation_at: r.conversation_at.map(format_ms),
     })
 }
 
@@ -332,7 +338,7 @@ pub async fn news(
     access: &CitizenAccess,
     answered_since: i64,
 ) -> Result<Vec<ConcernNews>, AppError> {
-    let rows = sqlx::query(&format!(
+    let rows = sqlx::query_as::<_, NewsRow>(&format!(
         "{NEWS_SELECT} WHERE c.citizen_id = $1 AND (c.state = 'conversation_booked' \
          OR (c.state = 'answered' AND c.updated_at >= $2)) ORDER BY c.updated_at DESC LIMIT 3"
     ))
@@ -349,7 +355,7 @@ pub async fn latest_for_activity(
     access: &CitizenAccess,
     activity_id: &str,
 ) -> Result<Option<ConcernNews>, AppError> {
-    let row = sqlx::query(&format!(
+    let row = sqlx::query_as::<_, NewsRow>(&format!(
         "{NEWS_SELECT} WHERE c.citizen_id = $1 AND c.activity_id = $2 \
          ORDER BY c.created_at DESC LIMIT 1"
     ))
@@ -363,24 +369,30 @@ pub async fn latest_for_activity(
         .filter(|n| n.state != ConcernState::Withdrawn))
 }
 
+#[derive(sqlx::FromRow)]
+struct EventRow {
+    state: String,
+    at: i64,
+}
+
 async fn view(db: &Db, row: ConcernRow) -> Result<ConcernView, AppError> {
     let state = ConcernState::parse(&row.state).ok_or(AppError::Internal)?;
-    let rows =
-        sqlx::query("SELECT state, at FROM health_concern_events WHERE concern_id = $1 ORDER BY at, id")
-            .bind(&row.id)
-            .fetch_all(db.pool())
-            .await?;
+    let rows = sqlx::query_as::<_, EventRow>(
+        "SELECT state, at FROM health_concern_events WHERE concern_id = $1 ORDER BY at, id",
+    )
+    .bind(&row.id)
+    .fetch_all(db.pool())
+    .await?;
     let mut events = Vec::with_capacity(rows.len());
     // The next step is due a few working days after this state began (a
     // booked conversation: after the conversation).
     let mut since = None;
     for r in rows {
-        let (state, at): (String, i64) = (r.try_get(0)?, r.try_get(1)?);
         events.push(ConcernEvent {
-            state: ConcernState::parse(&state).ok_or(AppError::Internal)?,
-            when: format_ms(at),
+            state: ConcernState::parse(&r.state).ok_or(AppError::Internal)?,
+            when: format_ms(r.at),
         });
-        since = Some(at);
+        since = Some(r.at);
     }
     let from = match state {
         ConcernState::ConversationBooked => row.conversation_at,
@@ -498,40 +510,50 @@ pub async fn take_step(db: &Db, access: &ConcernAccess, step: &Step) -> Result<(
     }
 }
 
+#[derive(sqlx::FromRow)]
+struct UnassignedRow {
+    id: String,
+    created_at: i64,
+    name: Option<String>,
+}
+
 /// Open requests no coordinator covers: when and from where, nothing more.
 pub async fn unassigned(db: &Db, viewer: &CurrentUser) -> Result<Vec<UnassignedRequest>, AppError> {
     ensure_role(viewer, Role::Administrator)?;
     let now = now_ms();
-    sqlx::query(
+    Ok(sqlx::query_as::<_, UnassignedRow>(
         "SELECT c.id, c.created_at, r.name FROM health_concerns c LEFT JOIN regions r ON r.id = c.region_id \
          WHERE c.coordinator_id IS NULL AND c.state NOT IN ('answered', 'withdrawn') ORDER BY c.created_at",
     )
     .fetch_all(db.pool())
     .await?
     .into_iter()
-    .map(|r| {
-        let created: i64 = r.try_get(1)?;
-        Ok(UnassignedRequest {
-            id: r.try_get(0)?,
-            sent: format_ms(created),
-            days_waiting: (now - created) / 86_400_000,
-            region: r.try_get(2)?,
-        })
+    .map(|r| UnassignedRequest {
+        id: r.id,
+        sent: format_ms(r.created_at),
+        days_waiting: (now - r.created_at) / 86_400_000,
+        region: r.name,
     })
-    .collect()
+    .collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct CoordinatorRow {
+    id: String,
+    display_name: String,
 }
 
 /// Health coordinators who can take a request, by name.
 pub async fn coordinators(db: &Db) -> Result<Vec<(String, String)>, AppError> {
-    sqlx::query(
+    Ok(sqlx::query_as::<_, CoordinatorRow>(
         "SELECT id, display_name FROM users WHERE role = 'health_coordinator' AND disabled_at IS NULL \
          ORDER BY display_name",
     )
     .fetch_all(db.pool())
     .await?
     .into_iter()
-    .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
-    .collect()
+    .map(|r| (r.id, r.display_name))
+    .collect())
 }
 
 /// The administrator gives a waiting request to a coordinator.

@@ -98,14 +98,18 @@ pub async fn my_concerns() -> Result<Vec<ConcernView>, AppError> {
 
 #[server]
 pub async fn new_concern_form(activity: String) -> Result<ConcernFormData, AppError> {
-    use sqlx::Row;
+    #[derive(sqlx::FromRow)]
+    struct ActivityRow {
+        id: String,
+        title: String,
+    }
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
     let access = crate::auth::policy::own_data(&user)?;
     let flash = crate::auth::session::take_flash(&state.db, &user.session_key).await?;
     let course = crate::plan::data::active_course(&state.db, &access).await?;
     let activities = match &course {
-        Some(c) => sqlx::query(
+        Some(c) => sqlx::query_as::<_, ActivityRow>(
             "SELECT id, title FROM activities WHERE course_id = $1 AND status NOT IN ('completed', 'cancelled') \
              ORDER BY starts_at",
         )
@@ -113,8 +117,8 @@ pub async fn new_concern_form(activity: String) -> Result<ConcernFormData, AppEr
         .fetch_all(state.db.pool())
         .await?
         .into_iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
-        .collect::<Result<Vec<_>, sqlx::Error>>()?,
+        .map(|r| (r.id, r.title))
+        .collect(),
         None => Vec::new(),
     };
     Ok(ConcernFormData {

@@ -8,7 +8,6 @@ use crate::i18n::Msg;
 use crate::model::{ConcernOutcome, ConcernState, CurrentUser, Role};
 use crate::testing::{assign, audit_count, course, user};
 use crate::time::now_ms;
-use sqlx::Row;
 
 /// A region, a coordinator covering it (or not), a citizen living there
 /// with a course and one coming work placement, and their caseworker.
@@ -84,12 +83,10 @@ fn about(activity: &str, attach: bool) -> NewConcern {
 }
 
 async fn count(db: &Db, sql: &str, id: &str) -> i64 {
-    sqlx::query(sql)
+    sqlx::query_scalar(sql)
         .bind(id)
         .fetch_one(db.pool())
         .await
-        .unwrap()
-        .try_get(0)
         .unwrap()
 }
 
@@ -666,14 +663,13 @@ db_test!(
         let queued = |who: &CurrentUser| {
             let id = who.id.clone();
             async move {
-                sqlx::query("SELECT kind FROM push_outbox WHERE user_id = $1 ORDER BY created_at")
-                    .bind(id)
-                    .fetch_all(db.pool())
-                    .await
-                    .unwrap()
-                    .into_iter()
-                    .map(|r| r.get::<String, _>(0))
-                    .collect::<Vec<_>>()
+                sqlx::query_scalar::<_, String>(
+                    "SELECT kind FROM push_outbox WHERE user_id = $1 ORDER BY created_at",
+                )
+                .bind(id)
+                .fetch_all(db.pool())
+                .await
+                .unwrap()
             }
         };
         let form = new_id();

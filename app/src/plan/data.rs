@@ -8,7 +8,6 @@ use crate::db::Db;
 use crate::error::AppError;
 use crate::model::{ActivityKind, ActivityStatus, CourseKind};
 use crate::time::{add_months, format_date, format_day, format_ms, now_ms, today};
-use sqlx::Row;
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct CourseRow {
@@ -178,11 +177,10 @@ async fn started_an_activity(db: &Db, course_id: &str) -> Result<bool, AppError>
 }
 
 async fn count(db: &Db, sql: &str, access: &CitizenAccess) -> Result<i64, AppError> {
-    let row = sqlx::query(sql)
+    Ok(sqlx::query_scalar::<_, i64>(sql)
         .bind(access.citizen_id())
         .fetch_one(db.pool())
-        .await?;
-    Ok(row.try_get(0)?)
+        .await?)
 }
 
 pub async fn unread_messages(db: &Db, access: &CitizenAccess) -> Result<i64, AppError> {
@@ -264,12 +262,22 @@ pub async fn plan(
     }
 }
 
+#[derive(sqlx::FromRow)]
+struct GoalRow {
+    id: String,
+    title: String,
+    description: Option<String>,
+    created_at: i64,
+    updated_at: i64,
+    updated_by: Option<String>,
+}
+
 async fn course_plan(
     db: &Db,
     course: &CourseRow,
     visit: Option<LastVisit<'_>>,
 ) -> Result<PlanView, AppError> {
-    let goal_rows = sqlx::query(
+    let goal_rows = sqlx::query_as::<_, GoalRow>(
         "SELECT id, title, description, created_at, updated_at, updated_by FROM goals \
          WHERE course_id = $1 ORDER BY position",
     )
@@ -278,20 +286,12 @@ async fn course_plan(
     .await?;
     let mut goals = Vec::with_capacity(goal_rows.len());
     for r in goal_rows {
-        let id: String = r.try_get(0)?;
-        let updated_by: Option<String> = r.try_get(5)?;
         goals.push(GoalView {
-            marker: visit.and_then(|v| {
-                v.marker(
-                    r.try_get(3).unwrap_or(0),
-                    r.try_get(4).unwrap_or(0),
-                    updated_by.as_deref(),
-                )
-            }),
-            ratings: goal_ratings(db, &id).await?,
-            title: r.try_get(1)?,
-            description: r.try_get(2)?,
-            id,
+            marker: visit.and_then(|v| v.marker(r.created_at, r.updated_at, r.updated_by.as_deref())),
+            ratings: goal_ratings(db, &r.id).await?,
+            title: r.title,
+            description: r.description,
+            id: r.id,
         });
     }
     let rows = activities(db, &course.id).await?;
@@ -328,13 +328,11 @@ pub async fn citizen_plan(db: &Db, access: &CitizenAccess, record_visit: bool) -
         return Ok(PlanView::default());
     };
     let seen_at: Option<i64> =
-        sqlx::query("SELECT seen_at FROM plan_visits WHERE user_id = $1 AND course_id = $2")
+        sqlx::query_scalar("SELECT seen_at FROM plan_visits WHERE user_id = $1 AND course_id = $2")
             .bind(&citizen.id)
             .bind(&course.id)
             .fetch_optional(db.pool())
-            .await?
-            .map(|r| r.try_get(0))
-            .transpose()?;
+            .await?;
     let visit = seen_at.map(|seen_at| LastVisit {
         seen_at,
         viewer_id: &citizen.id,
@@ -361,28 +359,40 @@ pub async fn citizen_plan(db: &Db, access: &CitizenAccess, record_visit: bool) -
     Ok(plan)
 }
 
+#[derive(sqlx::FromRow)]
+struct RatingRow {
+    rating: i64,
+    note: Option<String>,
+    rated_at: i64,
+}
+
 /// A goal's progress ratings, newest first.
 pub async fn goal_ratings(db: &Db, goal_id: &str) -> Result<Vec<RatingView>, AppError> {
-    let rows = sqlx::query(
+    let rows = sqlx::query_as::<_, RatingRow>(
         "SELECT rating, note, rated_at FROM goal_ratings WHERE goal_id = $1 ORDER BY rated_at DESC",
     )
     .bind(goal_id)
     .fetch_all(db.pool())
     .await?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(RatingView {
-                rating: r.try_get(0)?,
-                note: r.try_get(1)?,
-                when: format_ms(r.try_get(2)?),
-            })
+    Ok(rows
+        .into_iter()
+        .map(|r| RatingView {
+            rating: r.rating,
+            note: r.note,
+            when: format_ms(r.rated_at),
         })
-        .collect()
+        .collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct PaidHoursRow {
+    week_start: String,
+    hours: i64,
 }
 
 /// Paid hours per week, the latest half year, oldest first.
 async fn paid_hours(db: &Db, course_id: &str) -> Result<Vec<PaidWeek>, AppError> {
-    let rows = sqlx::query(
+    let rows = sqlx::query_as::<_, PaidHoursRow>(
         "SELECT week_start, hours FROM paid_hours WHERE course_id = $1 ORDER BY week_start DESC LIMIT 26",
     )
     .bind(course_id)
@@ -391,18 +401,18 @@ async fn paid_hours(db: &Db, course_id: &str) -> Result<Vec<PaidWeek>, AppError>
     let mut weeks = rows
         .into_iter()
         .map(|r| {
-            let week: String = r.try_get(0)?;
-            let number = week
+            let number = r
+                .week_start
                 .parse::<jiff::civil::Date>()
                 .map(|d| d.iso_week_date().week())
                 .unwrap_or_default();
-            Ok(PaidWeek {
-                week: format_date(&week),
+            PaidWeek {
+                week: format_date(&r.week_start),
                 number: number.into(),
-                hours: r.try_get(1)?,
-            })
+                hours: r.hours,
+            }
         })
-        .collect::<Result<Vec<_>, AppError>>()?;
+        .collect::<Vec<_>>();
     weeks.reverse();
     Ok(weeks)
 }

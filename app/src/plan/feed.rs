@@ -93,12 +93,11 @@ pub fn CalendarFeed(status: Option<FeedStatus>, new_url: Option<String>) -> impl
 pub mod data {
     use super::FeedStatus;
     use crate::auth::policy::CitizenAccess;
-    use crate::db::{new_id, Db};
+    use crate::db::{new_id, Db, Flag};
     use crate::error::AppError;
     use crate::i18n::Lang;
     use crate::time::{format_ms, now_ms};
     use sha2::{Digest, Sha256};
-    use sqlx::Row;
 
     fn token_hash(token: &str) -> String {
         hex::encode(Sha256::digest(token.as_bytes()))
@@ -137,23 +136,28 @@ pub mod data {
         Ok(())
     }
 
+    #[derive(sqlx::FromRow)]
+    struct StatusRow {
+        created_at: i64,
+        #[sqlx(try_from = "i64")]
+        show_titles: Flag,
+    }
+
     pub async fn status(db: &Db, citizen: &CitizenAccess) -> Result<Option<FeedStatus>, AppError> {
-        let row = sqlx::query(
+        let row = sqlx::query_as::<_, StatusRow>(
             "SELECT created_at, show_titles FROM calendar_feeds WHERE citizen_id = $1 AND revoked_at IS NULL",
         )
         .bind(citizen.citizen_id())
         .fetch_optional(db.pool())
         .await?;
-        row.map(|r| {
-            Ok(FeedStatus {
-                created: format_ms(r.try_get(0)?),
-                show_titles: r.try_get::<i64, _>(1)? != 0,
-            })
-        })
-        .transpose()
+        Ok(row.map(|r| FeedStatus {
+            created: format_ms(r.created_at),
+            show_titles: r.show_titles.0,
+        }))
     }
 
     /// One event of the feed.
+    #[derive(sqlx::FromRow)]
     pub struct FeedEvent {
         pub id: String,
         pub title: String,
@@ -164,8 +168,16 @@ pub mod data {
 
     /// The activities a live token's feed shows: from a week ago on, not
     /// cancelled. `None` for an unknown or stopped token.
+    #[derive(sqlx::FromRow)]
+    struct FeedRow {
+        citizen_id: String,
+        #[sqlx(try_from = "i64")]
+        show_titles: Flag,
+        language: String,
+    }
+
     pub async fn events(db: &Db, token: &str) -> Result<Option<(Lang, bool, Vec<FeedEvent>)>, AppError> {
-        let Some(feed) = sqlx::query(
+        let Some(feed) = sqlx::query_as::<_, FeedRow>(
             "SELECT f.citizen_id, f.show_titles, u.language FROM calendar_feeds f JOIN users u ON u.id = f.citizen_id \
              WHERE f.token_hash = $1 AND f.revoked_at IS NULL",
         )
@@ -175,32 +187,18 @@ pub mod data {
         else {
             return Ok(None);
         };
-        let citizen_id: String = feed.try_get(0)?;
-        let show_titles = feed.try_get::<i64, _>(1)? != 0;
-        let lang = Lang::parse(&feed.try_get::<String, _>(2)?).unwrap_or_default();
+        let lang = Lang::parse(&feed.language).unwrap_or_default();
         let week_ago = now_ms() - 7 * 24 * 60 * 60 * 1000;
-        let rows = sqlx::query(
+        let events = sqlx::query_as::<_, FeedEvent>(
             "SELECT a.id, a.title, a.place, a.starts_at, a.ends_at FROM activities a \
              JOIN courses c ON c.id = a.course_id \
              WHERE c.citizen_id = $1 AND c.status = 'active' AND a.status <> 'cancelled' AND a.starts_at >= $2 \
              ORDER BY a.starts_at LIMIT 500",
         )
-        .bind(&citizen_id)
+        .bind(&feed.citizen_id)
         .bind(week_ago)
         .fetch_all(db.pool())
         .await?;
-        let events = rows
-            .into_iter()
-            .map(|r| {
-                Ok(FeedEvent {
-                    id: r.try_get(0)?,
-                    title: r.try_get(1)?,
-                    place: r.try_get(2)?,
-                    starts_at: r.try_get(3)?,
-                    ends_at: r.try_get(4)?,
-                })
-            })
-            .collect::<Result<Vec<_>, AppError>>()?;
-        Ok(Some((lang, show_titles, events)))
+        Ok(Some((lang, feed.show_titles.0, events)))
     }
 }

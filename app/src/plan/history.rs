@@ -238,7 +238,6 @@ pub mod store {
     use crate::db::{new_id, Db};
     use crate::error::AppError;
     use crate::time::{format_ms, now_ms};
-    use sqlx::Row;
 
     /// Records a change inside the transaction that makes it. Nothing is
     /// recorded for an edit that changed nothing.
@@ -306,45 +305,54 @@ pub mod store {
         load(db, &latest, &[course_id]).await
     }
 
+    #[derive(sqlx::FromRow)]
+    struct ChangeRow {
+        id: String,
+        display_name: String,
+        changed_at: i64,
+        summary: String,
+        field: Option<String>,
+        old_value: Option<String>,
+        new_value: Option<String>,
+        item: Option<String>,
+    }
+
     async fn load(db: &Db, filter: &str, args: &[&str]) -> Result<Vec<Change>, AppError> {
         let sql = format!(
             "SELECT h.id, u.display_name, h.changed_at, h.summary, f.field, f.old_value, f.new_value, \
-               COALESCE(a.title, g.title) \
+               COALESCE(a.title, g.title) AS item \
              FROM change_history h JOIN users u ON u.id = h.changed_by \
              LEFT JOIN change_fields f ON f.change_id = h.id \
              LEFT JOIN activities a ON h.entity = 'activity' AND a.id = h.entity_id \
              LEFT JOIN goals g ON h.entity = 'goal' AND g.id = h.entity_id \
              WHERE {filter} ORDER BY h.changed_at DESC, h.id, f.field"
         );
-        let mut query = sqlx::query(&sql);
+        let mut query = sqlx::query_as::<_, ChangeRow>(&sql);
         for a in args {
             query = query.bind(*a);
         }
         let rows = query.fetch_all(db.pool()).await?;
         let mut out: Vec<(String, Change)> = Vec::new();
         for r in rows {
-            let id: String = r.try_get(0)?;
-            if out.last().map(|(last, _)| last != &id).unwrap_or(true) {
-                let summary: String = r.try_get(3)?;
+            if out.last().map(|(last, _)| last != &r.id).unwrap_or(true) {
                 out.push((
-                    id,
+                    r.id,
                     Change {
-                        item: r.try_get(7)?,
-                        who: r.try_get(1)?,
-                        when: format_ms(r.try_get(2)?),
-                        created: summary == "created",
+                        item: r.item,
+                        who: r.display_name,
+                        when: format_ms(r.changed_at),
+                        created: r.summary == "created",
                         fields: vec![],
                     },
                 ));
             }
-            let field: Option<String> = r.try_get(4)?;
             if let (Some(field), Some((_, change))) =
-                (field.as_deref().and_then(PlanField::parse), out.last_mut())
+                (r.field.as_deref().and_then(PlanField::parse), out.last_mut())
             {
                 change.fields.push(FieldChange {
                     field,
-                    old: r.try_get(5)?,
-                    new: r.try_get(6)?,
+                    old: r.old_value,
+                    new: r.new_value,
                 });
             }
         }

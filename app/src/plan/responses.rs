@@ -369,7 +369,6 @@ pub mod data {
     use crate::error::AppError;
     use crate::i18n::Msg;
     use crate::time::{format_ms, now_ms};
-    use sqlx::Row;
 
     /// The course of the citizen's own activity; anything else is not found.
     async fn own_activity_course(
@@ -377,7 +376,7 @@ pub mod data {
         citizen: &CitizenAccess,
         activity_id: &str,
     ) -> Result<String, AppError> {
-        let row = sqlx::query(
+        sqlx::query_scalar::<_, String>(
             "SELECT a.course_id FROM activities a JOIN courses c ON c.id = a.course_id \
              WHERE a.id = $1 AND c.citizen_id = $2",
         )
@@ -385,8 +384,7 @@ pub mod data {
         .bind(citizen.citizen_id())
         .fetch_optional(db.pool())
         .await?
-        .ok_or(AppError::NotFound)?;
-        Ok(row.try_get(0)?)
+        .ok_or(AppError::NotFound)
     }
 
     pub async fn rate_goal(
@@ -568,6 +566,19 @@ pub mod data {
         }
     }
 
+    #[derive(sqlx::FromRow)]
+    struct ReflectionRow {
+        created_at: i64,
+        body: String,
+    }
+
+    #[derive(sqlx::FromRow)]
+    struct FeedbackRow {
+        created_at: i64,
+        rating: i64,
+        comment: Option<String>,
+    }
+
     /// An activity's reflections and feedback, newest first, within the
     /// citizen's own (the access comes from `policy::activity`).
     pub async fn for_activity(
@@ -575,7 +586,7 @@ pub mod data {
         access: &CitizenAccess,
         activity_id: &str,
     ) -> Result<Responses, AppError> {
-        let reflections = sqlx::query(
+        let reflections = sqlx::query_as::<_, ReflectionRow>(
             "SELECT created_at, body FROM activity_reflections WHERE activity_id = $1 AND citizen_id = $2 ORDER BY created_at DESC",
         )
         .bind(activity_id)
@@ -583,14 +594,12 @@ pub mod data {
         .fetch_all(db.pool())
         .await?
         .into_iter()
-        .map(|r| {
-            Ok(Reflection {
-                when: format_ms(r.try_get(0)?),
-                body: r.try_get(1)?,
-            })
+        .map(|r| Reflection {
+            when: format_ms(r.created_at),
+            body: r.body,
         })
-        .collect::<Result<Vec<_>, AppError>>()?;
-        let feedback = sqlx::query(
+        .collect();
+        let feedback = sqlx::query_as::<_, FeedbackRow>(
             "SELECT created_at, rating, comment FROM feedback WHERE activity_id = $1 AND citizen_id = $2 ORDER BY created_at DESC",
         )
         .bind(activity_id)
@@ -598,23 +607,30 @@ pub mod data {
         .fetch_all(db.pool())
         .await?
         .into_iter()
-        .map(|r| {
-            Ok(FeedbackView {
-                when: format_ms(r.try_get(0)?),
-                rating: r.try_get(1)?,
-                comment: r.try_get(2)?,
-            })
+        .map(|r| FeedbackView {
+            when: format_ms(r.created_at),
+            rating: r.rating,
+            comment: r.comment,
         })
-        .collect::<Result<Vec<_>, AppError>>()?;
+        .collect();
         Ok(Responses {
             reflections,
             feedback,
         })
     }
 
+    #[derive(sqlx::FromRow)]
+    struct CitizenResponseRow {
+        activity_id: String,
+        title: String,
+        created_at: i64,
+        rating: Option<i64>,
+        body: Option<String>,
+    }
+
     /// The latest reflections and feedback on a citizen's activities, newest first.
     pub async fn for_citizen(db: &Db, access: &CitizenAccess) -> Result<Vec<CitizenResponse>, AppError> {
-        let rows = sqlx::query(
+        let rows = sqlx::query_as::<_, CitizenResponseRow>(
             "SELECT x.activity_id, a.title, x.created_at, x.rating, x.body FROM ( \
                SELECT activity_id, created_at, NULL AS rating, body FROM activity_reflections WHERE citizen_id = $1 \
                UNION ALL \
@@ -625,16 +641,15 @@ pub mod data {
         .bind(access.citizen_id())
         .fetch_all(db.pool())
         .await?;
-        rows.into_iter()
-            .map(|r| {
-                Ok(CitizenResponse {
-                    activity_id: r.try_get(0)?,
-                    activity_title: r.try_get(1)?,
-                    when: format_ms(r.try_get(2)?),
-                    rating: r.try_get(3)?,
-                    text: r.try_get(4)?,
-                })
+        Ok(rows
+            .into_iter()
+            .map(|r| CitizenResponse {
+                activity_id: r.activity_id,
+                activity_title: r.title,
+                when: format_ms(r.created_at),
+                rating: r.rating,
+                text: r.body,
             })
-            .collect()
+            .collect())
     }
 }

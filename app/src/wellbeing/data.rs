@@ -3,11 +3,10 @@
 //! read is audited.
 use super::{CheckIn, Day, SharePeriod, SharedTrend};
 use crate::auth::policy::{Access, CaseworkerAccess, CitizenAccess, ConcernAccess};
-use crate::db::{new_id, Db};
+use crate::db::{new_id, Db, Flag};
 use crate::error::AppError;
 use crate::i18n::Msg;
 use crate::time::{format_date, now_ms, today};
-use sqlx::Row;
 
 pub const NOTE_MAX: usize = 500;
 
@@ -113,6 +112,21 @@ pub async fn log_on(
     Ok(input.is_very_low())
 }
 
+#[derive(sqlx::FromRow)]
+struct SeenEntryRow {
+    mood: i64,
+    energy: i64,
+    pain: i64,
+    sleep: i64,
+    note: Option<String>,
+    activity_id: Option<String>,
+    updated_at: i64,
+    /// A boolean expression is a boolean on PostgreSQL and 0/1 on SQLite: the
+    /// query turns it into 0/1 (CASE) so both read as a Flag.
+    #[sqlx(try_from = "i64")]
+    visible: Flag,
+}
+
 /// Before a day's entry is written over: if the caseworker could see it and
 /// the answers change, the version they could see is kept (in the caller's
 /// transaction), so they are shown that the citizen changed it. A repeated
@@ -124,8 +138,9 @@ async fn keep_seen_version(
     input: &CheckIn,
     now: i64,
 ) -> Result<(), AppError> {
-    let row = sqlx::query(&format!(
-        "SELECT e.mood, e.energy, e.pain, e.sleep, e.note, e.activity_id, e.updated_at, {SHARED} AS visible \
+    let row = sqlx::query_as::<_, SeenEntryRow>(&format!(
+        "SELECT e.mood, e.energy, e.pain, e.sleep, e.note, e.activity_id, e.updated_at, \
+           CASE WHEN {SHARED} THEN 1 ELSE 0 END AS visible \
          FROM wellbeing_entries e WHERE e.citizen_id = $1 AND e.entry_date = $2"
     ))
     .bind(citizen.citizen_id())
@@ -135,16 +150,13 @@ async fn keep_seen_version(
     let Some(row) = row else {
         return Ok(());
     };
-    let visible = row
-        .try_get::<bool, _>(7)
-        .or_else(|_| row.try_get::<i64, _>(7).map(|v| v != 0))?;
     let before = (
-        row.try_get::<i64, _>(0)?,
-        row.try_get::<i64, _>(1)?,
-        row.try_get::<i64, _>(2)?,
-        row.try_get::<i64, _>(3)?,
-        row.try_get::<Option<String>, _>(4)?,
-        row.try_get::<Option<String>, _>(5)?,
+        row.mood,
+        row.energy,
+        row.pain,
+        row.sleep,
+        row.note,
+        row.activity_id,
     );
     let after = (
         input.mood,
@@ -154,7 +166,7 @@ async fn keep_seen_version(
         input.note.clone(),
         input.activity_id.clone(),
     );
-    if !visible || before == after {
+    if !row.visible.0 || before == after {
         return Ok(());
     }
     sqlx::query(
@@ -170,16 +182,28 @@ async fn keep_seen_version(
     .bind(before.3)
     .bind(before.4)
     .bind(before.5)
-    .bind(row.try_get::<i64, _>(6)?)
+    .bind(row.updated_at)
     .bind(now)
     .execute(&mut *conn)
     .await?;
     Ok(())
 }
 
+#[derive(sqlx::FromRow)]
+struct EntryRow {
+    mood: i64,
+    energy: i64,
+    pain: i64,
+    sleep: i64,
+    note: Option<String>,
+    activity_id: Option<String>,
+    #[sqlx(try_from = "i64")]
+    shared: Flag,
+}
+
 /// Today's check-in, to fill the form with.
 pub async fn today_entry(db: &Db, citizen: &CitizenAccess) -> Result<Option<CheckIn>, AppError> {
-    let row = sqlx::query(
+    let row = sqlx::query_as::<_, EntryRow>(
         "SELECT mood, energy, pain, sleep, note, activity_id, shared FROM wellbeing_entries \
          WHERE citizen_id = $1 AND entry_date = $2",
     )
@@ -187,24 +211,27 @@ pub async fn today_entry(db: &Db, citizen: &CitizenAccess) -> Result<Option<Chec
     .bind(today())
     .fetch_optional(db.pool())
     .await?;
-    row.map(|r| {
-        Ok(CheckIn {
-            mood: r.try_get(0)?,
-            energy: r.try_get(1)?,
-            pain: r.try_get(2)?,
-            sleep: r.try_get(3)?,
-            note: r.try_get(4)?,
-            activity_id: r.try_get(5)?,
-            share: r.try_get::<i64, _>(6)? != 0,
-        })
-    })
-    .transpose()
+    Ok(row.map(|r| CheckIn {
+        mood: r.mood,
+        energy: r.energy,
+        pain: r.pain,
+        sleep: r.sleep,
+        note: r.note,
+        activity_id: r.activity_id,
+        share: r.shared.0,
+    }))
+}
+
+#[derive(sqlx::FromRow)]
+struct ActivityChoiceRow {
+    id: String,
+    title: String,
 }
 
 /// Activities the citizen may tie today's check-in to: the last week's and today's.
 pub async fn recent_activities(db: &Db, citizen: &CitizenAccess) -> Result<Vec<(String, String)>, AppError> {
     let day = 24 * 3_600_000;
-    let rows = sqlx::query(
+    let rows = sqlx::query_as::<_, ActivityChoiceRow>(
         "SELECT a.id, a.title FROM activities a JOIN courses c ON c.id = a.course_id \
          WHERE c.citizen_id = $1 AND c.status = 'active' AND a.status <> 'cancelled' \
            AND a.starts_at BETWEEN $2 AND $3 ORDER BY a.starts_at DESC",
@@ -214,15 +241,28 @@ pub async fn recent_activities(db: &Db, citizen: &CitizenAccess) -> Result<Vec<(
     .bind(now_ms() + day)
     .fetch_all(db.pool())
     .await?;
-    rows.into_iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
-        .collect()
+    Ok(rows.into_iter().map(|r| (r.id, r.title)).collect())
 }
 
 /// SQL: the entry `e` is shared, on its own or by a period not withdrawn.
 pub(crate) const SHARED: &str = "(e.shared = 1 OR EXISTS (SELECT 1 FROM wellbeing_share_periods p \
      WHERE p.citizen_id = e.citizen_id AND p.withdrawn_at IS NULL \
      AND e.entry_date BETWEEN p.starts_on AND p.ends_on))";
+
+#[derive(sqlx::FromRow)]
+struct DayRow {
+    entry_date: String,
+    mood: i64,
+    energy: i64,
+    pain: i64,
+    sleep: i64,
+    #[sqlx(try_from = "i64")]
+    shared: Flag,
+    /// 0/1 through CASE, as in `SeenEntryRow`.
+    #[sqlx(try_from = "i64")]
+    visible: Flag,
+    changed_at: Option<i64>,
+}
 
 async fn days(db: &Db, citizen: &impl Access, days: i64, only_shared: bool) -> Result<Vec<Day>, AppError> {
     let today = crate::plan::rules::parse_date(&today()).ok_or(AppError::Internal)?;
@@ -235,8 +275,9 @@ async fn days(db: &Db, citizen: &impl Access, days: i64, only_shared: bool) -> R
     } else {
         String::new()
     };
-    let rows = sqlx::query(&format!(
-        "SELECT e.entry_date, e.mood, e.energy, e.pain, e.sleep, e.shared, {SHARED} AS visible, \
+    let rows = sqlx::query_as::<_, DayRow>(&format!(
+        "SELECT e.entry_date, e.mood, e.energy, e.pain, e.sleep, e.shared, \
+           CASE WHEN {SHARED} THEN 1 ELSE 0 END AS visible, \
            (SELECT MAX(v.replaced_at) FROM wellbeing_entry_versions v \
              WHERE v.citizen_id = e.citizen_id AND v.entry_date = e.entry_date) AS changed_at \
          FROM wellbeing_entries e WHERE e.citizen_id = $1 AND e.entry_date >= $2 {filter} \
@@ -246,30 +287,26 @@ async fn days(db: &Db, citizen: &impl Access, days: i64, only_shared: bool) -> R
     .bind(&from)
     .fetch_all(db.pool())
     .await?;
-    rows.into_iter()
+    Ok(rows
+        .into_iter()
         .map(|r| {
-            let iso: String = r.try_get(0)?;
-            // A boolean expression is a boolean on PostgreSQL and 0/1 on SQLite.
-            let visible = r
-                .try_get::<bool, _>(6)
-                .or_else(|_| r.try_get::<i64, _>(6).map(|v| v != 0))?;
-            let days_ago = crate::plan::rules::parse_date(&iso)
+            let days_ago = crate::plan::rules::parse_date(&r.entry_date)
                 .map(|d| i64::from((today - d).get_days()))
                 .unwrap_or(i64::MAX);
-            Ok(Day {
-                date: format_date(&iso),
+            Day {
+                date: format_date(&r.entry_date),
                 days_ago,
-                iso,
-                mood: r.try_get(1)?,
-                energy: r.try_get(2)?,
-                pain: r.try_get(3)?,
-                sleep: r.try_get(4)?,
-                shared: r.try_get::<i64, _>(5)? != 0,
-                visible_to_caseworker: visible,
-                changed_on: r.try_get::<Option<i64>, _>(7)?.map(crate::time::format_ms),
-            })
+                iso: r.entry_date,
+                mood: r.mood,
+                energy: r.energy,
+                pain: r.pain,
+                sleep: r.sleep,
+                shared: r.shared.0,
+                visible_to_caseworker: r.visible.0,
+                changed_on: r.changed_at.map(crate::time::format_ms),
+            }
         })
-        .collect()
+        .collect())
 }
 
 /// The citizen's own log for the last `n` days, oldest first.
@@ -332,9 +369,16 @@ pub async fn withdraw_period(db: &Db, citizen: &CitizenAccess, period_id: &str) 
     Ok(())
 }
 
+#[derive(sqlx::FromRow)]
+struct PeriodRow {
+    id: String,
+    starts_on: String,
+    ends_on: String,
+}
+
 /// Sharing periods not withdrawn and not yet over.
 pub async fn periods(db: &Db, citizen: &CitizenAccess) -> Result<Vec<SharePeriod>, AppError> {
-    let rows = sqlx::query(
+    let rows = sqlx::query_as::<_, PeriodRow>(
         "SELECT id, starts_on, ends_on FROM wellbeing_share_periods \
          WHERE citizen_id = $1 AND withdrawn_at IS NULL AND ends_on >= $2 ORDER BY starts_on",
     )
@@ -342,15 +386,14 @@ pub async fn periods(db: &Db, citizen: &CitizenAccess) -> Result<Vec<SharePeriod
     .bind(today())
     .fetch_all(db.pool())
     .await?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(SharePeriod {
-                id: r.try_get(0)?,
-                from: format_date(&r.try_get::<String, _>(1)?),
-                to: format_date(&r.try_get::<String, _>(2)?),
-            })
+    Ok(rows
+        .into_iter()
+        .map(|r| SharePeriod {
+            id: r.id,
+            from: format_date(&r.starts_on),
+            to: format_date(&r.ends_on),
         })
-        .collect()
+        .collect())
 }
 
 /// What the citizen attached to their request: the shared days of the last

@@ -6,15 +6,12 @@ use crate::db_test;
 use crate::error::AppError;
 use crate::model::Role;
 use crate::testing::{assign, audit_count, user};
-use sqlx::Row;
 
 async fn entries(db: &Db, citizen_id: &str) -> i64 {
-    sqlx::query("SELECT COUNT(*) FROM wellbeing_entries WHERE citizen_id = $1")
+    sqlx::query_scalar("SELECT COUNT(*) FROM wellbeing_entries WHERE citizen_id = $1")
         .bind(citizen_id)
         .fetch_one(db.pool())
         .await
-        .unwrap()
-        .try_get(0)
         .unwrap()
 }
 
@@ -289,12 +286,10 @@ db_test!(who5_is_offered_every_two_weeks_and_stored_once, |db| {
         .unwrap();
     assert!(!now.due);
     assert_eq!(now.latest.unwrap().score, 52);
-    let count: i64 = sqlx::query("SELECT COUNT(*) FROM who5_responses WHERE citizen_id = $1")
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM who5_responses WHERE citizen_id = $1")
         .bind(&sofie.id)
         .fetch_one(db.pool())
         .await
-        .unwrap()
-        .try_get(0)
         .unwrap();
     assert_eq!(count, 1);
     // Answered 15 days ago: due again.

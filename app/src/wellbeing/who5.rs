@@ -250,7 +250,6 @@ pub mod data {
     use crate::db::{new_id, Db};
     use crate::error::AppError;
     use crate::time::{format_day, format_ms, now_ms, today};
-    use sqlx::Row;
 
     /// Stores one set of answers; a repeated send of the same form stores nothing more.
     pub async fn answer(
@@ -308,29 +307,41 @@ pub mod data {
          OR EXISTS (SELECT 1 FROM wellbeing_share_periods p WHERE p.citizen_id = r.citizen_id \
            AND p.withdrawn_at IS NULL AND r.answered_on BETWEEN p.starts_on AND p.ends_on))";
 
+    #[derive(sqlx::FromRow)]
+    struct ResultRow {
+        score: i64,
+        created_at: i64,
+    }
+
     /// The results the citizen shared (on their own or by a sharing period),
     /// newest first: what their caseworker may see.
     pub async fn shared(db: &Db, citizen: &impl Access) -> Result<Vec<Who5Result>, AppError> {
-        let rows = sqlx::query(&format!(
+        let rows = sqlx::query_as::<_, ResultRow>(&format!(
             "SELECT r.score, r.created_at FROM who5_responses r WHERE r.citizen_id = $1 AND {SHARED_WHO5} \
                  ORDER BY r.created_at DESC LIMIT 12"
         ))
         .bind(citizen.citizen_id())
         .fetch_all(db.pool())
         .await?;
-        rows.into_iter()
-            .map(|r| {
-                Ok(Who5Result {
-                    score: r.try_get(0)?,
-                    answered: format_ms(r.try_get(1)?),
-                })
+        Ok(rows
+            .into_iter()
+            .map(|r| Who5Result {
+                score: r.score,
+                answered: format_ms(r.created_at),
             })
-            .collect()
+            .collect())
+    }
+
+    #[derive(sqlx::FromRow)]
+    struct LatestRow {
+        score: i64,
+        answered_on: String,
+        created_at: i64,
     }
 
     /// The latest result, and whether two weeks have passed since.
     pub async fn status(db: &Db, citizen: &CitizenAccess) -> Result<Who5Status, AppError> {
-        let row = sqlx::query(
+        let row = sqlx::query_as::<_, LatestRow>(
             "SELECT score, answered_on, created_at FROM who5_responses WHERE citizen_id = $1 \
              ORDER BY created_at DESC LIMIT 1",
         )
@@ -344,15 +355,14 @@ pub mod data {
                 next: None,
             });
         };
-        let answered_on: String = r.try_get(1)?;
-        let next = crate::plan::rules::parse_date(&answered_on)
+        let next = crate::plan::rules::parse_date(&r.answered_on)
             .and_then(|d| d.checked_add(jiff::Span::new().days(EVERY_DAYS)).ok())
             .ok_or(AppError::Internal)?
             .to_string();
         Ok(Who5Status {
             latest: Some(Who5Result {
-                score: r.try_get(0)?,
-                answered: format_ms(r.try_get(2)?),
+                score: r.score,
+                answered: format_ms(r.created_at),
             }),
             due: next <= today(),
             next: Some(format_day(&next)),

@@ -15,7 +15,6 @@ use crate::plan::rules::{
 };
 use crate::state::AppState;
 use crate::time::{format_date_numeric, now_ms};
-use sqlx::Row;
 
 /// What an edit page's server function needs: state, the caseworker, and
 /// the session's one-time message (a draft of a refused form).
@@ -38,14 +37,14 @@ fn item_key(raw: &str) -> Result<String, AppError> {
 
 /// The citizen the edit page is about (the access audited the read).
 async fn citizen(db: &Db, access: &CaseworkerAccess) -> Result<Citizen, AppError> {
-    let row = sqlx::query("SELECT display_name FROM users WHERE id = $1")
+    let name: String = sqlx::query_scalar("SELECT display_name FROM users WHERE id = $1")
         .bind(access.citizen_id())
         .fetch_optional(db.pool())
         .await?
         .ok_or(AppError::NotFound)?;
     Ok(Citizen {
         id: access.citizen_id().to_string(),
-        name: row.try_get(0)?,
+        name,
     })
 }
 
@@ -138,16 +137,23 @@ pub async fn save_course(db: &Db, access: &CaseworkerAccess, input: &CourseInput
     Ok(())
 }
 
+#[derive(sqlx::FromRow)]
+struct GoalRow {
+    title: String,
+    description: Option<String>,
+}
+
 async fn goal_row(db: &Db, course_id: &str, goal_id: &str) -> Result<GoalInput, AppError> {
-    let row = sqlx::query("SELECT title, description FROM goals WHERE id = $1 AND course_id = $2")
-        .bind(goal_id)
-        .bind(course_id)
-        .fetch_optional(db.pool())
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let row =
+        sqlx::query_as::<_, GoalRow>("SELECT title, description FROM goals WHERE id = $1 AND course_id = $2")
+            .bind(goal_id)
+            .bind(course_id)
+            .fetch_optional(db.pool())
+            .await?
+            .ok_or(AppError::NotFound)?;
     Ok(GoalInput {
-        title: row.try_get(0)?,
-        description: row.try_get(1)?,
+        title: row.title,
+        description: row.description,
     })
 }
 
@@ -449,6 +455,12 @@ fn bind_activity<'q>(query: AnyQuery<'q>, a: &'q ActivityInput) -> AnyQuery<'q> 
         .bind(a.hours_per_week)
 }
 
+#[derive(sqlx::FromRow)]
+struct PaidHoursRow {
+    id: String,
+    hours: i64,
+}
+
 /// Records (or corrects) the paid hours of one week.
 pub async fn record_paid_hours(
     db: &Db,
@@ -462,17 +474,19 @@ pub async fn record_paid_hours(
         parse_date(&course.planned_end_date).ok_or(AppError::Internal)?,
     )?;
     let week = input.week_start.to_string();
-    let before = sqlx::query("SELECT id, hours FROM paid_hours WHERE course_id = $1 AND week_start = $2")
-        .bind(&course.id)
-        .bind(&week)
-        .fetch_optional(db.pool())
-        .await?;
+    let before = sqlx::query_as::<_, PaidHoursRow>(
+        "SELECT id, hours FROM paid_hours WHERE course_id = $1 AND week_start = $2",
+    )
+    .bind(&course.id)
+    .bind(&week)
+    .fetch_optional(db.pool())
+    .await?;
     let now = now_ms();
     let week_field = (PlanField::Week, Some(format_date_numeric(&week)));
     let mut tx = db.begin().await?;
     match before {
         Some(row) => {
-            let (id, old): (String, i64) = (row.try_get(0)?, row.try_get(1)?);
+            let (id, old) = (row.id, row.hours);
             if old != input.hours {
                 sqlx::query(
                     "UPDATE paid_hours SET hours = $1, recorded_by = $2, recorded_at = $3 WHERE id = $4",

@@ -11,15 +11,12 @@ use crate::plan::rules::{local_time_value, CourseInput, GoalInput, PaidHoursInpu
 use crate::plan::Marker;
 use crate::testing::{assign, audit_count, course, user};
 use crate::time::now_ms;
-use sqlx::Row;
 
 async fn count(db: &Db, sql: &str, id: &str) -> i64 {
-    sqlx::query(sql)
+    sqlx::query_scalar(sql)
         .bind(id)
         .fetch_one(db.pool())
         .await
-        .unwrap()
-        .try_get(0)
         .unwrap()
 }
 
@@ -96,12 +93,10 @@ db_test!(
             .unwrap();
         assert_eq!(shown.planned_end, "fredag 5. januar 2029");
         assert_eq!(shown.main_goal.as_deref(), Some("Et job i køkken"));
-        let course_id: String = sqlx::query("SELECT id FROM courses WHERE citizen_id = $1")
+        let course_id: String = sqlx::query_scalar("SELECT id FROM courses WHERE citizen_id = $1")
             .bind(&sofie.id)
             .fetch_one(db.pool())
             .await
-            .unwrap()
-            .try_get(0)
             .unwrap();
         let history = store::for_item(db, Entity::Course, &course_id).await.unwrap();
         assert_eq!(history.len(), 2, "{history:?}");
@@ -148,12 +143,10 @@ db_test!(
             .err(),
             Some(AppError::NotFound)
         );
-        let kind: String = sqlx::query("SELECT kind FROM courses WHERE id = $1")
+        let kind: String = sqlx::query_scalar("SELECT kind FROM courses WHERE id = $1")
             .bind(&course_id)
             .fetch_one(db.pool())
             .await
-            .unwrap()
-            .try_get(0)
             .unwrap();
         assert_eq!(kind, "ressourceforloeb");
         assert_eq!(
@@ -464,12 +457,10 @@ db_test!(paid_hours_are_one_number_per_week_with_history, |db| {
         ]
     );
     let id: String =
-        sqlx::query("SELECT id FROM paid_hours WHERE course_id = $1 AND week_start = '2026-11-23'")
+        sqlx::query_scalar("SELECT id FROM paid_hours WHERE course_id = $1 AND week_start = '2026-11-23'")
             .bind(&course_id)
             .fetch_one(db.pool())
             .await
-            .unwrap()
-            .try_get(0)
             .unwrap();
     let history = store::for_item(db, Entity::PaidHours, &id).await.unwrap();
     assert_eq!(history.len(), 2);
@@ -505,12 +496,10 @@ db_test!(paid_hours_are_one_number_per_week_with_history, |db| {
         };
         assert_eq!(r.err().as_ref().and_then(AppError::field), Some("week"), "{week}");
     }
-    let weeks: i64 = sqlx::query("SELECT COUNT(*) FROM paid_hours WHERE course_id = $1")
+    let weeks: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM paid_hours WHERE course_id = $1")
         .bind(&course_id)
         .fetch_one(db.pool())
         .await
-        .unwrap()
-        .try_get(0)
         .unwrap();
     assert_eq!(weeks, 2);
 });
