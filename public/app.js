@@ -3,7 +3,7 @@
 // the idle-session warning (and keeping what was typed) and a clean logout. Every text it shows comes from the page (translated on the
 // server); without this script every form still posts as usual.
 /* global MitOutbox */
-(function () {
+(() => {
   'use strict';
   const owner = document.querySelector('meta[name="mitforlob-owner"]')?.content || null;
   // Looked up each time: a refusal's page may have replaced the body.
@@ -22,9 +22,16 @@
     const lang = document.documentElement.lang === 'en' ? 'en-GB' : 'da-DK';
     const parts = {};
     for (const p of new Intl.DateTimeFormat(lang, {
-      timeZone: 'Europe/Copenhagen', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric',
-      hour: 'numeric', minute: '2-digit', hourCycle: 'h23',
-    }).formatToParts(new Date(ms))) parts[p.type] = p.value;
+      timeZone: 'Europe/Copenhagen',
+      weekday: 'long',
+      day: 'numeric',
+      month: 'long',
+      year: 'numeric',
+      hour: 'numeric',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    }).formatToParts(new Date(ms)))
+      parts[p.type] = p.value;
     if (!t.dateTime || !t.date || !t.time) return new Date(ms).toLocaleString(lang);
     const date = t.date.replace('{day}', parts.day).replace('{month}', parts.month).replace('{year}', parts.year);
     const time = t.time.replace('{hour}', String(Number(parts.hour))).replace('{minute}', parts.minute);
@@ -157,7 +164,7 @@
       if (!key.startsWith(KEPT)) continue;
       try {
         records.push({ ...JSON.parse(localStorage.getItem(key)), key });
-      } catch (err) {
+      } catch {
         localStorage.removeItem(key);
       }
     }
@@ -168,7 +175,9 @@
     form.method === 'post' && !form.hasAttribute('data-logout') && !form.classList.contains('lang-form');
   // Which form it was: its address and fixed fields (a reply's thread).
   const fixedFields = (form) =>
-    [...form.querySelectorAll('input[type="hidden"]')].filter((h) => h.name !== 'form_key').map((h) => [h.name, h.value]);
+    [...form.querySelectorAll('input[type="hidden"]')]
+      .filter((h) => h.name !== 'form_key')
+      .map((h) => [h.name, h.value]);
 
   // A form's fields; whether anything differs from how the page came; and
   // whether it holds any written words.
@@ -183,8 +192,13 @@
         if (el.checked) fields.push([el.name, el.value]);
       } else if (el.tagName === 'SELECT') {
         // With no option marked, the first one is the page's own choice.
-        const initial = Math.max(0, [...el.options].findIndex((o) => o.defaultSelected));
-        changed ||= el.multiple ? [...el.options].some((o) => o.selected !== o.defaultSelected) : el.selectedIndex !== initial;
+        const initial = Math.max(
+          0,
+          [...el.options].findIndex((o) => o.defaultSelected),
+        );
+        changed ||= el.multiple
+          ? [...el.options].some((o) => o.selected !== o.defaultSelected)
+          : el.selectedIndex !== initial;
         for (const o of el.selectedOptions) fields.push([el.name, o.value]);
       } else {
         changed ||= el.value !== el.defaultValue;
@@ -206,7 +220,12 @@
       if (!keepable(form)) continue;
       const { fields, changed, words } = fieldsOf(form);
       if (changed || (words && (form === sent || refused))) {
-        forms.push({ action: form.getAttribute('action'), fixed: fixedFields(form), draftKey: form.dataset.draftKey || null, fields });
+        forms.push({
+          action: form.getAttribute('action'),
+          fixed: fixedFields(form),
+          draftKey: form.dataset.draftKey || null,
+          fields,
+        });
       }
     }
     if (forms.length === 0) return;
@@ -218,7 +237,9 @@
     for (const kept of record.forms) {
       const same = (f) =>
         f.getAttribute('action') === kept.action &&
-        kept.fixed.every(([k, v]) => [...f.querySelectorAll('input[type="hidden"]')].some((h) => h.name === k && h.value === v));
+        kept.fixed.every(([k, v]) =>
+          [...f.querySelectorAll('input[type="hidden"]')].some((h) => h.name === k && h.value === v),
+        );
       const form = [...document.forms].find(same);
       if (!form) continue;
       const used = {};
@@ -228,7 +249,8 @@
         if (el.type === 'radio' || el.type === 'checkbox') el.checked = values.includes(el.value);
         else if (el.tagName === 'SELECT') for (const o of el.options) o.selected = values.includes(o.value);
         else {
-          const nth = (used[el.name] = (used[el.name] ?? -1) + 1);
+          const nth = (used[el.name] ?? -1) + 1;
+          used[el.name] = nth;
           if (nth < values.length) el.value = values[nth];
         }
         el.dispatchEvent(new Event('input', { bubbles: true }));
@@ -312,7 +334,7 @@
 
     function close() {
       if (warning.open) warning.close();
-      const back = returnTo && returnTo.isConnected ? returnTo : document.getElementById('main');
+      const back = returnTo?.isConnected ? returnTo : document.getElementById('main');
       back?.focus();
       returnTo = null;
     }
@@ -326,7 +348,7 @@
           credentials: 'same-origin',
           headers: { Accept: 'application/json' },
         });
-      } catch (err) {
+      } catch {
         return; // No connection: the warning stays, and "stay" can be tried again.
       }
       if (!res.ok) {
@@ -406,19 +428,23 @@
     let restore = null;
     try {
       restore = JSON.parse(localStorage.getItem(RESTORE) || 'null');
-    } catch (err) {
+    } catch {
       restore = null;
     }
     // A refused message's text is also its draft: one thing, counted once.
     const count = items.length + drafts.length + (restore && !restore.draftKey ? 1 : 0);
     if (count === 0) return;
-    section.querySelector('[data-held-text]').textContent = plural(section.dataset.textOne, section.dataset.text, count);
+    section.querySelector('[data-held-text]').textContent = plural(
+      section.dataset.textOne,
+      section.dataset.text,
+      count,
+    );
     section.hidden = false;
     section.querySelector('[data-held-delete]').addEventListener('click', async (event) => {
       event.target.disabled = true;
       try {
         for (const item of await MitOutbox.all()) await MitOutbox.remove(item.id);
-      } catch (err) {
+      } catch {
         // Nothing stored, nothing to delete.
       }
       removeDrafts();
@@ -434,7 +460,9 @@
   if (owner && hasStorage) {
     restoredHere = restoreRefused();
     document.addEventListener('submit', onSubmit);
-    forgetOthers().then(() => render()).then(flush);
+    forgetOthers()
+      .then(() => render())
+      .then(flush);
   } else if (!owner) {
     showHeld();
   }
@@ -471,7 +499,7 @@
     };
     try {
       await MitOutbox.add(item);
-    } catch (err) {
+    } catch {
       // No storage in this browser (a private window, say): post as a plain form.
       delete form.dataset.busy;
       submitting = false;
@@ -529,7 +557,7 @@
     let record;
     try {
       record = JSON.parse(localStorage.getItem(RESTORE) || 'null');
-    } catch (err) {
+    } catch {
       record = null;
     }
     if (!record) return false;
@@ -538,7 +566,9 @@
     const form = [...document.querySelectorAll('form[data-outbox]')].find(
       (f) =>
         f.getAttribute('action') === record.action &&
-        [...f.querySelectorAll('input[type="hidden"]')].every((h) => h.name === 'form_key' || value(h.name) === h.value),
+        [...f.querySelectorAll('input[type="hidden"]')].every(
+          (h) => h.name === 'form_key' || value(h.name) === h.value,
+        ),
     );
     if (!form) return false;
     for (const el of form.elements) {
@@ -556,9 +586,7 @@
   }
 
   function askForBackgroundSync() {
-    navigator.serviceWorker?.ready
-      .then((reg) => reg.sync && reg.sync.register('outbox'))
-      .catch(() => {});
+    navigator.serviceWorker?.ready.then((reg) => reg.sync?.register('outbox')).catch(() => {});
   }
 
   async function flush() {
@@ -629,7 +657,7 @@
       for (const name of await caches.keys()) {
         if (name.startsWith('pages-') || name === 'meta') await caches.delete(name);
       }
-    } catch (err) {
+    } catch {
       // Logging out must never be blocked by a clean-up that failed.
     }
     form.dataset.cleared = '1';
@@ -672,7 +700,7 @@
         const keys = sub.toJSON().keys || {};
         await post('/api/push-subscribe', { endpoint: sub.endpoint, p256dh: keys.p256dh, auth: keys.auth });
         say(section.dataset.on);
-      } catch (err) {
+      } catch {
         say(section.dataset.failed);
       }
       await show();

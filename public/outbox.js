@@ -7,7 +7,7 @@
 // each only ever sends and sees their own items. Items are never dropped for
 // being old; they leave when the server has confirmed them, when a refusal's
 // text is back in the form, or when the person (or the next) deletes them.
-(function (scope) {
+((scope) => {
   const DB = 'mitforlob-outbox';
   const STORE = 'items';
 
@@ -68,7 +68,7 @@
         },
         signal: scope.AbortSignal && AbortSignal.timeout ? AbortSignal.timeout(30_000) : undefined,
       });
-    } catch (err) {
+    } catch {
       // No connection, or no answer in time.
       return { outcome: 'offline' };
     }
@@ -97,7 +97,7 @@
     // One sender at a time across the page and the service worker (Web Locks),
     // so an item is never in flight twice.
     const exclusive = (work) =>
-      scope.navigator && scope.navigator.locks ? scope.navigator.locks.request('mitforlob-outbox', work) : work();
+      scope.navigator?.locks ? scope.navigator.locks.request('mitforlob-outbox', work) : work();
     flushing = exclusive(async () => {
       const results = [];
       const items = (await mine(owner)).sort((a, b) => a.createdAt - b.createdAt);

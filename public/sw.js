@@ -36,7 +36,7 @@ self.addEventListener('activate', (event) => {
 
 // "Ny version – genindlæs": the page asks the waiting worker to take over.
 self.addEventListener('message', (event) => {
-  if ((event.data || {}).type === 'skip-waiting') self.skipWaiting();
+  if (event.data?.type === 'skip-waiting') self.skipWaiting();
 });
 
 // Background Sync, where the browser has it: send what waits even if the app is
@@ -61,7 +61,7 @@ self.addEventListener('push', (event) => {
   let note = {};
   try {
     note = event.data ? event.data.json() : {};
-  } catch (err) {
+  } catch {
     note = {};
   }
   event.waitUntil(
@@ -77,7 +77,7 @@ self.addEventListener('push', (event) => {
 
 self.addEventListener('notificationclick', (event) => {
   event.notification.close();
-  const url = new URL((event.notification.data && event.notification.data.url) || '/', self.location.origin);
+  const url = new URL(event.notification.data?.url || '/', self.location.origin);
   event.waitUntil(
     (async () => {
       for (const client of await self.clients.matchAll({ type: 'window' })) {
@@ -124,7 +124,7 @@ async function page(event) {
     const res = await fetch(req);
     if (isAppPage(res)) event.waitUntil(noteServed(url, res.clone()));
     return res;
-  } catch (err) {
+  } catch {
     const key = await person();
     const cached = key && (await caches.match(url.pathname, { cacheName: PAGES_PREFIX + key }));
     if (cached) return withBanner(cached);
