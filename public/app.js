@@ -5,7 +5,10 @@
 /* global MitOutbox */
 (() => {
   'use strict';
-  const owner = document.querySelector('meta[name="mitforlob-owner"]')?.content || null;
+  // What the server and this script agree on (names, keys, answers): the
+  // server writes it before this script (app/src/pwa/scripts.rs).
+  const contract = self.MITFORLOB;
+  const owner = document.querySelector(`meta[name="${contract.ownerMeta}"]`)?.content || null;
   // Looked up each time: a refusal's page may have replaced the body.
   const outboxPanel = () => document.getElementById('outbox');
   // A form of this page is being sent: its own outcome decides what to show.
@@ -41,7 +44,7 @@
   // ---- Service worker and "new version" --------------------------------------
 
   if ('serviceWorker' in navigator) {
-    navigator.serviceWorker.register('/sw.js', { scope: '/' }).then(watchForUpdate, () => {});
+    navigator.serviceWorker.register(contract.files.worker, { scope: '/' }).then(watchForUpdate, () => {});
     let reloading = false;
     navigator.serviceWorker.addEventListener('controllerchange', () => {
       // Only a reload the person asked for ("Genindlæs"), never a surprise one.
@@ -125,8 +128,8 @@
   // Drafts in localStorage carry no owner in their key; this says whose they are.
   const DRAFTS_OWNER = 'mitforlob-owner';
   // A refused item's fields, kept until the page with its form shows them.
-  const RESTORE = 'mitforlob-draft:refused';
-  const isDraft = (key) => key.startsWith('mitforlob-draft:');
+  const RESTORE = `${contract.draftPrefix}refused`;
+  const isDraft = (key) => key.startsWith(contract.draftPrefix);
   const hasStorage = 'indexedDB' in window;
 
   function removeDrafts() {
@@ -152,7 +155,7 @@
   // What a page's forms held when its session ended, or when one was sent:
   // put back on that page after logging in again. A draft: another person
   // logging in, or logging out, deletes it.
-  const KEPT = 'mitforlob-draft:kept:';
+  const KEPT = `${contract.draftPrefix}kept:`;
   // This tab is on its way back to a kept page (sessionStorage).
   const RESUME = 'mitforlob-resume';
   // Never kept: secrets, the form's own keys, buttons.
@@ -354,7 +357,7 @@
       if (!res.ok) {
         // The server no longer knows this session; anything else (a server in
         // trouble) leaves the warning up to be tried again.
-        if ((await res.text().catch(() => '')).includes('NotLoggedIn')) end();
+        if ((await res.text().catch(() => '')).includes(contract.notLoggedIn)) end();
         return;
       }
       localStorage.setItem(SEEN, String(Date.now()));

@@ -8,6 +8,8 @@
 // being old; they leave when the server has confirmed them, when a refusal's
 // text is back in the form, or when the person (or the next) deletes them.
 ((scope) => {
+  // Header names and answers, as the server wrote them before this script.
+  const contract = scope.MITFORLOB;
   const DB = 'mitforlob-outbox';
   const STORE = 'items';
 
@@ -62,9 +64,9 @@
         headers: {
           // Not text/html: the answer is about this item, not a page to show.
           Accept: 'application/json',
-          'X-Outbox': '1',
+          [contract.headers.queued]: '1',
           // Whose words these are: the server stores them only for that person.
-          'X-Offline-Key': item.owner,
+          [contract.headers.key]: item.owner,
         },
         signal: scope.AbortSignal && AbortSignal.timeout ? AbortSignal.timeout(30_000) : undefined,
       });
@@ -73,14 +75,14 @@
       return { outcome: 'offline' };
     }
     const key = formKey(item);
-    const confirmed = res.headers.get('x-outbox-confirmed');
-    const said = res.headers.get('x-outbox');
+    const confirmed = res.headers.get(contract.headers.confirmed);
+    const said = res.headers.get(contract.headers.queued);
     const where = res.headers.get('location');
     const url = where ? new URL(where, scope.location.origin).href : null;
     if (key && confirmed === key) return { outcome: 'sent', url };
-    if (res.status === 401 && said === 'login') return { outcome: 'login' };
-    if (res.status === 409 && said === 'not-owner') return { outcome: 'owner' };
-    if (res.status === 422 && said === 'refused' && url) return { outcome: 'refused', url };
+    if (res.status === 401 && said === contract.queue.login) return { outcome: 'login' };
+    if (res.status === 409 && said === contract.queue.notOwner) return { outcome: 'owner' };
+    if (res.status === 422 && said === contract.queue.refused && url) return { outcome: 'refused', url };
     return { outcome: 'retry' };
   }
 

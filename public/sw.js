@@ -1,11 +1,14 @@
 // Mit Forløb's service worker: the app shell and the last pages a citizen saw,
 // for when the connection is gone, and the outgoing queue's background send.
 //
-// The server serves this file at /sw.js with one line before it:
+// The server serves this file with two lines before it:
 //   const BUILD = { version: "...", shell: ["/pkg/...", ...] };
-// so every deployment is a new worker with its own caches.
+//   self.MITFORLOB = { files: {...}, headers: {...}, ... };
+// so every deployment is a new worker with its own caches, and the names
+// this worker shares with the server are written once (app/src/pwa/scripts.rs).
 /* global BUILD, MitOutbox */
-importScripts('/outbox.js');
+const CONTRACT = self.MITFORLOB;
+importScripts(CONTRACT.files.outbox);
 
 const SHELL_CACHE = `shell-${BUILD.version}`;
 const PAGES_PREFIX = 'pages-';
@@ -68,8 +71,8 @@ self.addEventListener('push', (event) => {
     self.registration.showNotification(note.title || 'Mit Forløb', {
       body: note.body || '',
       tag: note.tag,
-      icon: '/icons/icon-192.png',
-      badge: '/icons/icon-192.png',
+      icon: CONTRACT.files.icon,
+      badge: CONTRACT.files.icon,
       data: { url: note.url || '/' },
     }),
   );
@@ -144,12 +147,12 @@ function isAppPage(res) {
 // go at once: the next person, a staff member too, never opens them offline.
 // A citizen's own page (`X-Offline-Key`) is then kept under their key.
 async function noteServed(url, res) {
-  const now = res.headers.get('x-offline-person');
+  const now = res.headers.get(CONTRACT.headers.person);
   if (now !== (await person())) {
     await forgetPages();
     if (now) await (await caches.open(META_CACHE)).put(PERSON_URL, new Response(now));
   }
-  const key = res.headers.get('x-offline-key');
+  const key = res.headers.get(CONTRACT.headers.key);
   // A page with a one-time notice or error in its address is not "the page".
   if (!key || key !== now || res.status !== 200 || url.search) return;
   await (await caches.open(PAGES_PREFIX + key)).put(url.pathname, res);
