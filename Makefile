@@ -5,6 +5,10 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := run
 
 CARGO_LEPTOS_VERSION := 0.3.10
+# The linters `make lint` runs (see there).
+CARGO_MACHETE_VERSION := 0.9.2
+CARGO_DENY_VERSION := 0.20.2
+LEPTOSFMT_VERSION := 0.1.33
 # wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly.
 WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/"/, "", $$3); print $$3 }' Cargo.lock)
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
@@ -12,7 +16,7 @@ SERVER := $(TARGET_DIR)/server-release/server
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/end2end/node_modules/.bin:$(PATH)
 export LEPTOS_SITE_ROOT ?= $(CURDIR)/target/site
 
-.PHONY: run test tools release check unit-tests e2e budget deploy-test bench lighthouse clean
+.PHONY: run test tools release check lint unit-tests e2e budget deploy-test bench lighthouse clean
 
 ## Tools: each is installed only when missing.
 tools:
@@ -21,6 +25,12 @@ tools:
 		cargo install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked --features no_downloads
 	@wasm-bindgen --version 2>/dev/null | grep -q " $(WASM_BINDGEN_VERSION)" || \
 		cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
+	@cargo machete --version 2>/dev/null | grep -qx "$(CARGO_MACHETE_VERSION)" || \
+		cargo install cargo-machete --version $(CARGO_MACHETE_VERSION) --locked
+	@cargo deny --version 2>/dev/null | grep -q " $(CARGO_DENY_VERSION)$$" || \
+		cargo install cargo-deny --version $(CARGO_DENY_VERSION) --locked
+	@leptosfmt --version 2>/dev/null | grep -q " $(LEPTOSFMT_VERSION)$$" || \
+		cargo install leptosfmt --version $(LEPTOSFMT_VERSION) --locked
 	@test -x /usr/bin/chromium || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
 	@test -x /usr/sbin/nginx || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y nginx-light; }
 	@cmp -s end2end/package-lock.json end2end/node_modules/.installed-lock.json || \
@@ -40,6 +50,14 @@ check:
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy -p app --lib --target wasm32-unknown-unknown --no-default-features --features hydrate -- -D warnings
+
+## Beyond rustc and clippy: unused dependencies; the dependencies' licences,
+## duplicates (printed, not an error) and sources (deny.toml); the plain
+## scripts' format and lint (biome.jsonc, with Biome from end2end/package.json).
+lint: tools
+	cargo machete
+	cargo deny check --hide-inclusion-graph licenses bans sources
+	biome ci .
 
 unit-tests:
 	@rm -f $(TARGET_DIR)/fault-report.txt
@@ -68,7 +86,7 @@ bench: release
 lighthouse: release
 	SERVER_BIN=$(SERVER) node end2end/lighthouse.mjs
 
-test: tools check unit-tests budget e2e
+test: tools check lint unit-tests budget e2e
 
 clean:
 	cargo clean

@@ -7,8 +7,8 @@
 // counted. Runs a release server on a fresh demo database. Prints the
 // figures; exits 1 when over budget.
 import { spawn } from 'node:child_process';
-import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -37,7 +37,12 @@ const proxyPort = port + 1;
 const base = `http://127.0.0.1:${proxyPort}`;
 const server = process.env.SERVER_BIN ?? path.resolve('target/server-release/server');
 const dir = mkdtempSync(path.join(tmpdir(), 'mitforlob-budget-'));
-const env = { ...process.env, DATABASE_URL: `sqlite://${dir}/budget.db`, MITFORLOB_ADDR: `127.0.0.1:${port}`, RUST_LOG: 'warn' };
+const env = {
+  ...process.env,
+  DATABASE_URL: `sqlite://${dir}/budget.db`,
+  MITFORLOB_ADDR: `127.0.0.1:${port}`,
+  RUST_LOG: 'warn',
+};
 // Debian's Chromium, kept from reaching for the network (as in playwright.config.ts).
 const launchOptions = {
   executablePath: '/usr/bin/chromium',
@@ -170,13 +175,13 @@ const sum = (rows, pick = () => true) => rows.filter(pick).reduce((s, r) => s + 
 function print(title, rows) {
   console.log(`${title}: ${rows.length} requests`);
   for (const r of rows) {
-    const note = [r.dest, r.status === 200 ? '' : String(r.status), r.encoding]
-      .filter(Boolean)
-      .join(', ');
+    const note = [r.dest, r.status === 200 ? '' : String(r.status), r.encoding].filter(Boolean).join(', ');
     console.log(`  ${kb(r.body).padStart(9)}  ${r.what}${note ? `  (${note})` : ''}`);
   }
   console.log(`  ${kb(sum(rows)).padStart(9)}  total (and ${kb(rows.reduce((s, r) => s + r.headers, 0))} of headers)`);
-  console.log(`  ${kb(sum(rows, isWasm)).padStart(9)}  WebAssembly (and ${kb(sum(rows, isGlue))} of its JavaScript glue)`);
+  console.log(
+    `  ${kb(sum(rows, isWasm)).padStart(9)}  WebAssembly (and ${kb(sum(rows, isGlue))} of its JavaScript glue)`,
+  );
 }
 
 let serving;
@@ -216,7 +221,9 @@ try {
   ]) {
     if (!first.some(test)) throw new Error(`no request for ${kind} on the first visit`);
   }
-  const notBrotli = first.filter((r) => r.body > 1024 && r.status === 200 && !/\.(png|wasm)$/.test(r.what) && r.encoding !== 'br');
+  const notBrotli = first.filter(
+    (r) => r.body > 1024 && r.status === 200 && !/\.(png|wasm)$/.test(r.what) && r.encoding !== 'br',
+  );
   if (notBrotli.length) throw new Error(`not served with brotli: ${notBrotli.map((r) => r.what).join(', ')}`);
   print('First visit to the citizen overview (as Chromium sees it)', first);
 
@@ -234,7 +241,11 @@ try {
   const thread = await finder.locator('a[href^="/messages/"]:not([href="/messages/new"])').first().getAttribute('href');
   await threadsContext.close();
   if (!thread) throw new Error('no message thread to measure');
-  const islandContext = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const islandContext = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+  });
   await islandContext.addCookies([cookie]);
   const islandPage = await islandContext.newPage();
   const withIsland = await recordRequests(log, async () => {
@@ -244,7 +255,8 @@ try {
   });
   print('First visit to a message thread (a page with an island)', withIsland);
   await islandContext.close();
-  if (!withIsland.some((r) => isWasm(r) && r.status === 200)) throw new Error('the thread page loaded no WebAssembly: its island would not wake');
+  if (!withIsland.some((r) => isWasm(r) && r.status === 200))
+    throw new Error('the thread page loaded no WebAssembly: its island would not wake');
 
   console.log('Budgets:');
   over('first visit to the overview', sum(first), BUDGET.firstVisit);

@@ -5,8 +5,8 @@
 // Contentful Paint, Total Blocking Time and Cumulative Layout Shift, against
 // the target of LCP ≤ 1.5 s. A figure, not a gate: run by `make bench`.
 import { spawn } from 'node:child_process';
-import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as chromeLauncher from 'chrome-launcher';
@@ -18,7 +18,12 @@ const port = 3198;
 const origin = `http://127.0.0.1:${port}`;
 const server = process.env.SERVER_BIN ?? path.resolve('target/server-release/server');
 const dir = mkdtempSync(path.join(tmpdir(), 'mitforlob-lighthouse-'));
-const env = { ...process.env, DATABASE_URL: `sqlite://${dir}/lighthouse.db`, MITFORLOB_ADDR: `127.0.0.1:${port}`, RUST_LOG: 'warn' };
+const env = {
+  ...process.env,
+  DATABASE_URL: `sqlite://${dir}/lighthouse.db`,
+  MITFORLOB_ADDR: `127.0.0.1:${port}`,
+  RUST_LOG: 'warn',
+};
 const CHROMIUM_FLAGS = [
   '--headless=new',
   '--no-sandbox',
@@ -34,7 +39,9 @@ function request(method, url, { headers = {}, body } = {}) {
     const req = http.request(`${origin}${url}`, { method, headers }, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString() }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString() }),
+      );
     });
     req.on('error', reject);
     if (body) req.write(body);
@@ -98,7 +105,10 @@ try {
     ['inbox', '/inbox', mette],
   ];
 
-  chrome = await chromeLauncher.launch({ chromePath: process.env.CHROMIUM ?? '/usr/bin/chromium', chromeFlags: CHROMIUM_FLAGS });
+  chrome = await chromeLauncher.launch({
+    chromePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    chromeFlags: CHROMIUM_FLAGS,
+  });
   console.log(`Lighthouse ${RUNS}× per page, mobile preset (simulated slow 4G, 4× CPU), median:`);
   console.log('  page        LCP       TBT       CLS     LCP target 1.5 s');
   let over = 0;

@@ -3,9 +3,12 @@
 // the idle-session warning (and keeping what was typed) and a clean logout. Every text it shows comes from the page (translated on the
 // server); without this script every form still posts as usual.
 /* global MitOutbox */
-(function () {
+(() => {
   'use strict';
-  const owner = document.querySelector('meta[name="mitforlob-owner"]')?.content || null;
+  // What the server and this script agree on (names, keys, answers): the
+  // server writes it before this script (app/src/pwa/scripts.rs).
+  const contract = self.MITFORLOB;
+  const owner = document.querySelector(`meta[name="${contract.ownerMeta}"]`)?.content || null;
   // Looked up each time: a refusal's page may have replaced the body.
   const outboxPanel = () => document.getElementById('outbox');
   // A form of this page is being sent: its own outcome decides what to show.
@@ -22,9 +25,16 @@
     const lang = document.documentElement.lang === 'en' ? 'en-GB' : 'da-DK';
     const parts = {};
     for (const p of new Intl.DateTimeFormat(lang, {
-      timeZone: 'Europe/Copenhagen', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric',
-      hour: 'numeric', minute: '2-digit', hourCycle: 'h23',
-    }).formatToParts(new Date(ms))) parts[p.type] = p.value;
+      timeZone: 'Europe/Copenhagen',
+      weekday: 'long',
+      day: 'numeric',
+      month: 'long',
+      year: 'numeric',
+      hour: 'numeric',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    }).formatToParts(new Date(ms)))
+      parts[p.type] = p.value;
     if (!t.dateTime || !t.date || !t.time) return new Date(ms).toLocaleString(lang);
     const date = t.date.replace('{day}', parts.day).replace('{month}', parts.month).replace('{year}', parts.year);
     const time = t.time.replace('{hour}', String(Number(parts.hour))).replace('{minute}', parts.minute);
@@ -34,7 +44,7 @@
   // ---- Service worker and "new version" --------------------------------------
 
   if ('serviceWorker' in navigator) {
-    navigator.serviceWorker.register('/sw.js', { scope: '/' }).then(watchForUpdate, () => {});
+    navigator.serviceWorker.register(contract.files.worker, { scope: '/' }).then(watchForUpdate, () => {});
     let reloading = false;
     navigator.serviceWorker.addEventListener('controllerchange', () => {
       // Only a reload the person asked for ("Genindlæs"), never a surprise one.
@@ -118,8 +128,8 @@
   // Drafts in localStorage carry no owner in their key; this says whose they are.
   const DRAFTS_OWNER = 'mitforlob-owner';
   // A refused item's fields, kept until the page with its form shows them.
-  const RESTORE = 'mitforlob-draft:refused';
-  const isDraft = (key) => key.startsWith('mitforlob-draft:');
+  const RESTORE = `${contract.draftPrefix}refused`;
+  const isDraft = (key) => key.startsWith(contract.draftPrefix);
   const hasStorage = 'indexedDB' in window;
 
   function removeDrafts() {
@@ -145,7 +155,7 @@
   // What a page's forms held when its session ended, or when one was sent:
   // put back on that page after logging in again. A draft: another person
   // logging in, or logging out, deletes it.
-  const KEPT = 'mitforlob-draft:kept:';
+  const KEPT = `${contract.draftPrefix}kept:`;
   // This tab is on its way back to a kept page (sessionStorage).
   const RESUME = 'mitforlob-resume';
   // Never kept: secrets, the form's own keys, buttons.
@@ -157,7 +167,7 @@
       if (!key.startsWith(KEPT)) continue;
       try {
         records.push({ ...JSON.parse(localStorage.getItem(key)), key });
-      } catch (err) {
+      } catch {
         localStorage.removeItem(key);
       }
     }
@@ -168,7 +178,9 @@
     form.method === 'post' && !form.hasAttribute('data-logout') && !form.classList.contains('lang-form');
   // Which form it was: its address and fixed fields (a reply's thread).
   const fixedFields = (form) =>
-    [...form.querySelectorAll('input[type="hidden"]')].filter((h) => h.name !== 'form_key').map((h) => [h.name, h.value]);
+    [...form.querySelectorAll('input[type="hidden"]')]
+      .filter((h) => h.name !== 'form_key')
+      .map((h) => [h.name, h.value]);
 
   // A form's fields; whether anything differs from how the page came; and
   // whether it holds any written words.
@@ -183,8 +195,13 @@
         if (el.checked) fields.push([el.name, el.value]);
       } else if (el.tagName === 'SELECT') {
         // With no option marked, the first one is the page's own choice.
-        const initial = Math.max(0, [...el.options].findIndex((o) => o.defaultSelected));
-        changed ||= el.multiple ? [...el.options].some((o) => o.selected !== o.defaultSelected) : el.selectedIndex !== initial;
+        const initial = Math.max(
+          0,
+          [...el.options].findIndex((o) => o.defaultSelected),
+        );
+        changed ||= el.multiple
+          ? [...el.options].some((o) => o.selected !== o.defaultSelected)
+          : el.selectedIndex !== initial;
         for (const o of el.selectedOptions) fields.push([el.name, o.value]);
       } else {
         changed ||= el.value !== el.defaultValue;
@@ -206,7 +223,12 @@
       if (!keepable(form)) continue;
       const { fields, changed, words } = fieldsOf(form);
       if (changed || (words && (form === sent || refused))) {
-        forms.push({ action: form.getAttribute('action'), fixed: fixedFields(form), draftKey: form.dataset.draftKey || null, fields });
+        forms.push({
+          action: form.getAttribute('action'),
+          fixed: fixedFields(form),
+          draftKey: form.dataset.draftKey || null,
+          fields,
+        });
       }
     }
     if (forms.length === 0) return;
@@ -218,7 +240,9 @@
     for (const kept of record.forms) {
       const same = (f) =>
         f.getAttribute('action') === kept.action &&
-        kept.fixed.every(([k, v]) => [...f.querySelectorAll('input[type="hidden"]')].some((h) => h.name === k && h.value === v));
+        kept.fixed.every(([k, v]) =>
+          [...f.querySelectorAll('input[type="hidden"]')].some((h) => h.name === k && h.value === v),
+        );
       const form = [...document.forms].find(same);
       if (!form) continue;
       const used = {};
@@ -228,7 +252,8 @@
         if (el.type === 'radio' || el.type === 'checkbox') el.checked = values.includes(el.value);
         else if (el.tagName === 'SELECT') for (const o of el.options) o.selected = values.includes(o.value);
         else {
-          const nth = (used[el.name] = (used[el.name] ?? -1) + 1);
+          const nth = (used[el.name] ?? -1) + 1;
+          used[el.name] = nth;
           if (nth < values.length) el.value = values[nth];
         }
         el.dispatchEvent(new Event('input', { bubbles: true }));
@@ -312,7 +337,7 @@
 
     function close() {
       if (warning.open) warning.close();
-      const back = returnTo && returnTo.isConnected ? returnTo : document.getElementById('main');
+      const back = returnTo?.isConnected ? returnTo : document.getElementById('main');
       back?.focus();
       returnTo = null;
     }
@@ -326,13 +351,13 @@
           credentials: 'same-origin',
           headers: { Accept: 'application/json' },
         });
-      } catch (err) {
+      } catch {
         return; // No connection: the warning stays, and "stay" can be tried again.
       }
       if (!res.ok) {
         // The server no longer knows this session; anything else (a server in
         // trouble) leaves the warning up to be tried again.
-        if ((await res.text().catch(() => '')).includes('NotLoggedIn')) end();
+        if ((await res.text().catch(() => '')).includes(contract.notLoggedIn)) end();
         return;
       }
       localStorage.setItem(SEEN, String(Date.now()));
@@ -406,19 +431,23 @@
     let restore = null;
     try {
       restore = JSON.parse(localStorage.getItem(RESTORE) || 'null');
-    } catch (err) {
+    } catch {
       restore = null;
     }
     // A refused message's text is also its draft: one thing, counted once.
     const count = items.length + drafts.length + (restore && !restore.draftKey ? 1 : 0);
     if (count === 0) return;
-    section.querySelector('[data-held-text]').textContent = plural(section.dataset.textOne, section.dataset.text, count);
+    section.querySelector('[data-held-text]').textContent = plural(
+      section.dataset.textOne,
+      section.dataset.text,
+      count,
+    );
     section.hidden = false;
     section.querySelector('[data-held-delete]').addEventListener('click', async (event) => {
       event.target.disabled = true;
       try {
         for (const item of await MitOutbox.all()) await MitOutbox.remove(item.id);
-      } catch (err) {
+      } catch {
         // Nothing stored, nothing to delete.
       }
       removeDrafts();
@@ -434,7 +463,9 @@
   if (owner && hasStorage) {
     restoredHere = restoreRefused();
     document.addEventListener('submit', onSubmit);
-    forgetOthers().then(() => render()).then(flush);
+    forgetOthers()
+      .then(() => render())
+      .then(flush);
   } else if (!owner) {
     showHeld();
   }
@@ -471,7 +502,7 @@
     };
     try {
       await MitOutbox.add(item);
-    } catch (err) {
+    } catch {
       // No storage in this browser (a private window, say): post as a plain form.
       delete form.dataset.busy;
       submitting = false;
@@ -529,7 +560,7 @@
     let record;
     try {
       record = JSON.parse(localStorage.getItem(RESTORE) || 'null');
-    } catch (err) {
+    } catch {
       record = null;
     }
     if (!record) return false;
@@ -538,7 +569,9 @@
     const form = [...document.querySelectorAll('form[data-outbox]')].find(
       (f) =>
         f.getAttribute('action') === record.action &&
-        [...f.querySelectorAll('input[type="hidden"]')].every((h) => h.name === 'form_key' || value(h.name) === h.value),
+        [...f.querySelectorAll('input[type="hidden"]')].every(
+          (h) => h.name === 'form_key' || value(h.name) === h.value,
+        ),
     );
     if (!form) return false;
     for (const el of form.elements) {
@@ -556,9 +589,7 @@
   }
 
   function askForBackgroundSync() {
-    navigator.serviceWorker?.ready
-      .then((reg) => reg.sync && reg.sync.register('outbox'))
-      .catch(() => {});
+    navigator.serviceWorker?.ready.then((reg) => reg.sync?.register('outbox')).catch(() => {});
   }
 
   async function flush() {
@@ -629,7 +660,7 @@
       for (const name of await caches.keys()) {
         if (name.startsWith('pages-') || name === 'meta') await caches.delete(name);
       }
-    } catch (err) {
+    } catch {
       // Logging out must never be blocked by a clean-up that failed.
     }
     form.dataset.cleared = '1';
@@ -672,7 +703,7 @@
         const keys = sub.toJSON().keys || {};
         await post('/api/push-subscribe', { endpoint: sub.endpoint, p256dh: keys.p256dh, auth: keys.auth });
         say(section.dataset.on);
-      } catch (err) {
+      } catch {
         say(section.dataset.failed);
       }
       await show();

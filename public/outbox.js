@@ -7,7 +7,9 @@
 // each only ever sends and sees their own items. Items are never dropped for
 // being old; they leave when the server has confirmed them, when a refusal's
 // text is back in the form, or when the person (or the next) deletes them.
-(function (scope) {
+((scope) => {
+  // Header names and answers, as the server wrote them before this script.
+  const contract = scope.MITFORLOB;
   const DB = 'mitforlob-outbox';
   const STORE = 'items';
 
@@ -62,25 +64,25 @@
         headers: {
           // Not text/html: the answer is about this item, not a page to show.
           Accept: 'application/json',
-          'X-Outbox': '1',
+          [contract.headers.queued]: '1',
           // Whose words these are: the server stores them only for that person.
-          'X-Offline-Key': item.owner,
+          [contract.headers.key]: item.owner,
         },
         signal: scope.AbortSignal && AbortSignal.timeout ? AbortSignal.timeout(30_000) : undefined,
       });
-    } catch (err) {
+    } catch {
       // No connection, or no answer in time.
       return { outcome: 'offline' };
     }
     const key = formKey(item);
-    const confirmed = res.headers.get('x-outbox-confirmed');
-    const said = res.headers.get('x-outbox');
+    const confirmed = res.headers.get(contract.headers.confirmed);
+    const said = res.headers.get(contract.headers.queued);
     const where = res.headers.get('location');
     const url = where ? new URL(where, scope.location.origin).href : null;
     if (key && confirmed === key) return { outcome: 'sent', url };
-    if (res.status === 401 && said === 'login') return { outcome: 'login' };
-    if (res.status === 409 && said === 'not-owner') return { outcome: 'owner' };
-    if (res.status === 422 && said === 'refused' && url) return { outcome: 'refused', url };
+    if (res.status === 401 && said === contract.queue.login) return { outcome: 'login' };
+    if (res.status === 409 && said === contract.queue.notOwner) return { outcome: 'owner' };
+    if (res.status === 422 && said === contract.queue.refused && url) return { outcome: 'refused', url };
     return { outcome: 'retry' };
   }
 
@@ -97,7 +99,7 @@
     // One sender at a time across the page and the service worker (Web Locks),
     // so an item is never in flight twice.
     const exclusive = (work) =>
-      scope.navigator && scope.navigator.locks ? scope.navigator.locks.request('mitforlob-outbox', work) : work();
+      scope.navigator?.locks ? scope.navigator.locks.request('mitforlob-outbox', work) : work();
     flushing = exclusive(async () => {
       const results = [];
       const items = (await mine(owner)).sort((a, b) => a.createdAt - b.createdAt);

@@ -1,11 +1,14 @@
 // Mit Forløb's service worker: the app shell and the last pages a citizen saw,
 // for when the connection is gone, and the outgoing queue's background send.
 //
-// The server serves this file at /sw.js with one line before it:
+// The server serves this file with two lines before it:
 //   const BUILD = { version: "...", shell: ["/pkg/...", ...] };
-// so every deployment is a new worker with its own caches.
+//   self.MITFORLOB = { files: {...}, headers: {...}, ... };
+// so every deployment is a new worker with its own caches, and the names
+// this worker shares with the server are written once (app/src/pwa/scripts.rs).
 /* global BUILD, MitOutbox */
-importScripts('/outbox.js');
+const CONTRACT = self.MITFORLOB;
+importScripts(CONTRACT.files.outbox);
 
 const SHELL_CACHE = `shell-${BUILD.version}`;
 const PAGES_PREFIX = 'pages-';
@@ -36,7 +39,7 @@ self.addEventListener('activate', (event) => {
 
 // "Ny version – genindlæs": the page asks the waiting worker to take over.
 self.addEventListener('message', (event) => {
-  if ((event.data || {}).type === 'skip-waiting') self.skipWaiting();
+  if (event.data?.type === 'skip-waiting') self.skipWaiting();
 });
 
 // Background Sync, where the browser has it: send what waits even if the app is
@@ -61,15 +64,15 @@ self.addEventListener('push', (event) => {
   let note = {};
   try {
     note = event.data ? event.data.json() : {};
-  } catch (err) {
+  } catch {
     note = {};
   }
   event.waitUntil(
     self.registration.showNotification(note.title || 'Mit Forløb', {
       body: note.body || '',
       tag: note.tag,
-      icon: '/icons/icon-192.png',
-      badge: '/icons/icon-192.png',
+      icon: CONTRACT.files.icon,
+      badge: CONTRACT.files.icon,
       data: { url: note.url || '/' },
     }),
   );
@@ -77,7 +80,7 @@ self.addEventListener('push', (event) => {
 
 self.addEventListener('notificationclick', (event) => {
   event.notification.close();
-  const url = new URL((event.notification.data && event.notification.data.url) || '/', self.location.origin);
+  const url = new URL(event.notification.data?.url || '/', self.location.origin);
   event.waitUntil(
     (async () => {
       for (const client of await self.clients.matchAll({ type: 'window' })) {
@@ -124,7 +127,7 @@ async function page(event) {
     const res = await fetch(req);
     if (isAppPage(res)) event.waitUntil(noteServed(url, res.clone()));
     return res;
-  } catch (err) {
+  } catch {
     const key = await person();
     const cached = key && (await caches.match(url.pathname, { cacheName: PAGES_PREFIX + key }));
     if (cached) return withBanner(cached);
@@ -144,12 +147,12 @@ function isAppPage(res) {
 // go at once: the next person, a staff member too, never opens them offline.
 // A citizen's own page (`X-Offline-Key`) is then kept under their key.
 async function noteServed(url, res) {
-  const now = res.headers.get('x-offline-person');
+  const now = res.headers.get(CONTRACT.headers.person);
   if (now !== (await person())) {
     await forgetPages();
     if (now) await (await caches.open(META_CACHE)).put(PERSON_URL, new Response(now));
   }
-  const key = res.headers.get('x-offline-key');
+  const key = res.headers.get(CONTRACT.headers.key);
   // A page with a one-time notice or error in its address is not "the page".
   if (!key || key !== now || res.status !== 200 || url.search) return;
   await (await caches.open(PAGES_PREFIX + key)).put(url.pathname, res);

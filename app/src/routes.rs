@@ -52,7 +52,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="theme-color" content=crate::pwa::THEME_COLOUR/>
                 <link rel="stylesheet" href=stylesheet/>
-                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <link rel="icon" href=crate::pwa::scripts::FAVICON type="image/svg+xml"/>
                 <crate::pwa::PwaHead/>
                 <MetaTags/>
             </head>

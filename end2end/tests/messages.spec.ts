@@ -162,7 +162,9 @@ test('a reply being written survives a reload, and one written without a connect
   await expect(list.getByText(text)).toHaveCount(1);
   await expect(field).toHaveValue('');
   // Nothing of either is left in the browser's storage.
-  const kept = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('mitforlob-draft:')));
+  const kept = await page.evaluate(() =>
+    Object.keys(localStorage).filter((k) => k.startsWith((self as any).MITFORLOB.draftPrefix)),
+  );
   expect(kept).toEqual([]);
 });
 

@@ -255,7 +255,7 @@ test('a queued message refused for a field comes back into the form and the brow
   await expect(page.getByText('Skriv et emne.').first()).toBeVisible();
   await expect(page.getByLabel('Besked', { exact: true })).toHaveValue(words);
   // In this browser too, not only in the server's one-time draft.
-  expect(await page.evaluate(() => localStorage.getItem('mitforlob-draft:new'))).toBe(words);
+  expect(await page.evaluate(() => localStorage.getItem(`${(self as any).MITFORLOB.draftPrefix}new`))).toBe(words);
   await expect(page.getByRole('region', { name: 'Venter på at blive sendt' })).toBeHidden();
   await expectNoAxeViolations(page);
 
@@ -295,7 +295,7 @@ test('the next person on the browser cannot open the last citizen’s kept pages
       page.evaluate(async () => ({
         pages: (await caches.keys()).filter((k) => k.startsWith('pages-')),
         items: (await (self as any).MitOutbox.all()).length,
-        drafts: Object.keys(localStorage).filter((k) => k.startsWith('mitforlob-draft:')),
+        drafts: Object.keys(localStorage).filter((k) => k.startsWith((self as any).MITFORLOB.draftPrefix)),
       })),
     )
     .toEqual({ pages: [], items: 0, drafts: [] });
@@ -346,7 +346,7 @@ test('logging out warns about unsent items, then removes the cached pages, the q
   await page.getByLabel('Besked', { exact: true }).fill('Venter stadig.');
   await page.getByRole('button', { name: 'Send beskeden' }).click();
   await expect(page.getByRole('region', { name: 'Venter på at blive sendt' })).toContainText('Venter stadig.');
-  await page.evaluate(() => localStorage.setItem('mitforlob-draft:some-thread', 'en kladde'));
+  await page.evaluate(() => localStorage.setItem(`${(self as any).MITFORLOB.draftPrefix}some-thread`, 'en kladde'));
 
   // Changing one's mind keeps everything.
   let answer: 'dismiss' | 'accept' = 'dismiss';
@@ -365,7 +365,7 @@ test('logging out warns about unsent items, then removes the cached pages, the q
   await page.waitForURL('**/login**');
   const left = await page.evaluate(async () => {
     const pages = (await caches.keys()).filter((k) => k.startsWith('pages-'));
-    const drafts = Object.keys(localStorage).filter((k) => k.startsWith('mitforlob-draft:'));
+    const drafts = Object.keys(localStorage).filter((k) => k.startsWith((self as any).MITFORLOB.draftPrefix));
     const items = await new Promise<number>((resolve) => {
       const open = indexedDB.open('mitforlob-outbox', 1);
       open.onsuccess = () => {

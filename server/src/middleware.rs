@@ -292,9 +292,6 @@ pub async fn headers(req: Request, next: Next) -> Response<Body> {
     } else if path.starts_with("/pkg/") {
         // Content-hashed names: a new build means a new URL.
         IMMUTABLE
-    } else if matches!(path.as_str(), "/app.js" | "/outbox.js") {
-        // Unhashed names: asked again each time, so a new version is seen.
-        "no-cache"
     } else {
         STATIC_MAX_AGE
     };

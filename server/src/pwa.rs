@@ -1,20 +1,64 @@
-//! The web app manifest and the service worker script.
+//! The web app manifest, the service worker and the plain scripts.
 use app::i18n::Lang;
+use app::pwa::scripts::{prelude, SHELL_FILES};
 use axum::extract::Extension;
-use axum::http::header;
-use axum::response::IntoResponse;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 use std::path::Path;
+use std::sync::Arc;
 
-/// Plain scripts and files the service worker keeps for offline use, beside
-/// the content-hashed ones in `/pkg`.
-const SHELL_FILES: &[&str] = &[
-    "/app.js",
-    "/outbox.js",
-    "/favicon.svg",
-    "/icons/icon-192.png",
-    "/manifest.webmanifest",
-];
+/// A plain script as served: the contract's line, then `public/<name>`.
+pub struct PlainScript {
+    body: String,
+    /// The entity tag's opaque part, quoted: `"0123abcd…"`.
+    tag: String,
+    /// Weak (`W/"…"`): the same script is sent compressed or not.
+    etag: HeaderValue,
+}
+
+/// Reads `name` (`/app.js`) from the site once, at start; `None` when the
+/// build has no such file (it is then "not found", as before).
+pub fn plain_script(site_root: &Path, name: &str) -> Option<PlainScript> {
+    let source = std::fs::read_to_string(site_root.join(name.trim_start_matches('/'))).ok()?;
+    let body = format!("{}{source}", prelude());
+    let tag = format!("\"{}\"", hex::encode(&Sha256::digest(&body)[..8]));
+    let etag = HeaderValue::from_str(&format!("W/{tag}")).ok()?;
+    Some(PlainScript { body, tag, etag })
+}
+
+/// Serves a plain script. Its name stays the same across builds, so the
+/// browser asks again each time, and an unchanged one answers 304 (a repeat
+/// visit fetches only the page).
+pub async fn serve_script(
+    Extension(script): Extension<Arc<Option<PlainScript>>>,
+    request: HeaderMap,
+) -> Response {
+    let Some(script) = script.as_ref() else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let headers = [
+        (
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/javascript; charset=utf-8"),
+        ),
+        (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+        (header::ETAG, script.etag.clone()),
+    ];
+    // If-None-Match compares weakly: `W/` or not, the opaque parts match.
+    let unchanged = request
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|t| t.trim().trim_start_matches("W/"))
+        .any(|t| t == "*" || t == script.tag);
+    if unchanged {
+        (StatusCode::NOT_MODIFIED, headers).into_response()
+    } else {
+        (headers, script.body.clone()).into_response()
+    }
+}
 
 /// `/sw.js`: `public/sw.js` with this build's version and file list before
 /// it, so a new deployment is a new worker that the page can offer to load.
@@ -41,8 +85,11 @@ pub fn service_worker(site_root: &Path) -> String {
             .filter(|f| f.ends_with(".webmanifest") || site_root.join(f.trim_start_matches('/')).exists())
             .map(|s| s.to_string()),
     );
-    // The version changes whenever anything the worker keeps or runs changes.
+    // The version changes whenever anything the worker keeps or runs changes
+    // (the contract's line is part of the scripts as served).
+    let contract = prelude();
     let mut hasher = Sha256::new();
+    hasher.update(&contract);
     hasher.update(&source);
     for file in &shell {
         hasher.update(file);
@@ -52,7 +99,7 @@ pub fn service_worker(site_root: &Path) -> String {
     }
     let version = hex::encode(&hasher.finalize()[..8]);
     let build = serde_json::json!({ "version": version, "shell": shell });
-    format!("const BUILD = {build};\n{source}")
+    format!("const BUILD = {build};\n{contract}{source}")
 }
 
 pub async fn serve_worker(Extension(script): Extension<std::sync::Arc<String>>) -> impl IntoResponse {
@@ -105,6 +152,50 @@ mod tests {
         let second = service_worker(&dir);
         let version = |s: &str| s.split("\"version\":\"").nth(1).unwrap()[..16].to_string();
         assert_ne!(version(&first), version(&second));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_plain_script_carries_the_contract_and_answers_304_when_unchanged() {
+        let dir = std::env::temp_dir().join(format!("mitforlob-script-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("app.js"), "self.y = 2;").unwrap();
+        let get = |script: Option<PlainScript>, if_none_match: Option<&str>| {
+            let mut request = HeaderMap::new();
+            if let Some(tag) = if_none_match {
+                request.insert(header::IF_NONE_MATCH, HeaderValue::from_str(tag).unwrap());
+            }
+            serve_script(Extension(Arc::new(script)), request)
+        };
+
+        let res = get(plain_script(&dir, "/app.js"), None).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(res.headers()[header::CACHE_CONTROL], "no-cache");
+        let etag = res.headers()[header::ETAG].to_str().unwrap().to_string();
+        assert!(etag.starts_with("W/\""), "{etag}");
+        let body = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
+        let body = String::from_utf8(body.to_vec()).unwrap();
+        assert_eq!(body, format!("{}self.y = 2;", prelude()));
+
+        // The browser revalidates with the tag it has, weak or strong.
+        for sent in [
+            etag.clone(),
+            etag.trim_start_matches("W/").to_string(),
+            format!("\"x\", {etag}"),
+        ] {
+            let res = get(plain_script(&dir, "/app.js"), Some(&sent)).await;
+            assert_eq!(res.status(), StatusCode::NOT_MODIFIED, "{sent}");
+            assert_eq!(res.headers()[header::ETAG], etag.as_str());
+        }
+        let res = get(plain_script(&dir, "/app.js"), Some("W/\"0000\"")).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        std::fs::write(dir.join("app.js"), "self.y = 3;").unwrap();
+        let res = get(plain_script(&dir, "/app.js"), Some(&etag)).await;
+        assert_eq!(res.status(), StatusCode::OK, "a changed script is a new tag");
+
+        // A build without the file: not found, as before.
+        assert!(plain_script(&dir, "/outbox.js").is_none());
+        assert_eq!(get(None, None).await.status(), StatusCode::NOT_FOUND);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

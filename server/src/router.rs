@@ -20,10 +20,10 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 /// with `.route` elsewhere): the header test reads this list to check that
 /// each has its cache rule.
 pub fn plain_routes(state: &AppState) -> Vec<(&'static str, MethodRouter<AppState>)> {
-    let worker = std::sync::Arc::new(crate::pwa::service_worker(
-        state.leptos_options.site_root.as_ref().as_ref(),
-    ));
-    vec![
+    use app::pwa::scripts;
+    let site_root: &std::path::Path = state.leptos_options.site_root.as_ref().as_ref();
+    let worker = std::sync::Arc::new(crate::pwa::service_worker(site_root));
+    let mut routes = vec![
         (
             "/activities/{id}/calendar.ics",
             get(crate::calendar::activity_ics),
@@ -33,14 +33,20 @@ pub fn plain_routes(state: &AppState) -> Vec<(&'static str, MethodRouter<AppStat
         ("/me/data.json", get(crate::export::my_data_json)),
         ("/auth/oidc/callback", get(crate::oidc::callback)),
         ("/auth/oidc/{provider}", axum::routing::post(crate::oidc::begin)),
-        ("/manifest.webmanifest", get(crate::pwa::manifest)),
+        (scripts::MANIFEST, get(crate::pwa::manifest)),
         (
-            "/sw.js",
+            scripts::SERVICE_WORKER,
             get(crate::pwa::serve_worker).layer(axum::Extension(worker)),
         ),
         ("/healthz", get(crate::health::healthz)),
         ("/readyz", get(crate::health::readyz)),
-    ]
+    ];
+    // The plain scripts, each with the contract's line before it.
+    routes.extend(scripts::PLAIN_SCRIPTS.iter().map(|&name| {
+        let served = std::sync::Arc::new(crate::pwa::plain_script(site_root, name));
+        (name, get(crate::pwa::serve_script).layer(axum::Extension(served)))
+    }));
+    routes
 }
 
 /// Paths whose responses are streams that stay open: no request timeout.

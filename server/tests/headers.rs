@@ -270,8 +270,9 @@ async fn table(app: &TestApp) -> Vec<Row> {
             "public, max-age=31536000, immutable",
         ),
         row(FILES, "/favicon.svg", Nobody, S::OK, "public, max-age=3600"),
-        row(FILES, "/app.js", Nobody, S::OK, "no-cache"),
-        row(FILES, "/outbox.js", Nobody, S::OK, "no-cache"),
+        // Served with the contract's line before them (app/src/pwa/scripts.rs).
+        row("/app.js", "/app.js", Nobody, S::OK, "no-cache"),
+        row("/outbox.js", "/outbox.js", Nobody, S::OK, "no-cache"),
         row(FILES, "/pkg/mitforlob.missing.css", Nobody, S::NOT_FOUND, PAGE),
     ]
 }

@@ -30,7 +30,7 @@ pub struct ComposerTexts {
 
 /// Where a draft is kept: by thread, or `new` for a new thread.
 pub fn draft_key(thread: &str) -> String {
-    format!("mitforlob-draft:{thread}")
+    format!("{}{thread}", crate::pwa::scripts::DRAFT_PREFIX)
 }
 
 /// The message field: counts while someone types and keeps a draft in this

@@ -11,6 +11,14 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 pub mod queue;
+pub mod scripts;
+
+/// Whose page this is (every role), for the service worker.
+#[cfg(feature = "ssr")]
+pub const OFFLINE_PERSON: http::HeaderName = http::HeaderName::from_static("x-offline-person");
+/// A citizen's own page, which the service worker may keep under this key.
+#[cfg(feature = "ssr")]
+pub const OFFLINE_KEY: http::HeaderName = http::HeaderName::from_static("x-offline-key");
 
 /// An opaque key for the person's offline data (cached pages, queued items):
 /// the same person always gets the same key, and it says nothing about them.
@@ -35,24 +43,24 @@ pub fn PwaHead() -> impl IntoView {
         ) {
             // Whose page this is, for every role: the service worker forgets
             // the pages kept before when the person changes (or is nobody).
-            res.insert_header(http::HeaderName::from_static("x-offline-person"), value.clone());
+            res.insert_header(OFFLINE_PERSON, value.clone());
             // Only a citizen's own pages are kept for offline use; staff pages never.
             if user.role == Role::Citizen {
-                res.insert_header(http::HeaderName::from_static("x-offline-key"), value);
+                res.insert_header(OFFLINE_KEY, value);
             }
         }
         owner = Some(key);
     }
     view! {
-        <link rel="manifest" href="/manifest.webmanifest"/>
+        <link rel="manifest" href=scripts::MANIFEST/>
         <link rel="apple-touch-icon" href="/icons/apple-touch-icon.png"/>
         <meta name="mobile-web-app-capable" content="yes"/>
         <meta name="apple-mobile-web-app-capable" content="yes"/>
         <meta name="apple-mobile-web-app-title" content=t(Msg::AppName)/>
         <meta name="apple-mobile-web-app-status-bar-style" content="default"/>
-        {owner.map(|key| view! { <meta name="mitforlob-owner" content=key/> })}
-        <script src="/outbox.js" defer></script>
-        <script src="/app.js" defer></script>
+        {owner.map(|key| view! { <meta name=scripts::OWNER_META content=key/> })}
+        <script src=scripts::OUTBOX_SCRIPT defer></script>
+        <script src=scripts::APP_SCRIPT defer></script>
     }
 }
 

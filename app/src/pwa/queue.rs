@@ -14,6 +14,7 @@
 //!   the page puts the text back in the form.
 //!
 //! Anything else (a server error, a timeout) keeps the item queued.
+use super::scripts::{QUEUE_LOGIN, QUEUE_NOT_OWNER, QUEUE_REFUSED};
 use crate::error::AppError;
 use crate::state::{current_user, request_parts};
 use http::{HeaderName, HeaderValue, StatusCode};
@@ -21,7 +22,8 @@ use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 
 pub const QUEUED: HeaderName = HeaderName::from_static("x-outbox");
-pub const OWNER: HeaderName = HeaderName::from_static("x-offline-key");
+/// The same name the pages carry a citizen's key in.
+pub const OWNER: HeaderName = super::OFFLINE_KEY;
 pub const CONFIRMED: HeaderName = HeaderName::from_static("x-outbox-confirmed");
 
 /// Whether this request came from the outgoing queue.
@@ -43,7 +45,7 @@ pub fn check_sender() -> Result<(), AppError> {
         return Ok(());
     };
     let Some(user) = current_user() else {
-        answer(StatusCode::UNAUTHORIZED, "login");
+        answer(StatusCode::UNAUTHORIZED, QUEUE_LOGIN);
         return Err(AppError::NotLoggedIn);
     };
     let owner = parts.headers.get(OWNER).and_then(|v| v.to_str().ok());
@@ -51,7 +53,7 @@ pub fn check_sender() -> Result<(), AppError> {
         Ok(())
     } else {
         // A late send of the previous person's words with the next person's cookie.
-        answer(StatusCode::CONFLICT, "not-owner");
+        answer(StatusCode::CONFLICT, QUEUE_NOT_OWNER);
         Err(AppError::NotFound)
     }
 }
@@ -70,6 +72,6 @@ pub fn confirm(form_key: &str) {
 /// page shows why and puts the text back. Every other error keeps it queued.
 pub fn refused(err: &AppError) {
     if queued() && err.field().is_some() {
-        answer(StatusCode::UNPROCESSABLE_ENTITY, "refused");
+        answer(StatusCode::UNPROCESSABLE_ENTITY, QUEUE_REFUSED);
     }
 }
