@@ -1,5 +1,5 @@
 import { defineConfig, devices } from '@playwright/test';
-import { E2E_PORT as port, OIDC_APP_PORT, OIDC_PROVIDER_PORT } from './oidc/ports';
+import { OIDC_APP_PORT, OIDC_PROVIDER_PORT } from './oidc/ports';
 
 // E2E_PORT lets several checkouts run their journeys side by side.
 // Lets the offline tests cut the service worker's own requests too
@@ -23,12 +23,13 @@ export default defineConfig({
   testDir: './tests',
   timeout: 30_000,
   expect: { timeout: 5_000 },
+  // Each worker starts its own server on its own database (tests/helpers.ts),
+  // so spec files run side by side; the tests of one file run in order.
   fullyParallel: false,
-  workers: 1,
+  workers: Number(process.env.E2E_WORKERS ?? 2),
   retries: 0,
   reporter: [['list']],
   use: {
-    baseURL: `http://127.0.0.1:${port}`,
     launchOptions,
     trace: 'off',
     // No step may wait for the whole test's time: a stuck click or page load
@@ -42,14 +43,6 @@ export default defineConfig({
     { name: 'phone', use: { ...devices['Pixel 5'], launchOptions } },
   ],
   webServer: [
-    {
-      command: `./start-server.sh ${port}`,
-      url: `http://127.0.0.1:${port}/login`,
-      reuseExistingServer: false,
-      timeout: 60_000,
-      stdout: 'pipe',
-      stderr: 'pipe',
-    },
     {
       // Logs in through a real OpenID Connect provider (tests/oidc.spec.ts).
       command: `./start-oidc.sh ${OIDC_APP_PORT} ${OIDC_PROVIDER_PORT}`,

@@ -1,6 +1,5 @@
 // Logging in as each role, a wrong password, and logging out.
-import { expect, test } from '@playwright/test';
-import { demo, expectNoAxeViolations, login } from './helpers';
+import { demo, expect, expectNoAxeViolations, login, test } from './helpers';
 
 test.describe('logging in with the demo data', () => {
   test('the citizen lands on the overview with the main menu', async ({ page }) => {

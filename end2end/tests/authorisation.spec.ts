@@ -1,6 +1,6 @@
 // What a person may not see looks exactly like something that does not exist.
-import { expect, test, type Page } from '@playwright/test';
-import { demo, expectNoAxeViolations, login } from './helpers';
+import { type Page } from '@playwright/test';
+import { demo, expect, expectNoAxeViolations, login, test } from './helpers';
 
 async function expectNotFound(page: Page, path: string) {
   const response = await page.goto(path);

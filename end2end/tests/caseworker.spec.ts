@@ -1,6 +1,5 @@
 // The caseworker's view of one citizen on her caseload.
-import { expect, test } from '@playwright/test';
-import { demo, expectNoAxeViolations, login } from './helpers';
+import { demo, expect, expectNoAxeViolations, login, test } from './helpers';
 
 test('the caseworker opens a citizen from her caseload', async ({ page }) => {
   await login(page, demo.mette.email);

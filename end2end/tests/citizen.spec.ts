@@ -1,7 +1,6 @@
 // The citizen's own pages show the seeded data (Ali Hassan, a year into a
 // resource course) and pass axe.
-import { expect, test } from '@playwright/test';
-import { demo, expectNoAxeViolations, login, newProjectContext } from './helpers';
+import { demo, expect, expectNoAxeViolations, login, newProjectContext, test } from './helpers';
 
 test.beforeEach(async ({ page }) => {
   await login(page, demo.ali.email);

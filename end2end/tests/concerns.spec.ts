@@ -2,8 +2,8 @@
 // asks for a second opinion; the region's health coordinator confirms, books
 // a conversation and answers; the citizen follows every step; the caseworker
 // sees the request and the shared wellbeing, never what was not shared.
-import { expect, test, type Page } from '@playwright/test';
-import { choiceName, demo, expectNoAxeViolations, login, newProjectContext } from './helpers';
+import { type Page } from '@playwright/test';
+import { choiceName, demo, expect, expectNoAxeViolations, login, newProjectContext, test } from './helpers';
 
 /** A Copenhagen date `daysAgo` days back (negative: ahead), as the pages show it (dd.mm.yyyy). */
 function shownDate(daysAgo: number): string {

@@ -3,8 +3,8 @@
 // request that moved on shows on the overview and on its activity; a choice
 // answers a tap anywhere on its row; the daily check-in fits on one screen;
 // "Beskeder" carries the unread count; the menu marks a sub-page's section.
-import { expect, test, type Locator, type Page } from '@playwright/test';
-import { choiceName, demo, expectNoAxeViolations, login, newProjectContext } from './helpers';
+import { type Locator, type Page } from '@playwright/test';
+import { choiceName, demo, expect, expectNoAxeViolations, login, newProjectContext, test } from './helpers';
 
 // A common phone's screen, in every project (JavaScript on and off).
 test.use({ viewport: { width: 390, height: 844 } });

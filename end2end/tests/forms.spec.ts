@@ -4,8 +4,8 @@
 // excepted: they come back empty, on purpose, and are typed again). The
 // guard test `every_form_is_in_the_refusal_journey` (app/src/forms/mod.rs) fails
 // when a form in the code is missing here, so a new form cannot be forgotten.
-import { expect, test, type Locator, type Page } from '@playwright/test';
-import { choiceName, demo, expectNoAxeViolations, login } from './helpers';
+import { type Locator, type Page } from '@playwright/test';
+import { choiceName, demo, expect, expectNoAxeViolations, login, test } from './helpers';
 
 type Field =
   /** An input or textarea, found by its label. */

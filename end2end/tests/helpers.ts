@@ -1,7 +1,80 @@
 // Shared helpers for the end-to-end tests. Not a spec file (no .spec.ts), so
 // Playwright does not run it as tests.
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Browser, type BrowserContext, type Page, type TestInfo } from '@playwright/test';
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { test as base, type Browser, type BrowserContext, expect, type Page, type TestInfo } from '@playwright/test';
+import { E2E_PORT } from '../oidc/ports';
+
+export { expect };
+
+/**
+ * Each Playwright worker has its own release server on its own fresh, seeded
+ * SQLite database (start-server.sh), so workers share no state and the
+ * journeys can run side by side. The port is E2E_PORT + 10 + the worker's
+ * index (E2E_PORT + 1 and + 2 belong to the OpenID Connect pair).
+ */
+export const test = base.extend<{ appURL: string }, { appServer: string }>({
+  appServer: [
+    // biome-ignore lint/correctness/noEmptyPattern: Playwright reads the fixtures a fixture uses from this pattern.
+    async ({}, use, workerInfo) => {
+      const port = E2E_PORT + 10 + workerInfo.parallelIndex;
+      const url = `http://127.0.0.1:${port}`;
+      const child = spawn(path.join(__dirname, '..', 'start-server.sh'), [String(port)], {
+        stdio: ['ignore', 'ignore', 'inherit'],
+        detached: true,
+      });
+      try {
+        await waitForServer(child, `${url}/login`, 60_000);
+        currentURL = url;
+        await use(url);
+      } finally {
+        await stopServer(child);
+      }
+    },
+    { scope: 'worker', timeout: 90_000 },
+  ],
+  appURL: async ({ appServer }, use) => use(appServer),
+  baseURL: async ({ appServer }, use) => use(appServer),
+});
+
+/** This worker's server, for contexts a test makes itself. */
+let currentURL: string | undefined;
+export function appURL(): string {
+  if (!currentURL) throw new Error('the worker has no server yet');
+  return currentURL;
+}
+
+async function waitForServer(child: ChildProcess, url: string, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (child.exitCode !== null) throw new Error(`start-server.sh exited with ${child.exitCode}`);
+    try {
+      const response = await fetch(url);
+      if (response.ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`the server at ${url} did not answer within ${timeoutMs} ms`);
+}
+
+async function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.pid === undefined) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  // The whole group: the script and the server it started.
+  process.kill(-child.pid, 'SIGTERM');
+  const timer = setTimeout(() => {
+    try {
+      process.kill(-(child.pid as number), 'SIGKILL');
+    } catch {
+      // Gone already.
+    }
+  }, 10_000);
+  await exited;
+  clearTimeout(timer);
+}
 
 /** Every demo account's password (app/src/seed.rs). */
 export const DEMO_PASSWORD = 'demo-forloeb-2026';
@@ -59,7 +132,7 @@ export async function expectNoAxeViolations(page: Page): Promise<void> {
  * the same stylesheet, and analysed there.
  */
 async function withScriptablePage<T>(page: Page, run: (target: Page) => Promise<T>): Promise<T> {
-  if (test.info().project.use.javaScriptEnabled !== false) {
+  if (base.info().project.use.javaScriptEnabled !== false) {
     return run(page);
   }
   return withStaticCopy(page, run);
@@ -83,7 +156,7 @@ async function withinTime<T>(work: Promise<T>, ms: number): Promise<T | undefine
 
 /** Runs `run` on the page's current HTML, without its scripts, in a fresh JavaScript-enabled page. */
 async function withStaticCopy<T>(page: Page, run: (target: Page) => Promise<T>): Promise<T> {
-  const testInfo = test.info();
+  const testInfo = base.info();
   const html = (await page.content()).replace(/<script\b[^>]*>[\s\S]*?<\/script>/gi, '');
   const url = page.url().split('#')[0];
   const context = await newProjectContext(page.context().browser()!, testInfo, {
@@ -127,7 +200,7 @@ export async function newProjectContext(
 ): Promise<BrowserContext> {
   const use = testInfo.project.use;
   return browser.newContext({
-    baseURL: overrides.baseURL ?? use.baseURL,
+    baseURL: overrides.baseURL ?? appURL(),
     viewport: overrides.viewport ?? use.viewport,
     userAgent: use.userAgent,
     deviceScaleFactor: use.deviceScaleFactor,

@@ -1,7 +1,6 @@
 // The caseworker invites a citizen; the citizen activates the account with
 // the one-time code and logs in.
-import { expect, test } from '@playwright/test';
-import { demo, expectNoAxeViolations, login, newProjectContext, uniqueEmail } from './helpers';
+import { demo, expect, expectNoAxeViolations, login, newProjectContext, test, uniqueEmail } from './helpers';
 
 // Three groups of four, without 0/O or 1/I/L (read aloud, typed on a phone).
 const CODE = /^[2-9A-HJKMNP-Z]{4}(-[2-9A-HJKMNP-Z]{4}){2}$/;

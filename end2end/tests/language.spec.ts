@@ -1,7 +1,6 @@
 // The language switch in the footer: Danish by default, English on request,
 // remembered on the next page load.
-import { expect, test } from '@playwright/test';
-import { expectNoAxeViolations } from './helpers';
+import { expect, expectNoAxeViolations, test } from './helpers';
 
 test('the footer switch changes the language and remembers it', async ({ page }) => {
   const html = page.locator('html');

@@ -1,7 +1,7 @@
 // Narrow screens (320 CSS px, i.e. 1280 px at 400 % zoom: WCAG 1.4.10 Reflow)
 // and keyboard use.
-import { expect, test, type Page } from '@playwright/test';
-import { demo, expectNoAxeViolations, login } from './helpers';
+import { type Page } from '@playwright/test';
+import { demo, expect, expectNoAxeViolations, login, test } from './helpers';
 
 async function expectNoHorizontalScroll(page: Page) {
   const { scrollWidth, innerWidth } = await page.evaluate(() => ({

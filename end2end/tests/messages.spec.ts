@@ -1,8 +1,7 @@
 // Messages between a citizen and their caseworker: written from an activity,
 // answered from the inbox, shown in the open thread without a reload (with
 // JavaScript), read receipts for staff only, and text that stays text.
-import { expect, test } from '@playwright/test';
-import { demo, expectNoAxeViolations, login, newProjectContext } from './helpers';
+import { demo, expect, expectNoAxeViolations, login, newProjectContext, test } from './helpers';
 
 test('a message about an activity is answered and the answer shows in the open thread', async ({ page, browser }, testInfo) => {
   // Three people and a dozen pages: longer than one page's journey.

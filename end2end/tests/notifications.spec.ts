@@ -1,8 +1,7 @@
 // Notifications under "Mig": what they say (never content), and quiet hours,
 // which work as a plain form. Delivery itself (encryption, VAPID) is tested
 // against a local push service in app/src/notifications/tests.rs.
-import { expect, test } from '@playwright/test';
-import { demo, expectNoAxeViolations, login } from './helpers';
+import { demo, expect, expectNoAxeViolations, login, test } from './helpers';
 
 test('quiet hours are kept, and the page explains what a notification says', async ({ page }) => {
   await login(page, demo.sofie.email);

@@ -1,11 +1,11 @@
 // The installable app: manifest and installability, the last-seen pages and
 // the outgoing queue when the network is gone, a server error that is
 // retried, and a logout that takes the person's offline data with it.
-import { chromium, expect, test, type BrowserContext, type Page, type Route } from '@playwright/test';
+import { chromium, type BrowserContext, type Page, type Route } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { choiceName, demo, expectNoAxeViolations, login } from './helpers';
+import { appURL, choiceName, demo, expect, expectNoAxeViolations, login, test } from './helpers';
 
 test.skip(({ javaScriptEnabled }) => javaScriptEnabled === false, 'the service worker and the queue need JavaScript');
 
@@ -81,7 +81,7 @@ test('the manifest is complete and Chromium finds the app installable', async ({
   const profile = mkdtempSync(path.join(tmpdir(), 'mitforlob-install-'));
   const installable = await chromium.launchPersistentContext(profile, {
     ...testInfo.project.use.launchOptions,
-    baseURL: testInfo.project.use.baseURL,
+    baseURL: appURL(),
   });
   try {
     const own = installable.pages()[0] ?? (await installable.newPage());
@@ -146,7 +146,7 @@ test('offline: the last plan is shown, wellbeing and a message wait, and are sen
   await expect(history.getByRole('row', { name: new RegExp(today().replace(/\./g, '\\.')) })).toHaveCount(1);
 
   // The caseworker sees both: the message once, the shared day.
-  const staff = await browser.newContext({ baseURL: testInfo.project.use.baseURL, serviceWorkers: 'block' });
+  const staff = await browser.newContext({ baseURL: appURL(), serviceWorkers: 'block' });
   const mette = await staff.newPage();
   await login(mette, demo.mette.email);
   await mette.goto('/inbox');
@@ -327,7 +327,7 @@ test('the next person on the browser cannot open the last citizen’s kept pages
 
   // Nothing arrived.
   await expect(page.getByRole('link', { name: subject })).toHaveCount(0);
-  const staff = await browser.newContext({ baseURL: testInfo.project.use.baseURL, serviceWorkers: 'block' });
+  const staff = await browser.newContext({ baseURL: appURL(), serviceWorkers: 'block' });
   const birgitte = await staff.newPage();
   await login(birgitte, demo.birgitte.email);
   await birgitte.goto('/messages');

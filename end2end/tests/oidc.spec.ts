@@ -3,8 +3,8 @@
 // this run (`oidc/provider.mjs`, on its own port), in front of a second
 // server configured for it (`start-oidc.sh`), where citizens have no
 // password. A citizen links MitID once with the activation code.
-import { expect, test, type Page } from '@playwright/test';
-import { demo, expectNoAxeViolations, login, newProjectContext, uniqueEmail } from './helpers';
+import { type Page } from '@playwright/test';
+import { demo, expect, expectNoAxeViolations, login, newProjectContext, test, uniqueEmail } from './helpers';
 import { OIDC_APP } from '../oidc/ports';
 
 test.use({ baseURL: OIDC_APP });

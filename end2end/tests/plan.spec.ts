@@ -1,8 +1,8 @@
 // The course plan between caseworker and citizen: editing, "new" and
 // "changed" markers, history, ratings, feedback, printing, the calendar feed.
 // Every test makes its own changes with names no other project or run uses.
-import { expect, test, type Page } from '@playwright/test';
-import { demo, expectNoAxeViolations, login, newProjectContext } from './helpers';
+import { type Page } from '@playwright/test';
+import { demo, expect, expectNoAxeViolations, login, newProjectContext, test } from './helpers';
 
 /** A Copenhagen calendar date `days` from today, as a date field wants it. */
 function copenhagenDate(days: number): string {

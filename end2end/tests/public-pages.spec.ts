@@ -1,6 +1,5 @@
 // Pages anyone can open without logging in.
-import { expect, test } from '@playwright/test';
-import { expectNoAxeViolations } from './helpers';
+import { expect, expectNoAxeViolations, test } from './helpers';
 
 test('the login page', async ({ page }) => {
   await page.goto('/login');

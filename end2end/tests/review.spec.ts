@@ -3,9 +3,9 @@
 // coordinator's request, on a 390 × 844 phone. Not pixel-diffs: what the
 // README lists to look for. The checks here only make sure each picture
 // shows the right page.
-import { expect, test, type Page } from '@playwright/test';
+import { type Page } from '@playwright/test';
 import path from 'node:path';
-import { demo, expectNoAxeViolations, login, newProjectContext } from './helpers';
+import { demo, expect, expectNoAxeViolations, login, newProjectContext, test } from './helpers';
 
 test.use({ viewport: { width: 390, height: 844 } });
 

@@ -2,8 +2,8 @@
 // needed, nothing wider than a 320 px phone at the largest size), the
 // caseload filter "shared wellbeing falling" with its rule in words, and
 // "Hent mine data" as a page and a JSON file.
-import { expect, test, type Page } from '@playwright/test';
-import { demo, expectNoAxeViolations, login, newProjectContext } from './helpers';
+import { type Page } from '@playwright/test';
+import { demo, expect, expectNoAxeViolations, login, newProjectContext, test } from './helpers';
 
 async function expectNoHorizontalScroll(page: Page) {
   const { scrollWidth, innerWidth } = await page.evaluate(() => ({

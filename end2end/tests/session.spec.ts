@@ -4,8 +4,8 @@
 // logged in again. The browser's clock is moved on (Playwright's clock), so
 // half an hour passes in a moment; the server's session is ended by taking
 // the cookie away, as its own expiry would.
-import { expect, test, type Page } from '@playwright/test';
-import { choiceName, demo, DEMO_PASSWORD, expectNoAxeViolations, login } from './helpers';
+import { type Page } from '@playwright/test';
+import { choiceName, demo, DEMO_PASSWORD, expect, expectNoAxeViolations, login, test } from './helpers';
 
 /** From the warning's data: 30 minutes idle, warned 3 minutes before the end. */
 const INTO_THE_WARNING = '27:10';

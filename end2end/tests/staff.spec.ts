@@ -2,8 +2,8 @@
 // caseworker's and coordinator's pages speak about the citizen, the
 // coordinator reads before acting, and an activation code a person can
 // manage (read aloud, typed on a phone, opened as a link, printed).
-import { expect, test, type Page } from '@playwright/test';
-import { demo, expectNoAxeViolations, login, newProjectContext, uniqueEmail } from './helpers';
+import { type Page } from '@playwright/test';
+import { demo, expect, expectNoAxeViolations, login, newProjectContext, test, uniqueEmail } from './helpers';
 
 // Three groups of four, without 0/O or 1/I/L.
 const CODE = /^[2-9A-HJKMNP-Z]{4}(-[2-9A-HJKMNP-Z]{4}){2}$/;

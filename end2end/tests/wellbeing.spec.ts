@@ -1,7 +1,7 @@
 // The wellbeing log: a quick daily check-in, help on a hard day, history,
 // and sharing with the caseworker, who sees only what is shared.
-import { expect, test, type Page } from '@playwright/test';
-import { choiceName, demo, expectNoAxeViolations, login, newProjectContext } from './helpers';
+import { type Page } from '@playwright/test';
+import { choiceName, demo, expect, expectNoAxeViolations, login, newProjectContext, test } from './helpers';
 
 /** A Copenhagen date `daysAgo` days back, as the pages show it (2. december 2026). */
 function shownDate(daysAgo: number): string {

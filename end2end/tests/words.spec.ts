@@ -2,8 +2,8 @@
 // Danish, numbers they can tap to call, who reads what, an accessibility
 // statement in the public form, pages that fit 320 px and 200 % text, and an
 // offline state that reads calmly. Phone-sized journeys.
-import { expect, test, type BrowserContext, type Page, type Route } from '@playwright/test';
-import { demo, expectNoAxeViolations, login } from './helpers';
+import { type BrowserContext, type Page, type Route } from '@playwright/test';
+import { demo, expect, expectNoAxeViolations, login, test } from './helpers';
 
 test.skip(({ isMobile }) => !isMobile, 'journeys at phone size');
 
