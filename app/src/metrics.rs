@@ -267,7 +267,11 @@ pub fn login_throttled(scope: &'static str) {
 /// read now: the pool's from memory, the queue's with one small query (if
 /// the database does not answer, they keep their last values).
 pub async fn render(db: &Db) -> String {
-    use sqlx::Row;
+    #[derive(sqlx::FromRow)]
+    struct QueueRow {
+        unsent: i64,
+        oldest: Option<i64>,
+    }
     let metrics = m();
     let pool = db.pool();
     metrics.pool_size.set(i64::from(pool.size()));
@@ -276,18 +280,16 @@ pub async fn render(db: &Db) -> String {
         .pool_max
         .set(i64::from(pool.options().get_max_connections()));
     let now = crate::time::now_ms();
-    let queue = sqlx::query(
-        "SELECT COUNT(*), \
-           (SELECT MIN(created_at) FROM push_outbox WHERE sent_at IS NULL AND due_at <= $1) \
+    let queue = sqlx::query_as::<_, QueueRow>(
+        "SELECT COUNT(*) AS unsent, \
+           (SELECT MIN(created_at) FROM push_outbox WHERE sent_at IS NULL AND due_at <= $1) AS oldest \
          FROM push_outbox WHERE sent_at IS NULL",
     )
     .bind(now)
     .fetch_one(pool)
     .await;
     match queue {
-        Ok(row) => {
-            let unsent: i64 = row.try_get(0).unwrap_or(0);
-            let oldest: Option<i64> = row.try_get(1).unwrap_or(None);
+        Ok(QueueRow { unsent, oldest }) => {
             metrics.push_queue.set(unsent);
             metrics
                 .push_oldest

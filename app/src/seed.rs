@@ -5,7 +5,6 @@ use crate::db::{new_id, Db, DbError, Tx};
 use crate::time::{copenhagen, now_ms};
 use jiff::{civil::Date, ToSpan};
 use secrecy::SecretString;
-use sqlx::Row;
 
 /// Every demo account has this password. Demo only: never in production.
 pub const DEMO_PASSWORD: &str = "demo-forloeb-2026";
@@ -62,10 +61,9 @@ pub enum SeedError {
 }
 
 pub async fn is_empty(db: &Db) -> Result<bool, sqlx::Error> {
-    let n: i64 = sqlx::query("SELECT COUNT(*) FROM users")
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
         .fetch_one(db.pool())
-        .await?
-        .try_get(0)?;
+        .await?;
     Ok(n == 0)
 }
 

@@ -170,15 +170,12 @@ pub async fn course(db: &Db, citizen: &CurrentUser) -> String {
 }
 
 pub async fn audit_count(db: &Db, actor: &CurrentUser, citizen: &CurrentUser) -> i64 {
-    use sqlx::Row;
-    sqlx::query("SELECT COUNT(*) FROM audit_events WHERE actor_id = $1 AND citizen_id = $2")
+    sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM audit_events WHERE actor_id = $1 AND citizen_id = $2")
         .bind(&actor.id)
         .bind(&citizen.id)
         .fetch_one(db.pool())
         .await
         .expect("count audit")
-        .try_get(0)
-        .expect("count")
 }
 
 /// A fault test's figures: printed, and kept in `target/fault-report.txt`,

@@ -11,7 +11,6 @@ use crate::model::{CurrentUser, Role};
 use crate::plan::rules::GoalInput;
 use crate::testing::{assign, course, user};
 use crate::wellbeing::CheckIn;
-use sqlx::Row;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -167,12 +166,10 @@ async fn stored(db: &Db, kind: Kind, token: &str) -> i64 {
         Kind::Concern => "SELECT COUNT(*) FROM health_concerns WHERE description = $1",
         Kind::Goal => "SELECT COUNT(*) FROM goals WHERE title = $1",
     };
-    sqlx::query(sql)
+    sqlx::query_scalar::<_, i64>(sql)
         .bind(token)
         .fetch_one(db.pool())
         .await
-        .expect("count")
-        .try_get(0)
         .expect("count")
 }
 

@@ -4,35 +4,15 @@
 //! not a query per item. Secrets are never selected.
 use super::export::*;
 use crate::auth::policy::{CitizenAccess, Relation};
-use crate::db::Db;
+use crate::db::{Db, Flag};
 use crate::error::AppError;
 use crate::time::now_ms;
-use sqlx::any::AnyRow;
-use sqlx::Row;
 use std::collections::HashMap;
 
 /// An instant (epoch ms) as RFC 3339 in UTC.
 pub fn iso(ms: Option<i64>) -> Option<String> {
     ms.and_then(|ms| jiff::Timestamp::from_millisecond(ms).ok())
         .map(|ts| ts.to_string())
-}
-
-fn at(r: &AnyRow, i: usize) -> Result<Option<String>, sqlx::Error> {
-    Ok(iso(r.try_get::<Option<i64>, _>(i)?))
-}
-
-/// A 0/1 column, or a boolean expression (a boolean on PostgreSQL, 0/1 on SQLite).
-fn flag(r: &AnyRow, i: usize) -> Result<bool, sqlx::Error> {
-    r.try_get::<bool, _>(i)
-        .or_else(|_| r.try_get::<i64, _>(i).map(|v| v != 0))
-        .or_else(|_| r.try_get::<i32, _>(i).map(|v| v != 0))
-}
-
-fn actor(r: &AnyRow, name: usize, role: usize) -> Result<Actor, sqlx::Error> {
-    Ok(Actor {
-        name: r.try_get(name)?,
-        role: r.try_get(role)?,
-    })
 }
 
 /// Only the host of a push endpoint: the rest of it is the key to send to
@@ -44,13 +24,108 @@ fn push_host(endpoint: &str) -> String {
         .unwrap_or_default()
 }
 
-/// SQL: the row `x` (with `citizen_id` and the date column `day`) lies in a
-/// sharing period that is not withdrawn.
+/// SQL: 1 if the row `x` (with `citizen_id` and the date column `day`) lies
+/// in a sharing period that is not withdrawn, else 0. A number rather than
+/// the bare EXISTS, which PostgreSQL would return as a boolean and SQLite as
+/// an integer.
 fn in_period(x: &str, day: &str) -> String {
     format!(
-        "EXISTS (SELECT 1 FROM wellbeing_share_periods p WHERE p.citizen_id = {x}.citizen_id \
-         AND p.withdrawn_at IS NULL AND {x}.{day} BETWEEN p.starts_on AND p.ends_on)"
+        "CASE WHEN EXISTS (SELECT 1 FROM wellbeing_share_periods p WHERE p.citizen_id = {x}.citizen_id \
+         AND p.withdrawn_at IS NULL AND {x}.{day} BETWEEN p.starts_on AND p.ends_on) THEN 1 ELSE 0 END"
     )
+}
+
+#[derive(sqlx::FromRow)]
+struct PersonRow {
+    id: String,
+    display_name: String,
+    email: Option<String>,
+    phone: Option<String>,
+    language: String,
+    text_size: String,
+    created_at: Option<i64>,
+    #[sqlx(try_from = "i64")]
+    notifications_enabled: Flag,
+    quiet_hours_start: Option<i64>,
+    quiet_hours_end: Option<i64>,
+    region: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct IdentityRow {
+    provider: String,
+    subject: String,
+    created_at: Option<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct AssignmentRow {
+    display_name: String,
+    assigned_at: Option<i64>,
+    ended_at: Option<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct CourseRow {
+    id: String,
+    kind: String,
+    status: String,
+    start_date: String,
+    planned_end_date: String,
+    main_goal: Option<String>,
+    created_at: Option<i64>,
+    updated_at: Option<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct PaidHoursRow {
+    week_start: String,
+    hours: i64,
+    recorded_at: Option<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct FeedbackRow {
+    activity_id: Option<String>,
+    rating: i64,
+    comment: Option<String>,
+    created_at: Option<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct AccessLogRow {
+    at: Option<i64>,
+    actor_role: String,
+    action: String,
+    purpose: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    created_at: Option<i64>,
+    last_seen_at: Option<i64>,
+    expires_at: Option<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct DeviceRow {
+    endpoint: String,
+    created_at: Option<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct NotificationRow {
+    kind: String,
+    due_at: Option<i64>,
+    sent_at: Option<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct CalendarFeedRow {
+    created_at: Option<i64>,
+    revoked_at: Option<i64>,
+    #[sqlx(try_from = "i64")]
+    show_titles: Flag,
 }
 
 /// Everything the product holds about the citizen. Their own access only:
@@ -62,63 +137,59 @@ pub async fn collect(db: &Db, access: &CitizenAccess) -> Result<Export, AppError
     let id = access.citizen_id();
     let pool = db.pool();
 
-    let u = sqlx::query(
+    let u = sqlx::query_as::<_, PersonRow>(
         "SELECT u.id, u.display_name, u.email, u.phone, u.language, u.text_size, u.created_at, \
-           u.notifications_enabled, u.quiet_hours_start, u.quiet_hours_end, r.name \
+           u.notifications_enabled, u.quiet_hours_start, u.quiet_hours_end, r.name AS region \
          FROM users u LEFT JOIN regions r ON r.id = u.region_id WHERE u.id = $1",
     )
     .bind(id)
     .fetch_optional(pool)
     .await?
     .ok_or(AppError::NotFound)?;
-    let linked_identities = sqlx::query(
+    let linked_identities = sqlx::query_as::<_, IdentityRow>(
         "SELECT provider, subject, created_at FROM user_identities WHERE user_id = $1 ORDER BY created_at",
     )
     .bind(id)
     .fetch_all(pool)
     .await?
-    .iter()
-    .map(|r| {
-        Ok(Identity {
-            provider: r.try_get(0)?,
-            subject: r.try_get(1)?,
-            created_at: at(r, 2)?,
-        })
+    .into_iter()
+    .map(|r| Identity {
+        provider: r.provider,
+        subject: r.subject,
+        created_at: iso(r.created_at),
     })
-    .collect::<Result<_, sqlx::Error>>()?;
+    .collect();
     let person = Person {
-        id: u.try_get(0)?,
-        name: u.try_get(1)?,
-        email: u.try_get(2)?,
-        phone: u.try_get(3)?,
-        language: u.try_get(4)?,
-        text_size: u.try_get(5)?,
-        created_at: at(&u, 6)?,
-        notifications_enabled: flag(&u, 7)?,
-        quiet_hours_start: u.try_get(8)?,
-        quiet_hours_end: u.try_get(9)?,
-        region: u.try_get(10)?,
+        id: u.id,
+        name: u.display_name,
+        email: u.email,
+        phone: u.phone,
+        language: u.language,
+        text_size: u.text_size,
+        created_at: iso(u.created_at),
+        notifications_enabled: u.notifications_enabled.0,
+        quiet_hours_start: u.quiet_hours_start,
+        quiet_hours_end: u.quiet_hours_end,
+        region: u.region,
         linked_identities,
     };
 
-    let caseworkers = sqlx::query(
+    let caseworkers = sqlx::query_as::<_, AssignmentRow>(
         "SELECT w.display_name, a.assigned_at, a.ended_at FROM caseload_assignments a \
          JOIN users w ON w.id = a.caseworker_id WHERE a.citizen_id = $1 ORDER BY a.assigned_at",
     )
     .bind(id)
     .fetch_all(pool)
     .await?
-    .iter()
-    .map(|r| {
-        Ok(Assignment {
-            name: r.try_get(0)?,
-            assigned_at: at(r, 1)?,
-            ended_at: at(r, 2)?,
-        })
+    .into_iter()
+    .map(|r| Assignment {
+        name: r.display_name,
+        assigned_at: iso(r.assigned_at),
+        ended_at: iso(r.ended_at),
     })
-    .collect::<Result<_, sqlx::Error>>()?;
+    .collect();
 
-    let course_rows = sqlx::query(
+    let course_rows = sqlx::query_as::<_, CourseRow>(
         "SELECT id, kind, status, start_date, planned_end_date, main_goal, created_at, updated_at \
          FROM courses WHERE citizen_id = $1 ORDER BY start_date, created_at",
     )
@@ -126,34 +197,32 @@ pub async fn collect(db: &Db, access: &CitizenAccess) -> Result<Export, AppError
     .fetch_all(pool)
     .await?;
     let mut courses = Vec::with_capacity(course_rows.len());
-    for c in &course_rows {
-        let course_id: String = c.try_get(0)?;
+    for c in course_rows {
+        let course_id = c.id;
         courses.push(Course {
-            kind: c.try_get(1)?,
-            status: c.try_get(2)?,
-            start_date: c.try_get(3)?,
-            planned_end_date: c.try_get(4)?,
-            main_goal: c.try_get(5)?,
-            created_at: at(c, 6)?,
-            updated_at: at(c, 7)?,
+            kind: c.kind,
+            status: c.status,
+            start_date: c.start_date,
+            planned_end_date: c.planned_end_date,
+            main_goal: c.main_goal,
+            created_at: iso(c.created_at),
+            updated_at: iso(c.updated_at),
             goals: goals(db, &course_id).await?,
             activities: activities(db, &course_id, access).await?,
-            paid_hours: sqlx::query(
+            paid_hours: sqlx::query_as::<_, PaidHoursRow>(
                 "SELECT week_start, hours, recorded_at FROM paid_hours WHERE course_id = $1 ORDER BY week_start",
             )
             .bind(&course_id)
             .fetch_all(pool)
             .await?
-            .iter()
-            .map(|r| {
-                Ok(PaidHours {
-                    week_start: r.try_get(0)?,
-                    hours: r.try_get(1)?,
-                    recorded_at: at(r, 2)?,
-                })
+            .into_iter()
+            .map(|r| PaidHours {
+                week_start: r.week_start,
+                hours: r.hours,
+                recorded_at: iso(r.recorded_at),
             })
-            .collect::<Result<_, sqlx::Error>>()?,
-            feedback: sqlx::query(
+            .collect(),
+            feedback: sqlx::query_as::<_, FeedbackRow>(
                 "SELECT activity_id, rating, comment, created_at FROM feedback \
                  WHERE course_id = $1 AND citizen_id = $2 ORDER BY created_at",
             )
@@ -161,16 +230,14 @@ pub async fn collect(db: &Db, access: &CitizenAccess) -> Result<Export, AppError
             .bind(id)
             .fetch_all(pool)
             .await?
-            .iter()
-            .map(|r| {
-                Ok(Feedback {
-                    activity_id: r.try_get(0)?,
-                    rating: r.try_get(1)?,
-                    comment: r.try_get(2)?,
-                    created_at: at(r, 3)?,
-                })
+            .into_iter()
+            .map(|r| Feedback {
+                activity_id: r.activity_id,
+                rating: r.rating,
+                comment: r.comment,
+                created_at: iso(r.created_at),
             })
-            .collect::<Result<_, sqlx::Error>>()?,
+            .collect(),
             history: history(db, &course_id).await?,
             id: course_id,
         });
@@ -180,80 +247,71 @@ pub async fn collect(db: &Db, access: &CitizenAccess) -> Result<Export, AppError
     let concerns = concerns(db, access).await?;
     let message_threads = threads(db, access).await?;
 
-    let access_log = sqlx::query(
+    let access_log = sqlx::query_as::<_, AccessLogRow>(
         "SELECT at, actor_role, action, purpose FROM audit_events WHERE citizen_id = $1 ORDER BY at",
     )
     .bind(id)
     .fetch_all(pool)
     .await?
-    .iter()
-    .map(|r| {
-        Ok(Access {
-            at: at(r, 0)?,
-            role: r.try_get(1)?,
-            action: r.try_get(2)?,
-            purpose: r.try_get(3)?,
-        })
+    .into_iter()
+    .map(|r| Access {
+        at: iso(r.at),
+        role: r.actor_role,
+        action: r.action,
+        purpose: r.purpose,
     })
-    .collect::<Result<_, sqlx::Error>>()?;
-    let sessions = sqlx::query(
+    .collect();
+    let sessions = sqlx::query_as::<_, SessionRow>(
         "SELECT created_at, last_seen_at, expires_at FROM sessions WHERE user_id = $1 ORDER BY created_at",
     )
     .bind(id)
     .fetch_all(pool)
     .await?
-    .iter()
-    .map(|r| {
-        Ok(Session {
-            created_at: at(r, 0)?,
-            last_seen_at: at(r, 1)?,
-            expires_at: at(r, 2)?,
-        })
+    .into_iter()
+    .map(|r| Session {
+        created_at: iso(r.created_at),
+        last_seen_at: iso(r.last_seen_at),
+        expires_at: iso(r.expires_at),
     })
-    .collect::<Result<_, sqlx::Error>>()?;
-    let devices = sqlx::query(
+    .collect();
+    let devices = sqlx::query_as::<_, DeviceRow>(
         "SELECT endpoint, created_at FROM push_subscriptions WHERE user_id = $1 ORDER BY created_at",
     )
     .bind(id)
     .fetch_all(pool)
     .await?
-    .iter()
-    .map(|r| {
-        Ok(Device {
-            push_service: push_host(&r.try_get::<String, _>(0)?),
-            created_at: at(r, 1)?,
-        })
+    .into_iter()
+    .map(|r| Device {
+        push_service: push_host(&r.endpoint),
+        created_at: iso(r.created_at),
     })
-    .collect::<Result<_, sqlx::Error>>()?;
-    let notifications =
-        sqlx::query("SELECT kind, due_at, sent_at FROM push_outbox WHERE user_id = $1 ORDER BY due_at")
-            .bind(id)
-            .fetch_all(pool)
-            .await?
-            .iter()
-            .map(|r| {
-                Ok(Notification {
-                    kind: r.try_get(0)?,
-                    due_at: at(r, 1)?,
-                    sent_at: at(r, 2)?,
-                })
-            })
-            .collect::<Result<_, sqlx::Error>>()?;
-    let calendar_feeds = sqlx::query(
+    .collect();
+    let notifications = sqlx::query_as::<_, NotificationRow>(
+        "SELECT kind, due_at, sent_at FROM push_outbox WHERE user_id = $1 ORDER BY due_at",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .map(|r| Notification {
+        kind: r.kind,
+        due_at: iso(r.due_at),
+        sent_at: iso(r.sent_at),
+    })
+    .collect();
+    let calendar_feeds = sqlx::query_as::<_, CalendarFeedRow>(
         "SELECT created_at, revoked_at, show_titles FROM calendar_feeds WHERE citizen_id = $1 ORDER BY created_at",
     )
     .bind(id)
     .fetch_all(pool)
     .await?
-    .iter()
-    .map(|r| {
-        Ok(CalendarFeed {
-            created_at: at(r, 0)?,
-            revoked_at: at(r, 1)?,
-            show_titles: flag(r, 2)?,
-        })
+    .into_iter()
+    .map(|r| CalendarFeed {
+        created_at: iso(r.created_at),
+        revoked_at: iso(r.revoked_at),
+        show_titles: r.show_titles.0,
     })
-    .collect::<Result<_, sqlx::Error>>()?;
+    .collect();
 
     Ok(Export {
         schema: SCHEMA.into(),
@@ -273,9 +331,26 @@ pub async fn collect(db: &Db, access: &CitizenAccess) -> Result<Export, AppError
     })
 }
 
+#[derive(sqlx::FromRow)]
+struct RatingRow {
+    goal_id: String,
+    rating: i64,
+    note: Option<String>,
+    rated_at: Option<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct GoalRow {
+    id: String,
+    title: String,
+    description: Option<String>,
+    created_at: Option<i64>,
+    updated_at: Option<i64>,
+}
+
 async fn goals(db: &Db, course_id: &str) -> Result<Vec<Goal>, AppError> {
     let mut ratings: HashMap<String, Vec<Rating>> = HashMap::new();
-    for r in sqlx::query(
+    for r in sqlx::query_as::<_, RatingRow>(
         "SELECT r.goal_id, r.rating, r.note, r.rated_at FROM goal_ratings r \
          JOIN goals g ON g.id = r.goal_id WHERE g.course_id = $1 ORDER BY r.rated_at",
     )
@@ -283,37 +358,58 @@ async fn goals(db: &Db, course_id: &str) -> Result<Vec<Goal>, AppError> {
     .fetch_all(db.pool())
     .await?
     {
-        ratings.entry(r.try_get(0)?).or_default().push(Rating {
-            rating: r.try_get(1)?,
-            note: r.try_get(2)?,
-            rated_at: at(&r, 3)?,
+        ratings.entry(r.goal_id).or_default().push(Rating {
+            rating: r.rating,
+            note: r.note,
+            rated_at: iso(r.rated_at),
         });
     }
-    let rows = sqlx::query(
+    let rows = sqlx::query_as::<_, GoalRow>(
         "SELECT id, title, description, created_at, updated_at FROM goals WHERE course_id = $1 \
          ORDER BY position, created_at",
     )
     .bind(course_id)
     .fetch_all(db.pool())
     .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for r in rows {
-        let id: String = r.try_get(0)?;
-        out.push(Goal {
-            ratings: ratings.remove(&id).unwrap_or_default(),
-            id,
-            title: r.try_get(1)?,
-            description: r.try_get(2)?,
-            created_at: at(&r, 3)?,
-            updated_at: at(&r, 4)?,
-        });
-    }
-    Ok(out)
+    Ok(rows
+        .into_iter()
+        .map(|r| Goal {
+            ratings: ratings.remove(&r.id).unwrap_or_default(),
+            id: r.id,
+            title: r.title,
+            description: r.description,
+            created_at: iso(r.created_at),
+            updated_at: iso(r.updated_at),
+        })
+        .collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct ReflectionRow {
+    activity_id: String,
+    body: String,
+    created_at: Option<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct ActivityRow {
+    id: String,
+    kind: String,
+    status: String,
+    title: String,
+    purpose: Option<String>,
+    place: Option<String>,
+    contact_name: Option<String>,
+    contact_phone: Option<String>,
+    preparation: Option<String>,
+    starts_at: Option<i64>,
+    ends_at: Option<i64>,
+    hours_per_week: Option<i64>,
 }
 
 async fn activities(db: &Db, course_id: &str, access: &CitizenAccess) -> Result<Vec<Activity>, AppError> {
     let mut reflections: HashMap<String, Vec<Reflection>> = HashMap::new();
-    for r in sqlx::query(
+    for r in sqlx::query_as::<_, ReflectionRow>(
         "SELECT f.activity_id, f.body, f.created_at FROM activity_reflections f \
          JOIN activities a ON a.id = f.activity_id WHERE a.course_id = $1 AND f.citizen_id = $2 \
          ORDER BY f.created_at",
@@ -323,43 +419,60 @@ async fn activities(db: &Db, course_id: &str, access: &CitizenAccess) -> Result<
     .fetch_all(db.pool())
     .await?
     {
-        reflections.entry(r.try_get(0)?).or_default().push(Reflection {
-            text: r.try_get(1)?,
-            created_at: at(&r, 2)?,
+        reflections.entry(r.activity_id).or_default().push(Reflection {
+            text: r.body,
+            created_at: iso(r.created_at),
         });
     }
-    let rows = sqlx::query(
+    let rows = sqlx::query_as::<_, ActivityRow>(
         "SELECT id, kind, status, title, purpose, place, contact_name, contact_phone, preparation, \
            starts_at, ends_at, hours_per_week FROM activities WHERE course_id = $1 ORDER BY starts_at",
     )
     .bind(course_id)
     .fetch_all(db.pool())
     .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for r in rows {
-        let id: String = r.try_get(0)?;
-        out.push(Activity {
-            reflections: reflections.remove(&id).unwrap_or_default(),
-            id,
-            kind: r.try_get(1)?,
-            status: r.try_get(2)?,
-            title: r.try_get(3)?,
-            purpose: r.try_get(4)?,
-            place: r.try_get(5)?,
-            contact_name: r.try_get(6)?,
-            contact_phone: r.try_get(7)?,
-            preparation: r.try_get(8)?,
-            starts_at: at(&r, 9)?,
-            ends_at: at(&r, 10)?,
-            hours_per_week: r.try_get(11)?,
-        });
-    }
-    Ok(out)
+    Ok(rows
+        .into_iter()
+        .map(|r| Activity {
+            reflections: reflections.remove(&r.id).unwrap_or_default(),
+            id: r.id,
+            kind: r.kind,
+            status: r.status,
+            title: r.title,
+            purpose: r.purpose,
+            place: r.place,
+            contact_name: r.contact_name,
+            contact_phone: r.contact_phone,
+            preparation: r.preparation,
+            starts_at: iso(r.starts_at),
+            ends_at: iso(r.ends_at),
+            hours_per_week: r.hours_per_week,
+        })
+        .collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct ChangedFieldRow {
+    change_id: String,
+    field: String,
+    old_value: Option<String>,
+    new_value: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct ChangeRow {
+    id: String,
+    entity: String,
+    entity_id: String,
+    display_name: String,
+    role: String,
+    changed_at: Option<i64>,
+    summary: String,
 }
 
 async fn history(db: &Db, course_id: &str) -> Result<Vec<Change>, AppError> {
     let mut fields: HashMap<String, Vec<ChangedField>> = HashMap::new();
-    for r in sqlx::query(
+    for r in sqlx::query_as::<_, ChangedFieldRow>(
         "SELECT f.change_id, f.field, f.old_value, f.new_value FROM change_fields f \
          JOIN change_history h ON h.id = f.change_id WHERE h.course_id = $1 ORDER BY f.change_id, f.field",
     )
@@ -367,13 +480,13 @@ async fn history(db: &Db, course_id: &str) -> Result<Vec<Change>, AppError> {
     .fetch_all(db.pool())
     .await?
     {
-        fields.entry(r.try_get(0)?).or_default().push(ChangedField {
-            field: r.try_get(1)?,
-            before: r.try_get(2)?,
-            after: r.try_get(3)?,
+        fields.entry(r.change_id).or_default().push(ChangedField {
+            field: r.field,
+            before: r.old_value,
+            after: r.new_value,
         });
     }
-    let rows = sqlx::query(
+    let rows = sqlx::query_as::<_, ChangeRow>(
         "SELECT h.id, h.entity, h.entity_id, u.display_name, u.role, h.changed_at, h.summary \
          FROM change_history h JOIN users u ON u.id = h.changed_by WHERE h.course_id = $1 \
          ORDER BY h.changed_at, h.id",
@@ -381,114 +494,155 @@ async fn history(db: &Db, course_id: &str) -> Result<Vec<Change>, AppError> {
     .bind(course_id)
     .fetch_all(db.pool())
     .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for r in rows {
-        let change: String = r.try_get(0)?;
-        out.push(Change {
-            fields: fields.remove(&change).unwrap_or_default(),
-            item: r.try_get(1)?,
-            item_id: r.try_get(2)?,
-            changed_by: actor(&r, 3, 4)?,
-            changed_at: at(&r, 5)?,
-            summary: r.try_get(6)?,
-        });
-    }
-    Ok(out)
+    Ok(rows
+        .into_iter()
+        .map(|r| Change {
+            fields: fields.remove(&r.id).unwrap_or_default(),
+            item: r.entity,
+            item_id: r.entity_id,
+            changed_by: Actor {
+                name: r.display_name,
+                role: r.role,
+            },
+            changed_at: iso(r.changed_at),
+            summary: r.summary,
+        })
+        .collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct EntryRow {
+    entry_date: String,
+    mood: i64,
+    energy: i64,
+    pain: i64,
+    sleep: i64,
+    note: Option<String>,
+    activity_id: Option<String>,
+    #[sqlx(try_from = "i64")]
+    shared: Flag,
+    #[sqlx(try_from = "i64")]
+    shared_by_period: Flag,
+    created_at: Option<i64>,
+    updated_at: Option<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct ReplacedEntryRow {
+    entry_date: String,
+    mood: i64,
+    energy: i64,
+    pain: i64,
+    sleep: i64,
+    note: Option<String>,
+    written_at: Option<i64>,
+    replaced_at: Option<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct Who5Row {
+    answered_on: String,
+    item1: i64,
+    item2: i64,
+    item3: i64,
+    item4: i64,
+    item5: i64,
+    score: i64,
+    #[sqlx(try_from = "i64")]
+    shared: Flag,
+    #[sqlx(try_from = "i64")]
+    shared_by_period: Flag,
+    created_at: Option<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct SharePeriodRow {
+    starts_on: String,
+    ends_on: String,
+    created_at: Option<i64>,
+    withdrawn_at: Option<i64>,
 }
 
 async fn wellbeing(db: &Db, access: &CitizenAccess) -> Result<Wellbeing, AppError> {
     let id = access.citizen_id();
     let pool = db.pool();
-    let entries = sqlx::query(&format!(
+    let entries = sqlx::query_as::<_, EntryRow>(&format!(
         "SELECT e.entry_date, e.mood, e.energy, e.pain, e.sleep, e.note, e.activity_id, e.shared, \
-           {}, e.created_at, e.updated_at FROM wellbeing_entries e WHERE e.citizen_id = $1 \
+           {} AS shared_by_period, e.created_at, e.updated_at FROM wellbeing_entries e WHERE e.citizen_id = $1 \
          ORDER BY e.entry_date",
         in_period("e", "entry_date")
     ))
     .bind(id)
     .fetch_all(pool)
     .await?
-    .iter()
-    .map(|r| {
-        Ok(Entry {
-            date: r.try_get(0)?,
-            mood: r.try_get(1)?,
-            energy: r.try_get(2)?,
-            pain: r.try_get(3)?,
-            sleep: r.try_get(4)?,
-            note: r.try_get(5)?,
-            activity_id: r.try_get(6)?,
-            shared: flag(r, 7)?,
-            shared_by_period: flag(r, 8)?,
-            created_at: at(r, 9)?,
-            updated_at: at(r, 10)?,
-        })
+    .into_iter()
+    .map(|r| Entry {
+        date: r.entry_date,
+        mood: r.mood,
+        energy: r.energy,
+        pain: r.pain,
+        sleep: r.sleep,
+        note: r.note,
+        activity_id: r.activity_id,
+        shared: r.shared.0,
+        shared_by_period: r.shared_by_period.0,
+        created_at: iso(r.created_at),
+        updated_at: iso(r.updated_at),
     })
-    .collect::<Result<_, sqlx::Error>>()?;
-    let replaced_versions = sqlx::query(
+    .collect();
+    let replaced_versions = sqlx::query_as::<_, ReplacedEntryRow>(
         "SELECT entry_date, mood, energy, pain, sleep, note, written_at, replaced_at \
          FROM wellbeing_entry_versions WHERE citizen_id = $1 ORDER BY entry_date, replaced_at",
     )
     .bind(id)
     .fetch_all(pool)
     .await?
-    .iter()
-    .map(|r| {
-        Ok(ReplacedEntry {
-            date: r.try_get(0)?,
-            mood: r.try_get(1)?,
-            energy: r.try_get(2)?,
-            pain: r.try_get(3)?,
-            sleep: r.try_get(4)?,
-            note: r.try_get(5)?,
-            written_at: at(r, 6)?,
-            replaced_at: at(r, 7)?,
-        })
+    .into_iter()
+    .map(|r| ReplacedEntry {
+        date: r.entry_date,
+        mood: r.mood,
+        energy: r.energy,
+        pain: r.pain,
+        sleep: r.sleep,
+        note: r.note,
+        written_at: iso(r.written_at),
+        replaced_at: iso(r.replaced_at),
     })
-    .collect::<Result<_, sqlx::Error>>()?;
-    let who5 = sqlx::query(&format!(
-        "SELECT r.answered_on, r.item1, r.item2, r.item3, r.item4, r.item5, r.score, r.shared, {}, \
-           r.created_at FROM who5_responses r WHERE r.citizen_id = $1 ORDER BY r.answered_on, r.created_at",
+    .collect();
+    let who5 = sqlx::query_as::<_, Who5Row>(&format!(
+        "SELECT r.answered_on, r.item1, r.item2, r.item3, r.item4, r.item5, r.score, r.shared, \
+           {} AS shared_by_period, r.created_at FROM who5_responses r WHERE r.citizen_id = $1 \
+         ORDER BY r.answered_on, r.created_at",
         in_period("r", "answered_on")
     ))
     .bind(id)
     .fetch_all(pool)
     .await?
-    .iter()
-    .map(|r| {
-        Ok(Who5 {
-            answered_on: r.try_get(0)?,
-            items: [
-                r.try_get(1)?,
-                r.try_get(2)?,
-                r.try_get(3)?,
-                r.try_get(4)?,
-                r.try_get(5)?,
-            ],
-            score: r.try_get(6)?,
-            shared: flag(r, 7)?,
-            shared_by_period: flag(r, 8)?,
-            created_at: at(r, 9)?,
-        })
+    .into_iter()
+    .map(|r| Who5 {
+        answered_on: r.answered_on,
+        items: [r.item1, r.item2, r.item3, r.item4, r.item5],
+        score: r.score,
+        shared: r.shared.0,
+        shared_by_period: r.shared_by_period.0,
+        created_at: iso(r.created_at),
     })
-    .collect::<Result<_, sqlx::Error>>()?;
-    let share_periods = sqlx::query(
+    .collect();
+    let share_periods = sqlx::query_as::<_, SharePeriodRow>(
         "SELECT starts_on, ends_on, created_at, withdrawn_at FROM wellbeing_share_periods \
          WHERE citizen_id = $1 ORDER BY created_at",
     )
     .bind(id)
     .fetch_all(pool)
     .await?
-    .iter()
-    .map(|r| {
-        Ok(SharePeriod {
-            starts_on: r.try_get(0)?,
-            ends_on: r.try_get(1)?,
-            created_at: at(r, 2)?,
-            withdrawn_at: at(r, 3)?,
-        })
+    .into_iter()
+    .map(|r| SharePeriod {
+        starts_on: r.starts_on,
+        ends_on: r.ends_on,
+        created_at: iso(r.created_at),
+        withdrawn_at: iso(r.withdrawn_at),
     })
-    .collect::<Result<_, sqlx::Error>>()?;
+    .collect();
     Ok(Wellbeing {
         entries,
         replaced_versions,
@@ -497,10 +651,35 @@ async fn wellbeing(db: &Db, access: &CitizenAccess) -> Result<Wellbeing, AppErro
     })
 }
 
+#[derive(sqlx::FromRow)]
+struct ConcernStepRow {
+    concern_id: String,
+    state: String,
+    display_name: String,
+    role: String,
+    at: Option<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct ConcernRow {
+    id: String,
+    activity_id: Option<String>,
+    description: String,
+    #[sqlx(try_from = "i64")]
+    attach_wellbeing: Flag,
+    state: String,
+    conversation_at: Option<i64>,
+    conversation_place: Option<String>,
+    outcome: Option<String>,
+    assessment: Option<String>,
+    created_at: Option<i64>,
+    updated_at: Option<i64>,
+}
+
 async fn concerns(db: &Db, access: &CitizenAccess) -> Result<Vec<Concern>, AppError> {
     let id = access.citizen_id();
     let mut steps: HashMap<String, Vec<ConcernStep>> = HashMap::new();
-    for r in sqlx::query(
+    for r in sqlx::query_as::<_, ConcernStepRow>(
         "SELECT ev.concern_id, ev.state, u.display_name, u.role, ev.at FROM health_concern_events ev \
          JOIN health_concerns c ON c.id = ev.concern_id JOIN users u ON u.id = ev.actor_id \
          WHERE c.citizen_id = $1 ORDER BY ev.at",
@@ -509,13 +688,16 @@ async fn concerns(db: &Db, access: &CitizenAccess) -> Result<Vec<Concern>, AppEr
     .fetch_all(db.pool())
     .await?
     {
-        steps.entry(r.try_get(0)?).or_default().push(ConcernStep {
-            state: r.try_get(1)?,
-            by: actor(&r, 2, 3)?,
-            at: at(&r, 4)?,
+        steps.entry(r.concern_id).or_default().push(ConcernStep {
+            state: r.state,
+            by: Actor {
+                name: r.display_name,
+                role: r.role,
+            },
+            at: iso(r.at),
         });
     }
-    let rows = sqlx::query(
+    let rows = sqlx::query_as::<_, ConcernRow>(
         "SELECT id, activity_id, description, attach_wellbeing, state, conversation_at, conversation_place, \
            outcome, assessment, created_at, updated_at FROM health_concerns WHERE citizen_id = $1 \
          ORDER BY created_at",
@@ -523,30 +705,47 @@ async fn concerns(db: &Db, access: &CitizenAccess) -> Result<Vec<Concern>, AppEr
     .bind(id)
     .fetch_all(db.pool())
     .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for r in rows {
-        let concern: String = r.try_get(0)?;
-        out.push(Concern {
-            steps: steps.remove(&concern).unwrap_or_default(),
-            id: concern,
-            activity_id: r.try_get(1)?,
-            description: r.try_get(2)?,
-            attach_wellbeing: flag(&r, 3)?,
-            state: r.try_get(4)?,
-            conversation_at: at(&r, 5)?,
-            conversation_place: r.try_get(6)?,
-            outcome: r.try_get(7)?,
-            assessment: r.try_get(8)?,
-            created_at: at(&r, 9)?,
-            updated_at: at(&r, 10)?,
-        });
-    }
-    Ok(out)
+    Ok(rows
+        .into_iter()
+        .map(|r| Concern {
+            steps: steps.remove(&r.id).unwrap_or_default(),
+            id: r.id,
+            activity_id: r.activity_id,
+            description: r.description,
+            attach_wellbeing: r.attach_wellbeing.0,
+            state: r.state,
+            conversation_at: iso(r.conversation_at),
+            conversation_place: r.conversation_place,
+            outcome: r.outcome,
+            assessment: r.assessment,
+            created_at: iso(r.created_at),
+            updated_at: iso(r.updated_at),
+        })
+        .collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct ThreadRow {
+    id: String,
+    subject: String,
+    activity_id: Option<String>,
+    #[sqlx(try_from = "i64")]
+    waiting_for_citizen: Flag,
+    created_at: Option<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct MessageRow {
+    display_name: String,
+    role: String,
+    body: String,
+    sent_at: Option<i64>,
+    read_at: Option<i64>,
 }
 
 async fn threads(db: &Db, access: &CitizenAccess) -> Result<Vec<Thread>, AppError> {
     let id = access.citizen_id();
-    let rows = sqlx::query(
+    let rows = sqlx::query_as::<_, ThreadRow>(
         "SELECT id, subject, activity_id, waiting_for_citizen, created_at FROM message_threads \
          WHERE citizen_id = $1 ORDER BY created_at",
     )
@@ -555,33 +754,33 @@ async fn threads(db: &Db, access: &CitizenAccess) -> Result<Vec<Thread>, AppErro
     .await?;
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
-        let thread: String = r.try_get(0)?;
         // A thread at a time, on its index: a citizen's one long thread can
         // be most of the table, and a join would read all of it.
-        let messages = sqlx::query(
+        let messages = sqlx::query_as::<_, MessageRow>(
             "SELECT u.display_name, u.role, m.body, m.sent_at, m.read_at FROM messages m \
              JOIN users u ON u.id = m.sender_id WHERE m.thread_id = $1 ORDER BY m.sent_at",
         )
-        .bind(&thread)
+        .bind(&r.id)
         .fetch_all(db.pool())
         .await?
-        .iter()
-        .map(|m| {
-            Ok(Message {
-                from: actor(m, 0, 1)?,
-                text: m.try_get(2)?,
-                sent_at: at(m, 3)?,
-                read_at: at(m, 4)?,
-            })
+        .into_iter()
+        .map(|m| Message {
+            from: Actor {
+                name: m.display_name,
+                role: m.role,
+            },
+            text: m.body,
+            sent_at: iso(m.sent_at),
+            read_at: iso(m.read_at),
         })
-        .collect::<Result<_, sqlx::Error>>()?;
+        .collect();
         out.push(Thread {
             messages,
-            id: thread,
-            subject: r.try_get(1)?,
-            activity_id: r.try_get(2)?,
-            waiting_for_citizen: flag(&r, 3)?,
-            created_at: at(&r, 4)?,
+            id: r.id,
+            subject: r.subject,
+            activity_id: r.activity_id,
+            waiting_for_citizen: r.waiting_for_citizen.0,
+            created_at: iso(r.created_at),
         });
     }
     Ok(out)

@@ -60,31 +60,37 @@ pub(crate) fn action_words(action: &str) -> Msg {
 
 #[server]
 pub async fn my_profile() -> Result<Profile, AppError> {
-    use sqlx::Row;
+    #[derive(sqlx::FromRow)]
+    struct ContactRow {
+        email: Option<String>,
+        phone: Option<String>,
+    }
+    #[derive(sqlx::FromRow)]
+    struct AccessLogRow {
+        at: i64,
+        actor_role: String,
+        action: String,
+    }
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
-    let row = sqlx::query("SELECT email, phone FROM users WHERE id = $1")
+    let row = sqlx::query_as::<_, ContactRow>("SELECT email, phone FROM users WHERE id = $1")
         .bind(&user.id)
         .fetch_one(state.db.pool())
         .await?;
     let accesses = if user.role == Role::Citizen {
-        sqlx::query(
+        sqlx::query_as::<_, AccessLogRow>(
             "SELECT at, actor_role, action FROM audit_events WHERE citizen_id = $1 ORDER BY at DESC LIMIT 50",
         )
         .bind(&user.id)
         .fetch_all(state.db.pool())
         .await?
         .into_iter()
-        .map(|r| {
-            let role: String = r.try_get(1)?;
-            let action: String = r.try_get(2)?;
-            Ok(AccessRow {
-                when: crate::time::format_ms(r.try_get(0)?),
-                role: Role::parse(&role).unwrap_or(Role::Caseworker),
-                what: action_words(&action),
-            })
+        .map(|r| AccessRow {
+            when: crate::time::format_ms(r.at),
+            role: Role::parse(&r.actor_role).unwrap_or(Role::Caseworker),
+            what: action_words(&r.action),
         })
-        .collect::<Result<Vec<_>, sqlx::Error>>()?
+        .collect()
     } else {
         vec![]
     };
@@ -96,8 +102,8 @@ pub async fn my_profile() -> Result<Profile, AppError> {
     };
     Ok(Profile {
         name: user.name,
-        email: row.try_get(0)?,
-        phone: row.try_get(1)?,
+        email: row.email,
+        phone: row.phone,
         role: user.role,
         draft,
         accesses,

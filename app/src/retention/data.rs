@@ -5,14 +5,21 @@ use crate::auth::policy::AdminAccess;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::time::copenhagen;
-use sqlx::Row;
 
 /// Citizens whose data is due: no active course, and their last course
 /// ended before `$1`; with that end day.
-const DUE: &str = "SELECT u.id, MAX(c.planned_end_date) FROM users u JOIN courses c ON c.citizen_id = u.id \
+const DUE: &str =
+    "SELECT u.id, MAX(c.planned_end_date) AS ended FROM users u JOIN courses c ON c.citizen_id = u.id \
      WHERE u.role = 'citizen' AND u.anonymised_at IS NULL GROUP BY u.id \
      HAVING SUM(CASE WHEN c.status = 'active' THEN 1 ELSE 0 END) = 0 AND MAX(c.planned_end_date) < $1 \
      ORDER BY u.id";
+
+/// A row of [`DUE`].
+#[derive(sqlx::FromRow)]
+struct DueRow {
+    id: String,
+    ended: String,
+}
 
 /// Stubs whose access log is due: the course ended before `$1`.
 const STUBS_DUE: &str =
@@ -76,7 +83,10 @@ fn years_before(now: i64, years: i64) -> Result<String, AppError> {
 }
 
 async fn count(db: &Db, sql: &str, id: &str) -> Result<i64, AppError> {
-    Ok(sqlx::query(sql).bind(id).fetch_one(db.pool()).await?.try_get(0)?)
+    Ok(sqlx::query_scalar::<_, i64>(sql)
+        .bind(id)
+        .fetch_one(db.pool())
+        .await?)
 }
 
 /// What the next run at `now` would remove, for the administrator: counts only.
@@ -89,10 +99,11 @@ pub async fn preview(
     let data_cutoff = years_before(now, policy.data_years)?;
     let log_cutoff = years_before(now, policy.access_log_years)?;
     let mut counts = RetentionCounts::default();
-    let due = sqlx::query(DUE).bind(&data_cutoff).fetch_all(db.pool()).await?;
-    for row in &due {
-        let id: String = row.try_get(0)?;
-        let ended: String = row.try_get(1)?;
+    let due = sqlx::query_as::<_, DueRow>(DUE)
+        .bind(&data_cutoff)
+        .fetch_all(db.pool())
+        .await?;
+    for DueRow { id, ended } in due {
         counts.citizens += 1;
         counts.courses += count(db, "SELECT COUNT(*) FROM courses WHERE citizen_id = $1", &id).await?;
         counts.activities += count(
@@ -132,12 +143,11 @@ pub async fn preview(
                 count(db, "SELECT COUNT(*) FROM audit_events WHERE citizen_id = $1", &id).await?;
         }
     }
-    for row in sqlx::query(STUBS_DUE)
+    for id in sqlx::query_scalar::<_, String>(STUBS_DUE)
         .bind(&log_cutoff)
         .fetch_all(db.pool())
         .await?
     {
-        let id: String = row.try_get(0)?;
         counts.stubs += 1;
         counts.access_log_rows +=
             count(db, "SELECT COUNT(*) FROM audit_events WHERE citizen_id = $1", &id).await?;
@@ -152,10 +162,11 @@ pub async fn run(db: &Db, policy: RetentionPolicy, now: i64) -> Result<Retention
     let data_cutoff = years_before(now, policy.data_years)?;
     let log_cutoff = years_before(now, policy.access_log_years)?;
     let mut removed = RetentionCounts::default();
-    let due = sqlx::query(DUE).bind(&data_cutoff).fetch_all(db.pool()).await?;
-    for row in &due {
-        let id: String = row.try_get(0)?;
-        let ended: String = row.try_get(1)?;
+    let due = sqlx::query_as::<_, DueRow>(DUE)
+        .bind(&data_cutoff)
+        .fetch_all(db.pool())
+        .await?;
+    for DueRow { id, ended } in due {
         let mut tx = db.begin().await?;
         sqlx::query("INSERT INTO retention_run (id) VALUES (1)")
             .execute(&mut *tx)
@@ -188,12 +199,11 @@ pub async fn run(db: &Db, policy: RetentionPolicy, now: i64) -> Result<Retention
         tx.commit().await?;
         removed.citizens += 1;
     }
-    for row in sqlx::query(STUBS_DUE)
+    for id in sqlx::query_scalar::<_, String>(STUBS_DUE)
         .bind(&log_cutoff)
         .fetch_all(db.pool())
         .await?
     {
-        let id: String = row.try_get(0)?;
         let mut tx = db.begin().await?;
         sqlx::query("INSERT INTO retention_run (id) VALUES (1)")
             .execute(&mut *tx)
