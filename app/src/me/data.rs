@@ -139,7 +139,8 @@ pub async fn collect(db: &Db, access: &CitizenAccess) -> Result<Export, AppError
 
     let u = sqlx::query_as::<_, PersonRow>(
         "SELECT u.id, u.display_name, u.email, u.phone, u.language, u.text_size, u.created_at, \
-           u.notifications_enabled, u.quiet_hours_start, u.quiet_hours_end, r.name AS region \
+           CASE WHEN EXISTS (SELECT 1 FROM push_subscriptions p WHERE p.user_id = u.id) THEN 1 ELSE 0 END \
+           AS notifications_enabled, u.quiet_hours_start, u.quiet_hours_end, r.name AS region \
          FROM users u LEFT JOIN regions r ON r.id = u.region_id WHERE u.id = $1",
     )
     .bind(id)

@@ -14,7 +14,8 @@
 //!   `exported_at`: when the file was made.
 //! - `person`: `id`, `name`, `email`, `phone`, `language` (`da`/`en`),
 //!   `text_size` (`normal`/`large`/`larger`), `created_at`,
-//!   `notifications_enabled`, `quiet_hours_start`/`_end` (hour 0–23),
+//!   `notifications_enabled` (a browser of theirs gets notifications: see
+//!   `devices`), `quiet_hours_start`/`_end` (hour 0–23),
 //!   `region`, `linked_identities` (`provider`, `subject`, `created_at`: a
 //!   login such as MitID linked to the account).
 //! - `caseworkers`: who has had the citizen on their caseload:

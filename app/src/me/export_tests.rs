@@ -22,7 +22,7 @@ async fn fill(db: &Db, citizen: &CurrentUser, caseworker: &CurrentUser, tag: &st
     let n = crate::db::new_id;
     let (course, goal, activity, change, concern, thread) = (n(), n(), n(), n(), n(), n());
     for sql in [
-        format!("UPDATE users SET phone = '{tag}-phone', password_hash = 'SECRET-hash-{tag}', notifications_enabled = 1 WHERE id = '{c}'"),
+        format!("UPDATE users SET phone = '{tag}-phone', password_hash = 'SECRET-hash-{tag}'  WHERE id = '{c}'"),
         format!("INSERT INTO user_identities (provider, subject, user_id, created_at) VALUES ('mitid', '{tag}-subject', '{c}', 1)"),
         format!("INSERT INTO sessions (key_hash, user_id, created_at, last_seen_at, expires_at, flash) VALUES ('SECRET-session-{tag}', '{c}', 1, 2, 3, 'SECRET-flash-{tag}')"),
         format!("INSERT INTO courses (id, citizen_id, kind, status, start_date, planned_end_date, main_goal, created_at, updated_at) \

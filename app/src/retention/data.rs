@@ -186,7 +186,7 @@ pub async fn run(db: &Db, policy: RetentionPolicy, now: i64) -> Result<Retention
         // The account stays, empty, holding the access log.
         sqlx::query(
             "UPDATE users SET display_name = '', email = NULL, pending_email = NULL, phone = NULL, \
-               password_hash = NULL, region_id = NULL, creation_key = NULL, notifications_enabled = 0, \
+               password_hash = NULL, region_id = NULL, creation_key = NULL, \
                quiet_hours_start = NULL, quiet_hours_end = NULL, disabled_at = $2, anonymised_at = $2, \
                course_ended_on = $3 WHERE id = $1",
         )
