@@ -49,7 +49,9 @@ pub mod scale;
 pub mod seed;
 #[cfg(feature = "ssr")]
 pub mod state;
-#[cfg(all(test, feature = "ssr"))]
+// For app's own tests, and for server's through `test-support` (never in a
+// normal build: only server's dev-dependencies turn it on).
+#[cfg(all(feature = "ssr", any(test, feature = "test-support")))]
 pub mod testing;
 
 // Without `ssr` the database tests do not exist, so `cargo test -p app` alone

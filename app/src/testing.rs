@@ -1,19 +1,10 @@
 //! Test helpers: a fresh, real database per test, on SQLite and PostgreSQL.
+//! The server's tests use them too, through the `test-support` feature, so
+//! there is one throwaway database to keep right.
 use crate::db::{new_id, Db};
 use crate::i18n::Lang;
 use crate::model::{CurrentUser, Role};
 use crate::time::now_ms;
-
-/// A throwaway database, removed again when the test ends.
-pub struct TestDb {
-    pub db: Db,
-    cleanup: Cleanup,
-}
-
-enum Cleanup {
-    File(std::path::PathBuf),
-    Postgres { admin_url: String, name: String },
-}
 
 /// The PostgreSQL server tests use. Tests fail (never skip) when it is unreachable.
 pub fn postgres_admin_url() -> String {
@@ -21,74 +12,116 @@ pub fn postgres_admin_url() -> String {
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
+/// A throwaway database: a new PostgreSQL database or a new SQLite file. Gone
+/// again after [`TestDb::drop_it`], and also when a test panics before it
+/// (see `Drop`), so failed runs do not pile up databases on the server.
+pub struct TestDb {
+    /// Where it is: for the test's own pools, or a server process it starts.
+    pub url: String,
+    /// The PostgreSQL database to drop afterwards.
+    pg_name: Option<String>,
+    /// The SQLite file to remove afterwards.
+    sqlite_path: Option<std::path::PathBuf>,
+}
+
 impl TestDb {
-    pub async fn sqlite() -> TestDb {
-        let path = std::env::temp_dir().join(format!("mitforlob-test-{}.db", new_id()));
-        let db = Db::connect(&format!("sqlite://{}", path.display()))
-            .await
-            .expect("open SQLite");
-        db.migrate().await.expect("migrate SQLite");
-        TestDb {
-            db,
-            cleanup: Cleanup::File(path),
+    /// An empty database, not connected to: a test that starts a server
+    /// process on it leaves the migrating to that process.
+    pub async fn create(postgres: bool) -> TestDb {
+        if postgres {
+            use sqlx::Executor;
+            let admin_url = postgres_admin_url();
+            let name = format!("mitforlob_test_{}", new_id());
+            let admin = Db::connect(&admin_url)
+                .await
+                .unwrap_or_else(|e| panic!("PostgreSQL must be reachable at {admin_url} for the tests: {e}"));
+            admin
+                .pool()
+                .execute(format!("CREATE DATABASE {name}").as_str())
+                .await
+                .expect("create test database");
+            admin.close().await;
+            let (base, _) = admin_url.rsplit_once('/').expect("database URL with a path");
+            TestDb {
+                url: format!("{base}/{name}"),
+                pg_name: Some(name),
+                sqlite_path: None,
+            }
+        } else {
+            let path = std::env::temp_dir().join(format!("mitforlob-test-{}.db", new_id()));
+            TestDb {
+                url: format!("sqlite://{}", path.display()),
+                pg_name: None,
+                sqlite_path: Some(path),
+            }
         }
     }
 
-    pub async fn postgres() -> TestDb {
-        use sqlx::Executor;
-        let admin_url = postgres_admin_url();
-        let name = format!("mitforlob_test_{}", new_id());
-        let admin = Db::connect(&admin_url)
-            .await
-            .unwrap_or_else(|e| panic!("PostgreSQL must be reachable at {admin_url} for the tests: {e}"));
-        admin
-            .pool()
-            .execute(format!("CREATE DATABASE {name}").as_str())
-            .await
-            .expect("create test database");
-        admin.close().await;
-        let (base, _) = admin_url.rsplit_once('/').expect("database URL with a path");
-        let db = Db::connect(&format!("{base}/{name}"))
-            .await
-            .expect("open test database");
-        db.migrate().await.expect("migrate PostgreSQL");
-        TestDb {
-            db,
-            cleanup: Cleanup::Postgres { admin_url, name },
-        }
+    /// Connected and migrated, without demo data.
+    pub async fn migrated(&self) -> Db {
+        let db = self.second_process().await;
+        db.migrate().await.expect("migrate the test database");
+        db
     }
 
     /// Another connection pool on the same database, as a second server process has.
     pub async fn second_process(&self) -> Db {
-        let url = match &self.cleanup {
-            Cleanup::File(path) => format!("sqlite://{}", path.display()),
-            Cleanup::Postgres { admin_url, name } => {
-                let (base, _) = admin_url.rsplit_once('/').expect("database URL with a path");
-                format!("{base}/{name}")
-            }
-        };
-        Db::connect(&url).await.expect("open the database again")
+        Db::connect(&self.url).await.expect("open the test database")
     }
 
-    pub async fn close(self) {
-        self.db.close().await;
-        match self.cleanup {
-            Cleanup::File(path) => {
-                for suffix in ["", "-wal", "-shm"] {
-                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-                }
-            }
-            Cleanup::Postgres { admin_url, name } => {
-                use sqlx::Executor;
-                if let Ok(admin) = Db::connect(&admin_url).await {
-                    let _ = admin
-                        .pool()
-                        .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
-                        .await;
-                    admin.close().await;
-                }
+    pub fn is_postgres(&self) -> bool {
+        self.pg_name.is_some()
+    }
+
+    /// The PostgreSQL database's name (`None` on SQLite), for queries about
+    /// it from outside (`pg_stat_activity`, say).
+    pub fn pg_name(&self) -> Option<&str> {
+        self.pg_name.as_deref()
+    }
+
+    /// Drops a PostgreSQL database (ending its connections) or removes a
+    /// SQLite file with its journal. Close the pools on it first.
+    pub async fn drop_it(mut self) {
+        if let Some(name) = self.pg_name.take() {
+            drop_pg_database(&name).await;
+        }
+        self.remove_sqlite_file();
+    }
+
+    fn remove_sqlite_file(&mut self) {
+        if let Some(path) = self.sqlite_path.take() {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
             }
         }
+    }
+}
+
+async fn drop_pg_database(name: &str) {
+    use sqlx::Executor;
+    if let Ok(admin) = Db::connect(&postgres_admin_url()).await {
+        let _ = admin
+            .pool()
+            .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
+            .await;
+        admin.close().await;
+    }
+}
+
+/// A test that panicked never reached `drop_it`. The drop runs on a thread
+/// and runtime of its own: this may run inside the test's runtime, where
+/// blocking on it is not allowed.
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some(name) = self.pg_name.take() {
+            let _ = std::thread::spawn(move || {
+                if let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() {
+                    rt.block_on(drop_pg_database(&name));
+                }
+            })
+            .join();
+        }
+        self.remove_sqlite_file();
     }
 }
 
@@ -104,16 +137,20 @@ macro_rules! db_test {
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                let t = $crate::testing::TestDb::sqlite().await;
-                run(&t.db).await;
-                t.close().await;
+                let t = $crate::testing::TestDb::create(false).await;
+                let db = t.migrated().await;
+                run(&db).await;
+                db.close().await;
+                t.drop_it().await;
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                let t = $crate::testing::TestDb::postgres().await;
-                run(&t.db).await;
-                t.close().await;
+                let t = $crate::testing::TestDb::create(true).await;
+                let db = t.migrated().await;
+                run(&db).await;
+                db.close().await;
+                t.drop_it().await;
             }
         }
     };

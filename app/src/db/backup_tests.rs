@@ -9,8 +9,8 @@ use std::time::Duration;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_backup_under_write_load_holds_every_write_acknowledged_before_it_began() {
-    let t = TestDb::sqlite().await;
-    let db = t.db.clone();
+    let t = TestDb::create(false).await;
+    let db = t.migrated().await;
     let citizen = user(&db, Role::Citizen, "Sofie").await;
     let caseworker = user(&db, Role::Caseworker, "Mette").await;
     assign(&db, &caseworker, &citizen).await;
@@ -88,17 +88,17 @@ async fn a_backup_under_write_load_holds_every_write_acknowledged_before_it_bega
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
     }
-    t.close().await;
+    db.close().await;
+    t.drop_it().await;
 }
 
 #[tokio::test]
 async fn postgres_backups_point_to_its_own_tools() {
-    let t = TestDb::postgres().await;
+    let t = TestDb::create(true).await;
+    let db = t.migrated().await;
     let file = std::env::temp_dir().join(format!("mitforlob-backup-{}.db", new_id()));
-    assert!(matches!(
-        t.db.backup_to(&file).await,
-        Err(DbError::BackupPostgres)
-    ));
+    assert!(matches!(db.backup_to(&file).await, Err(DbError::BackupPostgres)));
     assert!(!file.exists());
-    t.close().await;
+    db.close().await;
+    t.drop_it().await;
 }

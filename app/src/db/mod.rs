@@ -510,24 +510,26 @@ mod tests {
 
     #[tokio::test]
     async fn sqlite_runs_with_durable_settings() {
-        let t = crate::testing::TestDb::sqlite().await;
+        let t = crate::testing::TestDb::create(false).await;
+        let db = t.migrated().await;
         use sqlx::Row;
         let row = sqlx::query("PRAGMA journal_mode")
-            .fetch_one(t.db.pool())
+            .fetch_one(db.pool())
             .await
             .unwrap();
         assert_eq!(row.try_get::<String, _>(0).unwrap().to_lowercase(), "wal");
         let row = sqlx::query("PRAGMA foreign_keys")
-            .fetch_one(t.db.pool())
+            .fetch_one(db.pool())
             .await
             .unwrap();
         assert_eq!(row.try_get::<i64, _>(0).unwrap(), 1);
         // Foreign keys are enforced.
         let orphan = sqlx::query("INSERT INTO sessions (key_hash, user_id, created_at, last_seen_at, expires_at) VALUES ('k', 'nobody', 0, 0, 0)")
-            .execute(t.db.pool())
+            .execute(db.pool())
             .await;
         assert!(orphan.is_err());
-        t.close().await;
+        db.close().await;
+        t.drop_it().await;
     }
 
     #[tokio::test]

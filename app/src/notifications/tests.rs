@@ -566,20 +566,24 @@ macro_rules! two_process_test {
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                let t = crate::testing::TestDb::sqlite().await;
+                let t = crate::testing::TestDb::create(false).await;
+                let db = t.migrated().await;
                 let other = t.second_process().await;
-                run(&t.db, &other).await;
+                run(&db, &other).await;
                 other.close().await;
-                t.close().await;
+                db.close().await;
+                t.drop_it().await;
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                let t = crate::testing::TestDb::postgres().await;
+                let t = crate::testing::TestDb::create(true).await;
+                let db = t.migrated().await;
                 let other = t.second_process().await;
-                run(&t.db, &other).await;
+                run(&db, &other).await;
                 other.close().await;
-                t.close().await;
+                db.close().await;
+                t.drop_it().await;
             }
         }
     };

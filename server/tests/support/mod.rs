@@ -1,7 +1,7 @@
 //! What the server's tests share: a fresh, migrated and seeded database on
-//! SQLite or PostgreSQL, the server's real router over it, and requests sent
-//! as a browser sends them; for the tests that start processes, free ports,
-//! form bodies and the fault report. One place to change when `Settings`
+//! SQLite or PostgreSQL (app's `TestDb`), the server's real router over it,
+//! and requests sent as a browser sends them; for the tests that start
+//! processes, free ports, form bodies and the fault report. One place to change when `Settings`
 //! grows a field or a login changes, instead of a copy in every test file.
 //!
 //! Each file under `server/tests` is its own crate and uses a part of this,
@@ -17,26 +17,13 @@ use secrecy::SecretString;
 use server::config::{ServeSettings, Settings};
 use tower::ServiceExt;
 
-/// The PostgreSQL server's maintenance database (`TEST_POSTGRES_URL`).
-pub fn admin_url() -> String {
-    std::env::var("TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
-}
+// The throwaway database, the PostgreSQL server and the fault report are
+// app's (`app::testing`, feature `test-support`), shared with its own tests.
+pub use app::testing::{fault_report as report, postgres_admin_url as admin_url, TestDb};
 
 /// The repository's root (the workspace), for files outside `server/`.
 pub fn repo() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-/// A fault test's figures: printed, and kept in `target/fault-report.txt`,
-/// which `make test` shows after the tests (cargo hides a passing test's output).
-pub fn report(line: &str) {
-    use std::io::Write;
-    println!("{line}");
-    let path = repo().join("target/fault-report.txt");
-    if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(path) {
-        let _ = writeln!(f, "{line}");
-    }
 }
 
 /// A free loopback port: binding port 0 makes the OS pick one nothing uses.
@@ -67,104 +54,6 @@ pub fn form(pairs: &[(&str, &str)]) -> String {
     form_urlencoded::Serializer::new(String::new())
         .extend_pairs(pairs)
         .finish()
-}
-
-/// A throwaway database: a new PostgreSQL database or a new SQLite file.
-pub struct TestDb {
-    pub url: String,
-    /// The PostgreSQL database to drop afterwards.
-    pg_name: Option<String>,
-    /// The SQLite file to remove afterwards.
-    sqlite_path: Option<std::path::PathBuf>,
-}
-
-impl TestDb {
-    pub async fn create(postgres: bool) -> TestDb {
-        if postgres {
-            let name = format!("mitforlob_test_{}", new_id());
-            let admin = Db::connect(&admin_url())
-                .await
-                .expect("PostgreSQL must be reachable for the tests");
-            sqlx::query(&format!("CREATE DATABASE {name}"))
-                .execute(admin.pool())
-                .await
-                .unwrap();
-            admin.close().await;
-            let base = admin_url().rsplit_once('/').unwrap().0.to_string();
-            TestDb {
-                url: format!("{base}/{name}"),
-                pg_name: Some(name),
-                sqlite_path: None,
-            }
-        } else {
-            let path = std::env::temp_dir().join(format!("mitforlob-test-{}.db", new_id()));
-            TestDb {
-                url: format!("sqlite://{}", path.display()),
-                pg_name: None,
-                sqlite_path: Some(path),
-            }
-        }
-    }
-
-    /// Connected and migrated, without demo data.
-    pub async fn migrated(&self) -> Db {
-        let db = Db::connect(&self.url).await.unwrap();
-        db.migrate().await.unwrap();
-        db
-    }
-
-    pub fn is_postgres(&self) -> bool {
-        self.pg_name.is_some()
-    }
-
-    /// The PostgreSQL database's name (`None` on SQLite), for queries about
-    /// it from outside (`pg_stat_activity`, say).
-    pub fn pg_name(&self) -> Option<&str> {
-        self.pg_name.as_deref()
-    }
-
-    /// Drops a PostgreSQL database (ending its connections) or removes a
-    /// SQLite file with its journal. Close the pools on it first.
-    pub async fn drop_it(mut self) {
-        if let Some(name) = self.pg_name.take() {
-            drop_pg_database(&name).await;
-        }
-        self.remove_sqlite_file();
-    }
-
-    fn remove_sqlite_file(&mut self) {
-        if let Some(path) = self.sqlite_path.take() {
-            for suffix in ["", "-wal", "-shm"] {
-                let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-            }
-        }
-    }
-}
-
-async fn drop_pg_database(name: &str) {
-    if let Ok(admin) = Db::connect(&admin_url()).await {
-        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            .execute(admin.pool())
-            .await;
-        admin.close().await;
-    }
-}
-
-/// A test that panicked never reached `drop_it`: its database goes all the
-/// same, so failed runs do not pile up databases on the server. (On a
-/// thread of its own: this may run inside the test's runtime.)
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        if let Some(name) = self.pg_name.take() {
-            let _ = std::thread::spawn(move || {
-                if let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() {
-                    rt.block_on(drop_pg_database(&name));
-                }
-            })
-            .join();
-        }
-        self.remove_sqlite_file();
-    }
 }
 
 /// The settings every router test starts from: plain HTTP on loopback,
@@ -211,8 +100,7 @@ impl TestApp {
         let database = TestDb::create(postgres).await;
         let mut settings = settings(&database.url);
         change(&mut settings);
-        let db = Db::connect(&database.url).await.unwrap();
-        db.migrate().await.unwrap();
+        let db = database.migrated().await;
         app::seed::seed_demo(&db).await.unwrap();
         let state = server::app_state(&settings, db.clone());
         TestApp {
@@ -347,6 +235,20 @@ pub fn own_by_id(id: &str) -> app::auth::policy::CitizenAccess {
         unread_messages: 0,
     };
     app::auth::policy::own_data(&citizen).expect("a citizen")
+}
+
+/// A demo person's id by their login address.
+pub async fn citizen_id(app: &TestApp, email: &str) -> String {
+    app.user_id(email).await
+}
+
+/// The value a page's form field `name` was given (its form key, say).
+pub fn form_value(page: &str, name: &str) -> String {
+    let at = page
+        .find(&format!("name=\"{name}\" value=\""))
+        .unwrap_or_else(|| panic!("no field {name}"));
+    let rest = &page[at + name.len() + 15..];
+    rest[..rest.find('"').unwrap()].to_string()
 }
 
 /// The app with the shared settings; a file that needs others defines its
