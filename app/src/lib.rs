@@ -54,13 +54,6 @@ pub mod state;
 #[cfg(all(feature = "ssr", any(test, feature = "test-support")))]
 pub mod testing;
 
-// Without `ssr` the database tests do not exist, so `cargo test -p app` alone
-// would pass having tested almost nothing.
-#[cfg(all(test, not(feature = "ssr")))]
-compile_error!(
-    "app's tests need its server side: `cargo test -p app --features ssr`, or `cargo test --workspace`"
-);
-
 pub use routes::{shell, App};
 
 /// Entry point of the WebAssembly: wakes up the islands only.
