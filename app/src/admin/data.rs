@@ -7,12 +7,11 @@ use crate::audit::{record_account_event, AuditAction};
 use crate::auth::activation;
 use crate::auth::policy::{AdminAccess, AdminCitizen};
 use crate::caseload::data::{check_invite, NAME_MAX};
-use crate::db::{new_id, Db};
+use crate::db::{new_id, Db, Flag};
 use crate::error::AppError;
 use crate::i18n::Msg;
 use crate::model::Role;
 use crate::time::now_ms;
-use sqlx::Row;
 
 /// A checked "create staff account" form.
 #[derive(Clone, Debug, PartialEq)]
@@ -87,6 +86,16 @@ pub async fn create_staff(
     Err(AppError::Internal)
 }
 
+/// The account an earlier send of the same form made.
+#[derive(sqlx::FromRow)]
+struct EarlierStaff {
+    id: String,
+    role: String,
+    display_name: String,
+    email: Option<String>,
+    region_id: Option<String>,
+}
+
 async fn try_create_staff(
     db: &Db,
     access: &AdminAccess,
@@ -95,21 +104,22 @@ async fn try_create_staff(
     valid_ms: i64,
 ) -> Result<Option<Created>, AppError> {
     let mut tx = db.begin().await?;
-    let earlier =
-        sqlx::query("SELECT id, role, display_name, email, region_id FROM users WHERE creation_key = $1")
-            .bind(form_key)
-            .fetch_optional(&mut *tx)
-            .await?;
+    let earlier = sqlx::query_as::<_, EarlierStaff>(
+        "SELECT id, role, display_name, email, region_id FROM users WHERE creation_key = $1",
+    )
+    .bind(form_key)
+    .fetch_optional(&mut *tx)
+    .await?;
     if let Some(row) = earlier {
-        let same = row.try_get::<String, _>(1)? == input.role.as_str()
-            && row.try_get::<String, _>(2)? == input.name
-            && row.try_get::<Option<String>, _>(3)?.as_deref() == Some(input.email.as_str())
-            && row.try_get::<Option<String>, _>(4)? == input.region_id;
+        let same = row.role == input.role.as_str()
+            && row.display_name == input.name
+            && row.email.as_deref() == Some(input.email.as_str())
+            && row.region_id == input.region_id;
         if !same {
             return Err(AppError::invalid("name", Msg::FormKeyReused));
         }
         return Ok(Some(Created {
-            id: row.try_get(0)?,
+            id: row.id,
             code: None,
         }));
     }
@@ -177,12 +187,10 @@ pub async fn new_staff_code(
 
 async fn staff_name(db: &Db, staff_id: &str) -> Result<Option<String>, AppError> {
     Ok(
-        sqlx::query("SELECT display_name FROM users WHERE id = $1 AND role <> 'citizen'")
+        sqlx::query_scalar("SELECT display_name FROM users WHERE id = $1 AND role <> 'citizen'")
             .bind(staff_id)
             .fetch_optional(db.pool())
-            .await?
-            .map(|r| r.try_get(0))
-            .transpose()?,
+            .await?,
     )
 }
 
@@ -195,32 +203,29 @@ pub async fn set_role(db: &Db, access: &AdminAccess, staff_id: &str, role: &str)
         return Err(AppError::invalid("role_staff_id", Msg::AdminRoleNotSelf));
     }
     let mut tx = db.begin().await?;
-    let current: String = sqlx::query("SELECT role FROM users WHERE id = $1 AND role <> 'citizen'")
+    let current: String = sqlx::query_scalar("SELECT role FROM users WHERE id = $1 AND role <> 'citizen'")
         .bind(staff_id)
         .fetch_optional(&mut *tx)
         .await?
-        .ok_or_else(|| AppError::invalid("role_staff_id", Msg::AdminChooseStaff))?
-        .try_get(0)?;
+        .ok_or_else(|| AppError::invalid("role_staff_id", Msg::AdminChooseStaff))?;
     if current == role.as_str() {
         return Ok(());
     }
-    let caseload: i64 = sqlx::query(
+    let caseload: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM caseload_assignments WHERE caseworker_id = $1 AND ended_at IS NULL",
     )
     .bind(staff_id)
     .fetch_one(&mut *tx)
-    .await?
-    .try_get(0)?;
+    .await?;
     if caseload > 0 {
         return Err(AppError::invalid("role_staff_id", Msg::AdminRoleHasCaseload));
     }
-    let open: i64 = sqlx::query(
+    let open: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM health_concerns WHERE coordinator_id = $1 AND state NOT IN ('answered', 'withdrawn')",
     )
     .bind(staff_id)
     .fetch_one(&mut *tx)
-    .await?
-    .try_get(0)?;
+    .await?;
     if open > 0 {
         return Err(AppError::invalid("role_staff_id", Msg::AdminRoleHasRequests));
     }
@@ -258,15 +263,12 @@ pub async fn move_citizen(db: &Db, citizen: &AdminCitizen, caseworker_id: &str) 
     if is_caseworker.is_none() {
         return Err(AppError::invalid("caseworker_id", Msg::AdminChooseCaseworker));
     }
-    let current: Vec<String> = sqlx::query(
+    let current: Vec<String> = sqlx::query_scalar(
         "SELECT caseworker_id FROM caseload_assignments WHERE citizen_id = $1 AND ended_at IS NULL",
     )
     .bind(citizen.citizen_id())
     .fetch_all(&mut *tx)
-    .await?
-    .into_iter()
-    .map(|r| r.try_get(0))
-    .collect::<Result<_, sqlx::Error>>()?;
+    .await?;
     if current == [caseworker_id] {
         return Ok(());
     }
@@ -356,76 +358,84 @@ async fn set_coordinator_in(
     Ok(())
 }
 
+#[derive(sqlx::FromRow)]
+struct StaffChoiceRow {
+    id: String,
+    display_name: String,
+    role: String,
+    #[sqlx(try_from = "i64")]
+    activated: Flag,
+}
+
 /// Staff accounts for the forms, by name.
 pub async fn staff_choices(db: &Db, _access: &AdminAccess) -> Result<Vec<StaffChoice>, AppError> {
-    sqlx::query(
-        "SELECT id, display_name, role, password_hash IS NOT NULL FROM users \
-         WHERE role <> 'citizen' AND disabled_at IS NULL ORDER BY display_name, id",
+    // A 0/1 integer rather than `IS NOT NULL`, which PostgreSQL answers
+    // with a boolean and SQLite with an integer.
+    Ok(sqlx::query_as::<_, StaffChoiceRow>(
+        "SELECT id, display_name, role, CASE WHEN password_hash IS NULL THEN 0 ELSE 1 END AS activated \
+         FROM users WHERE role <> 'citizen' AND disabled_at IS NULL ORDER BY display_name, id",
     )
     .fetch_all(db.pool())
     .await?
     .into_iter()
-    .map(|r| {
-        let role: String = r.try_get(2)?;
-        Ok(StaffChoice {
-            id: r.try_get(0)?,
-            name: r.try_get(1)?,
-            role: Role::parse(&role).unwrap_or(Role::Administrator),
-            activated: flag(&r, 3)?,
-        })
+    .map(|r| StaffChoice {
+        role: Role::parse(&r.role).unwrap_or(Role::Administrator),
+        id: r.id,
+        name: r.display_name,
+        activated: r.activated.0,
     })
-    .collect::<Result<_, sqlx::Error>>()
-    .map_err(AppError::from)
+    .collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct CitizenChoiceRow {
+    id: String,
+    display_name: String,
+    email: String,
+    caseworker: Option<String>,
 }
 
 /// Every citizen with their current caseworker: names only, for assigning.
 pub async fn citizen_choices(db: &Db, _access: &AdminAccess) -> Result<Vec<CitizenChoice>, AppError> {
-    sqlx::query(
-        "SELECT u.id, u.display_name, COALESCE(u.email, u.pending_email, ''), \
+    Ok(sqlx::query_as::<_, CitizenChoiceRow>(
+        "SELECT u.id, u.display_name, COALESCE(u.email, u.pending_email, '') AS email, \
            (SELECT MIN(cw.display_name) FROM caseload_assignments a JOIN users cw ON cw.id = a.caseworker_id \
-            WHERE a.citizen_id = u.id AND a.ended_at IS NULL) \
+            WHERE a.citizen_id = u.id AND a.ended_at IS NULL) AS caseworker \
          FROM users u WHERE u.role = 'citizen' AND u.disabled_at IS NULL ORDER BY u.display_name, u.id",
     )
     .fetch_all(db.pool())
     .await?
     .into_iter()
-    .map(|r| {
-        Ok(CitizenChoice {
-            id: r.try_get(0)?,
-            name: r.try_get(1)?,
-            email: r.try_get(2)?,
-            caseworker: r.try_get(3)?,
-        })
+    .map(|r| CitizenChoice {
+        id: r.id,
+        name: r.display_name,
+        email: r.email,
+        caseworker: r.caseworker,
     })
-    .collect::<Result<_, sqlx::Error>>()
-    .map_err(AppError::from)
+    .collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct RegionDbRow {
+    id: String,
+    name: String,
+    coordinator: Option<String>,
 }
 
 /// The regions with their coordinator, if any.
 pub async fn regions(db: &Db, _access: &AdminAccess) -> Result<Vec<RegionRow>, AppError> {
-    sqlx::query(
+    Ok(sqlx::query_as::<_, RegionDbRow>(
         "SELECT r.id, r.name, (SELECT MIN(u.display_name) FROM coordinator_regions cr \
-           JOIN users u ON u.id = cr.coordinator_id WHERE cr.region_id = r.id) \
+           JOIN users u ON u.id = cr.coordinator_id WHERE cr.region_id = r.id) AS coordinator \
          FROM regions r ORDER BY r.name",
     )
     .fetch_all(db.pool())
     .await?
     .into_iter()
-    .map(|r| {
-        Ok(RegionRow {
-            id: r.try_get(0)?,
-            name: r.try_get(1)?,
-            coordinator: r.try_get(2)?,
-        })
+    .map(|r| RegionRow {
+        id: r.id,
+        name: r.name,
+        coordinator: r.coordinator,
     })
-    .collect::<Result<_, sqlx::Error>>()
-    .map_err(AppError::from)
-}
-
-/// A boolean expression's value: a bool on PostgreSQL, an integer on SQLite.
-fn flag(row: &sqlx::any::AnyRow, i: usize) -> Result<bool, sqlx::Error> {
-    match row.try_get::<bool, _>(i) {
-        Ok(b) => Ok(b),
-        Err(_) => Ok(row.try_get::<i64, _>(i)? != 0),
-    }
+    .collect())
 }

@@ -95,32 +95,46 @@ pub async fn overview(
     db: &crate::db::Db,
     viewer: &crate::model::CurrentUser,
 ) -> Result<AdminOverview, AppError> {
-    use sqlx::Row;
+    #[derive(sqlx::FromRow)]
+    struct StaffDbRow {
+        display_name: String,
+        email: String,
+        role: String,
+        region: Option<String>,
+        caseload: i64,
+        #[sqlx(try_from = "i64")]
+        activated: crate::db::Flag,
+    }
+    #[derive(sqlx::FromRow)]
+    struct SharedAddressRow {
+        pending_email: String,
+        display_name: String,
+        caseworker: String,
+        created_at: i64,
+    }
     let access = crate::auth::policy::admin(viewer)?;
-    let staff = sqlx::query(
-        "SELECT u.display_name, COALESCE(u.email, ''), u.role, r.name, \
-           (SELECT COUNT(*) FROM caseload_assignments a WHERE a.caseworker_id = u.id AND a.ended_at IS NULL), \
-           CASE WHEN u.password_hash IS NULL THEN 0 ELSE 1 END \
+    let staff = sqlx::query_as::<_, StaffDbRow>(
+        "SELECT u.display_name, COALESCE(u.email, '') AS email, u.role, r.name AS region, \
+           (SELECT COUNT(*) FROM caseload_assignments a WHERE a.caseworker_id = u.id AND a.ended_at IS NULL) \
+             AS caseload, \
+           CASE WHEN u.password_hash IS NULL THEN 0 ELSE 1 END AS activated \
          FROM users u LEFT JOIN regions r ON r.id = u.region_id \
          WHERE u.role <> 'citizen' ORDER BY u.role, u.display_name",
     )
     .fetch_all(db.pool())
     .await?
     .into_iter()
-    .map(|r| {
-        let role: String = r.try_get(2)?;
-        Ok(StaffRow {
-            name: r.try_get(0)?,
-            email: r.try_get(1)?,
-            role: Role::parse(&role).unwrap_or(Role::Administrator),
-            region: r.try_get(3)?,
-            caseload: r.try_get(4)?,
-            activated: r.try_get::<i64, _>(5)? != 0,
-        })
+    .map(|r| StaffRow {
+        role: Role::parse(&r.role).unwrap_or(Role::Administrator),
+        name: r.display_name,
+        email: r.email,
+        region: r.region,
+        caseload: r.caseload,
+        activated: r.activated.0,
     })
-    .collect::<Result<Vec<_>, sqlx::Error>>()?;
-    let shared_addresses = sqlx::query(
-        "SELECT u.pending_email, u.display_name, COALESCE(cw.display_name, ''), u.created_at \
+    .collect();
+    let shared_addresses = sqlx::query_as::<_, SharedAddressRow>(
+        "SELECT u.pending_email, u.display_name, COALESCE(cw.display_name, '') AS caseworker, u.created_at \
          FROM users u \
          LEFT JOIN caseload_assignments a ON a.citizen_id = u.id AND a.ended_at IS NULL \
          LEFT JOIN users cw ON cw.id = a.caseworker_id \
@@ -129,15 +143,13 @@ pub async fn overview(
     .fetch_all(db.pool())
     .await?
     .into_iter()
-    .map(|r| {
-        Ok(SharedAddress {
-            email: r.try_get(0)?,
-            citizen: r.try_get(1)?,
-            caseworker: r.try_get(2)?,
-            invited: crate::time::format_ms(r.try_get(3)?),
-        })
+    .map(|r| SharedAddress {
+        email: r.pending_email,
+        citizen: r.display_name,
+        caseworker: r.caseworker,
+        invited: crate::time::format_ms(r.created_at),
     })
-    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    .collect();
     Ok(AdminOverview {
         staff,
         regions: data::regions(db, &access).await?,

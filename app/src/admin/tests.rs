@@ -9,7 +9,6 @@ use crate::error::AppError;
 use crate::i18n::Msg;
 use crate::model::{CurrentUser, Role};
 use crate::testing::{assign, user};
-use sqlx::Row;
 
 fn staff(name: &str, email: &str, role: &str) -> NewStaff {
     NewStaff::parse(name, email, role, "").unwrap()
@@ -27,25 +26,21 @@ async fn region(db: &Db, name: &str) -> String {
 }
 
 async fn active_caseworkers(db: &Db, citizen: &CurrentUser) -> Vec<String> {
-    sqlx::query("SELECT caseworker_id FROM caseload_assignments WHERE citizen_id = $1 AND ended_at IS NULL")
-        .bind(&citizen.id)
-        .fetch_all(db.pool())
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|r| r.get(0))
-        .collect()
+    sqlx::query_scalar(
+        "SELECT caseworker_id FROM caseload_assignments WHERE citizen_id = $1 AND ended_at IS NULL",
+    )
+    .bind(&citizen.id)
+    .fetch_all(db.pool())
+    .await
+    .unwrap()
 }
 
 async fn account_events(db: &Db, citizen: &CurrentUser) -> Vec<(String, String)> {
-    sqlx::query("SELECT action, actor_role FROM audit_events WHERE citizen_id = $1 AND purpose = 'account' ORDER BY at")
+    sqlx::query_as("SELECT action, actor_role FROM audit_events WHERE citizen_id = $1 AND purpose = 'account' ORDER BY at")
         .bind(&citizen.id)
         .fetch_all(db.pool())
         .await
         .unwrap()
-        .into_iter()
-        .map(|r| (r.get(0), r.get(1)))
-        .collect()
 }
 
 db_test!(only_an_administrator_reaches_the_admin_operations, |db| {
@@ -150,16 +145,13 @@ db_test!(
         );
         assert!(crate::testing::caseworker(db, &peter, &sofie.id).await.is_ok());
         // History stays: the ended assignment is kept with its end.
-        let rows: Vec<(String, Option<i64>)> = sqlx::query(
+        let rows: Vec<(String, Option<i64>)> = sqlx::query_as(
         "SELECT caseworker_id, ended_at FROM caseload_assignments WHERE citizen_id = $1 ORDER BY assigned_at, ended_at",
     )
     .bind(&sofie.id)
     .fetch_all(db.pool())
     .await
-    .unwrap()
-    .into_iter()
-    .map(|r| (r.get(0), r.get(1)))
-    .collect();
+    .unwrap();
         assert_eq!(rows.len(), 2);
         assert!(rows.iter().any(|(cw, ended)| cw == &mette.id && ended.is_some()));
         assert!(rows.iter().any(|(cw, ended)| cw == &peter.id && ended.is_none()));

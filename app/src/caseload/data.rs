@@ -3,16 +3,36 @@ use super::{CaseloadFilter, CaseloadRow, CaseloadView, CitizenSummary};
 use crate::audit::AuditAction;
 use crate::auth::policy::{self, CaseworkerAccess, Use};
 use crate::auth::{activation, Flash};
-use crate::db::{new_id, Db};
+use crate::db::{new_id, Db, Flag};
 use crate::error::AppError;
 use crate::i18n::Msg;
 use crate::model::{CourseKind, CurrentUser, Role};
 use crate::plan::data as plan_data;
 use crate::time::{add_months, day_bounds, format_day, format_ms, now_ms, today};
-use sqlx::Row;
 
 pub const NAME_MAX: usize = 100;
 pub const EMAIL_MAX: usize = 254;
+
+/// A caseload line as read; the course columns are empty without an active course.
+#[derive(sqlx::FromRow)]
+struct CaseloadDbRow {
+    id: String,
+    display_name: String,
+    kind: Option<String>,
+    start_date: Option<String>,
+    planned_end_date: Option<String>,
+    next_title: Option<String>,
+    next_at: Option<i64>,
+    unread: i64,
+    open_concerns: i64,
+    started: i64,
+    today_count: i64,
+    #[sqlx(try_from = "i64")]
+    mood_falling: Flag,
+    who5_latest: Option<i64>,
+    who5_latest_on: Option<String>,
+    who5_previous: Option<i64>,
+}
 
 /// The caseworker's citizens with what needs attention, one query for all;
 /// only the rows the filter keeps are shown, and each shown row is audited.
@@ -27,23 +47,23 @@ pub async fn caseload(
     let sql = format!(
         "SELECT u.id, u.display_name, c.kind, c.start_date, c.planned_end_date, \
            (SELECT a.title FROM activities a WHERE a.course_id = c.id AND a.starts_at >= $2 \
-              AND a.status IN ('planned', 'ongoing') ORDER BY a.starts_at LIMIT 1), \
+              AND a.status IN ('planned', 'ongoing') ORDER BY a.starts_at LIMIT 1) AS next_title, \
            (SELECT a.starts_at FROM activities a WHERE a.course_id = c.id AND a.starts_at >= $2 \
-              AND a.status IN ('planned', 'ongoing') ORDER BY a.starts_at LIMIT 1), \
+              AND a.status IN ('planned', 'ongoing') ORDER BY a.starts_at LIMIT 1) AS next_at, \
            (SELECT COUNT(*) FROM messages m JOIN message_threads t ON t.id = m.thread_id \
-              WHERE t.citizen_id = u.id AND m.sender_id = u.id AND m.read_at IS NULL), \
+              WHERE t.citizen_id = u.id AND m.sender_id = u.id AND m.read_at IS NULL) AS unread, \
            (SELECT COUNT(*) FROM health_concerns h WHERE h.citizen_id = u.id \
-              AND h.state NOT IN ('answered', 'withdrawn')), \
-           (SELECT COUNT(*) FROM activities a WHERE a.course_id = c.id AND {started}), \
+              AND h.state NOT IN ('answered', 'withdrawn')) AS open_concerns, \
+           (SELECT COUNT(*) FROM activities a WHERE a.course_id = c.id AND {started}) AS started, \
            (SELECT COUNT(*) FROM activities a WHERE a.course_id = c.id AND a.status <> 'cancelled' \
-              AND a.starts_at >= $3 AND a.starts_at < $4), \
-           {mood_falling}, \
+              AND a.starts_at >= $3 AND a.starts_at < $4) AS today_count, \
+           {mood_falling} AS mood_falling, \
            (SELECT r.score FROM who5_responses r WHERE r.citizen_id = u.id AND {who5_shared} \
-              ORDER BY r.answered_on DESC, r.created_at DESC LIMIT 1), \
+              ORDER BY r.answered_on DESC, r.created_at DESC LIMIT 1) AS who5_latest, \
            (SELECT r.answered_on FROM who5_responses r WHERE r.citizen_id = u.id AND {who5_shared} \
-              ORDER BY r.answered_on DESC, r.created_at DESC LIMIT 1), \
+              ORDER BY r.answered_on DESC, r.created_at DESC LIMIT 1) AS who5_latest_on, \
            (SELECT r.score FROM who5_responses r WHERE r.citizen_id = u.id AND {who5_shared} \
-              ORDER BY r.answered_on DESC, r.created_at DESC LIMIT 1 OFFSET 1) \
+              ORDER BY r.answered_on DESC, r.created_at DESC LIMIT 1 OFFSET 1) AS who5_previous \
          FROM caseload_assignments ca JOIN users u ON u.id = ca.citizen_id \
          LEFT JOIN courses c ON c.id = (SELECT id FROM courses WHERE citizen_id = u.id AND status = 'active' \
            ORDER BY start_date DESC LIMIT 1) \
@@ -55,7 +75,7 @@ pub async fn caseload(
         who5_shared = crate::wellbeing::who5::data::SHARED_WHO5,
     );
     let falling = FallingWindows::ending(&today).ok_or(AppError::Internal)?;
-    let rows = sqlx::query(&sql)
+    let rows = sqlx::query_as::<_, CaseloadDbRow>(&sql)
         .bind(&viewer.id)
         .bind(now_ms())
         .bind(day_start)
@@ -67,32 +87,25 @@ pub async fn caseload(
     let ending_by = add_months(&today, 3).ok_or(AppError::Internal)?;
     let mut all = Vec::with_capacity(rows.len());
     for r in rows {
-        let start: Option<String> = r.try_get(3)?;
-        let planned_end: Option<String> = r.try_get(4)?;
-        let next_title: Option<String> = r.try_get(5)?;
-        let next_at: Option<i64> = r.try_get(6)?;
-        let started: i64 = r.try_get(9)?;
-        let today_count: i64 = r.try_get(10)?;
-        let kind: Option<String> = r.try_get(2)?;
-        let who5_latest: Option<i64> = r.try_get(12)?;
-        let who5_latest_on: Option<String> = r.try_get(13)?;
-        let who5_previous: Option<i64> = r.try_get(14)?;
-        let who5_falling = match (who5_latest, who5_latest_on, who5_previous) {
+        let start = r.start_date;
+        let planned_end = r.planned_end_date;
+        let who5_falling = match (r.who5_latest, r.who5_latest_on, r.who5_previous) {
             (Some(latest), Some(on), Some(previous)) => {
                 on >= falling.earlier_from && previous - latest >= WHO5_FALL_POINTS
             }
             _ => false,
         };
         all.push(CaseloadRow {
-            id: r.try_get(0)?,
-            name: r.try_get(1)?,
-            course_kind: kind.as_deref().and_then(CourseKind::parse),
-            next_activity: next_title
-                .zip(next_at)
+            id: r.id,
+            name: r.display_name,
+            course_kind: r.kind.as_deref().and_then(CourseKind::parse),
+            next_activity: r
+                .next_title
+                .zip(r.next_at)
                 .map(|(t, at)| format!("{t} · {}", format_ms(at))),
-            unread_from_citizen: r.try_get(7)?,
-            open_concerns: r.try_get(8)?,
-            no_activity_started: start.is_some() && started == 0,
+            unread_from_citizen: r.unread,
+            open_concerns: r.open_concerns,
+            no_activity_started: start.is_some() && r.started == 0,
             six_month_deadline: start
                 .as_deref()
                 .and_then(|s| add_months(s, 6))
@@ -101,8 +114,8 @@ pub async fn caseload(
                 .as_deref()
                 .is_some_and(|e| e >= today.as_str() && e <= ending_by.as_str()),
             planned_end: planned_end.as_deref().map(format_day),
-            activity_today: today_count > 0,
-            wellbeing_falling: sql_flag(&r, 11)? || who5_falling,
+            activity_today: r.today_count > 0,
+            wellbeing_falling: r.mood_falling.0 || who5_falling,
         });
     }
     let counts = CaseloadFilter::ALL
@@ -168,34 +181,35 @@ impl FallingWindows {
     }
 }
 
-/// A 0/1 (or boolean) column: SQLite and PostgreSQL type them differently.
-fn sql_flag(row: &sqlx::any::AnyRow, i: usize) -> Result<bool, sqlx::Error> {
-    row.try_get::<bool, _>(i)
-        .or_else(|_| row.try_get::<i64, _>(i).map(|v| v != 0))
-        .or_else(|_| row.try_get::<i32, _>(i).map(|v| v != 0))
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    display_name: String,
+    email: Option<String>,
+    #[sqlx(try_from = "i64")]
+    activated: Flag,
+    phone: Option<String>,
 }
 
 /// The citizen page: everything the caseworker sees of one citizen. The
 /// access was made (and the one audit row written) by the caller.
 pub async fn citizen_summary(db: &Db, access: &CaseworkerAccess) -> Result<CitizenSummary, AppError> {
-    let row = sqlx::query(
-        "SELECT display_name, COALESCE(email, pending_email), password_hash IS NOT NULL, phone FROM users WHERE id = $1",
+    // A 0/1 integer rather than a boolean expression: PostgreSQL would
+    // answer `IS NOT NULL` with a boolean, SQLite with an integer.
+    let row = sqlx::query_as::<_, SummaryRow>(
+        "SELECT display_name, COALESCE(email, pending_email) AS email, \
+           CASE WHEN password_hash IS NULL THEN 0 ELSE 1 END AS activated, phone FROM users WHERE id = $1",
     )
     .bind(access.citizen_id())
-        .fetch_optional(db.pool())
-        .await?
-        .ok_or(AppError::NotFound)?;
+    .fetch_optional(db.pool())
+    .await?
+    .ok_or(AppError::NotFound)?;
     let plan = plan_data::plan(db, access, None).await?;
-    let activated: bool = match row.try_get::<bool, _>(2) {
-        Ok(b) => b,
-        Err(_) => row.try_get::<i64, _>(2)? != 0,
-    };
     Ok(CitizenSummary {
         id: access.citizen_id().to_string(),
-        name: row.try_get(0)?,
-        email: row.try_get(1)?,
-        phone: row.try_get(3)?,
-        activated,
+        name: row.display_name,
+        email: row.email,
+        phone: row.phone,
+        activated: row.activated.0,
         next_activity: plan_data::next_activity(db, access).await?.map(|(a, _)| a),
         responses: crate::plan::responses::data::for_citizen(db, access).await?,
         wellbeing: crate::wellbeing::data::shared_trend(db, access).await?,

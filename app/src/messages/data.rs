@@ -4,12 +4,11 @@
 use super::{FeedbackRow, InboxFilter, InboxRow, MessageView, ThreadRow, ThreadView, BODY_MAX, SUBJECT_MAX};
 use crate::audit::AuditAction;
 use crate::auth::policy::{self, CitizenAccess};
-use crate::db::{new_id, Db};
+use crate::db::{new_id, Db, Flag};
 use crate::error::AppError;
 use crate::i18n::Msg;
 use crate::model::{CurrentUser, Role};
 use crate::time::{format_ms, now_ms};
-use sqlx::Row;
 
 /// Trimmed text that must be there and may be `max` characters as people
 /// count them (a line break is one, as in the counter beside the field).
@@ -158,16 +157,14 @@ async fn insert_message(
 
 /// The thread a message sent with `key` went to, within the citizen's threads.
 async fn thread_of_message(db: &Db, access: &CitizenAccess, key: &str) -> Result<Option<String>, AppError> {
-    Ok(sqlx::query(
+    Ok(sqlx::query_scalar(
         "SELECT m.thread_id FROM messages m JOIN message_threads t ON t.id = m.thread_id \
          WHERE m.idempotency_key = $1 AND t.citizen_id = $2",
     )
     .bind(key)
     .bind(access.citizen_id())
     .fetch_optional(db.pool())
-    .await?
-    .map(|r| r.try_get(0))
-    .transpose()?)
+    .await?)
 }
 
 /// The thread, if it is the access's citizen's; else "not found".
@@ -286,27 +283,25 @@ pub async fn thread_page(
         .execute(db.pool())
         .await?;
     }
-    let head = sqlx::query(
-        "SELECT t.subject, t.waiting_for_citizen, t.activity_id, a.title, u.display_name FROM message_threads t \
-         JOIN users u ON u.id = t.citizen_id LEFT JOIN activities a ON a.id = t.activity_id WHERE t.id = $1",
+    let head = sqlx::query_as::<_, ThreadHead>(
+        "SELECT t.subject, t.waiting_for_citizen, t.activity_id, a.title AS activity_title, u.display_name \
+         FROM message_threads t JOIN users u ON u.id = t.citizen_id \
+         LEFT JOIN activities a ON a.id = t.activity_id WHERE t.id = $1",
     )
     .bind(thread_id)
     .fetch_one(db.pool())
     .await?;
-    let activity = match (
-        head.try_get::<Option<String>, _>(2)?,
-        head.try_get::<Option<String>, _>(3)?,
-    ) {
+    let activity = match (head.activity_id, head.activity_title) {
         (Some(id), Some(title)) => Some((id, title)),
         _ => None,
     };
     Ok(ThreadView {
         id: thread_id.to_string(),
-        subject: head.try_get(0)?,
-        waiting_for_citizen: head.try_get::<i64, _>(1)? != 0,
+        subject: head.subject,
+        waiting_for_citizen: head.waiting_for_citizen.0,
         activity,
         citizen_id: access.citizen_id().to_string(),
-        citizen_name: head.try_get(4)?,
+        citizen_name: head.display_name,
         messages: page.messages,
         earlier: page.earlier,
         older_page: before.is_some(),
@@ -316,6 +311,16 @@ pub async fn thread_page(
     })
 }
 
+#[derive(sqlx::FromRow)]
+struct ThreadHead {
+    subject: String,
+    #[sqlx(try_from = "i64")]
+    waiting_for_citizen: Flag,
+    activity_id: Option<String>,
+    activity_title: Option<String>,
+    display_name: String,
+}
+
 /// One page of a thread's messages.
 struct MessagePage {
     messages: Vec<MessageView>,
@@ -323,6 +328,16 @@ struct MessagePage {
     unread: bool,
     /// The oldest message shown, when there are older ones.
     earlier: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct MessageRow {
+    id: String,
+    sender_id: String,
+    display_name: String,
+    body: String,
+    sent_at: i64,
+    read_at: Option<i64>,
 }
 
 async fn messages(
@@ -337,14 +352,14 @@ async fn messages(
     // to learn whether older ones exist. `before` is a message of this thread;
     // one that is not gives the newest page.
     let cursor = match before {
-        Some(id) => sqlx::query("SELECT sent_at FROM messages WHERE id = $1 AND thread_id = $2")
-            .bind(id)
-            .bind(thread_id)
-            .fetch_optional(db.pool())
-            .await?
-            .map(|r| r.try_get::<i64, _>(0))
-            .transpose()?
-            .map(|at| (id, at)),
+        Some(id) => {
+            sqlx::query_scalar::<_, i64>("SELECT sent_at FROM messages WHERE id = $1 AND thread_id = $2")
+                .bind(id)
+                .bind(thread_id)
+                .fetch_optional(db.pool())
+                .await?
+                .map(|at| (id, at))
+        }
         None => None,
     };
     let select = "SELECT m.id, m.sender_id, u.display_name, m.body, m.sent_at, m.read_at FROM messages m \
@@ -352,7 +367,7 @@ async fn messages(
     let limit = THREAD_PAGE as i64 + 1;
     let rows = match cursor {
         Some((id, at)) => {
-            sqlx::query(&format!(
+            sqlx::query_as::<_, MessageRow>(&format!(
                 "{select} AND m.sent_at <= $2 AND (m.sent_at < $2 OR m.id < $3) \
                  ORDER BY m.sent_at DESC, m.id DESC LIMIT $4"
             ))
@@ -364,7 +379,7 @@ async fn messages(
             .await?
         }
         None => {
-            sqlx::query(&format!("{select} ORDER BY m.sent_at DESC, m.id DESC LIMIT $2"))
+            sqlx::query_as::<_, MessageRow>(&format!("{select} ORDER BY m.sent_at DESC, m.id DESC LIMIT $2"))
                 .bind(thread_id)
                 .bind(limit)
                 .fetch_all(db.pool())
@@ -377,25 +392,23 @@ async fn messages(
         .into_iter()
         .take(THREAD_PAGE)
         .map(|r| {
-            let sender: String = r.try_get(1)?;
-            let mine = sender == viewer.id;
-            let read_at: Option<i64> = r.try_get(5)?;
-            unread |= !mine && read_at.is_none();
-            Ok(MessageView {
-                id: r.try_get(0)?,
+            let mine = r.sender_id == viewer.id;
+            unread |= !mine && r.read_at.is_none();
+            MessageView {
+                id: r.id,
                 mine,
-                sender_name: r.try_get(2)?,
-                body: r.try_get(3)?,
-                sent: format_ms(r.try_get(4)?),
+                sender_name: r.display_name,
+                body: r.body,
+                sent: format_ms(r.sent_at),
                 // Read receipts are for staff only.
                 read: if staff && mine {
-                    read_at.map(format_ms)
+                    r.read_at.map(format_ms)
                 } else {
                     None
                 },
-            })
+            }
         })
-        .collect::<Result<Vec<_>, AppError>>()?;
+        .collect::<Vec<_>>();
     messages.reverse();
     let earlier = more.then(|| messages.first().map(|m| m.id.clone())).flatten();
     Ok(MessagePage {
@@ -405,11 +418,23 @@ async fn messages(
     })
 }
 
+#[derive(sqlx::FromRow)]
+struct CitizenThreadRow {
+    id: String,
+    subject: String,
+    last_message_at: i64,
+    #[sqlx(try_from = "i64")]
+    waiting_for_citizen: Flag,
+    title: Option<String>,
+    unread: i64,
+}
+
 /// The citizen's threads, newest first, with unread counts.
 pub async fn citizen_threads(db: &Db, citizen: &CitizenAccess) -> Result<Vec<ThreadRow>, AppError> {
-    sqlx::query(
+    Ok(sqlx::query_as::<_, CitizenThreadRow>(
         "SELECT t.id, t.subject, t.last_message_at, t.waiting_for_citizen, a.title, \
            (SELECT COUNT(*) FROM messages m WHERE m.thread_id = t.id AND m.sender_id <> $1 AND m.read_at IS NULL) \
+           AS unread \
          FROM message_threads t LEFT JOIN activities a ON a.id = t.activity_id \
          WHERE t.citizen_id = $1 ORDER BY t.last_message_at DESC",
     )
@@ -417,17 +442,29 @@ pub async fn citizen_threads(db: &Db, citizen: &CitizenAccess) -> Result<Vec<Thr
     .fetch_all(db.pool())
     .await?
     .into_iter()
-    .map(|r| {
-        Ok(ThreadRow {
-            id: r.try_get(0)?,
-            subject: r.try_get(1)?,
-            last_message: format_ms(r.try_get(2)?),
-            waiting_for_you: r.try_get::<i64, _>(3)? != 0,
-            activity: r.try_get(4)?,
-            unread: r.try_get(5)?,
-        })
+    .map(|r| ThreadRow {
+        id: r.id,
+        subject: r.subject,
+        last_message: format_ms(r.last_message_at),
+        waiting_for_you: r.waiting_for_citizen.0,
+        activity: r.title,
+        unread: r.unread,
     })
-    .collect()
+    .collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct InboxThreadRow {
+    id: String,
+    subject: String,
+    citizen_id: String,
+    display_name: String,
+    last_message_at: i64,
+    #[sqlx(try_from = "i64")]
+    waiting_for_citizen: Flag,
+    activity_title: Option<String>,
+    last_sender: Option<String>,
+    unread: i64,
 }
 
 /// Every thread across the caseworker's caseload: those waiting for our
@@ -438,11 +475,13 @@ pub async fn inbox(
     filter: InboxFilter,
 ) -> Result<Vec<InboxRow>, AppError> {
     let list = policy::list(caseworker, Role::Caseworker)?;
-    let rows = sqlx::query(
+    let rows = sqlx::query_as::<_, InboxThreadRow>(
         "SELECT t.id, t.subject, t.citizen_id, u.display_name, t.last_message_at, t.waiting_for_citizen, \
-           (SELECT a.title FROM activities a WHERE a.id = t.activity_id), \
-           (SELECT m.sender_id FROM messages m WHERE m.thread_id = t.id ORDER BY m.sent_at DESC, m.id DESC LIMIT 1), \
+           (SELECT a.title FROM activities a WHERE a.id = t.activity_id) AS activity_title, \
+           (SELECT m.sender_id FROM messages m WHERE m.thread_id = t.id ORDER BY m.sent_at DESC, m.id DESC LIMIT 1) \
+             AS last_sender, \
            (SELECT COUNT(*) FROM messages m WHERE m.thread_id = t.id AND m.sender_id = t.citizen_id AND m.read_at IS NULL) \
+             AS unread \
          FROM message_threads t JOIN users u ON u.id = t.citizen_id \
          JOIN caseload_assignments ca ON ca.citizen_id = t.citizen_id AND ca.caseworker_id = $1 AND ca.ended_at IS NULL",
     )
@@ -454,23 +493,21 @@ pub async fn inbox(
     let mut shown = Vec::new();
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
-        let citizen_id: String = r.try_get(2)?;
-        let last_sender: Option<String> = r.try_get(7)?;
-        let last_at: i64 = r.try_get(4)?;
+        let last_at = r.last_message_at;
         let row = InboxRow {
-            id: r.try_get(0)?,
-            subject: r.try_get(1)?,
-            citizen_name: r.try_get(3)?,
+            waiting_for_us: r.last_sender.as_deref() == Some(r.citizen_id.as_str()),
+            id: r.id,
+            subject: r.subject,
+            citizen_name: r.display_name,
             last_message: format_ms(last_at),
-            waiting_for_us: last_sender.as_deref() == Some(citizen_id.as_str()),
-            waiting_for_citizen: r.try_get::<i64, _>(5)? != 0,
-            activity: r.try_get(6)?,
-            unread: r.try_get(8)?,
+            waiting_for_citizen: r.waiting_for_citizen.0,
+            activity: r.activity_title,
+            unread: r.unread,
             waited_hours: (now - last_at).max(0) / 3_600_000,
             last_at,
         };
         if filter.keeps(&row) {
-            shown.push(citizen_id);
+            shown.push(r.citizen_id);
             out.push(row);
         }
     }
@@ -486,10 +523,20 @@ pub async fn inbox(
     Ok(out)
 }
 
+#[derive(sqlx::FromRow)]
+struct FeedbackDbRow {
+    citizen_id: String,
+    display_name: String,
+    title: Option<String>,
+    rating: i64,
+    comment: Option<String>,
+    created_at: i64,
+}
+
 /// Feedback citizens on the caseload gave on activities and the course, newest first.
 pub async fn feedback(db: &Db, caseworker: &CurrentUser) -> Result<Vec<FeedbackRow>, AppError> {
     let list = policy::list(caseworker, Role::Caseworker)?;
-    let rows = sqlx::query(
+    let rows = sqlx::query_as::<_, FeedbackDbRow>(
         "SELECT f.citizen_id, u.display_name, a.title, f.rating, f.comment, f.created_at FROM feedback f \
          JOIN users u ON u.id = f.citizen_id \
          JOIN caseload_assignments ca ON ca.citizen_id = f.citizen_id AND ca.caseworker_id = $1 AND ca.ended_at IS NULL \
@@ -498,27 +545,32 @@ pub async fn feedback(db: &Db, caseworker: &CurrentUser) -> Result<Vec<FeedbackR
     .bind(&caseworker.id)
     .fetch_all(db.pool())
     .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for r in rows {
-        let citizen_id: String = r.try_get(0)?;
-        out.push(FeedbackRow {
-            citizen_id,
-            citizen_name: r.try_get(1)?,
-            activity: r.try_get(2)?,
-            rating: r.try_get(3)?,
-            comment: r.try_get(4)?,
-            when: format_ms(r.try_get(5)?),
-        });
-    }
+    let out: Vec<FeedbackRow> = rows
+        .into_iter()
+        .map(|r| FeedbackRow {
+            citizen_id: r.citizen_id,
+            citizen_name: r.display_name,
+            activity: r.title,
+            rating: r.rating,
+            comment: r.comment,
+            when: format_ms(r.created_at),
+        })
+        .collect();
     let shown = out.iter().map(|f| f.citizen_id.clone()).collect();
     list.shown(db, shown, AuditAction::Inbox, "case_work").await?;
     Ok(out)
 }
 
+#[derive(sqlx::FromRow)]
+struct NameRow {
+    id: String,
+    display_name: String,
+}
+
 /// Citizens the caseworker may write to: `(id, name)`.
 pub async fn caseload_names(db: &Db, caseworker: &CurrentUser) -> Result<Vec<(String, String)>, AppError> {
     policy::ensure_role(caseworker, Role::Caseworker)?;
-    sqlx::query(
+    Ok(sqlx::query_as::<_, NameRow>(
         "SELECT u.id, u.display_name FROM caseload_assignments ca JOIN users u ON u.id = ca.citizen_id \
          WHERE ca.caseworker_id = $1 AND ca.ended_at IS NULL ORDER BY u.display_name",
     )
@@ -526,26 +578,30 @@ pub async fn caseload_names(db: &Db, caseworker: &CurrentUser) -> Result<Vec<(St
     .fetch_all(db.pool())
     .await?
     .into_iter()
-    .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
-    .collect()
+    .map(|r| (r.id, r.display_name))
+    .collect())
 }
 
 /// Who is on the other side, for the "new message" form: the citizen's caseworker.
 pub async fn caseworker_of(db: &Db, citizen: &CitizenAccess) -> Result<Option<String>, AppError> {
-    Ok(sqlx::query(
+    Ok(sqlx::query_scalar(
         "SELECT u.display_name FROM caseload_assignments ca JOIN users u ON u.id = ca.caseworker_id \
          WHERE ca.citizen_id = $1 AND ca.ended_at IS NULL ORDER BY ca.assigned_at DESC LIMIT 1",
     )
     .bind(citizen.citizen_id())
     .fetch_optional(db.pool())
-    .await?
-    .map(|r| r.try_get(0))
-    .transpose()?)
+    .await?)
+}
+
+#[derive(sqlx::FromRow)]
+struct ActivityTitleRow {
+    id: String,
+    title: String,
 }
 
 /// The citizen's activities that a new thread may be about: `(id, title)`.
 pub async fn activities(db: &Db, citizen: &CitizenAccess) -> Result<Vec<(String, String)>, AppError> {
-    sqlx::query(
+    Ok(sqlx::query_as::<_, ActivityTitleRow>(
         "SELECT a.id, a.title FROM activities a JOIN courses c ON c.id = a.course_id \
          WHERE c.citizen_id = $1 AND c.status = 'active' ORDER BY a.starts_at DESC",
     )
@@ -553,6 +609,6 @@ pub async fn activities(db: &Db, citizen: &CitizenAccess) -> Result<Vec<(String,
     .fetch_all(db.pool())
     .await?
     .into_iter()
-    .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
-    .collect()
+    .map(|r| (r.id, r.title))
+    .collect())
 }

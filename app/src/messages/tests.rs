@@ -8,15 +8,12 @@ use crate::error::AppError;
 use crate::i18n::Msg;
 use crate::model::{CurrentUser, Role};
 use crate::testing::{assign, audit_count, user};
-use sqlx::Row;
 
 async fn message_count(db: &Db, thread_id: &str) -> i64 {
-    sqlx::query("SELECT COUNT(*) FROM messages WHERE thread_id = $1")
+    sqlx::query_scalar("SELECT COUNT(*) FROM messages WHERE thread_id = $1")
         .bind(thread_id)
         .fetch_one(db.pool())
         .await
-        .unwrap()
-        .try_get(0)
         .unwrap()
 }
 
@@ -382,15 +379,13 @@ db_test!(
         assert_eq!(oldest.earlier, None, "nothing older: no link further back");
         // Opening the newest page marked Mette's unread messages read, also those
         // (none here) beyond it; a message id from another thread gives the newest page.
-        let unread: i64 = sqlx::query(
+        let unread: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM messages WHERE thread_id = $1 AND read_at IS NULL AND sender_id = $2",
         )
         .bind(&thread)
         .bind(&mette.id)
         .fetch_one(db.pool())
         .await
-        .unwrap()
-        .try_get(0)
         .unwrap();
         assert_eq!(unread, 0);
         let stranger = page(Some("not-a-message".into())).await;
@@ -425,16 +420,65 @@ db_test!(
         }
         let view = data::thread(db, &own, &thread).await.unwrap();
         assert!(view.earlier.is_some());
-        let unread: i64 = sqlx::query(
+        let unread: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM messages WHERE thread_id = $1 AND read_at IS NULL AND sender_id = $2",
         )
         .bind(&thread)
         .bind(&mette.id)
         .fetch_one(db.pool())
         .await
-        .unwrap()
-        .try_get(0)
         .unwrap();
         assert_eq!(unread, 0);
+    }
+);
+
+db_test!(
+    the_new_message_form_and_a_thread_about_an_activity_read_their_rows,
+    |db| {
+        // Each query here is read by column name, which only running it checks.
+        let (mette, ali) = pair(db).await;
+        let course = crate::testing::course(db, &ali).await;
+        let activity = new_id();
+        sqlx::query(
+            "INSERT INTO activities (id, course_id, kind, status, title, starts_at, created_at, updated_at) \
+         VALUES ($1, $2, 'work_placement', 'planned', 'Praktik i Netto', $3, $3, $3)",
+        )
+        .bind(&activity)
+        .bind(&course)
+        .bind(crate::time::now_ms())
+        .execute(db.pool())
+        .await
+        .unwrap();
+        let own = crate::testing::own(&ali).await.unwrap();
+        assert_eq!(
+            data::caseworker_of(db, &own).await.unwrap().as_deref(),
+            Some("Mette")
+        );
+        assert_eq!(
+            data::activities(db, &own).await.unwrap(),
+            vec![(activity.clone(), "Praktik i Netto".to_string())]
+        );
+        assert_eq!(
+            data::caseload_names(db, &mette).await.unwrap(),
+            vec![(ali.id.clone(), "Ali".to_string())]
+        );
+        let thread = crate::via!(crate::testing::citizen_or_caseworker(db, &ali, &ali.id), |a| {
+            data::start_thread(
+                db,
+                &a,
+                "Om praktikken",
+                Some(&activity),
+                "Hvornår starter jeg?",
+                &new_id(),
+            )
+        })
+        .unwrap();
+        let seen = data::thread(db, &own, &thread).await.unwrap();
+        assert_eq!(seen.activity, Some((activity, "Praktik i Netto".to_string())));
+        assert_eq!(
+            (seen.subject.as_str(), seen.citizen_name.as_str()),
+            ("Om praktikken", "Ali")
+        );
+        assert!(!seen.waiting_for_citizen);
     }
 );

@@ -6,7 +6,7 @@ use crate::error::AppError;
 use crate::i18n::Msg;
 use crate::model::CurrentUser;
 use crate::time::{copenhagen, day_bounds, now_ms};
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
 /// A browser's push subscription, as it hands it over.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -98,20 +98,29 @@ pub async fn unsubscribe(db: &Db, user: &CurrentUser, endpoint: &str) -> Result<
 
 pub async fn device_count(db: &Db, user_id: &str) -> Result<i64, AppError> {
     Ok(
-        sqlx::query("SELECT COUNT(*) FROM push_subscriptions WHERE user_id = $1")
+        sqlx::query_scalar("SELECT COUNT(*) FROM push_subscriptions WHERE user_id = $1")
             .bind(user_id)
             .fetch_one(db.pool())
-            .await?
-            .try_get(0)?,
+            .await?,
     )
 }
 
+#[derive(sqlx::FromRow)]
+struct QuietRow {
+    quiet_hours_start: Option<i64>,
+    quiet_hours_end: Option<i64>,
+}
+
 pub async fn quiet_hours(db: &Db, user_id: &str) -> Result<QuietHours, AppError> {
-    let row = sqlx::query("SELECT quiet_hours_start, quiet_hours_end FROM users WHERE id = $1")
-        .bind(user_id)
-        .fetch_one(db.pool())
-        .await?;
-    Ok(QuietHours::from_columns(row.try_get(0)?, row.try_get(1)?))
+    let row =
+        sqlx::query_as::<_, QuietRow>("SELECT quiet_hours_start, quiet_hours_end FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_one(db.pool())
+            .await?;
+    Ok(QuietHours::from_columns(
+        row.quiet_hours_start,
+        row.quiet_hours_end,
+    ))
 }
 
 /// Whom a notification goes to: their language, whether staff, their quiet hours.
@@ -121,17 +130,25 @@ pub struct Recipient {
     pub quiet: QuietHours,
 }
 
+#[derive(sqlx::FromRow)]
+struct RecipientRow {
+    language: String,
+    role: String,
+    quiet_hours_start: Option<i64>,
+    quiet_hours_end: Option<i64>,
+}
+
 pub async fn recipient(db: &Db, user_id: &str) -> Result<Recipient, AppError> {
-    let row =
-        sqlx::query("SELECT language, role, quiet_hours_start, quiet_hours_end FROM users WHERE id = $1")
-            .bind(user_id)
-            .fetch_one(db.pool())
-            .await?;
-    let (lang, role): (String, String) = (row.try_get(0)?, row.try_get(1)?);
+    let row = sqlx::query_as::<_, RecipientRow>(
+        "SELECT language, role, quiet_hours_start, quiet_hours_end FROM users WHERE id = $1",
+    )
+    .bind(user_id)
+    .fetch_one(db.pool())
+    .await?;
     Ok(Recipient {
-        lang: crate::i18n::Lang::parse(&lang).unwrap_or_default(),
-        staff: role != crate::model::Role::Citizen.as_str(),
-        quiet: QuietHours::from_columns(row.try_get(2)?, row.try_get(3)?),
+        lang: crate::i18n::Lang::parse(&row.language).unwrap_or_default(),
+        staff: row.role != crate::model::Role::Citizen.as_str(),
+        quiet: QuietHours::from_columns(row.quiet_hours_start, row.quiet_hours_end),
     })
 }
 
@@ -177,19 +194,25 @@ pub async fn enqueue_for_caseworker(
     kind: PushKind,
     ref_id: &str,
 ) -> Result<(), AppError> {
-    let caseworkers: Vec<String> = sqlx::query(
+    let caseworkers: Vec<String> = sqlx::query_scalar(
         "SELECT caseworker_id FROM caseload_assignments WHERE citizen_id = $1 AND ended_at IS NULL",
     )
     .bind(citizen.citizen_id())
     .fetch_all(&mut *conn)
-    .await?
-    .into_iter()
-    .map(|r| r.try_get(0))
-    .collect::<Result<_, _>>()?;
+    .await?;
     for caseworker in caseworkers {
         enqueue(&mut *conn, &caseworker, kind, ref_id, now_ms()).await?;
     }
     Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct ReminderRow {
+    /// The activity's.
+    id: String,
+    citizen_id: String,
+    quiet_hours_start: Option<i64>,
+    quiet_hours_end: Option<i64>,
 }
 
 /// "You have an activity tomorrow": for activities on tomorrow's date
@@ -205,7 +228,7 @@ pub async fn schedule_activity_reminders(db: &Db, now: jiff::Timestamp) -> Resul
     let (start, end) = day_bounds(&tomorrow.to_string()).ok_or(AppError::Internal)?;
     // Each citizen with a subscription and an activity tomorrow not yet queued:
     // this runs every round, so what is done is not looked at again.
-    let rows = sqlx::query(
+    let rows = sqlx::query_as::<_, ReminderRow>(
         "SELECT a.id, c.citizen_id, u.quiet_hours_start, u.quiet_hours_end \
          FROM activities a JOIN courses c ON c.id = a.course_id JOIN users u ON u.id = c.citizen_id \
          WHERE a.starts_at >= $1 AND a.starts_at < $2 AND a.status IN ('planned', 'ongoing') \
@@ -222,16 +245,15 @@ pub async fn schedule_activity_reminders(db: &Db, now: jiff::Timestamp) -> Resul
     let mut queued = 0;
     let mut conn = db.pool().acquire().await?;
     for row in rows {
-        let (activity, citizen): (String, String) = (row.try_get(0)?, row.try_get(1)?);
-        if QuietHours::from_columns(row.try_get(2)?, row.try_get(3)?).contains(minute) {
+        if QuietHours::from_columns(row.quiet_hours_start, row.quiet_hours_end).contains(minute) {
             continue;
         }
         // The day is part of the key: a moved activity is announced for its new day.
         enqueue(
             &mut conn,
-            &citizen,
+            &row.citizen_id,
             PushKind::ActivityTomorrow,
-            &format!("{activity}:{tomorrow}"),
+            &format!("{}:{tomorrow}", row.id),
             now.as_millisecond(),
         )
         .await?;
@@ -257,6 +279,15 @@ pub struct Due {
 /// (a batch, a few at a time, each send at most a few seconds). A process that
 /// dies with a claim leaves it to the others once this has passed.
 pub const CLAIM_LEASE_MS: i64 = 2 * 60 * 1000;
+
+#[derive(sqlx::FromRow)]
+struct DueRow {
+    id: String,
+    user_id: String,
+    kind: String,
+    ref_id: String,
+    attempts: i64,
+}
 
 /// Claims up to `limit` due, unclaimed (or no longer claimed) notifications
 /// for `claim` until `lease_until`, in one statement, and returns them: two
@@ -286,7 +317,7 @@ pub async fn claim_due(
     .bind(limit)
     .execute(db.pool())
     .await?;
-    sqlx::query(
+    sqlx::query_as::<_, DueRow>(
         "SELECT id, user_id, kind, ref_id, attempts FROM push_outbox \
          WHERE claimed_by = $1 AND sent_at IS NULL ORDER BY due_at",
     )
@@ -295,13 +326,12 @@ pub async fn claim_due(
     .await?
     .into_iter()
     .map(|r| {
-        let kind: String = r.try_get(2)?;
         Ok(Due {
-            id: r.try_get(0)?,
-            user_id: r.try_get(1)?,
-            kind: PushKind::parse(&kind).ok_or(AppError::Internal)?,
-            ref_id: r.try_get(3)?,
-            attempts: r.try_get(4)?,
+            kind: PushKind::parse(&r.kind).ok_or(AppError::Internal)?,
+            id: r.id,
+            user_id: r.user_id,
+            ref_id: r.ref_id,
+            attempts: r.attempts,
         })
     })
     .collect()
@@ -331,21 +361,28 @@ pub async fn postpone(db: &Db, id: &str, until: i64, failed: bool) -> Result<(),
     Ok(())
 }
 
+#[derive(sqlx::FromRow)]
+struct SubscriptionRow {
+    endpoint: String,
+    p256dh: String,
+    auth: String,
+}
+
 /// Where and how to reach one of a person's browsers.
 pub async fn subscriptions_of(db: &Db, user_id: &str) -> Result<Vec<Subscription>, AppError> {
-    sqlx::query("SELECT endpoint, p256dh, auth FROM push_subscriptions WHERE user_id = $1")
-        .bind(user_id)
-        .fetch_all(db.pool())
-        .await?
-        .into_iter()
-        .map(|r| {
-            Ok(Subscription {
-                endpoint: r.try_get(0)?,
-                p256dh: r.try_get(1)?,
-                auth: r.try_get(2)?,
-            })
-        })
-        .collect()
+    Ok(sqlx::query_as::<_, SubscriptionRow>(
+        "SELECT endpoint, p256dh, auth FROM push_subscriptions WHERE user_id = $1",
+    )
+    .bind(user_id)
+    .fetch_all(db.pool())
+    .await?
+    .into_iter()
+    .map(|r| Subscription {
+        endpoint: r.endpoint,
+        p256dh: r.p256dh,
+        auth: r.auth,
+    })
+    .collect())
 }
 
 /// The push service says this subscription is gone (404/410).
@@ -371,12 +408,10 @@ pub async fn vapid_keys(db: &Db, configured: Option<&str>) -> Result<super::webp
         });
     }
     let read = || async {
-        sqlx::query("SELECT value FROM server_settings WHERE name = $1")
+        sqlx::query_scalar::<_, String>("SELECT value FROM server_settings WHERE name = $1")
             .bind(VAPID_SETTING)
             .fetch_optional(db.pool())
-            .await?
-            .map(|r| r.try_get::<String, _>(0))
-            .transpose()
+            .await
     };
     // Made once, on first use; after that only read (also from the "Mig" page).
     let stored = match read().await? {

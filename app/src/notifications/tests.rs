@@ -87,15 +87,11 @@ async fn no_quiet_hours(db: &Db, who: &CurrentUser) {
 }
 
 async fn queued(db: &Db, who: &CurrentUser) -> Vec<(String, Option<i64>)> {
-    use sqlx::Row;
-    sqlx::query("SELECT kind, sent_at FROM push_outbox WHERE user_id = $1 ORDER BY created_at")
+    sqlx::query_as("SELECT kind, sent_at FROM push_outbox WHERE user_id = $1 ORDER BY created_at")
         .bind(&who.id)
         .fetch_all(db.pool())
         .await
         .unwrap()
-        .into_iter()
-        .map(|r| (r.get(0), r.get(1)))
-        .collect()
 }
 
 #[test]
@@ -693,7 +689,6 @@ db_test!(
 );
 
 db_test!(a_name_resolving_to_a_private_address_is_not_sent_to, |db| {
-    use sqlx::Row;
     let now = jiff::Timestamp::now();
     // The list allows this name; its DNS answer is this machine (rebinding).
     let policy = PushPolicy::new(Some(vec!["push.example.net".into()]));
@@ -733,12 +728,11 @@ db_test!(a_name_resolving_to_a_private_address_is_not_sent_to, |db| {
         *asked.lock().unwrap() >= 1,
         "the name was looked up by our resolver"
     );
-    let attempts: i64 = sqlx::query("SELECT attempts FROM push_outbox WHERE user_id = $1")
+    let attempts: i64 = sqlx::query_scalar("SELECT attempts FROM push_outbox WHERE user_id = $1")
         .bind(&citizen.id)
         .fetch_one(db.pool())
         .await
-        .unwrap()
-        .get(0);
+        .unwrap();
     assert_eq!(attempts, 1);
 
     // A subscription stored before these rules, to an address on this
@@ -875,7 +869,6 @@ db_test!(
 db_test!(
     quiet_hours_hold_back_by_the_clock_in_copenhagen_across_daylight_saving_changes,
     |db| {
-        use sqlx::Row;
         let (url, received) = push_service().await;
         // Default quiet hours, 21:00–08:00.
         let citizen = user(db, Role::Citizen, "Ali").await;
@@ -900,12 +893,11 @@ db_test!(
         drop(conn);
         let pusher = pusher();
         let due = || async {
-            sqlx::query("SELECT due_at FROM push_outbox WHERE user_id = $1")
+            sqlx::query_scalar::<_, i64>("SELECT due_at FROM push_outbox WHERE user_id = $1")
                 .bind(&citizen.id)
                 .fetch_one(db.pool())
                 .await
                 .unwrap()
-                .get::<i64, _>(0)
         };
         // 07:30 on Sunday 29 March is summer time already (05:30 UTC): still quiet,
         // until 08:00 summer time.
