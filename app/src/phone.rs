@@ -123,17 +123,14 @@ pub fn WithPhone(text: &'static str, number: &'static str) -> impl IntoView {
 /// The out-of-hours medical line of the citizen's own region, if known.
 #[server]
 pub async fn my_medical_line() -> Result<Option<MedicalLine>, AppError> {
-    use sqlx::Row;
     let state = crate::state::app_state()?;
     let user = crate::state::require_user()?;
-    let row = sqlx::query("SELECT r.name FROM users u JOIN regions r ON r.id = u.region_id WHERE u.id = $1")
-        .bind(&user.id)
-        .fetch_optional(state.db.pool())
-        .await?;
-    Ok(match row {
-        Some(r) => MedicalLine::for_region(&r.try_get::<String, _>(0)?),
-        None => None,
-    })
+    let region: Option<String> =
+        sqlx::query_scalar("SELECT r.name FROM users u JOIN regions r ON r.id = u.region_id WHERE u.id = $1")
+            .bind(&user.id)
+            .fetch_optional(state.db.pool())
+            .await?;
+    Ok(region.and_then(|name| MedicalLine::for_region(&name)))
 }
 
 /// "Uden for lægens åbningstid: ring 1818 (Region Sjælland)", or every

@@ -21,7 +21,6 @@ use app::model::{CurrentUser, Role};
 use app::time::now_ms;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use sqlx::Row;
 use std::collections::{HashMap, HashSet};
 
 mod support;
@@ -63,11 +62,10 @@ async fn exec(db: &Db, sql: &str, args: &[&str]) {
 /// requests and wellbeing; some activated, some not.
 async fn add_random_world(db: &Db, rng: &mut StdRng) {
     let now = now_ms();
-    let region: String = sqlx::query("SELECT id FROM regions ORDER BY name LIMIT 1")
+    let region: String = sqlx::query_scalar("SELECT id FROM regions ORDER BY name LIMIT 1")
         .fetch_one(db.pool())
         .await
-        .unwrap()
-        .get(0);
+        .unwrap();
     let make = |role: &str, n: usize, rng: &mut StdRng| {
         (0..n)
             .map(|i| {
@@ -105,13 +103,10 @@ async fn add_random_world(db: &Db, rng: &mut StdRng) {
     }
     // The demo caseworker and citizens take part too.
     let demo_citizens: Vec<String> =
-        sqlx::query("SELECT id FROM users WHERE role = 'citizen' AND email LIKE '%@demo.%'")
+        sqlx::query_scalar("SELECT id FROM users WHERE role = 'citizen' AND email LIKE '%@demo.%'")
             .fetch_all(db.pool())
             .await
-            .unwrap()
-            .into_iter()
-            .map(|r| r.get(0))
-            .collect();
+            .unwrap();
     let all_citizens: Vec<String> = citizens
         .iter()
         .map(|c| c.0.clone())
@@ -245,13 +240,7 @@ struct Oracle {
 }
 
 async fn pairs(db: &Db, sql: &str) -> Vec<(String, String)> {
-    sqlx::query(sql)
-        .fetch_all(db.pool())
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|r| (r.get(0), r.get(1)))
-        .collect()
+    sqlx::query_as(sql).fetch_all(db.pool()).await.unwrap()
 }
 
 impl Oracle {
@@ -279,13 +268,15 @@ impl Oracle {
                 .await
                 .into_iter()
                 .collect(),
-            concerns: sqlx::query("SELECT id, citizen_id, coordinator_id FROM health_concerns")
-                .fetch_all(db.pool())
-                .await
-                .unwrap()
-                .into_iter()
-                .map(|r| (r.get(0), (r.get(1), r.get(2))))
-                .collect(),
+            concerns: sqlx::query_as::<_, (String, String, Option<String>)>(
+                "SELECT id, citizen_id, coordinator_id FROM health_concerns",
+            )
+            .fetch_all(db.pool())
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|(id, citizen, coordinator)| (id, (citizen, coordinator)))
+            .collect(),
         }
     }
 
@@ -486,22 +477,20 @@ async fn run(db: &Db, op: Op, viewer: &CurrentUser, object: &str, target: &str) 
 
 /// Read rows only: a started reset writes its own account event, as it should.
 async fn audit_total(db: &Db) -> i64 {
-    sqlx::query("SELECT COUNT(*) FROM audit_events WHERE purpose <> 'account'")
+    sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE purpose <> 'account'")
         .fetch_one(db.pool())
         .await
         .unwrap()
-        .get(0)
 }
 
 /// The viewer's read rows in one window.
 async fn viewer_rows_in(db: &Db, viewer: &str, window: i64) -> i64 {
-    sqlx::query("SELECT COUNT(*) FROM audit_events WHERE actor_id = $1 AND window_start = $2")
+    sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE actor_id = $1 AND window_start = $2")
         .bind(viewer)
         .bind(window)
         .fetch_one(db.pool())
         .await
         .unwrap()
-        .get(0)
 }
 
 async fn property(postgres: bool) {
@@ -514,21 +503,22 @@ async fn property(postgres: bool) {
     add_random_world(&db, &mut rng).await;
     let mut oracle = Oracle::read(&db).await;
 
-    let people: Vec<CurrentUser> = sqlx::query("SELECT id, role, display_name FROM users ORDER BY id")
-        .fetch_all(db.pool())
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|r| CurrentUser {
-            id: r.get(0),
-            role: Role::parse(&r.get::<String, _>(1)).unwrap(),
-            name: r.get(2),
-            lang: app::i18n::Lang::Da,
-            text_size: Default::default(),
-            session_key: String::new(),
-            unread_messages: 0,
-        })
-        .collect();
+    let people: Vec<CurrentUser> =
+        sqlx::query_as::<_, (String, String, String)>("SELECT id, role, display_name FROM users ORDER BY id")
+            .fetch_all(db.pool())
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|(id, role, name)| CurrentUser {
+                id,
+                role: Role::parse(&role).unwrap(),
+                name,
+                lang: app::i18n::Lang::Da,
+                text_size: Default::default(),
+                session_key: String::new(),
+                unread_messages: 0,
+            })
+            .collect();
     fn sorted<V>(m: &HashMap<String, V>) -> Vec<String> {
         let mut v: Vec<String> = m.keys().cloned().collect();
         v.sort();

@@ -566,17 +566,13 @@ async fn scalar(db: &Db, sql: &str, bind: &str) -> i64 {
 
 /// The demo citizens that have a message thread: (e-mail, thread id).
 async fn citizens_with_threads(db: &Db) -> Vec<(String, String)> {
-    use sqlx::Row;
-    sqlx::query(
+    sqlx::query_as(
         "SELECT u.email, MIN(t.id) FROM users u JOIN message_threads t ON t.citizen_id = u.id \
          WHERE u.role = 'citizen' GROUP BY u.email ORDER BY u.email",
     )
     .fetch_all(db.pool())
     .await
     .unwrap()
-    .iter()
-    .map(|r| (r.get::<String, _>(0), r.get::<String, _>(1)))
-    .collect()
 }
 
 /// The topology, up: a seeded database, two server processes, nginx.
@@ -838,14 +834,14 @@ async fn rolling_restart_through_nginx_drops_and_duplicates_nothing() {
     // Every acknowledged message is stored exactly once.
     let acknowledged = tally.acknowledged.lock().unwrap().clone();
     let stored: HashMap<String, i64> = {
-        use sqlx::Row;
-        sqlx::query("SELECT body, COUNT(*) FROM messages WHERE body LIKE 'deploy %' GROUP BY body")
-            .fetch_all(t.db.pool())
-            .await
-            .unwrap()
-            .iter()
-            .map(|r| (r.get::<String, _>(0), r.get::<i64, _>(1)))
-            .collect()
+        sqlx::query_as::<_, (String, i64)>(
+            "SELECT body, COUNT(*) FROM messages WHERE body LIKE 'deploy %' GROUP BY body",
+        )
+        .fetch_all(t.db.pool())
+        .await
+        .unwrap()
+        .into_iter()
+        .collect()
     };
     let lost = acknowledged.iter().filter(|b| !stored.contains_key(*b)).count();
     let duplicated = stored.values().filter(|n| **n > 1).count();

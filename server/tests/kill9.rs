@@ -93,19 +93,17 @@ async fn counts(db: &Db, thread: &str) -> HashMap<String, i64> {
 }
 
 async fn kill_cycles(postgres: bool, cycles: usize) {
-    use sqlx::Row;
     let t = TestDb::create(postgres).await;
     let seeded = server(&t.url, 0, &["seed-demo"]).status().unwrap();
     assert!(seeded.success());
     let db = Db::connect(&t.url).await.unwrap();
-    let thread: String = sqlx::query(
+    let thread: String = sqlx::query_scalar(
         "SELECT t.id FROM message_threads t JOIN users u ON u.id = t.citizen_id \
          WHERE u.email = 'ali@demo.mitforlob.dk' ORDER BY t.id LIMIT 1",
     )
     .fetch_one(db.pool())
     .await
-    .unwrap()
-    .get(0);
+    .unwrap();
 
     let port = free_port();
     let mut child = start(&t.url, port).await;

@@ -84,7 +84,7 @@ pub(super) async fn seed(sd: &Seeder, p: &People<'_>) -> Result<(), SeedError> {
            attach_wellbeing, state, idempotency_key, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, 0, 'received', $8, $9, $10)",
         vec![
-            s(&concern), s(birgitte), s(&c3), s(&placement), s(&hovedstaden), s(lars),
+            s(&concern), s(birgitte), s(&c3), s(&placement), s(hovedstaden), s(lars),
             s("Jeg er bange for, at jeg ikke kan sidde ved en computer flere timer ad gangen på grund af min nakke."),
             s(&new_id()), Arg::N(sent), Arg::N(sent),
         ],
