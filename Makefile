@@ -52,11 +52,13 @@ check:
 	cargo clippy -p app --lib --target wasm32-unknown-unknown --no-default-features --features hydrate -- -D warnings
 
 ## Beyond rustc and clippy: unused dependencies; the dependencies' licences,
-## duplicates (printed, not an error) and sources (deny.toml); the plain
-## scripts' format and lint (biome.jsonc, with Biome from end2end/package.json).
+## duplicates (printed, not an error) and sources (deny.toml); the layout of
+## `view!` blocks (leptosfmt.toml); the plain scripts' format and lint
+## (biome.jsonc, with Biome from end2end/package.json).
 lint: tools
 	cargo machete
 	cargo deny check --hide-inclusion-graph licenses bans sources
+	@leptosfmt --check --quiet app/src || { echo "view! blocks: run leptosfmt app/src && cargo fmt --all"; exit 1; }
 	biome ci .
 
 unit-tests:
