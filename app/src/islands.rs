@@ -52,7 +52,7 @@ pub fn IslandScripts(options: LeptosOptions) -> impl IntoView {
     Suspend::new(async move {
         after_the_rest().await;
         flag.get()
-            .then(|| view! { <HydrationScripts options islands=true/> })
+            .then(|| view! { <HydrationScripts options islands=true /> })
     })
 }
 

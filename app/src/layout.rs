@@ -19,15 +19,22 @@ pub fn Header() -> impl IntoView {
         .map(|u| staff_nav(u.role));
     view! {
         <header class="site-header">
-            <a class="brand" href="/">{t(Msg::AppName)}</a>
+            <a class="brand" href="/">
+                {t(Msg::AppName)}
+            </a>
             {staff_links}
-            {user.map(|u| view! {
-                <p class="muted">
-                    <span class="visually-hidden">{t(Msg::LayoutLoggedInAs)} " "</span>
-                    {u.name.clone()} " · " {t(u.role.label())}
-                </p>
-                <LogoutForm/>
-            })}
+            {user
+                .map(|u| {
+                    view! {
+                        <p class="muted">
+                            <span class="visually-hidden">{t(Msg::LayoutLoggedInAs)} " "</span>
+                            {u.name.clone()}
+                            " · "
+                            {t(u.role.label())}
+                        </p>
+                        <LogoutForm />
+                    }
+                })}
         </header>
     }
 }
@@ -42,8 +49,18 @@ fn staff_nav(role: Role) -> impl IntoView {
     view! {
         <nav class="staff-nav" aria-label=t(Msg::NavStaffLabel)>
             <ul>
-                {links.into_iter().map(|(href, label)| view! { <li><A href=href>{t(label)}</A></li> }).collect_view()}
-                <li><A href="/me">{t(Msg::NavMe)}</A></li>
+                {links
+                    .into_iter()
+                    .map(|(href, label)| {
+                        view! {
+                            <li>
+                                <A href=href>{t(label)}</A>
+                            </li>
+                        }
+                    })
+                    .collect_view()} <li>
+                    <A href="/me">{t(Msg::NavMe)}</A>
+                </li>
             </ul>
         </nav>
     }
@@ -67,27 +84,46 @@ pub fn CitizenNav() -> impl IntoView {
     view! {
         <nav class="bottom-nav" aria-label=t(Msg::NavMainLabel)>
             <ul>
-                {items.into_iter().map(|(href, label, icon)| {
-                    // The page itself is "page"; a page inside the section is "true".
-                    let current = (here == Some(href)).then(|| if path == href { "page" } else { "true" });
-                    // Not in the messages section itself: its list shows each unread thread.
-                    let badge = (href == "/messages" && unread > 0 && here != Some(href)).then(|| view! {
-                        <span class="badge"><span aria-hidden="true">{unread}</span><span class="visually-hidden">", " {tn(Plural::NavUnread, unread)}</span></span>
-                    });
-                    view! {
-                        <li>
-                            <a href=href aria-current=current>
-                                <span class="icon" aria-hidden="true">
-                                    <svg viewBox="0 0 24 24" width="24" height="24" focusable="false">
-                                        <path d=icon fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"/>
-                                    </svg>
-                                </span>
-                                <span class="label">{t(label)}</span>
-                                {badge}
-                            </a>
-                        </li>
-                    }
-                }).collect_view()}
+                {items
+                    .into_iter()
+                    .map(|(href, label, icon)| {
+                        let current = (here == Some(href))
+                            .then(|| if path == href { "page" } else { "true" });
+                        let badge = (href == "/messages" && unread > 0 && here != Some(href))
+                            .then(|| {
+                                // The page itself is "page"; a page inside the section is "true".
+                                // Not in the messages section itself: its list shows each unread thread.
+                                view! {
+                                    <span class="badge">
+                                        <span aria-hidden="true">{unread}</span>
+                                        <span class="visually-hidden">
+                                            ", " {tn(Plural::NavUnread, unread)}
+                                        </span>
+                                    </span>
+                                }
+                            });
+                        view! {
+                            <li>
+                                <a href=href aria-current=current>
+                                    <span class="icon" aria-hidden="true">
+                                        <svg viewBox="0 0 24 24" width="24" height="24" focusable="false">
+                                            <path
+                                                d=icon
+                                                fill="none"
+                                                stroke="currentColor"
+                                                stroke-width="2"
+                                                stroke-linecap="round"
+                                                stroke-linejoin="round"
+                                            />
+                                        </svg>
+                                    </span>
+                                    <span class="label">{t(label)}</span>
+                                    {badge}
+                                </a>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
             </ul>
         </nav>
     }
@@ -118,17 +154,29 @@ pub fn Footer() -> impl IntoView {
     view! {
         <footer class="site-footer">
             <ul>
-                <li><a href="/accessibility">{t(Msg::FooterAccessibility)}</a></li>
-                <li><a href="/privacy">{t(Msg::FooterPrivacy)}</a></li>
-                <li><a href="/contact">{t(Msg::FooterContact)}</a></li>
+                <li>
+                    <a href="/accessibility">{t(Msg::FooterAccessibility)}</a>
+                </li>
+                <li>
+                    <a href="/privacy">{t(Msg::FooterPrivacy)}</a>
+                </li>
+                <li>
+                    <a href="/contact">{t(Msg::FooterContact)}</a>
+                </li>
             </ul>
             <form method="post" action="/api/language" novalidate class="lang-form">
                 <label for="lang-select">{t(Msg::FooterLanguage)}</label>
                 <select id="lang-select" name="lang">
-                    <option value="da" selected=lang == Lang::Da lang="da">{t(Msg::FooterLanguageDa)}</option>
-                    <option value="en" selected=lang == Lang::En lang="en">{t(Msg::FooterLanguageEn)}</option>
+                    <option value="da" selected=lang == Lang::Da lang="da">
+                        {t(Msg::FooterLanguageDa)}
+                    </option>
+                    <option value="en" selected=lang == Lang::En lang="en">
+                        {t(Msg::FooterLanguageEn)}
+                    </option>
                 </select>
-                <button type="submit" class="button secondary">{t(Msg::FooterLanguageButton)}</button>
+                <button type="submit" class="button secondary">
+                    {t(Msg::FooterLanguageButton)}
+                </button>
             </form>
         </footer>
     }
@@ -150,23 +198,47 @@ pub fn SessionWarning() -> impl IntoView {
         idle_ms = state.config.session_idle_ms;
     }
     Some(view! {
-        <dialog class="session-dialog" id="session-warning" role="alertdialog"
-            aria-labelledby="session-warning-title" aria-describedby="session-warning-text"
-            data-idle-ms=idle_ms data-warn-ms=WARN_BEFORE_MS>
-            <p class="dialog-title" id="session-warning-title">{t(Msg::SessionWarningTitle)}</p>
+        <dialog
+            class="session-dialog"
+            id="session-warning"
+            role="alertdialog"
+            aria-labelledby="session-warning-title"
+            aria-describedby="session-warning-text"
+            data-idle-ms=idle_ms
+            data-warn-ms=WARN_BEFORE_MS
+        >
+            <p class="dialog-title" id="session-warning-title">
+                {t(Msg::SessionWarningTitle)}
+            </p>
             <p id="session-warning-text">{t(Msg::SessionWarningText)}</p>
-            <button type="button" class="button" data-session-stay>{t(Msg::SessionStay)}</button>
+            <button type="button" class="button" data-session-stay>
+                {t(Msg::SessionStay)}
+            </button>
         </dialog>
-        <dialog class="session-dialog" id="session-ended" role="alertdialog"
-            aria-labelledby="session-ended-title" aria-describedby="session-ended-text">
-            <p class="dialog-title" id="session-ended-title">{t(Msg::SessionEndedTitle)}</p>
+        <dialog
+            class="session-dialog"
+            id="session-ended"
+            role="alertdialog"
+            aria-labelledby="session-ended-title"
+            aria-describedby="session-ended-text"
+        >
+            <p class="dialog-title" id="session-ended-title">
+                {t(Msg::SessionEndedTitle)}
+            </p>
             <p id="session-ended-text">{t(Msg::SessionEndedText)}</p>
-            <a class="button" href="/login">{t(Msg::SessionLogInAgain)}</a>
+            <a class="button" href="/login">
+                {t(Msg::SessionLogInAgain)}
+            </a>
         </dialog>
         <p class="alert alert-info" id="session-restored" role="status" tabindex="-1" hidden>
             {t(Msg::SessionRestored)}
         </p>
-        <p class="visually-hidden" id="session-status" aria-live="polite" data-extended=t(Msg::SessionExtended)></p>
+        <p
+            class="visually-hidden"
+            id="session-status"
+            aria-live="polite"
+            data-extended=t(Msg::SessionExtended)
+        ></p>
     })
 }
 
@@ -215,14 +287,14 @@ pub fn DataTable(
 /// become markup; the text is escaped here.
 #[component]
 pub fn Title(#[prop(into)] text: String) -> impl IntoView {
-    view! { <leptos_meta::Title text=crate::forms::raw_text(&text)/> }
+    view! { <leptos_meta::Title text=crate::forms::raw_text(&text) /> }
 }
 
 /// Every title ends with the app's name.
 #[component]
 pub fn TitleSuffix() -> impl IntoView {
     let app_name = t(Msg::AppName);
-    view! { <leptos_meta::Title formatter=move |title: String| format!("{title} · {app_name}")/> }
+    view! { <leptos_meta::Title formatter=move |title: String| format!("{title} · {app_name}") /> }
 }
 
 /// Shown where something does not exist or may not be seen.
@@ -233,10 +305,12 @@ pub fn NotFound() -> impl IntoView {
         res.set_status(http::StatusCode::NOT_FOUND);
     }
     view! {
-        <Title text=t(Msg::ErrorNotFoundTitle)/>
+        <Title text=t(Msg::ErrorNotFoundTitle) />
         <h1>{t(Msg::ErrorNotFoundTitle)}</h1>
         <p>{t(Msg::ErrorNotFound)}</p>
-        <p><a href="/">{t(Msg::ErrorBackHome)}</a></p>
+        <p>
+            <a href="/">{t(Msg::ErrorBackHome)}</a>
+        </p>
     }
 }
 
@@ -254,7 +328,7 @@ where
         <Await future=future let:result>
             {match result.clone() {
                 Ok(data) => children(data).into_any(),
-                Err(error) => view! { <ErrorBox error=error/> }.into_any(),
+                Err(error) => view! { <ErrorBox error=error /> }.into_any(),
             }}
         </Await>
     }
@@ -264,11 +338,15 @@ where
 #[component]
 pub fn ErrorBox(error: crate::error::AppError) -> impl IntoView {
     if error == crate::error::AppError::NotFound {
-        return view! { <NotFound/> }.into_any();
+        return view! { <NotFound /> }.into_any();
     }
     view! {
         <div class="alert alert-error" role="alert">
-            <p><strong>{t(Msg::FormErrorLead)}</strong> " " {t(error.message())}</p>
+            <p>
+                <strong>{t(Msg::FormErrorLead)}</strong>
+                " "
+                {t(error.message())}
+            </p>
         </div>
     }
     .into_any()

@@ -108,7 +108,12 @@ pub fn tel_href(number: &str) -> Option<String> {
 #[component]
 pub fn PhoneLink(#[prop(into)] number: String) -> impl IntoView {
     match tel_href(&number) {
-        Some(href) => view! { <a class="phone" href=href>{number}</a> }.into_any(),
+        Some(href) => view! {
+            <a class="phone" href=href>
+                {number}
+            </a>
+        }
+        .into_any(),
         None => number.into_any(),
     }
 }
@@ -117,7 +122,11 @@ pub fn PhoneLink(#[prop(into)] number: String) -> impl IntoView {
 #[component]
 pub fn WithPhone(text: &'static str, number: &'static str) -> impl IntoView {
     let (before, after) = text.split_once("{phone}").unwrap_or((text, ""));
-    view! { {before}<PhoneLink number=number/>{after} }
+    view! {
+        {before}
+        <PhoneLink number=number />
+        {after}
+    }
 }
 
 /// The out-of-hours medical line of the citizen's own region, if known.
@@ -142,14 +151,16 @@ pub fn MedicalLineItem(line: Option<MedicalLine>) -> impl IntoView {
             let text = texts::HelpMedicalLine::raw(use_lang());
             let (before, after) = text.split_once("{phone}").unwrap_or((text, ""));
             let after = after.replace("{region}", t(line.region()));
-            view! { <li>{before}<PhoneLink number=line.number()/>{after}</li> }.into_any()
+            view! { <li>{before}<PhoneLink number=line.number() />{after}</li> }.into_any()
         }
         None => view! {
-            <li>{t(Msg::HelpMedicalLineAny)}
+            <li>
+                {t(Msg::HelpMedicalLineAny)}
                 <ul>
-                    {MedicalLine::ALL.into_iter().map(|l| view! {
-                        <li>{t(l.region())} ": " <PhoneLink number=l.number()/></li>
-                    }).collect_view()}
+                    {MedicalLine::ALL
+                        .into_iter()
+                        .map(|l| view! { <li>{t(l.region())} ": " <PhoneLink number=l.number() /></li> })
+                        .collect_view()}
                 </ul>
             </li>
         }

@@ -48,18 +48,18 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         <!DOCTYPE html>
         <html lang=lang.code() class=text_size.html_class()>
             <head>
-                <meta charset="utf-8"/>
-                <meta name="viewport" content="width=device-width, initial-scale=1"/>
-                <meta name="theme-color" content=crate::pwa::THEME_COLOUR/>
-                <link rel="stylesheet" href=stylesheet/>
-                <link rel="icon" href=crate::pwa::scripts::FAVICON type="image/svg+xml"/>
-                <crate::pwa::PwaHead/>
-                <MetaTags/>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="theme-color" content=crate::pwa::THEME_COLOUR />
+                <link rel="stylesheet" href=stylesheet />
+                <link rel="icon" href=crate::pwa::scripts::FAVICON type="image/svg+xml" />
+                <crate::pwa::PwaHead />
+                <MetaTags />
             </head>
             <body class=body_class>
-                <App/>
+                <App />
                 // The WebAssembly, only where an island is (see `islands`).
-                <crate::islands::IslandScripts options/>
+                <crate::islands::IslandScripts options />
             </body>
         </html>
     }
@@ -98,48 +98,169 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     let is_citizen = page_user().is_some_and(|u| u.role == Role::Citizen);
     view! {
-        <TitleSuffix/>
+        <TitleSuffix />
         <Router>
-            <a class="skip-link" href="#main">{t(Msg::LayoutSkipLink)}</a>
-            <Header/>
-            {is_citizen.then(|| view! { <CitizenNav/> })}
+            <a class="skip-link" href="#main">
+                {t(Msg::LayoutSkipLink)}
+            </a>
+            <Header />
+            {is_citizen.then(|| view! { <CitizenNav /> })}
             <main id="main" class="page" tabindex="-1">
-                <crate::pwa::AppNotices/>
-                <SessionWarning/>
-                <Routes fallback=|| view! { <NotFound/> }>
-                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
-                    <Route path=path!("/login") view=|| view! { <Title text=t(Msg::AuthLoginTitle)/><LoginPage/> } ssr=SsrMode::Async/>
-                    <Route path=path!("/activate") view=|| view! { <Title text=t(Msg::AuthActivateTitle)/><ActivatePage/> } ssr=SsrMode::Async/>
-                    <Route path=path!("/reset") view=|| view! { <Title text=t(Msg::ResetTitle)/><crate::auth::recovery::ResetPage/> } ssr=SsrMode::Async/>
-                    <Route path=path!("/plan") view=|| guarded(&[Role::Citizen], crate::plan::PlanPage) ssr=SsrMode::Async/>
-                    <Route path=path!("/plan/print") view=|| guarded(&[Role::Citizen], crate::plan::PrintPlanPage) ssr=SsrMode::Async/>
-                    <Route path=path!("/activities/:id") view=|| guarded(&[Role::Citizen, Role::Caseworker], crate::plan::ActivityPage) ssr=SsrMode::Async/>
-                    <Route path=path!("/wellbeing/who5") view=|| guarded(&[Role::Citizen], crate::wellbeing::who5::Who5QuestionnairePage) ssr=SsrMode::Async/>
-                    <Route path=path!("/wellbeing") view=|| guarded(&[Role::Citizen], crate::wellbeing::WellbeingPage) ssr=SsrMode::Async/>
-                    <Route path=path!("/messages") view=|| guarded(&[Role::Citizen], crate::messages::MessagesPage) ssr=SsrMode::Async/>
-                    <Route path=path!("/messages/new") view=|| guarded(&[Role::Citizen, Role::Caseworker], crate::messages::NewThreadPage) ssr=SsrMode::Async/>
-                    <Route path=path!("/messages/:id") view=|| guarded(&[Role::Citizen, Role::Caseworker], crate::messages::ThreadPage) ssr=SsrMode::Async/>
-                    <Route path=path!("/inbox") view=|| guarded(&[Role::Caseworker], crate::messages::InboxPage) ssr=SsrMode::Async/>
-                    <Route path=path!("/me") view=|| guarded(&Role::ALL, crate::me::MePage) ssr=SsrMode::Async/>
-                    <Route path=path!("/me/data") view=|| guarded(&[Role::Citizen], crate::me::export::DataPage) ssr=SsrMode::Async/>
-                    <Route path=path!("/caseload") view=|| guarded(&[Role::Caseworker], crate::caseload::CaseloadPage) ssr=SsrMode::Async/>
-                    <Route path=path!("/caseload/citizens/:id") view=|| guarded(&[Role::Caseworker], crate::caseload::CitizenPage) ssr=SsrMode::Async/>
-                    <Route path=path!("/caseload/citizens/:id/course") view=|| guarded(&[Role::Caseworker], crate::plan::edit::CourseEditPage) ssr=SsrMode::Async/>
-                    <Route path=path!("/caseload/citizens/:id/goals/:goal") view=|| guarded(&[Role::Caseworker], crate::plan::edit::GoalEditPage) ssr=SsrMode::Async/>
-                    <Route path=path!("/caseload/citizens/:id/activities/:activity") view=|| guarded(&[Role::Caseworker], crate::plan::edit::ActivityEditPage) ssr=SsrMode::Async/>
-                    <Route path=path!("/concerns") view=|| guarded(&[Role::Citizen], crate::concerns::ConcernsPage) ssr=SsrMode::Async/>
-                    <Route path=path!("/concerns/new") view=|| guarded(&[Role::Citizen], crate::concerns::NewConcernPage) ssr=SsrMode::Async/>
-                    <Route path=path!("/concerns/:id") view=|| guarded(&[Role::Citizen], crate::concerns::ConcernPage) ssr=SsrMode::Async/>
-                    <Route path=path!("/requests/:id") view=|| guarded(&[Role::HealthCoordinator], crate::concerns::RequestPage) ssr=SsrMode::Async/>
-                    <Route path=path!("/requests") view=|| guarded(&[Role::HealthCoordinator], crate::concerns::QueuePage) ssr=SsrMode::Async/>
-                    <Route path=path!("/admin") view=|| guarded(&[Role::Administrator], crate::admin::AdminPage) ssr=SsrMode::Async/>
-                    <Route path=path!("/accessibility") view=crate::info::AccessibilityPage ssr=SsrMode::Async/>
-                    <Route path=path!("/privacy") view=crate::info::PrivacyPage ssr=SsrMode::Async/>
-                    <Route path=path!("/contact") view=crate::info::ContactPage ssr=SsrMode::Async/>
-                    <Route path=path!("/offline") view=crate::pwa::OfflinePage ssr=SsrMode::Async/>
+                <crate::pwa::AppNotices />
+                <SessionWarning />
+                <Routes fallback=|| view! { <NotFound /> }>
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/login")
+                        view=|| {
+                            view! {
+                                <Title text=t(Msg::AuthLoginTitle) />
+                                <LoginPage />
+                            }
+                        }
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/activate")
+                        view=|| {
+                            view! {
+                                <Title text=t(Msg::AuthActivateTitle) />
+                                <ActivatePage />
+                            }
+                        }
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/reset")
+                        view=|| {
+                            view! {
+                                <Title text=t(Msg::ResetTitle) />
+                                <crate::auth::recovery::ResetPage />
+                            }
+                        }
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/plan")
+                        view=|| guarded(&[Role::Citizen], crate::plan::PlanPage)
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/plan/print")
+                        view=|| guarded(&[Role::Citizen], crate::plan::PrintPlanPage)
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/activities/:id")
+                        view=|| guarded(&[Role::Citizen, Role::Caseworker], crate::plan::ActivityPage)
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/wellbeing/who5")
+                        view=|| guarded(&[Role::Citizen], crate::wellbeing::who5::Who5QuestionnairePage)
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/wellbeing")
+                        view=|| guarded(&[Role::Citizen], crate::wellbeing::WellbeingPage)
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/messages")
+                        view=|| guarded(&[Role::Citizen], crate::messages::MessagesPage)
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/messages/new")
+                        view=|| guarded(&[Role::Citizen, Role::Caseworker], crate::messages::NewThreadPage)
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/messages/:id")
+                        view=|| guarded(&[Role::Citizen, Role::Caseworker], crate::messages::ThreadPage)
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/inbox")
+                        view=|| guarded(&[Role::Caseworker], crate::messages::InboxPage)
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/me")
+                        view=|| guarded(&Role::ALL, crate::me::MePage)
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/me/data")
+                        view=|| guarded(&[Role::Citizen], crate::me::export::DataPage)
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/caseload")
+                        view=|| guarded(&[Role::Caseworker], crate::caseload::CaseloadPage)
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/caseload/citizens/:id")
+                        view=|| guarded(&[Role::Caseworker], crate::caseload::CitizenPage)
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/caseload/citizens/:id/course")
+                        view=|| guarded(&[Role::Caseworker], crate::plan::edit::CourseEditPage)
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/caseload/citizens/:id/goals/:goal")
+                        view=|| guarded(&[Role::Caseworker], crate::plan::edit::GoalEditPage)
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/caseload/citizens/:id/activities/:activity")
+                        view=|| guarded(&[Role::Caseworker], crate::plan::edit::ActivityEditPage)
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/concerns")
+                        view=|| guarded(&[Role::Citizen], crate::concerns::ConcernsPage)
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/concerns/new")
+                        view=|| guarded(&[Role::Citizen], crate::concerns::NewConcernPage)
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/concerns/:id")
+                        view=|| guarded(&[Role::Citizen], crate::concerns::ConcernPage)
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/requests/:id")
+                        view=|| guarded(&[Role::HealthCoordinator], crate::concerns::RequestPage)
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/requests")
+                        view=|| guarded(&[Role::HealthCoordinator], crate::concerns::QueuePage)
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/admin")
+                        view=|| guarded(&[Role::Administrator], crate::admin::AdminPage)
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/accessibility")
+                        view=crate::info::AccessibilityPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=path!("/privacy") view=crate::info::PrivacyPage ssr=SsrMode::Async />
+                    <Route path=path!("/contact") view=crate::info::ContactPage ssr=SsrMode::Async />
+                    <Route path=path!("/offline") view=crate::pwa::OfflinePage ssr=SsrMode::Async />
                 </Routes>
             </main>
-            <Footer/>
+            <Footer />
         </Router>
     }
 }
@@ -148,12 +269,12 @@ pub fn App() -> impl IntoView {
 /// logged in is sent to the login page.
 fn guarded<V: IntoView + 'static>(roles: &'static [Role], page: fn() -> V) -> AnyView {
     match page_user() {
-        None => view! { <Redirect path="/login"/> }.into_any(),
+        None => view! { <Redirect path="/login" /> }.into_any(),
         Some(u) if roles.contains(&u.role) => page().into_any(),
         Some(_u) => {
             #[cfg(feature = "ssr")]
             crate::auth::security_log::refused_access(&_u, "page");
-            view! { <NotFound/> }.into_any()
+            view! { <NotFound /> }.into_any()
         }
     }
 }
@@ -162,8 +283,8 @@ fn guarded<V: IntoView + 'static>(roles: &'static [Role], page: fn() -> V) -> An
 #[component]
 fn HomePage() -> impl IntoView {
     match page_user() {
-        None => view! { <Redirect path="/login"/> }.into_any(),
-        Some(u) if u.role == Role::Citizen => view! { <crate::plan::OverviewPage/> }.into_any(),
-        Some(u) => view! { <Redirect path=u.role.home()/> }.into_any(),
+        None => view! { <Redirect path="/login" /> }.into_any(),
+        Some(u) if u.role == Role::Citizen => view! { <crate::plan::OverviewPage /> }.into_any(),
+        Some(u) => view! { <Redirect path=u.role.home() /> }.into_any(),
     }
 }

@@ -364,28 +364,71 @@ pub fn LoginPage() -> impl IntoView {
         <div class="login-page stack">
             <h1>{t(Msg::AuthLoginTitle)}</h1>
             <p>{t(Msg::AuthLoginIntro)}</p>
-            <FormStatus/>
-            {ways.mitid.then(|| view! {
-                <form method="post" action="/auth/oidc/citizen" novalidate>
-                    <button type="submit" class="button">{t(Msg::AuthMitidButton)}</button>
-                </form>
-            }.into_any())}
-            {password.then(|| view! {
-                {(ways.mitid || ways.staff_login).then(|| view! { <p>{t(Msg::AuthOrPassword)}</p> })}
-                {(ways.mitid && !ways.citizen_password).then(|| view! { <p class="muted">{t(Msg::AuthCitizensUseMitid)}</p> })}
-                <form method="post" action="/api/login" class="stack" novalidate>
-                    <TextField name="email" label=Msg::AuthEmail kind="email" autocomplete="username" required=true maxlength=254/>
-                    <TextField name="password" label=Msg::AuthPassword kind="password" autocomplete="current-password" required=true/>
-                    <button type="submit" class="button">{t(Msg::AuthLoginButton)}</button>
-                </form>
-            }.into_any())}
-            {ways.staff_login.then(|| view! {
-                <form method="post" action="/auth/oidc/staff" novalidate>
-                    <button type="submit" class="button secondary">{t(Msg::AuthStaffSsoButton)}</button>
-                </form>
-            }.into_any())}
-            <p><a href="/activate">{t(Msg::AuthActivateLink)}</a></p>
-            {password.then(|| view! { <p><a href="/reset">{t(Msg::ResetLink)}</a></p> })}
+            <FormStatus />
+            {ways
+                .mitid
+                .then(|| {
+                    view! {
+                        <form method="post" action="/auth/oidc/citizen" novalidate>
+                            <button type="submit" class="button">
+                                {t(Msg::AuthMitidButton)}
+                            </button>
+                        </form>
+                    }
+                        .into_any()
+                })}
+            {password
+                .then(|| {
+                    view! {
+                        {(ways.mitid || ways.staff_login).then(|| view! { <p>{t(Msg::AuthOrPassword)}</p> })}
+                        {(ways.mitid && !ways.citizen_password)
+                            .then(|| view! { <p class="muted">{t(Msg::AuthCitizensUseMitid)}</p> })}
+                        <form method="post" action="/api/login" class="stack" novalidate>
+                            <TextField
+                                name="email"
+                                label=Msg::AuthEmail
+                                kind="email"
+                                autocomplete="username"
+                                required=true
+                                maxlength=254
+                            />
+                            <TextField
+                                name="password"
+                                label=Msg::AuthPassword
+                                kind="password"
+                                autocomplete="current-password"
+                                required=true
+                            />
+                            <button type="submit" class="button">
+                                {t(Msg::AuthLoginButton)}
+                            </button>
+                        </form>
+                    }
+                        .into_any()
+                })}
+            {ways
+                .staff_login
+                .then(|| {
+                    view! {
+                        <form method="post" action="/auth/oidc/staff" novalidate>
+                            <button type="submit" class="button secondary">
+                                {t(Msg::AuthStaffSsoButton)}
+                            </button>
+                        </form>
+                    }
+                        .into_any()
+                })}
+            <p>
+                <a href="/activate">{t(Msg::AuthActivateLink)}</a>
+            </p>
+            {password
+                .then(|| {
+                    view! {
+                        <p>
+                            <a href="/reset">{t(Msg::ResetLink)}</a>
+                        </p>
+                    }
+                })}
             {(!ways.mitid).then(|| view! { <p class="muted">{t(Msg::AuthMitidLater)}</p> })}
         </div>
     }
@@ -426,18 +469,39 @@ pub fn ActivatePage() -> impl IntoView {
         <div class="login-page stack">
             <h1>{t(Msg::AuthActivateTitle)}</h1>
             <p>{t(intro)}</p>
-            <FormStatus/>
+            <FormStatus />
             // One code field for both ways; the first button (also Enter) is MitID where offered.
             <form method="post" action="/api/activate" class="stack" novalidate>
-                <TextField name="code" label=Msg::AuthActivationCode autocomplete="one-time-code" required=true hint=Msg::AuthActivationCodeHint value=code.unwrap_or_default()/>
-                {ways.mitid.then(|| view! {
-                    <button type="submit" class="button" formaction="/auth/oidc/citizen">{t(Msg::AuthActivateMitidButton)}</button>
-                }.into_any())}
-                {ways.citizen_password.then(|| view! {
-                    {ways.mitid.then(|| view! { <p>{t(Msg::AuthActivatePasswordInstead)}</p> })}
-                    <NewPasswordFields texts=password_texts() min=PASSWORD_MIN/>
-                    <button type="submit" class="button">{t(Msg::AuthActivateButton)}</button>
-                }.into_any())}
+                <TextField
+                    name="code"
+                    label=Msg::AuthActivationCode
+                    autocomplete="one-time-code"
+                    required=true
+                    hint=Msg::AuthActivationCodeHint
+                    value=code.unwrap_or_default()
+                />
+                {ways
+                    .mitid
+                    .then(|| {
+                        view! {
+                            <button type="submit" class="button" formaction="/auth/oidc/citizen">
+                                {t(Msg::AuthActivateMitidButton)}
+                            </button>
+                        }
+                            .into_any()
+                    })}
+                {ways
+                    .citizen_password
+                    .then(|| {
+                        view! {
+                            {ways.mitid.then(|| view! { <p>{t(Msg::AuthActivatePasswordInstead)}</p> })}
+                            <NewPasswordFields texts=password_texts() min=PASSWORD_MIN />
+                            <button type="submit" class="button">
+                                {t(Msg::AuthActivateButton)}
+                            </button>
+                        }
+                            .into_any()
+                    })}
             </form>
         </div>
     }
@@ -451,10 +515,22 @@ pub fn CodeGroups(code: String) -> impl IntoView {
     let last = groups.len().saturating_sub(1);
     view! {
         <span class="code-groups">
-            {groups.into_iter().enumerate().map(|(i, g)| view! {
-                <span class="code-group">{g}</span>
-                {(i < last).then(|| view! { "-" <wbr/> })}
-            }).collect_view()}
+            {groups
+                .into_iter()
+                .enumerate()
+                .map(|(i, g)| {
+                    view! {
+                        <span class="code-group">{g}</span>
+                        {(i < last)
+                            .then(|| {
+                                view! {
+                                    "-"
+                                    <wbr />
+                                }
+                            })}
+                    }
+                })
+                .collect_view()}
         </span>
     }
 }
@@ -464,8 +540,17 @@ pub fn CodeGroups(code: String) -> impl IntoView {
 pub fn LogoutForm() -> impl IntoView {
     view! {
         // `data-logout`: app.js clears this person's offline data first.
-        <form method="post" action="/api/logout" novalidate class="inline-form" data-logout data-warn-queue=t(Msg::PwaLogoutWarnQueue)>
-            <button type="submit" class="link-button">{t(Msg::AuthLogout)}</button>
+        <form
+            method="post"
+            action="/api/logout"
+            novalidate
+            class="inline-form"
+            data-logout
+            data-warn-queue=t(Msg::PwaLogoutWarnQueue)
+        >
+            <button type="submit" class="link-button">
+                {t(Msg::AuthLogout)}
+            </button>
         </form>
     }
 }

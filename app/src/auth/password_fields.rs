@@ -69,8 +69,18 @@ pub fn NewPasswordFields(texts: PasswordTexts, min: usize) -> impl IntoView {
     view! {
         <div class="field">
             <label for="password">{texts.password.clone()}</label>
-            <p class="hint" id="password-hint">{texts.rules.clone()}</p>
-            {password_error.clone().map(|e| view! { <p class="field-error" id="password-error">{e}</p> })}
+            <p class="hint" id="password-hint">
+                {texts.rules.clone()}
+            </p>
+            {password_error
+                .clone()
+                .map(|e| {
+                    view! {
+                        <p class="field-error" id="password-error">
+                            {e}
+                        </p>
+                    }
+                })}
             <input
                 id="password"
                 name="password"
@@ -81,11 +91,21 @@ pub fn NewPasswordFields(texts: PasswordTexts, min: usize) -> impl IntoView {
                 aria-invalid=password_error.as_ref().map(|_| "true")
                 on:input=move |ev| password.set(event_target_value(&ev))
             />
-            <p class="hint" id="password-status" aria-live="polite">{status}</p>
+            <p class="hint" id="password-status" aria-live="polite">
+                {status}
+            </p>
         </div>
         <div class="field">
             <label for="password_repeat">{texts.repeat.clone()}</label>
-            {repeat_error.clone().map(|e| view! { <p class="field-error" id="password_repeat-error">{e}</p> })}
+            {repeat_error
+                .clone()
+                .map(|e| {
+                    view! {
+                        <p class="field-error" id="password_repeat-error">
+                            {e}
+                        </p>
+                    }
+                })}
             <input
                 id="password_repeat"
                 name="password_repeat"

@@ -149,12 +149,20 @@ pub fn ResetPage() -> impl IntoView {
         <div class="login-page stack">
             <h1>{t(Msg::ResetTitle)}</h1>
             <p>{t(Msg::ResetIntro)}</p>
-            <FormStatus/>
+            <FormStatus />
             <form method="post" action="/api/reset-password" novalidate class="stack">
-                <TextField name="code" label=Msg::ResetCodeA autocomplete="off" required=true hint=Msg::AuthActivationCodeHint/>
-                <TextField name="second_code" label=Msg::ResetCodeB autocomplete="off" required=true/>
-                <NewPasswordFields texts=super::password_texts() min=PASSWORD_MIN/>
-                <button type="submit" class="button">{t(Msg::ResetButton)}</button>
+                <TextField
+                    name="code"
+                    label=Msg::ResetCodeA
+                    autocomplete="off"
+                    required=true
+                    hint=Msg::AuthActivationCodeHint
+                />
+                <TextField name="second_code" label=Msg::ResetCodeB autocomplete="off" required=true />
+                <NewPasswordFields texts=super::password_texts() min=PASSWORD_MIN />
+                <button type="submit" class="button">
+                    {t(Msg::ResetButton)}
+                </button>
             </form>
         </div>
     }
@@ -168,8 +176,10 @@ pub fn StartResetForm(citizen_id: String) -> impl IntoView {
             <h2 id="reset-heading">{t(Msg::ResetStartTitle)}</h2>
             <p>{t(Msg::ResetStartIntro)}</p>
             <form method="post" action="/api/start-password-reset" novalidate>
-                <input type="hidden" name="citizen_id" value=citizen_id/>
-                <button type="submit" class="button secondary">{t(Msg::ResetStartButton)}</button>
+                <input type="hidden" name="citizen_id" value=citizen_id />
+                <button type="submit" class="button secondary">
+                    {t(Msg::ResetStartButton)}
+                </button>
             </form>
         </section>
     }
@@ -180,9 +190,17 @@ pub fn StartResetForm(citizen_id: String) -> impl IntoView {
 pub fn ResetCodeShown(code: String, expires: String) -> impl IntoView {
     view! {
         <div class="alert alert-success" role="status">
-            <p><strong>{t(Msg::FormNoticeLead)}</strong> " " {t(Msg::ResetStarted)}</p>
+            <p>
+                <strong>{t(Msg::FormNoticeLead)}</strong>
+                " "
+                {t(Msg::ResetStarted)}
+            </p>
             <p class="code-box">{code}</p>
-            <p>{tf(texts::CaseloadCodeExpires { when: &expires })}</p>
+            <p>
+                {tf(texts::CaseloadCodeExpires {
+                    when: &expires,
+                })}
+            </p>
             <p>{t(Msg::ResetHandOverA)}</p>
         </div>
     }
@@ -193,7 +211,7 @@ pub fn ResetCodeShown(code: String, expires: String) -> impl IntoView {
 pub fn PendingResetsSection() -> impl IntoView {
     view! {
         <Loaded future=pending_resets() let:data>
-            <PendingResetsList data=data/>
+            <PendingResetsList data=data />
         </Loaded>
     }
 }
@@ -204,41 +222,68 @@ fn PendingResetsList(data: ResetQueue) -> impl IntoView {
         <section class="card" aria-labelledby="resets-heading">
             <h2 id="resets-heading">{t(Msg::ResetPendingTitle)}</h2>
             <p>{t(Msg::ResetPendingIntro)}</p>
-            {data.new_code.map(|(name, code)| view! {
-                <div class="alert alert-success" role="status">
-                    <p><strong>{t(Msg::FormNoticeLead)}</strong> " " {tf(texts::ResetConfirmed { name: &name })}</p>
-                    <p class="code-box">{code}</p>
-                    <p>{t(Msg::ResetHandOverB)}</p>
-                </div>
-            })}
+            {data
+                .new_code
+                .map(|(name, code)| {
+                    view! {
+                        <div class="alert alert-success" role="status">
+                            <p>
+                                <strong>{t(Msg::FormNoticeLead)}</strong>
+                                " "
+                                {tf(texts::ResetConfirmed {
+                                    name: &name,
+                                })}
+                            </p>
+                            <p class="code-box">{code}</p>
+                            <p>{t(Msg::ResetHandOverB)}</p>
+                        </div>
+                    }
+                })}
             {if data.rows.is_empty() {
                 view! { <p>{t(Msg::ResetPendingNone)}</p> }.into_any()
             } else {
                 view! {
                     <DataTable caption=t(Msg::ResetPendingTitle) id="pending-resets">
-                        <thead><tr>
-                            <th scope="col">{t(Msg::CaseloadName)}</th>
-                            <th scope="col">{t(Msg::CaseloadEmail)}</th>
-                            <th scope="col">{t(Msg::AdminSent)}</th>
-                            <th scope="col"><span class="visually-hidden">{t(Msg::ResetConfirmButton)}</span></th>
-                        </tr></thead>
+                        <thead>
+                            <tr>
+                                <th scope="col">{t(Msg::CaseloadName)}</th>
+                                <th scope="col">{t(Msg::CaseloadEmail)}</th>
+                                <th scope="col">{t(Msg::AdminSent)}</th>
+                                <th scope="col">
+                                    <span class="visually-hidden">{t(Msg::ResetConfirmButton)}</span>
+                                </th>
+                            </tr>
+                        </thead>
                         <tbody>
-                            {data.rows.into_iter().map(|r| view! {
-                                <tr>
-                                    <th scope="row">{r.name}</th>
-                                    <td>{r.email}</td>
-                                    <td>{r.started}</td>
-                                    <td>
-                                        <form method="post" action="/api/confirm-password-reset" novalidate>
-                                            <input type="hidden" name="reset_id" value=r.id/>
-                                            <button type="submit" class="button secondary">{t(Msg::ResetConfirmButton)}</button>
-                                        </form>
-                                    </td>
-                                </tr>
-                            }).collect_view()}
+                            {data
+                                .rows
+                                .into_iter()
+                                .map(|r| {
+                                    view! {
+                                        <tr>
+                                            <th scope="row">{r.name}</th>
+                                            <td>{r.email}</td>
+                                            <td>{r.started}</td>
+                                            <td>
+                                                <form
+                                                    method="post"
+                                                    action="/api/confirm-password-reset"
+                                                    novalidate
+                                                >
+                                                    <input type="hidden" name="reset_id" value=r.id />
+                                                    <button type="submit" class="button secondary">
+                                                        {t(Msg::ResetConfirmButton)}
+                                                    </button>
+                                                </form>
+                                            </td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()}
                         </tbody>
                     </DataTable>
-                }.into_any()
+                }
+                    .into_any()
             }}
         </section>
     }

@@ -17,14 +17,14 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 pub fn CaseloadPage() -> impl IntoView {
     let filter = use_query_map().get_untracked().get("filter").unwrap_or_default();
     view! {
-        <Title text=t(Msg::CaseloadTitle)/>
+        <Title text=t(Msg::CaseloadTitle) />
         <h1>{t(Msg::CaseloadTitle)}</h1>
         <Loaded future=my_caseload(filter) let:view>
-            <Caseload view=view/>
+            <Caseload view=view />
         </Loaded>
         // Its own loader: the form comes back filled in after a refusal.
         <Loaded future=invite_draft() let:draft>
-            <InviteForm draft=draft/>
+            <InviteForm draft=draft />
         </Loaded>
     }
 }
@@ -36,11 +36,26 @@ fn InviteForm(draft: Option<Draft>) -> impl IntoView {
         <section class="card" aria-labelledby="invite-heading">
             <h2 id="invite-heading">{t(Msg::CaseloadInviteTitle)}</h2>
             <p>{t(Msg::CaseloadInviteIntro)}</p>
-            <FormStatus/>
+            <FormStatus />
             <form method="post" action="/api/invite-citizen" novalidate class="stack">
-                <TextField name="name" label=Msg::CaseloadName autocomplete="off" required=true maxlength=100/>
-                <TextField name="email" label=Msg::CaseloadEmail kind="email" autocomplete="off" required=true maxlength=254/>
-                <button type="submit" class="button">{t(Msg::CaseloadInviteButton)}</button>
+                <TextField
+                    name="name"
+                    label=Msg::CaseloadName
+                    autocomplete="off"
+                    required=true
+                    maxlength=100
+                />
+                <TextField
+                    name="email"
+                    label=Msg::CaseloadEmail
+                    kind="email"
+                    autocomplete="off"
+                    required=true
+                    maxlength=254
+                />
+                <button type="submit" class="button">
+                    {t(Msg::CaseloadInviteButton)}
+                </button>
             </form>
         </section>
     }
@@ -51,27 +66,50 @@ fn Caseload(view: CaseloadView) -> impl IntoView {
     let current = view.filter;
     view! {
         <nav aria-labelledby="filters-heading" class="filters">
-            <h2 id="filters-heading" class="visually-hidden">{t(Msg::CaseloadFilters)}</h2>
+            <h2 id="filters-heading" class="visually-hidden">
+                {t(Msg::CaseloadFilters)}
+            </h2>
             <ul>
-                {view.counts.into_iter().map(|(f, n)| {
-                    let href = match f {
-                        CaseloadFilter::All => "/caseload".to_string(),
-                        f => format!("/caseload?filter={}", f.as_str()),
-                    };
-                    // The falling rule is said in words beside its filter.
-                    let described = (f == CaseloadFilter::WellbeingFalling).then_some("falling-rule");
-                    view! {
-                        <li><a href=href aria-current=(f == current).then_some("page") aria-describedby=described>{t(f.label())} " (" {n} ")"</a></li>
-                    }
-                }).collect_view()}
+                {view
+                    .counts
+                    .into_iter()
+                    .map(|(f, n)| {
+                        let href = match f {
+                            CaseloadFilter::All => "/caseload".to_string(),
+                            f => format!("/caseload?filter={}", f.as_str()),
+                        };
+                        let described = (f == CaseloadFilter::WellbeingFalling).then_some("falling-rule");
+                        // The falling rule is said in words beside its filter.
+                        view! {
+                            <li>
+                                <a
+                                    href=href
+                                    aria-current=(f == current).then_some("page")
+                                    aria-describedby=described
+                                >
+                                    {t(f.label())}
+                                    " ("
+                                    {n}
+                                    ")"
+                                </a>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
             </ul>
-            <p class="hint" id="falling-rule">{t(Msg::CaseloadFallingRule)}</p>
+            <p class="hint" id="falling-rule">
+                {t(Msg::CaseloadFallingRule)}
+            </p>
         </nav>
         {if view.rows.is_empty() {
-            let empty = if current == CaseloadFilter::All { Msg::CaseloadEmpty } else { Msg::CaseloadFilterEmpty };
+            let empty = if current == CaseloadFilter::All {
+                Msg::CaseloadEmpty
+            } else {
+                Msg::CaseloadFilterEmpty
+            };
             view! { <p>{t(empty)}</p> }.into_any()
         } else {
-            view! { <CaseloadTable rows=view.rows/> }.into_any()
+            view! { <CaseloadTable rows=view.rows /> }.into_any()
         }}
     }
 }
@@ -80,40 +118,67 @@ fn Caseload(view: CaseloadView) -> impl IntoView {
 fn CaseloadTable(rows: Vec<CaseloadRow>) -> impl IntoView {
     view! {
         <DataTable caption=t(Msg::CaseloadCaption) id="caseload">
-            <thead><tr>
-                <th scope="col">{t(Msg::CaseloadCitizen)}</th>
-                <th scope="col">{t(Msg::CourseKind)}</th>
-                <th scope="col">{t(Msg::OverviewNextActivity)}</th>
-                <th scope="col">{t(Msg::CaseloadAttention)}</th>
-                <th scope="col">{t(Msg::CaseloadUnread)}</th>
-                <th scope="col">{t(Msg::CaseloadOpenConcerns)}</th>
-            </tr></thead>
+            <thead>
+                <tr>
+                    <th scope="col">{t(Msg::CaseloadCitizen)}</th>
+                    <th scope="col">{t(Msg::CourseKind)}</th>
+                    <th scope="col">{t(Msg::OverviewNextActivity)}</th>
+                    <th scope="col">{t(Msg::CaseloadAttention)}</th>
+                    <th scope="col">{t(Msg::CaseloadUnread)}</th>
+                    <th scope="col">{t(Msg::CaseloadOpenConcerns)}</th>
+                </tr>
+            </thead>
             <tbody>
-                {rows.into_iter().map(|r| {
-                    let mut attention = Vec::new();
-                    if r.activity_today {
-                        attention.push(t(Msg::CaseloadFlagToday).to_string());
-                    }
-                    if r.no_activity_started {
-                        attention.push(tf(texts::CaseloadFlagNoActivity { date: &r.six_month_deadline.clone().unwrap_or_default() }));
-                    }
-                    if r.wellbeing_falling {
-                        attention.push(t(Msg::CaseloadFlagWellbeingFalling).to_string());
-                    }
-                    if r.ending_soon {
-                        attention.push(tf(texts::CaseloadFlagEnding { date: &r.planned_end.clone().unwrap_or_default() }));
-                    }
-                    view! {
-                        <tr>
-                            <th scope="row"><a href=format!("/caseload/citizens/{}", r.id)>{r.name}</a></th>
-                            <td>{r.course_kind.map(|k| t(k.label())).unwrap_or_else(|| t(Msg::CaseloadNoCourse))}</td>
-                            <td>{r.next_activity.unwrap_or_else(|| t(Msg::PlanNone).to_string())}</td>
-                            <td>{attention.into_iter().map(|a| view! { <span class="flag">{a}</span> }).collect_view()}</td>
-                            <td>{r.unread_from_citizen}</td>
-                            <td>{r.open_concerns}</td>
-                        </tr>
-                    }
-                }).collect_view()}
+                {rows
+                    .into_iter()
+                    .map(|r| {
+                        let mut attention = Vec::new();
+                        if r.activity_today {
+                            attention.push(t(Msg::CaseloadFlagToday).to_string());
+                        }
+                        if r.no_activity_started {
+                            attention
+                                .push(
+                                    tf(texts::CaseloadFlagNoActivity {
+                                        date: &r.six_month_deadline.clone().unwrap_or_default(),
+                                    }),
+                                );
+                        }
+                        if r.wellbeing_falling {
+                            attention.push(t(Msg::CaseloadFlagWellbeingFalling).to_string());
+                        }
+                        if r.ending_soon {
+                            attention
+                                .push(
+                                    tf(texts::CaseloadFlagEnding {
+                                        date: &r.planned_end.clone().unwrap_or_default(),
+                                    }),
+                                );
+                        }
+                        view! {
+                            <tr>
+                                <th scope="row">
+                                    <a href=format!("/caseload/citizens/{}", r.id)>{r.name}</a>
+                                </th>
+                                <td>
+                                    {r
+                                        .course_kind
+                                        .map(|k| t(k.label()))
+                                        .unwrap_or_else(|| t(Msg::CaseloadNoCourse))}
+                                </td>
+                                <td>{r.next_activity.unwrap_or_else(|| t(Msg::PlanNone).to_string())}</td>
+                                <td>
+                                    {attention
+                                        .into_iter()
+                                        .map(|a| view! { <span class="flag">{a}</span> })
+                                        .collect_view()}
+                                </td>
+                                <td>{r.unread_from_citizen}</td>
+                                <td>{r.open_concerns}</td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
             </tbody>
         </DataTable>
     }
@@ -124,7 +189,7 @@ pub fn CitizenPage() -> impl IntoView {
     let id = use_params_map().get_untracked().get("id").unwrap_or_default();
     view! {
         <Loaded future=get_citizen_summary(id) let:summary>
-            <CitizenDetails summary=summary/>
+            <CitizenDetails summary=summary />
         </Loaded>
     }
 }
@@ -137,124 +202,207 @@ fn CitizenDetails(summary: CitizenSummary) -> impl IntoView {
     let plan = summary.plan;
     let has_course = plan.course.is_some();
     view! {
-        <Title text=summary.name.clone()/>
-        <p><a href="/caseload">{t(Msg::CaseloadBack)}</a></p>
+        <Title text=summary.name.clone() />
+        <p>
+            <a href="/caseload">{t(Msg::CaseloadBack)}</a>
+        </p>
         <h1>{summary.name.clone()}</h1>
-        <FormStatus/>
-        {summary.new_code.map(|(code, expires)| {
-            let link = summary.activation_link.clone().unwrap_or_default();
-            let name = summary.name.clone();
-            view! {
-                <div class="alert alert-success" role="status">
-                    <p><strong>{t(Msg::FormNoticeLead)}</strong> " " {t(Msg::CaseloadCodeCreated)}</p>
-                    <p class="code-box"><crate::auth::CodeGroups code=code.clone()/></p>
-                    <p>{tf(texts::CaseloadCodeExpires { when: &expires })}</p>
-                    <p>{t(Msg::CaseloadCodeHandOver)}</p>
-                    <p>{t(Msg::CaseloadCodeLink)} " " <a class="code-link" href=link.clone()>{link.clone()}</a></p>
-                    <p class="no-print">{t(Msg::CaseloadLetterHint)}</p>
-                </div>
-                <ActivationLetter name=name code=code link=link expires=expires/>
-            }
-        })}
+        <FormStatus />
+        {summary
+            .new_code
+            .map(|(code, expires)| {
+                let link = summary.activation_link.clone().unwrap_or_default();
+                let name = summary.name.clone();
+                view! {
+                    <div class="alert alert-success" role="status">
+                        <p>
+                            <strong>{t(Msg::FormNoticeLead)}</strong>
+                            " "
+                            {t(Msg::CaseloadCodeCreated)}
+                        </p>
+                        <p class="code-box">
+                            <crate::auth::CodeGroups code=code.clone() />
+                        </p>
+                        <p>
+                            {tf(texts::CaseloadCodeExpires {
+                                when: &expires,
+                            })}
+                        </p>
+                        <p>{t(Msg::CaseloadCodeHandOver)}</p>
+                        <p>
+                            {t(Msg::CaseloadCodeLink)} " " <a class="code-link" href=link.clone()>
+                                {link.clone()}
+                            </a>
+                        </p>
+                        <p class="no-print">{t(Msg::CaseloadLetterHint)}</p>
+                    </div>
+                    <ActivationLetter name=name code=code link=link expires=expires />
+                }
+            })}
         <dl class="facts">
-            <dt>{t(Msg::CaseloadEmail)}</dt><dd>{summary.email.unwrap_or_default()}</dd>
+            <dt>{t(Msg::CaseloadEmail)}</dt>
+            <dd>{summary.email.unwrap_or_default()}</dd>
             <dt>{t(Msg::MePhone)}</dt>
-            <dd>{match summary.phone {
-                Some(p) => { let href = crate::me::tel_href(&p); view! { <a href=href>{p}</a> }.into_any() }
-                None => t(Msg::MePhoneNone).into_any(),
-            }}</dd>
+            <dd>
+                {match summary.phone {
+                    Some(p) => {
+                        let href = crate::me::tel_href(&p);
+                        view! { <a href=href>{p}</a> }.into_any()
+                    }
+                    None => t(Msg::MePhoneNone).into_any(),
+                }}
+            </dd>
             <dt>{t(Msg::CaseloadAccount)}</dt>
             <dd>{t(if summary.activated { Msg::CaseloadActivated } else { Msg::CaseloadNotActivated })}</dd>
         </dl>
-        {summary.reset_code.map(|(code, expires)| view! {
-            <crate::auth::recovery::ResetCodeShown code=code expires=expires/>
-        })}
+        {summary
+            .reset_code
+            .map(|(code, expires)| {
+                view! { <crate::auth::recovery::ResetCodeShown code=code expires=expires /> }
+            })}
         {if summary.activated {
-            view! { <crate::auth::recovery::StartResetForm citizen_id=id.clone()/> }.into_any()
+            view! { <crate::auth::recovery::StartResetForm citizen_id=id.clone() /> }.into_any()
         } else {
             view! {
                 <form method="post" action="/api/new-activation-code" novalidate>
-                    <input type="hidden" name="citizen_id" value=id.clone()/>
-                    <button type="submit" class="button secondary">{t(Msg::CaseloadNewCode)}</button>
+                    <input type="hidden" name="citizen_id" value=id.clone() />
+                    <button type="submit" class="button secondary">
+                        {t(Msg::CaseloadNewCode)}
+                    </button>
                 </form>
-            }.into_any()
+            }
+                .into_any()
         }}
         <section class="card" aria-labelledby="next-heading">
             <h2 id="next-heading">{t(Msg::OverviewNextActivity)}</h2>
             {match summary.next_activity {
-                Some(a) => view! { <p><strong>{a.title}</strong> " · " {a.when}</p> }.into_any(),
+                Some(a) => {
+                    view! {
+                        <p>
+                            <strong>{a.title}</strong>
+                            " · "
+                            {a.when}
+                        </p>
+                    }
+                        .into_any()
+                }
                 None => view! { <p>{t(Msg::CaseloadNoNextActivity)}</p> }.into_any(),
             }}
         </section>
         {match plan.course {
-            Some(c) => view! {
-                <CourseFacts course=c staff=true/>
-                <p><a class="button secondary" href=format!("{base}/course")>{t(Msg::EditCourseTitle)}</a></p>
-            }.into_any(),
-            None => view! {
-                <p>{t(Msg::CaseloadNoCourseYet)}</p>
-                <p><a class="button" href=format!("{base}/course")>{t(Msg::EditCourseNew)}</a></p>
-            }.into_any(),
+            Some(c) => {
+                view! {
+                    <CourseFacts course=c staff=true />
+                    <p>
+                        <a class="button secondary" href=format!("{base}/course")>
+                            {t(Msg::EditCourseTitle)}
+                        </a>
+                    </p>
+                }
+                    .into_any()
+            }
+            None => {
+                view! {
+                    <p>{t(Msg::CaseloadNoCourseYet)}</p>
+                    <p>
+                        <a class="button" href=format!("{base}/course")>
+                            {t(Msg::EditCourseNew)}
+                        </a>
+                    </p>
+                }
+                    .into_any()
+            }
         }}
-        {has_course.then(|| view! {
-            <section class="card" aria-labelledby="goals-heading">
-                <h2 id="goals-heading">{t(Msg::PlanGoals)}</h2>
-                {if plan.goals.is_empty() {
-                    view! { <p>{t(Msg::PlanNone)}</p> }.into_any()
-                } else {
-                    view! {
-                        <ul class="list-rows">
-                            {plan.goals.into_iter().map(|g| {
-                                let latest = g.ratings.first().map(|r| tf(texts::GoalLatestRating { word: t(crate::plan::progress_word(r.rating)), when: &r.when }));
-                                view! {
-                                    <li>
-                                        <a href=format!("{base}/goals/{}", g.id)>{g.title}</a>
-                                        <br/><span>{latest.unwrap_or_else(|| t(Msg::GoalNotRated).to_string())}</span>
-                                    </li>
-                                }
-                            }).collect_view()}
-                        </ul>
-                    }.into_any()
-                }}
-                <p><a href=format!("{base}/goals/new")>{t(Msg::EditGoalNew)}</a></p>
-            </section>
-            <ActivityTable base=base.clone() activities=[plan.ongoing, plan.upcoming, plan.finished].concat()/>
-            <section class="card" aria-labelledby="paid-hours-heading">
-                <h2 id="paid-hours-heading">{t(Msg::PaidHoursTitle)}</h2>
-                {if plan.paid_hours.is_empty() {
-                    view! { <p>{t(Msg::PaidHoursNone)}</p> }.into_any()
-                } else {
-                    view! { <PaidHoursChart weeks=plan.paid_hours/> }.into_any()
-                }}
-                <h3>{t(Msg::PaidHoursRecord)}</h3>
-                <form method="post" action="/api/record-paid-hours" novalidate class="stack">
-                    <input type="hidden" name="citizen_id" value=id.clone()/>
-                    <TextField name="week" label=Msg::PaidHoursWeekField kind="date" required=true hint=Msg::PaidHoursWeekHint/>
-                    <TextField name="hours" label=Msg::PaidHoursHours kind="number" required=true/>
-                    <button type="submit" class="button">{t(Msg::PaidHoursSave)}</button>
-                </form>
-            </section>
-        })}
+        {has_course
+            .then(|| {
+                view! {
+                    <section class="card" aria-labelledby="goals-heading">
+                        <h2 id="goals-heading">{t(Msg::PlanGoals)}</h2>
+                        {if plan.goals.is_empty() {
+                            view! { <p>{t(Msg::PlanNone)}</p> }.into_any()
+                        } else {
+                            view! {
+                                <ul class="list-rows">
+                                    {plan
+                                        .goals
+                                        .into_iter()
+                                        .map(|g| {
+                                            let latest = g
+                                                .ratings
+                                                .first()
+                                                .map(|r| tf(texts::GoalLatestRating {
+                                                    word: t(crate::plan::progress_word(r.rating)),
+                                                    when: &r.when,
+                                                }));
+                                            view! {
+                                                <li>
+                                                    <a href=format!("{base}/goals/{}", g.id)>{g.title}</a>
+                                                    <br />
+                                                    <span>
+                                                        {latest.unwrap_or_else(|| t(Msg::GoalNotRated).to_string())}
+                                                    </span>
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                            }
+                                .into_any()
+                        }}
+                        <p>
+                            <a href=format!("{base}/goals/new")>{t(Msg::EditGoalNew)}</a>
+                        </p>
+                    </section>
+                    <ActivityTable
+                        base=base.clone()
+                        activities=[plan.ongoing, plan.upcoming, plan.finished].concat()
+                    />
+                    <section class="card" aria-labelledby="paid-hours-heading">
+                        <h2 id="paid-hours-heading">{t(Msg::PaidHoursTitle)}</h2>
+                        {if plan.paid_hours.is_empty() {
+                            view! { <p>{t(Msg::PaidHoursNone)}</p> }.into_any()
+                        } else {
+                            view! { <PaidHoursChart weeks=plan.paid_hours /> }.into_any()
+                        }}
+                        <h3>{t(Msg::PaidHoursRecord)}</h3>
+                        <form method="post" action="/api/record-paid-hours" novalidate class="stack">
+                            <input type="hidden" name="citizen_id" value=id.clone() />
+                            <TextField
+                                name="week"
+                                label=Msg::PaidHoursWeekField
+                                kind="date"
+                                required=true
+                                hint=Msg::PaidHoursWeekHint
+                            />
+                            <TextField name="hours" label=Msg::PaidHoursHours kind="number" required=true />
+                            <button type="submit" class="button">
+                                {t(Msg::PaidHoursSave)}
+                            </button>
+                        </form>
+                    </section>
+                }
+            })}
         <section class="card" aria-labelledby="changes-heading">
             <h2 id="changes-heading">{t(Msg::PlanRecentChanges)}</h2>
-            <crate::plan::history::ChangeLog changes=plan.recent_changes detailed=true/>
+            <crate::plan::history::ChangeLog changes=plan.recent_changes detailed=true />
         </section>
-        <crate::concerns::CitizenConcerns concerns=summary.concerns/>
+        <crate::concerns::CitizenConcerns concerns=summary.concerns />
         <section class="card" aria-labelledby="wellbeing-heading">
             <h2 id="wellbeing-heading">{t(Msg::WellbeingSharedTitle)}</h2>
             {if summary.wellbeing.days.is_empty() {
                 view! { <p>{t(Msg::WellbeingNothingShared)}</p> }.into_any()
             } else {
                 view! {
-                    <crate::wellbeing::WellbeingChart days=summary.wellbeing.days.clone() span=90/>
-                    <crate::wellbeing::WellbeingTable days=summary.wellbeing.days own=false/>
-                }.into_any()
+                    <crate::wellbeing::WellbeingChart days=summary.wellbeing.days.clone() span=90 />
+                    <crate::wellbeing::WellbeingTable days=summary.wellbeing.days own=false />
+                }
+                    .into_any()
             }}
-            <crate::wellbeing::who5::SharedWho5 results=summary.wellbeing.who5/>
+            <crate::wellbeing::who5::SharedWho5 results=summary.wellbeing.who5 />
         </section>
         <section class="card" aria-labelledby="responses-heading">
             <h2 id="responses-heading">{t(Msg::ResponsesTitle)}</h2>
-            <CitizenResponses responses=summary.responses/>
+            <CitizenResponses responses=summary.responses />
         </section>
     }
 }
@@ -266,14 +414,26 @@ fn ActivationLetter(name: String, code: String, link: String, expires: String) -
     view! {
         <section class="letter" aria-labelledby="letter-heading">
             <h2 id="letter-heading">{t(Msg::LetterTitle)}</h2>
-            <p>{tf(texts::LetterGreeting { name: &name })}</p>
+            <p>
+                {tf(texts::LetterGreeting {
+                    name: &name,
+                })}
+            </p>
             <p>{t(Msg::LetterIntro)}</p>
             <ol>
                 <li>{t(Msg::LetterStepOpen)} " " <strong class="code-link">{link}</strong></li>
-                <li>{t(Msg::LetterStepCode)} " " <strong class="code-box"><crate::auth::CodeGroups code=code/></strong></li>
+                <li>
+                    {t(Msg::LetterStepCode)} " " <strong class="code-box">
+                        <crate::auth::CodeGroups code=code />
+                    </strong>
+                </li>
                 <li>{t(Msg::LetterStepPassword)}</li>
             </ol>
-            <p>{tf(texts::CaseloadCodeExpires { when: &expires })}</p>
+            <p>
+                {tf(texts::CaseloadCodeExpires {
+                    when: &expires,
+                })}
+            </p>
             <p>{t(Msg::LetterHelp)}</p>
         </section>
     }
@@ -291,29 +451,52 @@ fn ActivityTable(base: String, activities: Vec<ActivityView>) -> impl IntoView {
             } else {
                 view! {
                     <DataTable caption=t(Msg::CaseloadActivitiesCaption) id="activities">
-                        <thead><tr>
-                            <th scope="col">{t(Msg::EditActivityName)}</th>
-                            <th scope="col">{t(Msg::FieldStatusLabel)}</th>
-                            <th scope="col">{t(Msg::ActivityWhen)}</th>
-                            <th scope="col">{t(Msg::EditColumn)}</th>
-                        </tr></thead>
+                        <thead>
+                            <tr>
+                                <th scope="col">{t(Msg::EditActivityName)}</th>
+                                <th scope="col">{t(Msg::FieldStatusLabel)}</th>
+                                <th scope="col">{t(Msg::ActivityWhen)}</th>
+                                <th scope="col">{t(Msg::EditColumn)}</th>
+                            </tr>
+                        </thead>
                         <tbody>
-                            {activities.into_iter().map(|a| {
-                                let edit_label = tf(texts::EditActivityNamed { title: &a.title });
-                                view! {
-                                    <tr>
-                                        <th scope="row"><a href=format!("/activities/{}", a.id)>{a.title.clone()}</a></th>
-                                        <td>{t(a.status.label())} " " <crate::concerns::AwaitingTag awaiting=a.awaiting_assessment/></td>
-                                        <td>{a.when}</td>
-                                        <td><a href=format!("{base}/activities/{}", a.id) aria-label=edit_label>{t(Msg::EditLink)}</a></td>
-                                    </tr>
-                                }
-                            }).collect_view()}
+                            {activities
+                                .into_iter()
+                                .map(|a| {
+                                    let edit_label = tf(texts::EditActivityNamed {
+                                        title: &a.title,
+                                    });
+                                    view! {
+                                        <tr>
+                                            <th scope="row">
+                                                <a href=format!("/activities/{}", a.id)>{a.title.clone()}</a>
+                                            </th>
+                                            <td>
+                                                {t(a.status.label())} " "
+                                                <crate::concerns::AwaitingTag awaiting=a
+                                                    .awaiting_assessment />
+                                            </td>
+                                            <td>{a.when}</td>
+                                            <td>
+                                                <a
+                                                    href=format!("{base}/activities/{}", a.id)
+                                                    aria-label=edit_label
+                                                >
+                                                    {t(Msg::EditLink)}
+                                                </a>
+                                            </td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()}
                         </tbody>
                     </DataTable>
-                }.into_any()
+                }
+                    .into_any()
             }}
-            <p><a href=add>{t(Msg::EditActivityNew)}</a></p>
+            <p>
+                <a href=add>{t(Msg::EditActivityNew)}</a>
+            </p>
         </section>
     }
 }

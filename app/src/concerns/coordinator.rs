@@ -144,31 +144,43 @@ pub async fn get_request(concern_id: String) -> Result<RequestView, AppError> {
 #[component]
 pub fn QueuePage() -> impl IntoView {
     view! {
-        <Title text=t(Msg::RequestsTitle)/>
+        <Title text=t(Msg::RequestsTitle) />
         <h1>{t(Msg::RequestsTitle)}</h1>
         <Loaded future=my_requests() let:rows>
             {match rows {
                 rows if rows.is_empty() => view! { <p>{t(Msg::RequestsEmpty)}</p> }.into_any(),
-                rows => view! {
-                    <DataTable caption=t(Msg::RequestsCaption) id="requests">
-                        <thead><tr>
-                            <th scope="col">{t(Msg::RequestsCitizen)}</th>
-                            <th scope="col">{t(Msg::RequestsSent)}</th>
-                            <th scope="col">{t(Msg::RequestsWaiting)}</th>
-                            <th scope="col">{t(Msg::RequestsState)}</th>
-                        </tr></thead>
-                        <tbody>
-                            {rows.into_iter().map(|r| view! {
+                rows => {
+                    view! {
+                        <DataTable caption=t(Msg::RequestsCaption) id="requests">
+                            <thead>
                                 <tr>
-                                    <th scope="row"><a href=format!("/requests/{}", r.id)>{r.citizen_name}</a></th>
-                                    <td>{r.sent}</td>
-                                    <td>{tn(Plural::RequestsDays, r.days_waiting)}</td>
-                                    <td>{t(r.state.label())}</td>
+                                    <th scope="col">{t(Msg::RequestsCitizen)}</th>
+                                    <th scope="col">{t(Msg::RequestsSent)}</th>
+                                    <th scope="col">{t(Msg::RequestsWaiting)}</th>
+                                    <th scope="col">{t(Msg::RequestsState)}</th>
                                 </tr>
-                            }).collect_view()}
-                        </tbody>
-                    </DataTable>
-                }.into_any(),
+                            </thead>
+                            <tbody>
+                                {rows
+                                    .into_iter()
+                                    .map(|r| {
+                                        view! {
+                                            <tr>
+                                                <th scope="row">
+                                                    <a href=format!("/requests/{}", r.id)>{r.citizen_name}</a>
+                                                </th>
+                                                <td>{r.sent}</td>
+                                                <td>{tn(Plural::RequestsDays, r.days_waiting)}</td>
+                                                <td>{t(r.state.label())}</td>
+                                            </tr>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </tbody>
+                        </DataTable>
+                    }
+                        .into_any()
+                }
             }}
         </Loaded>
     }
@@ -182,12 +194,14 @@ pub fn RequestPage() -> impl IntoView {
         .get("id")
         .unwrap_or_default();
     view! {
-        <Title text=t(Msg::ConcernTitle)/>
-        <p><a href="/requests">{t(Msg::RequestBack)}</a></p>
+        <Title text=t(Msg::ConcernTitle) />
+        <p>
+            <a href="/requests">{t(Msg::RequestBack)}</a>
+        </p>
         <h1>{t(Msg::ConcernTitle)}</h1>
-        <FormStatus/>
+        <FormStatus />
         <Loaded future=get_request(id) let:request>
-            <Request request=request/>
+            <Request request=request />
         </Loaded>
     }
 }
@@ -211,49 +225,75 @@ fn Request(request: RequestView) -> impl IntoView {
     // Read before acting: the citizen's own words, the activity, the course
     // and what they shared come first; the forms after them.
     view! {
-        <p><strong>{t(Msg::RequestCitizen)} ": "</strong> {concern.citizen_name.clone()} " · "
-            <span class="status-tag">{t(concern.state.label())}</span></p>
+        <p>
+            <strong>{t(Msg::RequestCitizen)} ": "</strong>
+            {concern.citizen_name.clone()}
+            " · "
+            <span class="status-tag">{t(concern.state.label())}</span>
+        </p>
         <section class="card" aria-labelledby="words-heading">
             <h2 id="words-heading">{t(Msg::ConcernTheirWords)}</h2>
-            <ConcernFacts concern=concern.clone()/>
+            <ConcernFacts concern=concern.clone() />
             <dl class="facts">
-                <dt>{t(Msg::AdminSent)}</dt><dd>{concern.sent.clone()}</dd>
+                <dt>{t(Msg::AdminSent)}</dt>
+                <dd>{concern.sent.clone()}</dd>
                 <dt>{t(Msg::RequestCitizenPhone)}</dt>
-                <dd>{match request.citizen_phone {
-                    Some(p) => { let href = crate::me::tel_href(&p); view! { <a href=href>{p}</a> }.into_any() }
-                    None => t(Msg::MePhoneNone).into_any(),
-                }}</dd>
-                {request.caseworker.map(|(name, phone)| view! {
-                    <dt>{t(Msg::RequestCaseworker)}</dt>
-                    <dd>{name}{phone.map(|p| format!(", {p}"))}</dd>
-                })}
+                <dd>
+                    {match request.citizen_phone {
+                        Some(p) => {
+                            let href = crate::me::tel_href(&p);
+                            view! { <a href=href>{p}</a> }.into_any()
+                        }
+                        None => t(Msg::MePhoneNone).into_any(),
+                    }}
+                </dd>
+                {request
+                    .caseworker
+                    .map(|(name, phone)| {
+                        view! {
+                            <dt>{t(Msg::RequestCaseworker)}</dt>
+                            <dd>{name}{phone.map(|p| format!(", {p}"))}</dd>
+                        }
+                    })}
             </dl>
         </section>
-        {concern.activity.clone().map(|a| view! {
-            <section class="card" aria-labelledby="activity-heading">
-                <h2 id="activity-heading">{t(Msg::ConcernAboutActivity)}</h2>
-                <p><strong>{a.title.clone()}</strong> " " <span class="status-tag">{t(a.status.label())}</span></p>
-                <ActivityFacts activity=a/>
-            </section>
-        })}
-        {course.map(|c| view! { <CourseFacts course=c staff=true/> })}
+        {concern
+            .activity
+            .clone()
+            .map(|a| {
+                view! {
+                    <section class="card" aria-labelledby="activity-heading">
+                        <h2 id="activity-heading">{t(Msg::ConcernAboutActivity)}</h2>
+                        <p>
+                            <strong>{a.title.clone()}</strong>
+                            " "
+                            <span class="status-tag">{t(a.status.label())}</span>
+                        </p>
+                        <ActivityFacts activity=a />
+                    </section>
+                }
+            })}
+        {course.map(|c| view! { <CourseFacts course=c staff=true /> })}
         <section class="card" aria-labelledby="wellbeing-heading">
             <h2 id="wellbeing-heading">{t(Msg::RequestWellbeing)}</h2>
             {match request.wellbeing {
                 None => view! { <p>{t(Msg::RequestWellbeingNotAttached)}</p> }.into_any(),
                 Some(days) if days.is_empty() => view! { <p>{t(Msg::RequestWellbeingNone)}</p> }.into_any(),
-                Some(days) => view! {
-                    <WellbeingChart days=days.clone() span=90/>
-                    <WellbeingTable days=days own=false/>
-                }.into_any(),
+                Some(days) => {
+                    view! {
+                        <WellbeingChart days=days.clone() span=90 />
+                        <WellbeingTable days=days own=false />
+                    }
+                        .into_any()
+                }
             }}
         </section>
         <section class="card" aria-labelledby="progress-heading">
             <h2 id="progress-heading">{t(Msg::ConcernProgress)}</h2>
-            <ConcernProgress concern=concern.clone()/>
+            <ConcernProgress concern=concern.clone() />
         </section>
-        <ConcernAnswer concern=concern.clone() for_citizen=false/>
-        <Actions concern=concern/>
+        <ConcernAnswer concern=concern.clone() for_citizen=false />
+        <Actions concern=concern />
     }
 }
 
@@ -319,9 +359,11 @@ fn Actions(concern: ConcernView) -> impl IntoView {
         state.can_move_to(to, Me).then(|| {
             view! {
                 <form method="post" action="/api/concern-step" novalidate>
-                    <input type="hidden" name="concern_id" value=id.clone()/>
-                    <input type="hidden" name="step" value=to.as_str()/>
-                    <button type="submit" class="button">{t(label)}</button>
+                    <input type="hidden" name="concern_id" value=id.clone() />
+                    <input type="hidden" name="step" value=to.as_str() />
+                    <button type="submit" class="button">
+                        {t(label)}
+                    </button>
                 </form>
             }
         })
@@ -341,17 +383,28 @@ fn Actions(concern: ConcernView) -> impl IntoView {
     let booking_form = move || {
         view! {
             <form method="post" action="/api/book-conversation" novalidate class="stack">
-                <input type="hidden" name="concern_id" value=book_id.clone()/>
-                <TextField name="date" label=Msg::RequestDate kind="date" required=true/>
-                {weekend_asked.then(|| view! {
-                    <div class="choice">
-                        <input type="checkbox" id="weekend_ok" name="weekend_ok" value="yes"/>
-                        <label for="weekend_ok">{t(Msg::RequestWeekendOk)}</label>
-                    </div>
-                })}
-                <TextField name="time" label=Msg::RequestTime kind="time" required=true/>
-                <TextField name="place" label=Msg::RequestPlace hint=Msg::RequestPlaceHint required=true maxlength=PLACE_MAX/>
-                <button type="submit" class="button">{t(if booked { Msg::RequestMove } else { Msg::RequestBook })}</button>
+                <input type="hidden" name="concern_id" value=book_id.clone() />
+                <TextField name="date" label=Msg::RequestDate kind="date" required=true />
+                {weekend_asked
+                    .then(|| {
+                        view! {
+                            <div class="choice">
+                                <input type="checkbox" id="weekend_ok" name="weekend_ok" value="yes" />
+                                <label for="weekend_ok">{t(Msg::RequestWeekendOk)}</label>
+                            </div>
+                        }
+                    })}
+                <TextField name="time" label=Msg::RequestTime kind="time" required=true />
+                <TextField
+                    name="place"
+                    label=Msg::RequestPlace
+                    hint=Msg::RequestPlaceHint
+                    required=true
+                    maxlength=PLACE_MAX
+                />
+                <button type="submit" class="button">
+                    {t(if booked { Msg::RequestMove } else { Msg::RequestBook })}
+                </button>
             </form>
         }
     };
@@ -360,26 +413,56 @@ fn Actions(concern: ConcernView) -> impl IntoView {
             <h2 id="actions-heading">{t(Msg::RequestActions)}</h2>
             {acknowledge}
             {start}
-            {(can_book && !booked).then(|| view! {
-                <h3>{t(Msg::RequestBookTitle)}</h3>
-                {booking_form()}
-            })}
+            {(can_book && !booked)
+                .then(|| {
+                    view! {
+                        <h3>{t(Msg::RequestBookTitle)}</h3>
+                        {booking_form()}
+                    }
+                })}
             // Once booked, the form is out of the way until it is wanted.
-            {(can_book && booked).then(|| view! {
-                <details class="move-conversation" open=weekend_asked || crate::forms::query_error().is_some_and(|(_, f)| matches!(f.as_deref(), Some("date" | "time" | "place")))>
-                    <summary>{t(Msg::RequestMove)}</summary>
-                    {booking_form()}
-                </details>
-            })}
-            {can_answer.then(|| view! {
-                <h3>{t(Msg::RequestAnswerTitle)}</h3>
-                <form method="post" action="/api/answer-concern" novalidate class="stack">
-                    <input type="hidden" name="concern_id" value=id.clone()/>
-                    <Choices id="outcome".to_string() name="outcome".to_string() legend=t(Msg::RequestOutcome).to_string() options=outcomes/>
-                    <TextArea name="reasons" label=Msg::RequestReasons hint=Msg::RequestReasonsHint required=true maxlength=REASONS_MAX rows=6/>
-                    <button type="submit" class="button">{t(Msg::RequestSendAnswer)}</button>
-                </form>
-            })}
+            {(can_book && booked)
+                .then(|| {
+                    view! {
+                        <details
+                            class="move-conversation"
+                            open=weekend_asked
+                                || crate::forms::query_error()
+                                    .is_some_and(|(_, f)| {
+                                        matches!(f.as_deref(), Some("date" | "time" | "place"))
+                                    })
+                        >
+                            <summary>{t(Msg::RequestMove)}</summary>
+                            {booking_form()}
+                        </details>
+                    }
+                })}
+            {can_answer
+                .then(|| {
+                    view! {
+                        <h3>{t(Msg::RequestAnswerTitle)}</h3>
+                        <form method="post" action="/api/answer-concern" novalidate class="stack">
+                            <input type="hidden" name="concern_id" value=id.clone() />
+                            <Choices
+                                id="outcome".to_string()
+                                name="outcome".to_string()
+                                legend=t(Msg::RequestOutcome).to_string()
+                                options=outcomes
+                            />
+                            <TextArea
+                                name="reasons"
+                                label=Msg::RequestReasons
+                                hint=Msg::RequestReasonsHint
+                                required=true
+                                maxlength=REASONS_MAX
+                                rows=6
+                            />
+                            <button type="submit" class="button">
+                                {t(Msg::RequestSendAnswer)}
+                            </button>
+                        </form>
+                    }
+                })}
         </section>
     }
     .into_any()
@@ -416,39 +499,62 @@ pub fn UnassignedRequests(
             } else {
                 view! {
                     <DataTable caption=t(Msg::AdminUnassignedCaption) id="unassigned">
-                        <thead><tr>
-                            <th scope="col">{t(Msg::AdminSent)}</th>
-                            <th scope="col">{t(Msg::RequestsWaiting)}</th>
-                            <th scope="col">{t(Msg::AdminRegion)}</th>
-                            <th scope="col">{t(Msg::AdminAssignTo)}</th>
-                        </tr></thead>
+                        <thead>
+                            <tr>
+                                <th scope="col">{t(Msg::AdminSent)}</th>
+                                <th scope="col">{t(Msg::RequestsWaiting)}</th>
+                                <th scope="col">{t(Msg::AdminRegion)}</th>
+                                <th scope="col">{t(Msg::AdminAssignTo)}</th>
+                            </tr>
+                        </thead>
                         <tbody>
-                            {requests.into_iter().enumerate().map(|(n, r)| {
-                                let select_id = format!("assign-{n}");
-                                view! {
-                                    <tr>
-                                        <th scope="row">{r.sent}</th>
-                                        <td>{tn(Plural::RequestsDays, r.days_waiting)}</td>
-                                        <td>{r.region.unwrap_or_else(|| t(Msg::AdminNoRegion).to_string())}</td>
-                                        <td>
-                                            <form method="post" action="/api/assign-request" novalidate class="inline-form">
-                                                <input type="hidden" name="concern_id" value=r.id/>
-                                                <label for=select_id.clone() class="visually-hidden">{t(Msg::AdminAssignTo)}</label>
-                                                <select id=select_id name="coordinator_id" required=true>
-                                                    {coordinators.iter().map(|(id, name)| view! {
-                                                        <option value=id.clone()>{name.clone()}</option>
-                                                    }).collect_view()}
-                                                </select>
-                                                " "
-                                                <button type="submit" class="button secondary">{t(Msg::AdminAssign)}</button>
-                                            </form>
-                                        </td>
-                                    </tr>
-                                }
-                            }).collect_view()}
+                            {requests
+                                .into_iter()
+                                .enumerate()
+                                .map(|(n, r)| {
+                                    let select_id = format!("assign-{n}");
+                                    view! {
+                                        <tr>
+                                            <th scope="row">{r.sent}</th>
+                                            <td>{tn(Plural::RequestsDays, r.days_waiting)}</td>
+                                            <td>
+                                                {r
+                                                    .region
+                                                    .unwrap_or_else(|| t(Msg::AdminNoRegion).to_string())}
+                                            </td>
+                                            <td>
+                                                <form
+                                                    method="post"
+                                                    action="/api/assign-request"
+                                                    novalidate
+                                                    class="inline-form"
+                                                >
+                                                    <input type="hidden" name="concern_id" value=r.id />
+                                                    <label for=select_id.clone() class="visually-hidden">
+                                                        {t(Msg::AdminAssignTo)}
+                                                    </label>
+                                                    <select id=select_id name="coordinator_id" required=true>
+                                                        {coordinators
+                                                            .iter()
+                                                            .map(|(id, name)| {
+                                                                view! { <option value=id.clone()>{name.clone()}</option> }
+                                                            })
+                                                            .collect_view()}
+                                                    </select>
+                                                    " "
+                                                    <button type="submit" class="button secondary">
+                                                        {t(Msg::AdminAssign)}
+                                                    </button>
+                                                </form>
+                                            </td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()}
                         </tbody>
                     </DataTable>
-                }.into_any()
+                }
+                    .into_any()
             }}
         </section>
     }

@@ -29,25 +29,32 @@ pub fn FormStatus() -> impl IntoView {
     let notice = q.get("notice").and_then(|k| Msg::from_key(&k));
     let error = query_error();
     view! {
-        {error.map(|(msg, field)| {
-            let href = field.map(|f| format!("#{f}"));
-            view! {
-                <div class="alert alert-error" role="alert" tabindex="-1" id="form-error">
-                    <p><strong>{t(Msg::FormErrorLead)}</strong> " "
-                    {match href {
-                        Some(href) => view! { <a href=href>{t(msg)}</a> }.into_any(),
-                        None => t(msg).into_any(),
-                    }}</p>
-                </div>
-            }
-        })}
-        {notice.map(|msg| view! {
-            // No "Udført:" lead: every notice says in words what happened, and
-            // some carry news that is not a success (a hard WHO-5 result).
-            <div class="alert alert-success" role="status">
-                <p>{t(msg)}</p>
-            </div>
-        })}
+        {error
+            .map(|(msg, field)| {
+                let href = field.map(|f| format!("#{f}"));
+                view! {
+                    <div class="alert alert-error" role="alert" tabindex="-1" id="form-error">
+                        <p>
+                            <strong>{t(Msg::FormErrorLead)}</strong>
+                            " "
+                            {match href {
+                                Some(href) => view! { <a href=href>{t(msg)}</a> }.into_any(),
+                                None => t(msg).into_any(),
+                            }}
+                        </p>
+                    </div>
+                }
+            })}
+        {notice
+            .map(|msg| {
+                view! {
+                    // No "Udført:" lead: every notice says in words what happened, and
+                    // some carry news that is not a success (a hard WHO-5 result).
+                    <div class="alert alert-success" role="status">
+                        <p>{t(msg)}</p>
+                    </div>
+                }
+            })}
     }
 }
 
@@ -76,13 +83,27 @@ pub fn TextField(
     }
     let value = draft_value(name).or(value);
     let counter = counted.map(
-        |max| view! { <Counter id=format!("{name}-count") max=max text=value.clone().unwrap_or_default()/> },
+        |max| view! { <Counter id=format!("{name}-count") max=max text=value.clone().unwrap_or_default() /> },
     );
     view! {
         <div class="field">
             <label for=name>{t(label)}</label>
-            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{t(h)}</p> })}
-            {error.map(|m| view! { <p class="field-error" id=error_id.clone()>{t(m)}</p> })}
+            {hint
+                .map(|h| {
+                    view! {
+                        <p class="hint" id=hint_id.clone()>
+                            {t(h)}
+                        </p>
+                    }
+                })}
+            {error
+                .map(|m| {
+                    view! {
+                        <p class="field-error" id=error_id.clone()>
+                            {t(m)}
+                        </p>
+                    }
+                })}
             // No `maxlength`: the browser would cut pasted text without a
             // word. The counter says the limit, the server refuses more.
             <input
@@ -120,7 +141,9 @@ pub fn Counter(id: String, max: usize, #[prop(into)] text: String) -> impl IntoV
         "hint counter"
     };
     view! {
-        <p class=class id=id data-max=max data-within=within data-over=over>{words}</p>
+        <p class=class id=id data-max=max data-within=within data-over=over>
+            {words}
+        </p>
     }
 }
 
@@ -237,8 +260,22 @@ pub fn TextArea(
     view! {
         <div class="field">
             <label for=name>{t(label)}</label>
-            {hint.map(|h| view! { <p class="hint" id=format!("{name}-hint")>{t(h)}</p> })}
-            {error.map(|m| view! { <p class="field-error" id=format!("{name}-error")>{t(m)}</p> })}
+            {hint
+                .map(|h| {
+                    view! {
+                        <p class="hint" id=format!("{name}-hint")>
+                            {t(h)}
+                        </p>
+                    }
+                })}
+            {error
+                .map(|m| {
+                    view! {
+                        <p class="field-error" id=format!("{name}-error")>
+                            {t(m)}
+                        </p>
+                    }
+                })}
             <PlainTextarea
                 id=name.to_string()
                 name=name.to_string()
@@ -249,7 +286,7 @@ pub fn TextArea(
                 counter=format!("{name}-count")
                 text=value.clone()
             />
-            <Counter id=format!("{name}-count") max=maxlength text=value/>
+            <Counter id=format!("{name}-count") max=maxlength text=value />
         </div>
     }
 }
@@ -292,7 +329,9 @@ pub fn PlainTextarea(
                     f.run(event_target_value(&ev));
                 }
             }
-        >{raw_text(&text)}</textarea>
+        >
+            {raw_text(&text)}
+        </textarea>
     }
 }
 
@@ -329,12 +368,39 @@ pub fn SelectField(
     view! {
         <div class="field">
             <label for=name>{t(label)}</label>
-            {error.map(|m| view! { <p class="field-error" id=format!("{name}-error")>{t(m)}</p> })}
-            <select id=name name=name required=true aria-describedby=described aria-invalid=error.map(|_| "true")>
-                {placeholder.map(|p| view! { <option value="" selected=selected.is_empty()>{t(p)}</option> })}
-                {options.into_iter().map(|(v, l)| view! {
-                    <option value=v selected=selected == v>{t(l)}</option>
-                }).collect_view()}
+            {error
+                .map(|m| {
+                    view! {
+                        <p class="field-error" id=format!("{name}-error")>
+                            {t(m)}
+                        </p>
+                    }
+                })}
+            <select
+                id=name
+                name=name
+                required=true
+                aria-describedby=described
+                aria-invalid=error.map(|_| "true")
+            >
+                {placeholder
+                    .map(|p| {
+                        view! {
+                            <option value="" selected=selected.is_empty()>
+                                {t(p)}
+                            </option>
+                        }
+                    })}
+                {options
+                    .into_iter()
+                    .map(|(v, l)| {
+                        view! {
+                            <option value=v selected=selected == v>
+                                {t(l)}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
             </select>
         </div>
     }
@@ -382,13 +448,26 @@ pub fn Choices(
         .map(|(value, label)| {
             let option_id = format!("{id}-{value}");
             let words = if compact {
-                view! { <span class="number">{value}</span>" "<span class="visually-hidden">{t(label)}</span> }.into_any()
+                view! {
+                    <span class="number">{value}</span>
+                    " "
+                    <span class="visually-hidden">{t(label)}</span>
+                }
+                .into_any()
             } else {
                 view! { <span>{t(label)}</span> }.into_any()
             };
             view! {
                 <label class="choice" for=option_id.clone()>
-                    <input type="radio" id=option_id.clone() name=name.clone() value=value.to_string() required=true checked=checked == Some(value) aria-invalid=error.map(|_| "true")/>
+                    <input
+                        type="radio"
+                        id=option_id.clone()
+                        name=name.clone()
+                        value=value.to_string()
+                        required=true
+                        checked=checked == Some(value)
+                        aria-invalid=error.map(|_| "true")
+                    />
                     {words}
                 </label>
             }
@@ -397,13 +476,33 @@ pub fn Choices(
     view! {
         <fieldset id=id.clone() class=class aria-describedby=described>
             <legend>{legend}</legend>
-            {hint.map(|h| view! { <p class="hint" id=format!("{id}-hint")>{t(h)}</p> })}
-            {error.map(|m| view! { <p class="field-error" id=format!("{id}-error")>{t(m)}</p> })}
+            {hint
+                .map(|h| {
+                    view! {
+                        <p class="hint" id=format!("{id}-hint")>
+                            {t(h)}
+                        </p>
+                    }
+                })}
+            {error
+                .map(|m| {
+                    view! {
+                        <p class="field-error" id=format!("{id}-error")>
+                            {t(m)}
+                        </p>
+                    }
+                })}
             <div class="choices">{choices}</div>
             // Hidden from screen readers: each button's name already has its word.
-            {ends.map(|((low, low_word), (high, high_word))| view! {
-                <p class="scale-ends" aria-hidden="true"><span>{low} " = " {t(low_word)}</span><span>{high} " = " {t(high_word)}</span></p>
-            })}
+            {ends
+                .map(|((low, low_word), (high, high_word))| {
+                    view! {
+                        <p class="scale-ends" aria-hidden="true">
+                            <span>{low} " = " {t(low_word)}</span>
+                            <span>{high} " = " {t(high_word)}</span>
+                        </p>
+                    }
+                })}
         </fieldset>
     }
 }

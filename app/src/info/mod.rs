@@ -27,7 +27,7 @@ pub fn AccessibilityPage() -> impl IntoView {
         updated: &format_date(STATEMENT_UPDATED),
     });
     view! {
-        <Title text=t(Msg::AccessibilityTitle)/>
+        <Title text=t(Msg::AccessibilityTitle) />
         <h1>{t(Msg::AccessibilityTitle)}</h1>
         <p>{t(Msg::AccessibilityIntro)}</p>
         <h2>{t(Msg::AccessibilityStatusHeading)}</h2>
@@ -43,10 +43,18 @@ pub fn AccessibilityPage() -> impl IntoView {
         <p>{t(Msg::AccessibilityMethod)}</p>
         <p>{dates}</p>
         <h2>{t(Msg::AccessibilityFeedbackHeading)}</h2>
-        <p><WithPhone text=texts::AccessibilityFeedback::raw(use_lang()) number=JOBCENTRE/></p>
+        <p>
+            <WithPhone text=texts::AccessibilityFeedback::raw(use_lang()) number=JOBCENTRE />
+        </p>
         <h2>{t(Msg::AccessibilityComplaintHeading)}</h2>
-        <p><WithPhone text=texts::AccessibilityComplaint::raw(use_lang()) number=DIGITALISERINGSSTYRELSEN/></p>
-        <p><a href=DIGST_COMPLAINT_URL hreflang="da">{t(Msg::AccessibilityComplaintLink)}</a></p>
+        <p>
+            <WithPhone text=texts::AccessibilityComplaint::raw(use_lang()) number=DIGITALISERINGSSTYRELSEN />
+        </p>
+        <p>
+            <a href=DIGST_COMPLAINT_URL hreflang="da">
+                {t(Msg::AccessibilityComplaintLink)}
+            </a>
+        </p>
     }
 }
 
@@ -67,7 +75,7 @@ pub fn PrivacyPage() -> impl IntoView {
         log: &policy.access_log_years.to_string(),
     });
     view! {
-        <Title text=t(Msg::PrivacyTitle)/>
+        <Title text=t(Msg::PrivacyTitle) />
         <h1>{t(Msg::PrivacyTitle)}</h1>
         <p>{t(Msg::PrivacyIntro)}</p>
         <h2>{t(Msg::PrivacyWhoHeading)}</h2>
@@ -78,10 +86,13 @@ pub fn PrivacyPage() -> impl IntoView {
         <h2>{t(Msg::PrivacyRightsHeading)}</h2>
         <p>{t(Msg::PrivacyRights)}</p>
         <p>{t(Msg::PrivacyDownload)}</p>
-        {mitid.then(|| view! {
-            <h2>{t(Msg::PrivacyLoginHeading)}</h2>
-            <p>{t(Msg::PrivacyLogin)}</p>
-        })}
+        {mitid
+            .then(|| {
+                view! {
+                    <h2>{t(Msg::PrivacyLoginHeading)}</h2>
+                    <p>{t(Msg::PrivacyLogin)}</p>
+                }
+            })}
         <h2>{t(Msg::PrivacyRetentionHeading)}</h2>
         <p>{retention}</p>
     }
@@ -90,13 +101,18 @@ pub fn PrivacyPage() -> impl IntoView {
 #[component]
 pub fn ContactPage() -> impl IntoView {
     view! {
-        <Title text=t(Msg::ContactTitle)/>
+        <Title text=t(Msg::ContactTitle) />
         <h1>{t(Msg::ContactTitle)}</h1>
         <p>{t(Msg::ContactIntro)}</p>
         <dl class="facts">
-            <dt>{t(Msg::ContactPhoneLabel)}</dt><dd><crate::phone::PhoneLink number=crate::phone::JOBCENTRE/></dd>
-            <dt>{t(Msg::ContactHoursLabel)}</dt><dd>{t(Msg::ContactHours)}</dd>
-            <dt>{t(Msg::ContactPostLabel)}</dt><dd>{t(Msg::ContactPost)}</dd>
+            <dt>{t(Msg::ContactPhoneLabel)}</dt>
+            <dd>
+                <crate::phone::PhoneLink number=crate::phone::JOBCENTRE />
+            </dd>
+            <dt>{t(Msg::ContactHoursLabel)}</dt>
+            <dd>{t(Msg::ContactHours)}</dd>
+            <dt>{t(Msg::ContactPostLabel)}</dt>
+            <dd>{t(Msg::ContactPost)}</dd>
         </dl>
         <p>{t(Msg::ContactNotOnlyChannel)}</p>
     }

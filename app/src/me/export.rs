@@ -383,14 +383,20 @@ fn opt(s: &Option<String>) -> String {
 #[component]
 pub fn DataPage() -> impl IntoView {
     view! {
-        <Title text=t(Msg::ExportTitle)/>
-        <p class="no-print"><a href="/me">{t(Msg::ExportBack)}</a></p>
+        <Title text=t(Msg::ExportTitle) />
+        <p class="no-print">
+            <a href="/me">{t(Msg::ExportBack)}</a>
+        </p>
         <h1>{t(Msg::ExportTitle)}</h1>
         <p>{t(Msg::ExportIntro)}</p>
-        <p class="no-print"><a class="button" href="/me/data.json" download="mit-forloeb-data.json">{t(Msg::ExportJson)}</a></p>
+        <p class="no-print">
+            <a class="button" href="/me/data.json" download="mit-forloeb-data.json">
+                {t(Msg::ExportJson)}
+            </a>
+        </p>
         <p class="hint no-print">{t(Msg::ExportJsonHint)}</p>
         <Loaded future=my_data() let:export>
-            <ExportView export=export/>
+            <ExportView export=export />
         </Loaded>
     }
 }
@@ -431,65 +437,164 @@ fn ExportView(export: Export) -> impl IntoView {
         <p class="muted">{t(Msg::ExportMade)} " " {when(&Some(exported_at))}</p>
         <Part id="export-person" title=Msg::ExportPerson empty=false>
             <dl class="facts">
-                <dt>{t(Msg::CaseloadName)}</dt><dd>{person.name}</dd>
-                <dt>{t(Msg::CaseloadEmail)}</dt><dd>{opt(&person.email)}</dd>
-                <dt>{t(Msg::MePhone)}</dt><dd>{opt(&person.phone)}</dd>
-                <dt>{t(Msg::ExportLanguage)}</dt><dd>{person.language}</dd>
-                <dt>{t(Msg::MeTextSizeTitle)}</dt><dd>{crate::model::TextSize::parse(&person.text_size).map(|s| t(s.label())).unwrap_or_default()}</dd>
-                <dt>{t(Msg::ExportCreated)}</dt><dd>{when(&person.created_at)}</dd>
-                <dt>{t(Msg::ExportNotifications)}</dt><dd>{yes_no(person.notifications_enabled)}</dd>
-                <dt>{t(Msg::ExportRegion)}</dt><dd>{opt(&person.region)}</dd>
+                <dt>{t(Msg::CaseloadName)}</dt>
+                <dd>{person.name}</dd>
+                <dt>{t(Msg::CaseloadEmail)}</dt>
+                <dd>{opt(&person.email)}</dd>
+                <dt>{t(Msg::MePhone)}</dt>
+                <dd>{opt(&person.phone)}</dd>
+                <dt>{t(Msg::ExportLanguage)}</dt>
+                <dd>{person.language}</dd>
+                <dt>{t(Msg::MeTextSizeTitle)}</dt>
+                <dd>
+                    {crate::model::TextSize::parse(&person.text_size)
+                        .map(|s| t(s.label()))
+                        .unwrap_or_default()}
+                </dd>
+                <dt>{t(Msg::ExportCreated)}</dt>
+                <dd>{when(&person.created_at)}</dd>
+                <dt>{t(Msg::ExportNotifications)}</dt>
+                <dd>{yes_no(person.notifications_enabled)}</dd>
+                <dt>{t(Msg::ExportRegion)}</dt>
+                <dd>{opt(&person.region)}</dd>
             </dl>
-            {(!person.linked_identities.is_empty()).then(|| view! {
-                <h3>{t(Msg::ExportIdentities)}</h3>
-                <ul>{person.linked_identities.into_iter().map(|i| view! { <li>{i.provider} " · " {when(&i.created_at)}</li> }).collect_view()}</ul>
-            })}
+            {(!person.linked_identities.is_empty())
+                .then(|| {
+                    view! {
+                        <h3>{t(Msg::ExportIdentities)}</h3>
+                        <ul>
+                            {person
+                                .linked_identities
+                                .into_iter()
+                                .map(|i| view! { <li>{i.provider} " · " {when(&i.created_at)}</li> })
+                                .collect_view()}
+                        </ul>
+                    }
+                })}
         </Part>
         <Part id="export-caseworkers" title=Msg::ExportCaseworkers empty=caseworkers.is_empty()>
-            <ul>{caseworkers.into_iter().map(|a| view! {
-                <li>{a.name} " · " {when(&a.assigned_at)} {a.ended_at.as_ref().map(|_| format!(" – {}", when(&a.ended_at)))}</li>
-            }).collect_view()}</ul>
+            <ul>
+                {caseworkers
+                    .into_iter()
+                    .map(|a| {
+                        view! {
+                            <li>
+                                {a.name} " · " {when(&a.assigned_at)}
+                                {a.ended_at.as_ref().map(|_| format!(" – {}", when(&a.ended_at)))}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
         </Part>
         <Part id="export-plan" title=Msg::ExportPlan empty=courses.is_empty()>
-            {courses.into_iter().map(|c| view! { <CourseView course=c/> }).collect_view()}
+            {courses.into_iter().map(|c| view! { <CourseView course=c /> }).collect_view()}
         </Part>
         <Part id="export-wellbeing" title=Msg::ExportWellbeing empty=no_wellbeing>
-            <WellbeingView wellbeing=wellbeing/>
+            <WellbeingView wellbeing=wellbeing />
         </Part>
         <Part id="export-concerns" title=Msg::ExportConcerns empty=concerns.is_empty()>
-            {concerns.into_iter().map(|c| view! {
-                <article class="export-item">
-                    <h3>{when(&c.created_at)}</h3>
-                    <p class="pre-wrap">{c.description}</p>
-                    <p>{t(Msg::ExportState)} " " {c.state}</p>
-                    {c.assessment.map(|a| view! { <p class="pre-wrap"><strong>{t(Msg::ExportAssessment)}</strong> " " {a}</p> })}
-                    <ol>{c.steps.into_iter().map(|s| view! { <li>{when(&s.at)} " · " {s.state} " · " {s.by.name}</li> }).collect_view()}</ol>
-                </article>
-            }).collect_view()}
+            {concerns
+                .into_iter()
+                .map(|c| {
+                    view! {
+                        <article class="export-item">
+                            <h3>{when(&c.created_at)}</h3>
+                            <p class="pre-wrap">{c.description}</p>
+                            <p>{t(Msg::ExportState)} " " {c.state}</p>
+                            {c
+                                .assessment
+                                .map(|a| {
+                                    view! {
+                                        <p class="pre-wrap">
+                                            <strong>{t(Msg::ExportAssessment)}</strong>
+                                            " "
+                                            {a}
+                                        </p>
+                                    }
+                                })}
+                            <ol>
+                                {c
+                                    .steps
+                                    .into_iter()
+                                    .map(|s| {
+                                        view! { <li>{when(&s.at)} " · " {s.state} " · " {s.by.name}</li> }
+                                    })
+                                    .collect_view()}
+                            </ol>
+                        </article>
+                    }
+                })
+                .collect_view()}
         </Part>
         <Part id="export-messages" title=Msg::ExportMessages empty=message_threads.is_empty()>
-            {message_threads.into_iter().map(|th| view! {
-                <article class="export-item">
-                    <h3>{th.subject}</h3>
-                    <ol class="export-messages">{th.messages.into_iter().map(|m| view! {
-                        <li><p class="message-meta">{m.from.name} " · " {when(&m.sent_at)}</p><p class="pre-wrap">{m.text}</p></li>
-                    }).collect_view()}</ol>
-                </article>
-            }).collect_view()}
+            {message_threads
+                .into_iter()
+                .map(|th| {
+                    view! {
+                        <article class="export-item">
+                            <h3>{th.subject}</h3>
+                            <ol class="export-messages">
+                                {th
+                                    .messages
+                                    .into_iter()
+                                    .map(|m| {
+                                        view! {
+                                            <li>
+                                                <p class="message-meta">
+                                                    {m.from.name} " · " {when(&m.sent_at)}
+                                                </p>
+                                                <p class="pre-wrap">{m.text}</p>
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ol>
+                        </article>
+                    }
+                })
+                .collect_view()}
         </Part>
         <Part id="export-access" title=Msg::ExportAccessLog empty=access_log.is_empty()>
-            <ul>{access_log.into_iter().map(|a| {
-                let role = crate::model::Role::parse(&a.role).map(|r| t(r.label())).unwrap_or_default();
-                view! { <li>{when(&a.at)} " · " {role} " · " {t(super::action_words(&a.action))}</li> }
-            }).collect_view()}</ul>
+            <ul>
+                {access_log
+                    .into_iter()
+                    .map(|a| {
+                        let role = crate::model::Role::parse(&a.role)
+                            .map(|r| t(r.label()))
+                            .unwrap_or_default();
+                        view! {
+                            <li>{when(&a.at)} " · " {role} " · " {t(super::action_words(&a.action))}</li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
         </Part>
         <Part id="export-sessions" title=Msg::ExportSessions empty=sessions.is_empty()>
-            <ul>{sessions.into_iter().map(|s| view! { <li>{t(Msg::ExportLoggedIn)} " " {when(&s.created_at)} " · " {t(Msg::ExportLastSeen)} " " {when(&s.last_seen_at)}</li> }).collect_view()}</ul>
+            <ul>
+                {sessions
+                    .into_iter()
+                    .map(|s| {
+                        view! {
+                            <li>
+                                {t(Msg::ExportLoggedIn)} " " {when(&s.created_at)} " · "
+                                {t(Msg::ExportLastSeen)} " " {when(&s.last_seen_at)}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
         </Part>
         <Part id="export-devices" title=Msg::ExportDevices empty=no_devices>
             <ul>
-                {devices.into_iter().map(|d| view! { <li>{d.push_service} " · " {when(&d.created_at)}</li> }).collect_view()}
-                {calendar_feeds.into_iter().map(|f| view! { <li>{t(Msg::ExportCalendarFeed)} " · " {when(&f.created_at)}</li> }).collect_view()}
+                {devices
+                    .into_iter()
+                    .map(|d| view! { <li>{d.push_service} " · " {when(&d.created_at)}</li> })
+                    .collect_view()}
+                {calendar_feeds
+                    .into_iter()
+                    .map(|f| view! { <li>{t(Msg::ExportCalendarFeed)} " · " {when(&f.created_at)}</li> })
+                    .collect_view()}
             </ul>
             <p>{crate::i18n::tn(crate::i18n::Plural::ExportNotificationCount, notifications.len() as i64)}</p>
         </Part>
@@ -500,30 +605,127 @@ fn ExportView(export: Export) -> impl IntoView {
 fn CourseView(course: Course) -> impl IntoView {
     view! {
         <article class="export-item">
-            <h3>{crate::model::CourseKind::parse(&course.kind).map(|k| t(k.label())).unwrap_or_default()} " · " {course.start_date} " – " {course.planned_end_date}</h3>
-            {course.main_goal.map(|g| view! { <p><strong>{t(Msg::ExportMainGoal)}</strong> " " {g}</p> })}
+            <h3>
+                {crate::model::CourseKind::parse(&course.kind).map(|k| t(k.label())).unwrap_or_default()}
+                " · " {course.start_date} " – " {course.planned_end_date}
+            </h3>
+            {course
+                .main_goal
+                .map(|g| {
+                    view! {
+                        <p>
+                            <strong>{t(Msg::ExportMainGoal)}</strong>
+                            " "
+                            {g}
+                        </p>
+                    }
+                })}
             <h4>{t(Msg::PlanGoals)}</h4>
-            <ul>{course.goals.into_iter().map(|g| view! {
-                <li>{g.title}
-                    <ul>{g.ratings.into_iter().map(|r| view! { <li>{when(&r.rated_at)} " · " {t(crate::plan::progress_word(r.rating))} {r.note.map(|n| format!(" · {n}"))}</li> }).collect_view()}</ul>
-                </li>
-            }).collect_view()}</ul>
+            <ul>
+                {course
+                    .goals
+                    .into_iter()
+                    .map(|g| {
+                        view! {
+                            <li>
+                                {g.title}
+                                <ul>
+                                    {g
+                                        .ratings
+                                        .into_iter()
+                                        .map(|r| {
+                                            view! {
+                                                <li>
+                                                    {when(&r.rated_at)} " · "
+                                                    {t(crate::plan::progress_word(r.rating))}
+                                                    {r.note.map(|n| format!(" · {n}"))}
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
             <h4>{t(Msg::CaseloadActivities)}</h4>
-            <ul>{course.activities.into_iter().map(|a| view! {
-                <li>{a.title} " · " {when(&a.starts_at)} " · " {a.status}
-                    <ul>{a.reflections.into_iter().map(|r| view! { <li class="pre-wrap">{when(&r.created_at)} " · " {r.text}</li> }).collect_view()}</ul>
-                </li>
-            }).collect_view()}</ul>
+            <ul>
+                {course
+                    .activities
+                    .into_iter()
+                    .map(|a| {
+                        view! {
+                            <li>
+                                {a.title} " · " {when(&a.starts_at)} " · " {a.status}
+                                <ul>
+                                    {a
+                                        .reflections
+                                        .into_iter()
+                                        .map(|r| {
+                                            view! {
+                                                <li class="pre-wrap">
+                                                    {when(&r.created_at)} " · " {r.text}
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
             <h4>{t(Msg::ResponsesTitle)}</h4>
-            <ul>{course.feedback.into_iter().map(|f| view! { <li>{when(&f.created_at)} " · " {f.rating} "/5" {f.comment.map(|c| format!(" · {c}"))}</li> }).collect_view()}</ul>
+            <ul>
+                {course
+                    .feedback
+                    .into_iter()
+                    .map(|f| {
+                        view! {
+                            <li>
+                                {when(&f.created_at)} " · " {f.rating} "/5"
+                                {f.comment.map(|c| format!(" · {c}"))}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
             <h4>{t(Msg::PaidHoursTitle)}</h4>
-            <ul>{course.paid_hours.into_iter().map(|p| view! { <li>{p.week_start} " · " {p.hours}</li> }).collect_view()}</ul>
+            <ul>
+                {course
+                    .paid_hours
+                    .into_iter()
+                    .map(|p| view! { <li>{p.week_start} " · " {p.hours}</li> })
+                    .collect_view()}
+            </ul>
             <h4>{t(Msg::ExportHistory)}</h4>
-            <ul>{course.history.into_iter().map(|c| view! {
-                <li>{when(&c.changed_at)} " · " {c.changed_by.name} " · " {c.summary}
-                    <ul>{c.fields.into_iter().map(|f| view! { <li>{f.field} ": " {opt(&f.before)} " → " {opt(&f.after)}</li> }).collect_view()}</ul>
-                </li>
-            }).collect_view()}</ul>
+            <ul>
+                {course
+                    .history
+                    .into_iter()
+                    .map(|c| {
+                        view! {
+                            <li>
+                                {when(&c.changed_at)} " · " {c.changed_by.name} " · " {c.summary}
+                                <ul>
+                                    {c
+                                        .fields
+                                        .into_iter()
+                                        .map(|f| {
+                                            view! {
+                                                <li>
+                                                    {f.field} ": " {opt(&f.before)} " → " {opt(&f.after)}
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
         </article>
     }
 }
@@ -531,57 +733,128 @@ fn CourseView(course: Course) -> impl IntoView {
 #[component]
 fn WellbeingView(wellbeing: Wellbeing) -> impl IntoView {
     view! {
-        {(!wellbeing.entries.is_empty()).then(|| view! {
-            <crate::layout::DataTable caption=t(Msg::ExportWellbeingCaption) id="export-entries" cards=true>
-                <thead><tr>
-                    <th scope="col">{t(Msg::ExportDate)}</th>
-                    <th scope="col">{t(Msg::WellbeingMood)}</th>
-                    <th scope="col">{t(Msg::WellbeingEnergy)}</th>
-                    <th scope="col">{t(Msg::WellbeingPain)}</th>
-                    <th scope="col">{t(Msg::WellbeingSleep)}</th>
-                    <th scope="col">{t(Msg::ExportShared)}</th>
-                    <th scope="col">{t(Msg::ExportNote)}</th>
-                </tr></thead>
-                <tbody>{wellbeing.entries.into_iter().map(|e| view! {
-                    <tr>
-                        <td data-label=t(Msg::ExportDate)>{e.date}</td>
-                        <td data-label=t(Msg::WellbeingMood)>{e.mood}</td>
-                        <td data-label=t(Msg::WellbeingEnergy)>{e.energy}</td>
-                        <td data-label=t(Msg::WellbeingPain)>{e.pain}</td>
-                        <td data-label=t(Msg::WellbeingSleep)>{e.sleep}</td>
-                        <td data-label=t(Msg::ExportShared)>{yes_no(e.shared || e.shared_by_period)}</td>
-                        <td data-label=t(Msg::ExportNote)>{opt(&e.note)}</td>
-                    </tr>
-                }).collect_view()}</tbody>
-            </crate::layout::DataTable>
-        })}
-        {(!wellbeing.who5.is_empty()).then(|| view! {
-            <crate::layout::DataTable caption=t(Msg::ExportWho5Caption) id="export-who5" cards=true>
-                <thead><tr>
-                    <th scope="col">{t(Msg::ExportDate)}</th>
-                    <th scope="col">{t(Msg::ExportScore)}</th>
-                    <th scope="col">{t(Msg::ExportShared)}</th>
-                </tr></thead>
-                <tbody>{wellbeing.who5.into_iter().map(|w| view! {
-                    <tr>
-                        <td data-label=t(Msg::ExportDate)>{w.answered_on}</td>
-                        <td data-label=t(Msg::ExportScore)>{w.score}</td>
-                        <td data-label=t(Msg::ExportShared)>{yes_no(w.shared || w.shared_by_period)}</td>
-                    </tr>
-                }).collect_view()}</tbody>
-            </crate::layout::DataTable>
-        })}
-        {(!wellbeing.share_periods.is_empty()).then(|| view! {
-            <h3>{t(Msg::ExportSharePeriods)}</h3>
-            <ul>{wellbeing.share_periods.into_iter().map(|p| view! {
-                <li>{p.starts_on} " – " {p.ends_on} {p.withdrawn_at.as_ref().map(|_| format!(" · {} {}", t(Msg::ExportWithdrawn), when(&p.withdrawn_at)))}</li>
-            }).collect_view()}</ul>
-        })}
-        {(!wellbeing.replaced_versions.is_empty()).then(|| view! {
-            <h3>{t(Msg::ExportReplaced)}</h3>
-            <ul>{wellbeing.replaced_versions.into_iter().map(|v| view! {
-                <li>{v.date} " · " {v.mood} "/" {v.energy} "/" {v.pain} "/" {v.sleep} " · " {t(Msg::ExportReplacedAt)} " " {when(&v.replaced_at)}</li>
-            }).collect_view()}</ul>
-        })}
+        {(!wellbeing.entries.is_empty())
+            .then(|| {
+                view! {
+                    <crate::layout::DataTable
+                        caption=t(Msg::ExportWellbeingCaption)
+                        id="export-entries"
+                        cards=true
+                    >
+                        <thead>
+                            <tr>
+                                <th scope="col">{t(Msg::ExportDate)}</th>
+                                <th scope="col">{t(Msg::WellbeingMood)}</th>
+                                <th scope="col">{t(Msg::WellbeingEnergy)}</th>
+                                <th scope="col">{t(Msg::WellbeingPain)}</th>
+                                <th scope="col">{t(Msg::WellbeingSleep)}</th>
+                                <th scope="col">{t(Msg::ExportShared)}</th>
+                                <th scope="col">{t(Msg::ExportNote)}</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {wellbeing
+                                .entries
+                                .into_iter()
+                                .map(|e| {
+                                    view! {
+                                        <tr>
+                                            <td data-label=t(Msg::ExportDate)>{e.date}</td>
+                                            <td data-label=t(Msg::WellbeingMood)>{e.mood}</td>
+                                            <td data-label=t(Msg::WellbeingEnergy)>{e.energy}</td>
+                                            <td data-label=t(Msg::WellbeingPain)>{e.pain}</td>
+                                            <td data-label=t(Msg::WellbeingSleep)>{e.sleep}</td>
+                                            <td data-label=t(
+                                                Msg::ExportShared,
+                                            )>{yes_no(e.shared || e.shared_by_period)}</td>
+                                            <td data-label=t(Msg::ExportNote)>{opt(&e.note)}</td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()}
+                        </tbody>
+                    </crate::layout::DataTable>
+                }
+            })}
+        {(!wellbeing.who5.is_empty())
+            .then(|| {
+                view! {
+                    <crate::layout::DataTable caption=t(Msg::ExportWho5Caption) id="export-who5" cards=true>
+                        <thead>
+                            <tr>
+                                <th scope="col">{t(Msg::ExportDate)}</th>
+                                <th scope="col">{t(Msg::ExportScore)}</th>
+                                <th scope="col">{t(Msg::ExportShared)}</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {wellbeing
+                                .who5
+                                .into_iter()
+                                .map(|w| {
+                                    view! {
+                                        <tr>
+                                            <td data-label=t(Msg::ExportDate)>{w.answered_on}</td>
+                                            <td data-label=t(Msg::ExportScore)>{w.score}</td>
+                                            <td data-label=t(
+                                                Msg::ExportShared,
+                                            )>{yes_no(w.shared || w.shared_by_period)}</td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()}
+                        </tbody>
+                    </crate::layout::DataTable>
+                }
+            })}
+        {(!wellbeing.share_periods.is_empty())
+            .then(|| {
+                view! {
+                    <h3>{t(Msg::ExportSharePeriods)}</h3>
+                    <ul>
+                        {wellbeing
+                            .share_periods
+                            .into_iter()
+                            .map(|p| {
+                                view! {
+                                    <li>
+                                        {p.starts_on} " – " {p.ends_on}
+                                        {p
+                                            .withdrawn_at
+                                            .as_ref()
+                                            .map(|_| {
+                                                format!(
+                                                    " · {} {}",
+                                                    t(Msg::ExportWithdrawn),
+                                                    when(&p.withdrawn_at),
+                                                )
+                                            })}
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                }
+            })}
+        {(!wellbeing.replaced_versions.is_empty())
+            .then(|| {
+                view! {
+                    <h3>{t(Msg::ExportReplaced)}</h3>
+                    <ul>
+                        {wellbeing
+                            .replaced_versions
+                            .into_iter()
+                            .map(|v| {
+                                view! {
+                                    <li>
+                                        {v.date} " · " {v.mood} "/" {v.energy} "/" {v.pain} "/" {v.sleep}
+                                        " · " {t(Msg::ExportReplacedAt)} " " {when(&v.replaced_at)}
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                }
+            })}
     }
 }

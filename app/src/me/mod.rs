@@ -207,14 +207,14 @@ pub async fn set_phone(#[server(flatten)] form: PhoneForm) -> Result<(), AppErro
 #[component]
 pub fn MePage() -> impl IntoView {
     view! {
-        <Title text=t(Msg::MeTitle)/>
+        <Title text=t(Msg::MeTitle) />
         <h1>{t(Msg::MeTitle)}</h1>
-        <crate::forms::FormStatus/>
+        <crate::forms::FormStatus />
         <Loaded future=my_profile() let:profile>
-            <Me profile=profile/>
+            <Me profile=profile />
         </Loaded>
         <Loaded future=crate::notifications::notification_settings() let:settings>
-            <crate::notifications::NotificationsSection settings=settings/>
+            <crate::notifications::NotificationsSection settings=settings />
         </Loaded>
     }
 }
@@ -225,102 +225,166 @@ fn Me(profile: Profile) -> impl IntoView {
     let is_citizen = profile.role == Role::Citizen;
     view! {
         <dl class="facts">
-            <dt>{t(Msg::CaseloadName)}</dt><dd>{profile.name}</dd>
-            <dt>{t(Msg::CaseloadEmail)}</dt><dd>{profile.email.unwrap_or_default()}</dd>
-            <dt>{t(Msg::AdminRole)}</dt><dd>{t(profile.role.label())}</dd>
+            <dt>{t(Msg::CaseloadName)}</dt>
+            <dd>{profile.name}</dd>
+            <dt>{t(Msg::CaseloadEmail)}</dt>
+            <dd>{profile.email.unwrap_or_default()}</dd>
+            <dt>{t(Msg::AdminRole)}</dt>
+            <dd>{t(profile.role.label())}</dd>
         </dl>
         <section class="card" aria-labelledby="text-size-heading">
             <h2 id="text-size-heading">{t(Msg::MeTextSizeTitle)}</h2>
             <form method="post" action="/api/text-size" novalidate class="stack">
                 <fieldset id="text-size" class="scale">
                     <legend>{t(Msg::MeTextSizeLegend)}</legend>
-                    {TextSize::ALL.into_iter().map(|size| {
-                        let id = format!("text-size-{}", size.as_str());
-                        view! {
-                            <div class="choice">
-                                <input type="radio" id=id.clone() name="size" value=size.as_str() checked=size == profile.text_size/>
-                                <label for=id>{t(size.label())}</label>
-                            </div>
-                        }
-                    }).collect_view()}
+                    {TextSize::ALL
+                        .into_iter()
+                        .map(|size| {
+                            let id = format!("text-size-{}", size.as_str());
+                            view! {
+                                <div class="choice">
+                                    <input
+                                        type="radio"
+                                        id=id.clone()
+                                        name="size"
+                                        value=size.as_str()
+                                        checked=size == profile.text_size
+                                    />
+                                    <label for=id>{t(size.label())}</label>
+                                </div>
+                            }
+                        })
+                        .collect_view()}
                 </fieldset>
-                <button type="submit" class="button secondary">{t(Msg::MeTextSizeSave)}</button>
+                <button type="submit" class="button secondary">
+                    {t(Msg::MeTextSizeSave)}
+                </button>
             </form>
         </section>
-        {profile.mitid.map(|linked| view! {
-            <section class="card" aria-labelledby="mitid-heading">
-                <h2 id="mitid-heading">{t(Msg::AuthMitidHeading)}</h2>
-                {if linked {
-                    view! { <p>{t(Msg::AuthMitidIsLinked)}</p> }.into_any()
-                } else {
-                    view! {
-                        <p>{t(Msg::AuthMitidLinkIntro)}</p>
-                        <form method="post" action="/auth/oidc/citizen" novalidate>
-                            <input type="hidden" name="link" value="1"/>
-                            <button type="submit" class="button secondary">{t(Msg::AuthMitidLinkButton)}</button>
-                        </form>
-                    }.into_any()
-                }}
-            </section>
-        }.into_any())}
+        {profile
+            .mitid
+            .map(|linked| {
+                view! {
+                    <section class="card" aria-labelledby="mitid-heading">
+                        <h2 id="mitid-heading">{t(Msg::AuthMitidHeading)}</h2>
+                        {if linked {
+                            view! { <p>{t(Msg::AuthMitidIsLinked)}</p> }.into_any()
+                        } else {
+                            view! {
+                                <p>{t(Msg::AuthMitidLinkIntro)}</p>
+                                <form method="post" action="/auth/oidc/citizen" novalidate>
+                                    <input type="hidden" name="link" value="1" />
+                                    <button type="submit" class="button secondary">
+                                        {t(Msg::AuthMitidLinkButton)}
+                                    </button>
+                                </form>
+                            }
+                                .into_any()
+                        }}
+                    </section>
+                }
+                    .into_any()
+            })}
         <section class="card" aria-labelledby="phone-heading">
             <h2 id="phone-heading">{t(Msg::MePhoneTitle)}</h2>
             <form method="post" action="/api/set-phone" novalidate class="stack">
-                <crate::forms::TextField name="phone" label=Msg::MePhone kind="tel" autocomplete="tel" maxlength=PHONE_MAX hint=Msg::MePhoneIntro value=profile.phone.unwrap_or_default()/>
-                <button type="submit" class="button secondary">{t(Msg::MePhoneSave)}</button>
+                <crate::forms::TextField
+                    name="phone"
+                    label=Msg::MePhone
+                    kind="tel"
+                    autocomplete="tel"
+                    maxlength=PHONE_MAX
+                    hint=Msg::MePhoneIntro
+                    value=profile.phone.unwrap_or_default()
+                />
+                <button type="submit" class="button secondary">
+                    {t(Msg::MePhoneSave)}
+                </button>
             </form>
         </section>
-        {is_citizen.then(|| view! {
-            // The one place that says plainly what the caseworker can see.
-            <section class="card" aria-labelledby="caseworker-sees-heading">
-                <h2 id="caseworker-sees-heading">{t(Msg::MeCaseworkerSeesTitle)}</h2>
-                <p>{t(Msg::MeCaseworkerSeesIntro)}</p>
-                <ul>
-                    <li>{t(Msg::MeSeesPlan)}</li>
-                    <li>{t(Msg::MeSeesRatings)}</li>
-                    <li>{t(Msg::MeSeesMessages)}</li>
-                    <li>{t(Msg::MeSeesWellbeing)}</li>
-                    <li>{t(Msg::MeSeesConcerns)}</li>
-                </ul>
-                <p>{t(Msg::MeNotSeen)}</p>
-            </section>
-        })}
-        {is_citizen.then(|| view! {
-            <section class="card" aria-labelledby="access-heading">
-                <h2 id="access-heading">{t(Msg::MeWhoLooked)}</h2>
-                <p>{t(Msg::MeWhoLookedIntro)}</p>
-                {if profile.accesses.is_empty() {
-                    view! { <p>{t(Msg::MeNobodyLooked)}</p> }.into_any()
-                } else {
-                    view! {
-                        <DataTable caption=t(Msg::MeAccessTable) id="me-access" cards=true>
-                            <thead><tr>
-                                <th scope="col">{t(Msg::MeWhen)}</th>
-                                <th scope="col">{t(Msg::AdminRole)}</th>
-                                <th scope="col">{t(Msg::MeWhat)}</th>
-                            </tr></thead>
-                            <tbody>
-                                {profile.accesses.into_iter().map(|a| view! {
-                                    <tr><td data-label=t(Msg::MeWhen)>{a.when}</td><td data-label=t(Msg::AdminRole)>{t(a.role.label())}</td><td data-label=t(Msg::MeWhat)>{t(a.what)}</td></tr>
-                                }).collect_view()}
-                            </tbody>
-                        </DataTable>
-                    }.into_any()
-                }}
-            </section>
-        })}
-        {is_citizen.then(|| view! {
-            <section class="card" aria-labelledby="export-heading">
-                <h2 id="export-heading">{t(Msg::MeExportTitle)}</h2>
-                <p>{t(Msg::MeExportIntro)}</p>
-                <p><a href="/me/data">{t(Msg::MeExportLink)}</a></p>
-            </section>
-        })}
+        {is_citizen
+            .then(|| {
+                view! {
+                    // The one place that says plainly what the caseworker can see.
+                    <section class="card" aria-labelledby="caseworker-sees-heading">
+                        <h2 id="caseworker-sees-heading">{t(Msg::MeCaseworkerSeesTitle)}</h2>
+                        <p>{t(Msg::MeCaseworkerSeesIntro)}</p>
+                        <ul>
+                            <li>{t(Msg::MeSeesPlan)}</li>
+                            <li>{t(Msg::MeSeesRatings)}</li>
+                            <li>{t(Msg::MeSeesMessages)}</li>
+                            <li>{t(Msg::MeSeesWellbeing)}</li>
+                            <li>{t(Msg::MeSeesConcerns)}</li>
+                        </ul>
+                        <p>{t(Msg::MeNotSeen)}</p>
+                    </section>
+                }
+            })}
+        {is_citizen
+            .then(|| {
+                view! {
+                    <section class="card" aria-labelledby="access-heading">
+                        <h2 id="access-heading">{t(Msg::MeWhoLooked)}</h2>
+                        <p>{t(Msg::MeWhoLookedIntro)}</p>
+                        {if profile.accesses.is_empty() {
+                            view! { <p>{t(Msg::MeNobodyLooked)}</p> }.into_any()
+                        } else {
+                            view! {
+                                <DataTable caption=t(Msg::MeAccessTable) id="me-access" cards=true>
+                                    <thead>
+                                        <tr>
+                                            <th scope="col">{t(Msg::MeWhen)}</th>
+                                            <th scope="col">{t(Msg::AdminRole)}</th>
+                                            <th scope="col">{t(Msg::MeWhat)}</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {profile
+                                            .accesses
+                                            .into_iter()
+                                            .map(|a| {
+                                                view! {
+                                                    <tr>
+                                                        <td data-label=t(Msg::MeWhen)>{a.when}</td>
+                                                        <td data-label=t(Msg::AdminRole)>{t(a.role.label())}</td>
+                                                        <td data-label=t(Msg::MeWhat)>{t(a.what)}</td>
+                                                    </tr>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </tbody>
+                                </DataTable>
+                            }
+                                .into_any()
+                        }}
+                    </section>
+                }
+            })}
+        {is_citizen
+            .then(|| {
+                view! {
+                    <section class="card" aria-labelledby="export-heading">
+                        <h2 id="export-heading">{t(Msg::MeExportTitle)}</h2>
+                        <p>{t(Msg::MeExportIntro)}</p>
+                        <p>
+                            <a href="/me/data">{t(Msg::MeExportLink)}</a>
+                        </p>
+                    </section>
+                }
+            })}
         <section class="card" aria-labelledby="devices-heading">
             <h2 id="devices-heading">{t(Msg::MeDevices)}</h2>
             <p>{t(Msg::MeDevicesIntro)}</p>
-            <form method="post" action="/api/logout-everywhere" novalidate data-logout data-warn-queue=t(Msg::PwaLogoutWarnQueue)>
-                <button type="submit" class="button secondary">{t(Msg::MeLogoutEverywhere)}</button>
+            <form
+                method="post"
+                action="/api/logout-everywhere"
+                novalidate
+                data-logout
+                data-warn-queue=t(Msg::PwaLogoutWarnQueue)
+            >
+                <button type="submit" class="button secondary">
+                    {t(Msg::MeLogoutEverywhere)}
+                </button>
             </form>
         </section>
     }

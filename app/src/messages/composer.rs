@@ -81,12 +81,32 @@ fn CountedField(
     view! {
         <div class="field">
             <label for="body">{texts.label.clone()}</label>
-            <p class="hint" id="body-hint">{texts.hint.clone()}</p>
-            {error.clone().map(|e| view! { <p class="field-error" id="body-error">{e}</p> })}
-            <crate::forms::PlainTextarea id="body".to_string() name="body".to_string() rows=rows required=true
-                described=Some(described.to_string()) invalid=error.is_some()
-                field_ref=field on_input=on_input text=initial.clone()/>
-            <p class="hint" id="body-count">{count}</p>
+            <p class="hint" id="body-hint">
+                {texts.hint.clone()}
+            </p>
+            {error
+                .clone()
+                .map(|e| {
+                    view! {
+                        <p class="field-error" id="body-error">
+                            {e}
+                        </p>
+                    }
+                })}
+            <crate::forms::PlainTextarea
+                id="body".to_string()
+                name="body".to_string()
+                rows=rows
+                required=true
+                described=Some(described.to_string())
+                invalid=error.is_some()
+                field_ref=field
+                on_input=on_input
+                text=initial.clone()
+            />
+            <p class="hint" id="body-count">
+                {count}
+            </p>
         </div>
     }
 }
@@ -103,7 +123,17 @@ pub fn DraftField(
     crate::islands::rendered();
     let body = RwSignal::new(initial.clone());
     let field = NodeRef::new();
-    view! { <CountedField body=body field=field draft_key=draft_key initial=initial max=max rows=rows texts=texts/> }
+    view! {
+        <CountedField
+            body=body
+            field=field
+            draft_key=draft_key
+            initial=initial
+            max=max
+            rows=rows
+            texts=texts
+        />
+    }
 }
 
 /// The reply form: a plain form the outgoing queue takes over (`data-outbox`).
@@ -118,17 +148,30 @@ pub fn Composer(
     let key = draft_key(&thread_id);
     let form_draft_key = key.clone();
     view! {
-        <form method="post" action="/api/send-message" novalidate class="stack" data-outbox="message" data-draft-key=form_draft_key>
-            <input type="hidden" name="thread_id" value=thread_id/>
-            <input type="hidden" name="form_key" value=form_key/>
-            <DraftField draft_key=key initial=initial max=max rows=6 texts=texts.field/>
-            {texts.ask_for_reply.map(|label| view! {
-                <div class="choice">
-                    <input type="checkbox" id="ask_for_reply" name="ask_for_reply" value="yes"/>
-                    <label for="ask_for_reply">{label}</label>
-                </div>
-            })}
-            <button type="submit" class="button" data-sending=texts.sending>{texts.send}</button>
+        <form
+            method="post"
+            action="/api/send-message"
+            novalidate
+            class="stack"
+            data-outbox="message"
+            data-draft-key=form_draft_key
+        >
+            <input type="hidden" name="thread_id" value=thread_id />
+            <input type="hidden" name="form_key" value=form_key />
+            <DraftField draft_key=key initial=initial max=max rows=6 texts=texts.field />
+            {texts
+                .ask_for_reply
+                .map(|label| {
+                    view! {
+                        <div class="choice">
+                            <input type="checkbox" id="ask_for_reply" name="ask_for_reply" value="yes" />
+                            <label for="ask_for_reply">{label}</label>
+                        </div>
+                    }
+                })}
+            <button type="submit" class="button" data-sending=texts.sending>
+                {texts.send}
+            </button>
         </form>
     }
 }

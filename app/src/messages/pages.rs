@@ -16,30 +16,70 @@ use leptos::prelude::*;
 #[component]
 pub fn MessagesPage() -> impl IntoView {
     view! {
-        <Title text=t(Msg::MessagesTitle)/>
+        <Title text=t(Msg::MessagesTitle) />
         <h1>{t(Msg::MessagesTitle)}</h1>
-        <FormStatus/>
-        <ReplyTime/>
-        <p><a class="button" href="/messages/new">{t(Msg::MessagesNew)}</a></p>
+        <FormStatus />
+        <ReplyTime />
+        <p>
+            <a class="button" href="/messages/new">
+                {t(Msg::MessagesNew)}
+            </a>
+        </p>
         <Loaded future=my_threads() let:rows>
             {match rows {
                 rows if rows.is_empty() => view! { <p>{t(Msg::MessagesEmpty)}</p> }.into_any(),
-                rows => view! {
-                    <ul class="list-rows" aria-label=t(Msg::MessagesListLabel)>
-                        {rows.into_iter().map(|r| view! {
-                            <li>
-                                <h2 class="h3"><a href=format!("/messages/{}", r.id)>{r.subject}</a>
-                                    {(r.unread > 0).then(|| view! {
-                                        " " <span class="badge">{r.unread}<span class="visually-hidden">" " {t(Msg::MessagesUnread)}</span></span>
-                                    })}
-                                </h2>
-                                {r.activity.map(|a| view! { <p>{tf(texts::MessagesAbout { title: &a })}</p> })}
-                                <p class="muted">{tf(texts::MessagesLast { when: &r.last_message })}</p>
-                                {r.waiting_for_you.then(|| view! { <p><span class="status-tag awaiting">{t(Msg::MessagesWaitingForYou)}</span></p> })}
-                            </li>
-                        }).collect_view()}
-                    </ul>
-                }.into_any(),
+                rows => {
+                    view! {
+                        <ul class="list-rows" aria-label=t(Msg::MessagesListLabel)>
+                            {rows
+                                .into_iter()
+                                .map(|r| {
+                                    view! {
+                                        <li>
+                                            <h2 class="h3">
+                                                <a href=format!("/messages/{}", r.id)>{r.subject}</a>
+                                                {(r.unread > 0)
+                                                    .then(|| {
+                                                        view! {
+                                                            " "
+                                                            <span class="badge">
+                                                                {r.unread}
+                                                                <span class="visually-hidden">
+                                                                    " " {t(Msg::MessagesUnread)}
+                                                                </span>
+                                                            </span>
+                                                        }
+                                                    })}
+                                            </h2>
+                                            {r
+                                                .activity
+                                                .map(|a| {
+                                                    view! { <p>{tf(texts::MessagesAbout { title: &a })}</p> }
+                                                })}
+                                            <p class="muted">
+                                                {tf(texts::MessagesLast {
+                                                    when: &r.last_message,
+                                                })}
+                                            </p>
+                                            {r
+                                                .waiting_for_you
+                                                .then(|| {
+                                                    view! {
+                                                        <p>
+                                                            <span class="status-tag awaiting">
+                                                                {t(Msg::MessagesWaitingForYou)}
+                                                            </span>
+                                                        </p>
+                                                    }
+                                                })}
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                    }
+                        .into_any()
+                }
             }}
         </Loaded>
     }
@@ -48,7 +88,14 @@ pub fn MessagesPage() -> impl IntoView {
 /// When to expect an answer, and where to call when it cannot wait.
 #[component]
 fn ReplyTime() -> impl IntoView {
-    view! { <p class="alert alert-info"><crate::phone::WithPhone text=texts::MessagesReplyTime::raw(use_lang()) number=crate::phone::JOBCENTRE/></p> }
+    view! {
+        <p class="alert alert-info">
+            <crate::phone::WithPhone
+                text=texts::MessagesReplyTime::raw(use_lang())
+                number=crate::phone::JOBCENTRE
+            />
+        </p>
+    }
 }
 
 /// `/messages/new`: a new thread, optionally about one activity (citizen) or
@@ -59,11 +106,11 @@ pub fn NewThreadPage() -> impl IntoView {
     let activity = q.get("activity").unwrap_or_default();
     let citizen = q.get("citizen").unwrap_or_default();
     view! {
-        <Title text=t(Msg::MessagesNew)/>
+        <Title text=t(Msg::MessagesNew) />
         <h1>{t(Msg::MessagesNew)}</h1>
-        <FormStatus/>
+        <FormStatus />
         <Loaded future=new_thread_form(activity, citizen) let:form>
-            <NewThread form=form/>
+            <NewThread form=form />
         </Loaded>
     }
 }
@@ -77,41 +124,91 @@ fn NewThread(form: ThreadFormData) -> impl IntoView {
         .filter(|(_, f)| f.as_deref() == Some("citizen_id"))
         .map(|(m, _)| m);
     view! {
-        {(!form.staff).then(|| view! { <ReplyTime/> })}
+        {(!form.staff).then(|| view! { <ReplyTime /> })}
         {form.caseworker.map(|name| view! { <p>{tf(texts::MessagesTo { name: &name })}</p> })}
-        <form method="post" action="/api/start-thread" novalidate class="stack" data-outbox="message"
-            data-draft-key=composer::draft_key("new")>
-            <input type="hidden" name="form_key" value=form.form_key/>
-            {form.staff.then(|| view! {
-                <div class="field">
-                    <label for="citizen_id">{t(Msg::MessagesCitizen)}</label>
-                    {citizen_error.map(|m| view! { <p class="field-error" id="citizen_id-error">{t(m)}</p> })}
-                    <select id="citizen_id" name="citizen_id" required=true
-                        aria-describedby=citizen_error.map(|_| "citizen_id-error") aria-invalid=citizen_error.map(|_| "true")>
-                        <option value="" selected=chosen_citizen.is_empty()>{t(Msg::MessagesChooseCitizenOption)}</option>
-                        {form.citizens.into_iter().map(|(id, name)| {
-                            let selected = id == chosen_citizen;
-                            view! { <option value=id selected=selected>{name}</option> }
-                        }).collect_view()}
-                    </select>
-                </div>
-            })}
-            <TextField name="subject" label=Msg::MessagesSubject required=true maxlength=SUBJECT_MAX/>
-            {(!form.activities.is_empty()).then(|| view! {
-                <div class="field">
-                    <label for="activity_id">{t(Msg::MessagesActivity)}</label>
-                    <select id="activity_id" name="activity_id">
-                        <option value="">{t(Msg::MessagesNoActivity)}</option>
-                        {form.activities.into_iter().map(|(id, title)| {
-                            let selected = id == chosen_activity;
-                            view! { <option value=id selected=selected>{title}</option> }
-                        }).collect_view()}
-                    </select>
-                </div>
-            })}
-            <DraftField draft_key=composer::draft_key("new") max=BODY_MAX rows=8 texts=field_texts()
-                initial=crate::forms::draft_value("body").unwrap_or_else(|| signature(form.staff))/>
-            <button type="submit" class="button" data-sending=t(Msg::MessagesSending)>{t(Msg::MessagesSend)}</button>
+        <form
+            method="post"
+            action="/api/start-thread"
+            novalidate
+            class="stack"
+            data-outbox="message"
+            data-draft-key=composer::draft_key("new")
+        >
+            <input type="hidden" name="form_key" value=form.form_key />
+            {form
+                .staff
+                .then(|| {
+                    view! {
+                        <div class="field">
+                            <label for="citizen_id">{t(Msg::MessagesCitizen)}</label>
+                            {citizen_error
+                                .map(|m| {
+                                    view! {
+                                        <p class="field-error" id="citizen_id-error">
+                                            {t(m)}
+                                        </p>
+                                    }
+                                })}
+                            <select
+                                id="citizen_id"
+                                name="citizen_id"
+                                required=true
+                                aria-describedby=citizen_error.map(|_| "citizen_id-error")
+                                aria-invalid=citizen_error.map(|_| "true")
+                            >
+                                <option value="" selected=chosen_citizen.is_empty()>
+                                    {t(Msg::MessagesChooseCitizenOption)}
+                                </option>
+                                {form
+                                    .citizens
+                                    .into_iter()
+                                    .map(|(id, name)| {
+                                        let selected = id == chosen_citizen;
+                                        view! {
+                                            <option value=id selected=selected>
+                                                {name}
+                                            </option>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </select>
+                        </div>
+                    }
+                })}
+            <TextField name="subject" label=Msg::MessagesSubject required=true maxlength=SUBJECT_MAX />
+            {(!form.activities.is_empty())
+                .then(|| {
+                    view! {
+                        <div class="field">
+                            <label for="activity_id">{t(Msg::MessagesActivity)}</label>
+                            <select id="activity_id" name="activity_id">
+                                <option value="">{t(Msg::MessagesNoActivity)}</option>
+                                {form
+                                    .activities
+                                    .into_iter()
+                                    .map(|(id, title)| {
+                                        let selected = id == chosen_activity;
+                                        view! {
+                                            <option value=id selected=selected>
+                                                {title}
+                                            </option>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </select>
+                        </div>
+                    }
+                })}
+            <DraftField
+                draft_key=composer::draft_key("new")
+                max=BODY_MAX
+                rows=8
+                texts=field_texts()
+                initial=crate::forms::draft_value("body").unwrap_or_else(|| signature(form.staff))
+            />
+            <button type="submit" class="button" data-sending=t(Msg::MessagesSending)>
+                {t(Msg::MessagesSend)}
+            </button>
         </form>
     }
 }
@@ -129,7 +226,7 @@ pub fn ThreadPage() -> impl IntoView {
         .unwrap_or_default();
     view! {
         <Loaded future=get_thread(id, before) let:thread>
-            <Thread thread=thread/>
+            <Thread thread=thread />
         </Loaded>
     }
 }
@@ -139,46 +236,103 @@ fn Thread(thread: ThreadView) -> impl IntoView {
     provide_context(thread.draft.clone().unwrap_or_default());
     let staff = thread.staff_view;
     let back = if staff {
-        view! { <p><a href="/inbox">{t(Msg::InboxBack)}</a></p> }.into_any()
+        view! {
+            <p>
+                <a href="/inbox">{t(Msg::InboxBack)}</a>
+            </p>
+        }
+        .into_any()
     } else {
-        view! { <p><a href="/messages">{t(Msg::MessagesBack)}</a></p> }.into_any()
+        view! {
+            <p>
+                <a href="/messages">{t(Msg::MessagesBack)}</a>
+            </p>
+        }
+        .into_any()
     };
     view! {
-            <Title text=thread.subject.clone()/>
-            {back}
-            <h1>{thread.subject.clone()}</h1>
-            <FormStatus/>
-            {staff.then(|| view! { <p><strong>{t(Msg::MessagesCitizen)} ": "</strong> {thread.citizen_name.clone()}</p> })}
-            {thread.activity.map(|(id, title)| view! {
-                <p>{t(Msg::MessagesAboutActivity)} " " <a href=format!("/activities/{id}")>{title}</a></p>
+        <Title text=thread.subject.clone() />
+        {back}
+        <h1>{thread.subject.clone()}</h1>
+        <FormStatus />
+        {staff
+            .then(|| {
+                view! {
+                    <p>
+                        <strong>{t(Msg::MessagesCitizen)} ": "</strong>
+                        {thread.citizen_name.clone()}
+                    </p>
+                }
             })}
-            <section aria-labelledby="message-list-heading" id="message-list">
-                <h2 id="message-list-heading">{t(Msg::MessagesThreadHeading)}</h2>
-                // What a new message changes; swapped in whole when one arrives.
-                <div id="thread-live">
-                    {(thread.waiting_for_citizen && !staff).then(|| view! {
-                        <p class="alert alert-info"><strong>{t(Msg::MessagesWaitingForYou)}</strong> " " {t(Msg::MessagesWaitingForYouHint)}</p>
+        {thread
+            .activity
+            .map(|(id, title)| {
+                view! {
+                    <p>{t(Msg::MessagesAboutActivity)} " " <a href=format!("/activities/{id}")>{title}</a></p>
+                }
+            })}
+        <section aria-labelledby="message-list-heading" id="message-list">
+            <h2 id="message-list-heading">{t(Msg::MessagesThreadHeading)}</h2>
+            // What a new message changes; swapped in whole when one arrives.
+            <div id="thread-live">
+                {(thread.waiting_for_citizen && !staff)
+                    .then(|| {
+                        view! {
+                            <p class="alert alert-info">
+                                <strong>{t(Msg::MessagesWaitingForYou)}</strong>
+                                " "
+                                {t(Msg::MessagesWaitingForYouHint)}
+                            </p>
+                        }
                     })}
-                    {(thread.waiting_for_citizen && staff).then(|| view! { <p><span class="status-tag awaiting">{t(Msg::InboxWaitingForCitizen)}</span></p> })}
-                    {thread.earlier.map(|oldest| view! {
-                        <p><a href=format!("/messages/{}?before={oldest}#message-list", thread.id)>{t(Msg::MessagesEarlier)}</a></p>
+                {(thread.waiting_for_citizen && staff)
+                    .then(|| {
+                        view! {
+                            <p>
+                                <span class="status-tag awaiting">{t(Msg::InboxWaitingForCitizen)}</span>
+                            </p>
+                        }
                     })}
-                    <MessageList messages=thread.messages/>
-                    {thread.older_page.then(|| view! {
-                        <p><a href=format!("/messages/{}#message-list", thread.id)>{t(Msg::MessagesNewest)}</a></p>
+                {thread
+                    .earlier
+                    .map(|oldest| {
+                        view! {
+                            <p>
+                                <a href=format!(
+                                    "/messages/{}?before={oldest}#message-list",
+                                    thread.id,
+                                )>{t(Msg::MessagesEarlier)}</a>
+                            </p>
+                        }
+                    })} <MessageList messages=thread.messages />
+                {thread
+                    .older_page
+                    .then(|| {
+                        view! {
+                            <p>
+                                <a href=format!(
+                                    "/messages/{}#message-list",
+                                    thread.id,
+                                )>{t(Msg::MessagesNewest)}</a>
+                            </p>
+                        }
                     })}
-                </div>
-                <ThreadListener thread_id=thread.id.clone() arrived=t(Msg::MessagesArrived).to_string()/>
-            </section>
-            <section class="card" aria-labelledby="reply-heading">
-                <h2 id="reply-heading">{t(Msg::MessagesReply)}</h2>
-                {(!staff).then(|| view! { <ReplyTime/> })}
-                <Composer thread_id=thread.id.clone() form_key=thread.form_key max=BODY_MAX
-                    initial=crate::forms::draft_value("body").unwrap_or_else(|| signature(staff)) texts=composer_texts(staff)
-    />
-                <p class="hint">{t(Msg::MessagesNoEditing)}</p>
-            </section>
-        }
+            </div>
+            <ThreadListener thread_id=thread.id.clone() arrived=t(Msg::MessagesArrived).to_string() />
+        </section>
+        <section class="card" aria-labelledby="reply-heading">
+            <h2 id="reply-heading">{t(Msg::MessagesReply)}</h2>
+            {(!staff).then(|| view! { <ReplyTime /> })}
+            <Composer
+                thread_id=thread.id.clone()
+                form_key=thread.form_key
+                max=BODY_MAX
+                initial=crate::forms::draft_value("body").unwrap_or_else(|| signature(staff))
+                texts=composer_texts(staff)
+            />
+            <p class="hint">{t(Msg::MessagesNoEditing)}</p>
+        </section>
+    }
 }
 
 /// The reply form's words.
@@ -220,21 +374,28 @@ pub fn MessageList(messages: Vec<MessageView>) -> impl IntoView {
     let citizen = crate::layout::page_user().is_some_and(|u| u.role == crate::model::Role::Citizen);
     view! {
         <ol class="messages">
-            {messages.into_iter().map(|m| {
-                let class = if m.mine { "message mine" } else { "message" };
-                let who = if m.mine { t(Msg::MessagesYou).to_string() } else { m.sender_name.clone() };
-                let state = match &m.read {
-                    Some(when) => tf(texts::MessagesReadAt { when }),
-                    None => t(Msg::MessagesDelivered).to_string(),
-                };
-                view! {
-                    <li class=class>
-                        <p class="message-meta"><strong>{who}</strong> " · " {m.sent.clone()}</p>
-                        <MessageText body=m.body lang=if citizen && !m.mine { "da" } else { "" }/>
-                        {m.mine.then(|| view! { <p class="message-state">{state}</p> })}
-                    </li>
-                }
-            }).collect_view()}
+            {messages
+                .into_iter()
+                .map(|m| {
+                    let class = if m.mine { "message mine" } else { "message" };
+                    let who = if m.mine { t(Msg::MessagesYou).to_string() } else { m.sender_name.clone() };
+                    let state = match &m.read {
+                        Some(when) => tf(texts::MessagesReadAt { when }),
+                        None => t(Msg::MessagesDelivered).to_string(),
+                    };
+                    view! {
+                        <li class=class>
+                            <p class="message-meta">
+                                <strong>{who}</strong>
+                                " · "
+                                {m.sent.clone()}
+                            </p>
+                            <MessageText body=m.body lang=if citizen && !m.mine { "da" } else { "" } />
+                            {m.mine.then(|| view! { <p class="message-state">{state}</p> })}
+                        </li>
+                    }
+                })
+                .collect_view()}
         </ol>
     }
 }
@@ -252,7 +413,11 @@ pub fn ThreadListener(thread_id: String, arrived: String) -> impl IntoView {
         #[cfg(not(feature = "hydrate"))]
         let _ = (&thread_id, &arrived);
     });
-    view! { <p class="visually-hidden" role="status">{move || news.get()}</p> }
+    view! {
+        <p class="visually-hidden" role="status">
+            {move || news.get()}
+        </p>
+    }
 }
 
 /// `/inbox`: every thread across the caseload, who waits first.
@@ -263,12 +428,16 @@ pub fn InboxPage() -> impl IntoView {
         .get("filter")
         .unwrap_or_default();
     view! {
-        <Title text=t(Msg::InboxTitle)/>
+        <Title text=t(Msg::InboxTitle) />
         <h1>{t(Msg::InboxTitle)}</h1>
-        <FormStatus/>
-        <p><a class="button" href="/messages/new">{t(Msg::InboxNewThread)}</a></p>
+        <FormStatus />
+        <p>
+            <a class="button" href="/messages/new">
+                {t(Msg::InboxNewThread)}
+            </a>
+        </p>
         <Loaded future=get_inbox(filter) let:inbox>
-            <Inbox inbox=inbox/>
+            <Inbox inbox=inbox />
         </Loaded>
     }
 }
@@ -278,12 +447,26 @@ fn Inbox(inbox: InboxView) -> impl IntoView {
     view! {
         <nav aria-label=t(Msg::InboxFilters) class="filters">
             <ul>
-                {InboxFilter::ALL.into_iter().map(|f| {
-                    let href = if f == InboxFilter::All { "/inbox".to_string() } else { format!("/inbox?filter={}", f.as_str()) };
-                    let current = (f == inbox.filter).then_some("page");
-                    view! { <li><a href=href aria-current=current>{t(f.label())}</a></li> }
-                }).collect_view()}
-                <li><a href="#feedback-heading">{t(Msg::InboxFeedback)}</a></li>
+                {InboxFilter::ALL
+                    .into_iter()
+                    .map(|f| {
+                        let href = if f == InboxFilter::All {
+                            "/inbox".to_string()
+                        } else {
+                            format!("/inbox?filter={}", f.as_str())
+                        };
+                        let current = (f == inbox.filter).then_some("page");
+                        view! {
+                            <li>
+                                <a href=href aria-current=current>
+                                    {t(f.label())}
+                                </a>
+                            </li>
+                        }
+                    })
+                    .collect_view()} <li>
+                    <a href="#feedback-heading">{t(Msg::InboxFeedback)}</a>
+                </li>
             </ul>
         </nav>
         {if inbox.rows.is_empty() {
@@ -291,38 +474,66 @@ fn Inbox(inbox: InboxView) -> impl IntoView {
         } else {
             view! {
                 <DataTable caption=t(Msg::InboxCaption) id="inbox">
-                    <thead><tr>
-                        <th scope="col">{t(Msg::MessagesSubject)}</th>
-                        <th scope="col">{t(Msg::MessagesCitizen)}</th>
-                        <th scope="col">{t(Msg::InboxState)}</th>
-                        <th scope="col">{t(Msg::InboxLast)}</th>
-                    </tr></thead>
+                    <thead>
+                        <tr>
+                            <th scope="col">{t(Msg::MessagesSubject)}</th>
+                            <th scope="col">{t(Msg::MessagesCitizen)}</th>
+                            <th scope="col">{t(Msg::InboxState)}</th>
+                            <th scope="col">{t(Msg::InboxLast)}</th>
+                        </tr>
+                    </thead>
                     <tbody>
-                        {inbox.rows.into_iter().map(|r| {
-                            let state = if r.waiting_for_us {
-                                tf(texts::InboxWaitingForUsFor { time: &waited(r.waited_hours) })
-                            } else if r.waiting_for_citizen {
-                                t(Msg::InboxWaitingForCitizen).to_string()
-                            } else {
-                                t(Msg::InboxAnswered).to_string()
-                            };
-                            view! {
-                                <tr>
-                                    <th scope="row"><a href=format!("/messages/{}", r.id)>{r.subject}</a>
-                                        {(r.unread > 0).then(|| view! {
-                                            " " <span class="badge">{r.unread}<span class="visually-hidden">" " {t(Msg::MessagesUnread)}</span></span>
-                                        })}
-                                        {r.activity.map(|a| view! { <br/><span class="muted">{tf(texts::MessagesAbout { title: &a })}</span> })}
-                                    </th>
-                                    <td>{r.citizen_name}</td>
-                                    <td>{state}</td>
-                                    <td>{r.last_message}</td>
-                                </tr>
-                            }
-                        }).collect_view()}
+                        {inbox
+                            .rows
+                            .into_iter()
+                            .map(|r| {
+                                let state = if r.waiting_for_us {
+                                    tf(texts::InboxWaitingForUsFor {
+                                        time: &waited(r.waited_hours),
+                                    })
+                                } else if r.waiting_for_citizen {
+                                    t(Msg::InboxWaitingForCitizen).to_string()
+                                } else {
+                                    t(Msg::InboxAnswered).to_string()
+                                };
+                                view! {
+                                    <tr>
+                                        <th scope="row">
+                                            <a href=format!("/messages/{}", r.id)>{r.subject}</a>
+                                            {(r.unread > 0)
+                                                .then(|| {
+                                                    view! {
+                                                        " "
+                                                        <span class="badge">
+                                                            {r.unread}
+                                                            <span class="visually-hidden">
+                                                                " " {t(Msg::MessagesUnread)}
+                                                            </span>
+                                                        </span>
+                                                    }
+                                                })}
+                                            {r
+                                                .activity
+                                                .map(|a| {
+                                                    view! {
+                                                        <br />
+                                                        <span class="muted">
+                                                            {tf(texts::MessagesAbout { title: &a })}
+                                                        </span>
+                                                    }
+                                                })}
+                                        </th>
+                                        <td>{r.citizen_name}</td>
+                                        <td>{state}</td>
+                                        <td>{r.last_message}</td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
                     </tbody>
                 </DataTable>
-            }.into_any()
+            }
+                .into_any()
         }}
         <section class="card" aria-labelledby="feedback-heading">
             <h2 id="feedback-heading">{t(Msg::InboxFeedback)}</h2>
@@ -331,20 +542,40 @@ fn Inbox(inbox: InboxView) -> impl IntoView {
             } else {
                 view! {
                     <ul class="list-rows">
-                        {inbox.feedback.into_iter().map(|f| {
-                            let about = f.activity.clone().unwrap_or_else(|| t(Msg::InboxAboutCourse).to_string());
-                            let answer = format!("/messages/new?citizen={}", f.citizen_id);
-                            view! {
-                                <li>
-                                    <h3>{f.citizen_name.clone()} " · " {about}</h3>
-                                    <p><strong>{t(crate::plan::responses::meaning_word(f.rating))}</strong> " · " {f.when}</p>
-                                    {f.comment.map(|c| view! { <MessageText body=c/> })}
-                                    <p><a href=answer>{tf(texts::InboxAnswerFeedback { name: &f.citizen_name })}</a></p>
-                                </li>
-                            }
-                        }).collect_view()}
+                        {inbox
+                            .feedback
+                            .into_iter()
+                            .map(|f| {
+                                let about = f
+                                    .activity
+                                    .clone()
+                                    .unwrap_or_else(|| t(Msg::InboxAboutCourse).to_string());
+                                let answer = format!("/messages/new?citizen={}", f.citizen_id);
+                                view! {
+                                    <li>
+                                        <h3>{f.citizen_name.clone()} " · " {about}</h3>
+                                        <p>
+                                            <strong>
+                                                {t(crate::plan::responses::meaning_word(f.rating))}
+                                            </strong>
+                                            " · "
+                                            {f.when}
+                                        </p>
+                                        {f.comment.map(|c| view! { <MessageText body=c /> })}
+                                        <p>
+                                            <a href=answer>
+                                                {tf(texts::InboxAnswerFeedback {
+                                                    name: &f.citizen_name,
+                                                })}
+                                            </a>
+                                        </p>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
                     </ul>
-                }.into_any()
+                }
+                    .into_any()
             }}
         </section>
     }

@@ -71,13 +71,21 @@ pub fn MessageText(
     let lang = (!lang.is_empty()).then_some(lang);
     view! {
         <p class="user-text" lang=lang>
-            {pieces(&body).into_iter().map(|p| match p {
-                Piece::Text(s) => s.into_any(),
-                Piece::Link(href) => {
-                    let shown = href.clone();
-                    view! { <a href=href rel="noopener noreferrer nofollow">{shown}</a> }.into_any()
-                }
-            }).collect_view()}
+            {pieces(&body)
+                .into_iter()
+                .map(|p| match p {
+                    Piece::Text(s) => s.into_any(),
+                    Piece::Link(href) => {
+                        let shown = href.clone();
+                        view! {
+                            <a href=href rel="noopener noreferrer nofollow">
+                                {shown}
+                            </a>
+                        }
+                            .into_any()
+                    }
+                })
+                .collect_view()}
         </p>
     }
 }

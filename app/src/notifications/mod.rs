@@ -216,7 +216,13 @@ pub fn NotificationsSection(settings: PushSettings) -> impl IntoView {
         };
         let value = draft.get(name).unwrap_or_else(|| QuietHours::format(stored));
         (
-            error.map(|m| view! { <p class="field-error" id=error_id>{t(m)}</p> }),
+            error.map(|m| {
+                view! {
+                    <p class="field-error" id=error_id>
+                        {t(m)}
+                    </p>
+                }
+            }),
             described,
             error.is_some(),
             value,
@@ -225,35 +231,65 @@ pub fn NotificationsSection(settings: PushSettings) -> impl IntoView {
     let (from_error, from_described, from_invalid, from_value) = field("quiet_from", settings.quiet.from);
     let (to_error, to_described, to_invalid, to_value) = field("quiet_to", settings.quiet.to);
     view! {
-        <section class="card" aria-labelledby="notifications-heading" id="notifications"
-            data-public-key=settings.public_key data-failed=t(Msg::PushFailed) data-unsupported=t(Msg::PushUnsupported)
-            data-on=t(Msg::PushOnHere) data-off=t(Msg::PushOffHere) data-denied=t(Msg::PushDenied)>
+        <section
+            class="card"
+            aria-labelledby="notifications-heading"
+            id="notifications"
+            data-public-key=settings.public_key
+            data-failed=t(Msg::PushFailed)
+            data-unsupported=t(Msg::PushUnsupported)
+            data-on=t(Msg::PushOnHere)
+            data-off=t(Msg::PushOffHere)
+            data-denied=t(Msg::PushDenied)
+        >
             <h2 id="notifications-heading">{t(Msg::PushTitle)}</h2>
             <p>{t(Msg::PushIntro)}</p>
             <p>{devices}</p>
             <p class="button-row">
-                <button type="button" class="button" data-push-on hidden>{t(Msg::PushTurnOn)}</button>
-                <button type="button" class="button secondary" data-push-off hidden>{t(Msg::PushTurnOff)}</button>
+                <button type="button" class="button" data-push-on hidden>
+                    {t(Msg::PushTurnOn)}
+                </button>
+                <button type="button" class="button secondary" data-push-off hidden>
+                    {t(Msg::PushTurnOff)}
+                </button>
             </p>
             <p aria-live="polite" data-push-status></p>
             <form method="post" action="/api/quiet-hours" novalidate class="stack">
                 <fieldset>
                     <legend>{t(Msg::PushQuietHours)}</legend>
-                    <p class="hint" id="quiet-hint">{t(Msg::PushQuietHint)}</p>
+                    <p class="hint" id="quiet-hint">
+                        {t(Msg::PushQuietHint)}
+                    </p>
                     <div class="field">
                         <label for="quiet_from">{t(Msg::PushQuietFrom)}</label>
                         {from_error}
-                        <input type="time" id="quiet_from" name="quiet_from" required aria-describedby=from_described
-                            aria-invalid=from_invalid.then_some("true") value=from_value/>
+                        <input
+                            type="time"
+                            id="quiet_from"
+                            name="quiet_from"
+                            required
+                            aria-describedby=from_described
+                            aria-invalid=from_invalid.then_some("true")
+                            value=from_value
+                        />
                     </div>
                     <div class="field">
                         <label for="quiet_to">{t(Msg::PushQuietTo)}</label>
                         {to_error}
-                        <input type="time" id="quiet_to" name="quiet_to" required aria-describedby=to_described
-                            aria-invalid=to_invalid.then_some("true") value=to_value/>
+                        <input
+                            type="time"
+                            id="quiet_to"
+                            name="quiet_to"
+                            required
+                            aria-describedby=to_described
+                            aria-invalid=to_invalid.then_some("true")
+                            value=to_value
+                        />
                     </div>
                 </fieldset>
-                <button type="submit" class="button secondary">{t(Msg::PushQuietSave)}</button>
+                <button type="submit" class="button secondary">
+                    {t(Msg::PushQuietSave)}
+                </button>
             </form>
         </section>
     }

@@ -64,7 +64,7 @@ pub fn ActivityPage() -> impl IntoView {
         .unwrap_or_default();
     view! {
         <Loaded future=get_activity(id) let:data>
-            <Activity data=data/>
+            <Activity data=data />
         </Loaded>
     }
 }
@@ -78,54 +78,99 @@ fn Activity(data: ActivityPageData) -> impl IntoView {
     let calendar = format!("/activities/{id}/calendar.ics");
     let staff = data.staff_view;
     let back = if staff {
-        view! { <p><a href=format!("/caseload/citizens/{}", detail.citizen_id)>{t(Msg::ActivityBackToCitizen)}</a></p> }.into_any()
+        view! {
+            <p>
+                <a href=format!(
+                    "/caseload/citizens/{}",
+                    detail.citizen_id,
+                )>{t(Msg::ActivityBackToCitizen)}</a>
+            </p>
+        }
+        .into_any()
     } else {
-        view! { <p><a href="/plan">{t(Msg::ActivityBackToPlan)}</a></p> }.into_any()
+        view! {
+            <p>
+                <a href="/plan">{t(Msg::ActivityBackToPlan)}</a>
+            </p>
+        }
+        .into_any()
     };
     let edit = staff.then(|| {
         let href = format!("/caseload/citizens/{}/activities/{id}", detail.citizen_id);
-        view! { <p><a class="button secondary" href=href>{t(Msg::EditActivityTitle)}</a></p> }
+        view! {
+            <p>
+                <a class="button secondary" href=href>
+                    {t(Msg::EditActivityTitle)}
+                </a>
+            </p>
+        }
     });
     view! {
-        <Title text=a.title.clone()/>
+        <Title text=a.title.clone() />
         {back}
         <h1 lang="da">{a.title.clone()}</h1>
-        <FormStatus/>
-        <p><span class="status-tag">{t(a.status.label())}</span> " "
-            <crate::concerns::AwaitingTag awaiting=a.awaiting_assessment/></p>
+        <FormStatus />
+        <p>
+            <span class="status-tag">{t(a.status.label())}</span>
+            " "
+            <crate::concerns::AwaitingTag awaiting=a.awaiting_assessment />
+        </p>
         {edit}
-        {(!staff).then(|| {
-            view! {
-                {data.concern.map(|n| view! { <crate::concerns::ConcernNewsLine news=n/> })}
-                <p><a href=format!("/messages/new?activity={id}")>{t(Msg::ActivityWriteAbout)}</a></p>
-                <crate::concerns::RaiseConcernLink activity_id=id.clone()/>
-            }
-        })}
-        <ActivityFacts activity=a contact_phone=detail.contact_phone/>
-        {detail.preparation.map(|p| view! {
-            <section class="card" aria-labelledby="prepare-heading">
-                <h2 id="prepare-heading">{t(Msg::ActivityPreparation)}</h2>
-                <p lang="da">{p}</p>
-            </section>
-        })}
-        <p><a href=calendar download="aktivitet.ics" aria-describedby="calendar-hint">{t(Msg::ActivityCalendarDownload)}</a><br/><span class="hint" id="calendar-hint">{t(Msg::ActivityCalendarHint)}</span></p>
+        {(!staff)
+            .then(|| {
+                view! {
+                    {data.concern.map(|n| view! { <crate::concerns::ConcernNewsLine news=n /> })}
+                    <p>
+                        <a href=format!("/messages/new?activity={id}")>{t(Msg::ActivityWriteAbout)}</a>
+                    </p>
+                    <crate::concerns::RaiseConcernLink activity_id=id.clone() />
+                }
+            })}
+        <ActivityFacts activity=a contact_phone=detail.contact_phone />
+        {detail
+            .preparation
+            .map(|p| {
+                view! {
+                    <section class="card" aria-labelledby="prepare-heading">
+                        <h2 id="prepare-heading">{t(Msg::ActivityPreparation)}</h2>
+                        <p lang="da">{p}</p>
+                    </section>
+                }
+            })}
+        <p>
+            <a href=calendar download="aktivitet.ics" aria-describedby="calendar-hint">
+                {t(Msg::ActivityCalendarDownload)}
+            </a>
+            <br />
+            <span class="hint" id="calendar-hint">
+                {t(Msg::ActivityCalendarHint)}
+            </span>
+        </p>
         <section class="card" aria-labelledby="reflection-heading">
             <h2 id="reflection-heading">{t(Msg::ReflectionTitle)}</h2>
             {match (staff, data.can_reflect) {
                 (true, _) => ().into_any(),
-                (false, true) => view! { <WriteReflection activity_id=id.clone() form_key=format!("{}-r", data.form_key)/> }.into_any(),
+                (false, true) => {
+                    view! {
+                        <WriteReflection activity_id=id.clone() form_key=format!("{}-r", data.form_key) />
+                    }
+                        .into_any()
+                }
                 (false, false) => view! { <p>{t(Msg::ReflectionNotYet)}</p> }.into_any(),
             }}
-            <ReflectionList reflections=data.responses.reflections/>
+            <ReflectionList reflections=data.responses.reflections />
         </section>
         <section class="card" aria-labelledby="feedback-heading">
             <h2 id="feedback-heading">{t(Msg::FeedbackHeading)}</h2>
-            {(!staff).then(|| view! { <GiveFeedback activity_id=id.clone() form_key=format!("{}-f", data.form_key)/> })}
-            <FeedbackList feedback=data.responses.feedback/>
+            {(!staff)
+                .then(|| {
+                    view! { <GiveFeedback activity_id=id.clone() form_key=format!("{}-f", data.form_key) /> }
+                })}
+            <FeedbackList feedback=data.responses.feedback />
         </section>
         <section class="card" aria-labelledby="changes-heading">
             <h2 id="changes-heading">{t(Msg::HistoryTitle)}</h2>
-            <ChangeLog changes=data.history detailed=staff/>
+            <ChangeLog changes=data.history detailed=staff />
         </section>
     }
 }

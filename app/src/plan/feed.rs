@@ -57,33 +57,45 @@ pub fn CalendarFeed(status: Option<FeedStatus>, new_url: Option<String>) -> impl
         <section class="card no-print" aria-labelledby="calendar-heading">
             <h2 id="calendar-heading">{t(Msg::FeedTitle)}</h2>
             <p>{t(Msg::FeedIntro)}</p>
-            {new_url.map(|url| view! {
-                <div class="alert alert-success" role="status">
-                    <p>{t(Msg::FeedNewAddress)}</p>
-                    <p class="code-box"><a href=url.clone()>{url.clone()}</a></p>
-                    <p>{t(Msg::FeedKeepPrivate)}</p>
-                </div>
-            })}
+            {new_url
+                .map(|url| {
+                    view! {
+                        <div class="alert alert-success" role="status">
+                            <p>{t(Msg::FeedNewAddress)}</p>
+                            <p class="code-box">
+                                <a href=url.clone()>{url.clone()}</a>
+                            </p>
+                            <p>{t(Msg::FeedKeepPrivate)}</p>
+                        </div>
+                    }
+                })}
             {match status {
                 Some(s) => {
-                    let words = tf(texts::FeedActive { when: &s.created });
+                    let words = tf(texts::FeedActive {
+                        when: &s.created,
+                    });
                     let titles = t(if s.show_titles { Msg::FeedShowsTitles } else { Msg::FeedHidesTitles });
                     view! {
                         <p>{words} " " {titles}</p>
                         <form method="post" action="/api/stop-calendar-feed" novalidate>
-                            <button type="submit" class="button secondary">{t(Msg::FeedStop)}</button>
+                            <button type="submit" class="button secondary">
+                                {t(Msg::FeedStop)}
+                            </button>
                         </form>
-                    }.into_any()
+                    }
+                        .into_any()
                 }
                 None => ().into_any(),
             }}
             <form method="post" action="/api/calendar-feed" novalidate class="stack">
                 <div class="choice">
-                    <input type="checkbox" id="show_titles" name="show_titles" value="yes"/>
+                    <input type="checkbox" id="show_titles" name="show_titles" value="yes" />
                     <label for="show_titles">{t(Msg::FeedShowTitlesLabel)}</label>
                 </div>
                 <p class="hint">{t(Msg::FeedShowTitlesHint)}</p>
-                <button type="submit" class="button">{t(Msg::FeedStart)}</button>
+                <button type="submit" class="button">
+                    {t(Msg::FeedStart)}
+                </button>
             </form>
         </section>
     }

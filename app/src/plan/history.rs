@@ -207,25 +207,46 @@ pub fn ChangeLog(changes: Vec<Change>, #[prop(optional)] detailed: bool) -> impl
     }
     view! {
         <ul class="list-rows history">
-            {changes.into_iter().map(|c| {
-                let words = c.in_words();
-                let details = (detailed && !c.fields.is_empty()).then(|| view! {
-                    <ul class="changes">
-                        {c.fields.into_iter().map(|f| {
-                            let from = f.field.show(f.old.as_deref());
-                            let to = f.field.show(f.new.as_deref());
-                            let line = if c.created {
-                                format!("{}: {to}", t(f.field.label()))
-                            } else {
-                                tf(texts::HistoryFromTo { field: t(f.field.label()), from: &from, to: &to })
-                            };
-                            view! { <li>{line}</li> }
-                        }).collect_view()}
-                    </ul>
-                });
-                let item = c.item.map(|i| view! { <strong>{i}</strong> ": " });
-                view! { <li>{item}{words}{details}</li> }
-            }).collect_view()}
+            {changes
+                .into_iter()
+                .map(|c| {
+                    let words = c.in_words();
+                    let details = (detailed && !c.fields.is_empty())
+                        .then(|| {
+                            view! {
+                                <ul class="changes">
+                                    {c
+                                        .fields
+                                        .into_iter()
+                                        .map(|f| {
+                                            let from = f.field.show(f.old.as_deref());
+                                            let to = f.field.show(f.new.as_deref());
+                                            let line = if c.created {
+                                                format!("{}: {to}", t(f.field.label()))
+                                            } else {
+                                                tf(texts::HistoryFromTo {
+                                                    field: t(f.field.label()),
+                                                    from: &from,
+                                                    to: &to,
+                                                })
+                                            };
+                                            view! { <li>{line}</li> }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                            }
+                        });
+                    let item = c
+                        .item
+                        .map(|i| {
+                            view! {
+                                <strong>{i}</strong>
+                                ": "
+                            }
+                        });
+                    view! { <li>{item}{words}{details}</li> }
+                })
+                .collect_view()}
         </ul>
     }
     .into_any()

@@ -11,9 +11,9 @@ use leptos::prelude::*;
 #[component]
 pub fn OverviewPage() -> impl IntoView {
     view! {
-        <Title text=t(Msg::OverviewTitle)/>
+        <Title text=t(Msg::OverviewTitle) />
         <Loaded future=citizen_overview() let:overview>
-            <Overview overview=overview/>
+            <Overview overview=overview />
         </Loaded>
     }
 }
@@ -27,7 +27,7 @@ fn Overview(overview: Overview) -> impl IntoView {
     let first_name = overview.name.split_whitespace().next().unwrap_or_default();
     let greeting = tf(texts::OverviewGreeting { name: first_name });
     let next = match overview.next_activity {
-        Some(a) => view! { <NextAppointment activity=a in_days=overview.next_in_days/> }.into_any(),
+        Some(a) => view! { <NextAppointment activity=a in_days=overview.next_in_days /> }.into_any(),
         None => view! { <p>{t(Msg::OverviewNoNextActivity)}</p> }.into_any(),
     };
     let status = overview.course.as_ref().map(course_sentence);
@@ -36,39 +36,52 @@ fn Overview(overview: Overview) -> impl IntoView {
         view! {
             <section class="card" aria-labelledby="news-heading">
                 <h2 id="news-heading">{t(Msg::OverviewConcernNews)}</h2>
-                {items.into_iter().map(|n| view! { <crate::concerns::ConcernNewsLine news=n/> }).collect_view()}
+                {items
+                    .into_iter()
+                    .map(|n| view! { <crate::concerns::ConcernNewsLine news=n /> })
+                    .collect_view()}
             </section>
         }
     });
     view! {
         <h1>{greeting}</h1>
-        <FormStatus/>
+        <FormStatus />
         <section class="card next-card" aria-labelledby="next-heading">
             <h2 id="next-heading">{t(Msg::OverviewNextActivity)}</h2>
             {next}
         </section>
         {status.map(|s| view! { <p class="course-status">{s}</p> })}
-        <crate::concerns::RaiseConcernLink/>
+        <crate::concerns::RaiseConcernLink />
         {news}
-        {(!overview.logged_today).then(|| view! {
-            <p class="alert alert-info"><strong>{t(Msg::OverviewHowAreYou)}</strong> " "
-                <a href="/wellbeing">{t(Msg::OverviewLogWellbeing)}</a></p>
-        })}
+        {(!overview.logged_today)
+            .then(|| {
+                view! {
+                    <p class="alert alert-info">
+                        <strong>{t(Msg::OverviewHowAreYou)}</strong>
+                        " "
+                        <a href="/wellbeing">{t(Msg::OverviewLogWellbeing)}</a>
+                    </p>
+                }
+            })}
         <div class="card-grid">
             <section class="card" aria-labelledby="messages-heading">
                 <h2 id="messages-heading">{t(Msg::NavMessages)}</h2>
                 <p>{tn(Plural::OverviewUnreadMessages, overview.unread_messages)}</p>
-                <p><a href="/messages">{t(Msg::OverviewGoToMessages)}</a></p>
+                <p>
+                    <a href="/messages">{t(Msg::OverviewGoToMessages)}</a>
+                </p>
             </section>
             <section class="card" aria-labelledby="concerns-heading">
                 <h2 id="concerns-heading">{t(Msg::OverviewHealthConcerns)}</h2>
                 <p>{tn(Plural::OverviewOpenConcerns, overview.open_concerns)}</p>
                 <p class="muted">{t(Msg::OverviewConcernRight)}</p>
-                <p><a href="/concerns">{t(Msg::ConcernSeeAll)}</a></p>
+                <p>
+                    <a href="/concerns">{t(Msg::ConcernSeeAll)}</a>
+                </p>
             </section>
         </div>
-        {overview.course.map(|c| view! { <CourseFacts course=c/> })}
-        <crate::pwa::InstallHint/>
+        {overview.course.map(|c| view! { <CourseFacts course=c /> })}
+        <crate::pwa::InstallHint />
     }
 }
 
@@ -82,8 +95,21 @@ fn NextAppointment(activity: ActivityView, in_days: Option<i64>) -> impl IntoVie
         n => tn(Plural::OverviewInDays, n),
     });
     view! {
-        <p class="next-title"><a href=format!("/activities/{}", activity.id) lang="da">{activity.title}</a></p>
-        <p class="next-when">{activity.when} {distance.map(|d| view! { " – " <strong>{d}</strong> })}</p>
+        <p class="next-title">
+            <a href=format!("/activities/{}", activity.id) lang="da">
+                {activity.title}
+            </a>
+        </p>
+        <p class="next-when">
+            {activity.when}
+            {distance
+                .map(|d| {
+                    view! {
+                        " – "
+                        <strong>{d}</strong>
+                    }
+                })}
+        </p>
         {activity.place.map(|p| view! { <p>{t(Msg::ActivityPlace)} ": " <span lang="da">{p}</span></p> })}
     }
 }
@@ -134,13 +160,21 @@ pub fn CourseFacts(
         <section class="card" aria-labelledby="course-heading">
             <h2 id="course-heading">{t(title)}</h2>
             <dl class="facts">
-                <dt>{t(Msg::CourseKind)}</dt><dd>{t(course.kind.label())}</dd>
-                <dt>{t(Msg::CourseStart)}</dt><dd>{course.start}</dd>
-                <dt>{t(Msg::CourseSixMonthRight)}</dt><dd>{course.six_month_right} " – " {t(right)}<span class="hint">{t(Msg::CourseSixMonthExplain)}</span></dd>
-                <dt>{t(Msg::CoursePlannedEnd)}</dt><dd>{course.planned_end}</dd>
-                <dt>{t(Msg::CourseLimit)}</dt><dd>{course.limit}</dd>
+                <dt>{t(Msg::CourseKind)}</dt>
+                <dd>{t(course.kind.label())}</dd>
+                <dt>{t(Msg::CourseStart)}</dt>
+                <dd>{course.start}</dd>
+                <dt>{t(Msg::CourseSixMonthRight)}</dt>
+                <dd>
+                    {course.six_month_right} " – " {t(right)}
+                    <span class="hint">{t(Msg::CourseSixMonthExplain)}</span>
+                </dd>
+                <dt>{t(Msg::CoursePlannedEnd)}</dt>
+                <dd>{course.planned_end}</dd>
+                <dt>{t(Msg::CourseLimit)}</dt>
+                <dd>{course.limit}</dd>
             </dl>
-            <CourseTimeline timeline=course.timeline/>
+            <CourseTimeline timeline=course.timeline />
         </section>
     }
 }
@@ -159,13 +193,28 @@ fn CourseTimeline(timeline: Timeline) -> impl IntoView {
     view! {
         <figure class="timeline">
             <svg viewBox="0 0 100 12" role="img" aria-labelledby="timeline-caption" focusable="false">
-                <line x1=x(0.0) y1="6" x2=x(100.0) y2="6" stroke="#6b6b6b" stroke-width="0.8"/>
-                <line x1=x(0.0) y1="6" x2=today y2="6" stroke="#0b5470" stroke-width="2.4"/>
-                <circle cx=x(0.0) cy="6" r="1.8" fill="#0b5470"/>
-                <circle cx=x(timeline.six_month_right) cy="6" r="1.8" fill="#ffffff" stroke="#1a1a1a" stroke-width="0.6"/>
-                <rect x=x(timeline.planned_end) - 1.6 y="4.4" width="3.2" height="3.2" fill="#ffffff" stroke="#1a1a1a" stroke-width="0.6"/>
-                <rect x=x(100.0) - 0.6 y="2.5" width="1.2" height="7" fill="#1a1a1a"/>
-                <path d=format!("M{today} 4.2 L{} 0.6 L{} 0.6 Z", today - 1.8, today + 1.8) fill="#b00020"/>
+                <line x1=x(0.0) y1="6" x2=x(100.0) y2="6" stroke="#6b6b6b" stroke-width="0.8" />
+                <line x1=x(0.0) y1="6" x2=today y2="6" stroke="#0b5470" stroke-width="2.4" />
+                <circle cx=x(0.0) cy="6" r="1.8" fill="#0b5470" />
+                <circle
+                    cx=x(timeline.six_month_right)
+                    cy="6"
+                    r="1.8"
+                    fill="#ffffff"
+                    stroke="#1a1a1a"
+                    stroke-width="0.6"
+                />
+                <rect
+                    x=x(timeline.planned_end) - 1.6
+                    y="4.4"
+                    width="3.2"
+                    height="3.2"
+                    fill="#ffffff"
+                    stroke="#1a1a1a"
+                    stroke-width="0.6"
+                />
+                <rect x=x(100.0) - 0.6 y="2.5" width="1.2" height="7" fill="#1a1a1a" />
+                <path d=format!("M{today} 4.2 L{} 0.6 L{} 0.6 Z", today - 1.8, today + 1.8) fill="#b00020" />
             </svg>
             <figcaption id="timeline-caption">{caption}</figcaption>
         </figure>

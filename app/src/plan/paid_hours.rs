@@ -31,32 +31,49 @@ pub fn PaidHoursChart(weeks: Vec<PaidWeek>) -> impl IntoView {
             let x = i as f64 * slot + (slot - bar) / 2.0;
             let label_x = x + bar / 2.0;
             view! {
-                <rect x=x y=42.0 - h width=bar height=h fill="#0b5470"/>
-                <text x=label_x y=40.5 - h font-size=font text-anchor="middle" fill="#1a1a1a">{w.hours}</text>
-                <text x=label_x y="48.5" font-size=font text-anchor="middle" fill="#1a1a1a">{w.number}</text>
+                <rect x=x y=42.0 - h width=bar height=h fill="#0b5470" />
+                <text x=label_x y=40.5 - h font-size=font text-anchor="middle" fill="#1a1a1a">
+                    {w.hours}
+                </text>
+                <text x=label_x y="48.5" font-size=font text-anchor="middle" fill="#1a1a1a">
+                    {w.number}
+                </text>
             }
         })
         .collect_view();
     view! {
         <figure class="chart">
             <svg viewBox="0 0 100 50" role="img" aria-labelledby="paid-hours-chart-caption" focusable="false">
-                <line x1="0" y1="42" x2="100" y2="42" stroke="#6b6b6b" stroke-width="0.3"/>
+                <line x1="0" y1="42" x2="100" y2="42" stroke="#6b6b6b" stroke-width="0.3" />
                 {bars}
             </svg>
             <figcaption id="paid-hours-chart-caption">{caption}</figcaption>
         </figure>
         <DataTable caption=t(Msg::PaidHoursTableCaption) id="paid-hours">
-            <thead><tr>
-                <th scope="col">{t(Msg::PaidHoursWeek)}</th>
-                <th scope="col">{t(Msg::PaidHoursHours)}</th>
-            </tr></thead>
+            <thead>
+                <tr>
+                    <th scope="col">{t(Msg::PaidHoursWeek)}</th>
+                    <th scope="col">{t(Msg::PaidHoursHours)}</th>
+                </tr>
+            </thead>
             <tbody>
-                {weeks.into_iter().rev().map(|w| view! {
-                    <tr>
-                        <th scope="row">{tf(texts::PaidHoursWeekLabel { number: &w.number.to_string(), date: &w.week })}</th>
-                        <td>{w.hours}</td>
-                    </tr>
-                }).collect_view()}
+                {weeks
+                    .into_iter()
+                    .rev()
+                    .map(|w| {
+                        view! {
+                            <tr>
+                                <th scope="row">
+                                    {tf(texts::PaidHoursWeekLabel {
+                                        number: &w.number.to_string(),
+                                        date: &w.week,
+                                    })}
+                                </th>
+                                <td>{w.hours}</td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
             </tbody>
         </DataTable>
     }

@@ -185,15 +185,28 @@ const COURSE_FEEDBACK: &str = "course-feedback";
 pub fn GiveCourseFeedback(form_key: String) -> impl IntoView {
     view! {
         <crate::forms::DraftScope form=COURSE_FEEDBACK>
-        <section class="card no-print" aria-labelledby="course-feedback-heading">
-            <h2 id="course-feedback-heading">{t(Msg::FeedbackCourseTitle)}</h2>
-            <form method="post" action="/api/give-course-feedback" novalidate class="stack">
-                <input type="hidden" name="form_key" value=form_key/>
-                <Choices id="course_meaning".to_string() name="rating".to_string() legend=t(Msg::FeedbackCourseTitle).to_string() options=scale(meaning_word) hint=Msg::FeedbackHint/>
-                <crate::forms::TextArea name="course_comment" label=Msg::FeedbackComment maxlength=NOTE_MAX rows=2/>
-                <button type="submit" class="button">{t(Msg::FeedbackSave)}</button>
-            </form>
-        </section>
+            <section class="card no-print" aria-labelledby="course-feedback-heading">
+                <h2 id="course-feedback-heading">{t(Msg::FeedbackCourseTitle)}</h2>
+                <form method="post" action="/api/give-course-feedback" novalidate class="stack">
+                    <input type="hidden" name="form_key" value=form_key />
+                    <Choices
+                        id="course_meaning".to_string()
+                        name="rating".to_string()
+                        legend=t(Msg::FeedbackCourseTitle).to_string()
+                        options=scale(meaning_word)
+                        hint=Msg::FeedbackHint
+                    />
+                    <crate::forms::TextArea
+                        name="course_comment"
+                        label=Msg::FeedbackComment
+                        maxlength=NOTE_MAX
+                        rows=2
+                    />
+                    <button type="submit" class="button">
+                        {t(Msg::FeedbackSave)}
+                    </button>
+                </form>
+            </section>
         </crate::forms::DraftScope>
     }
 }
@@ -249,22 +262,44 @@ pub fn RateGoal(goal_id: String, title: String, form_key: String) -> impl IntoVi
     };
     view! {
         <DraftScope form=form_name>
-        <details class="rate-goal" open=open>
-            <summary>{t(Msg::GoalRate)}</summary>
-            <form method="post" action="/api/rate-goal" novalidate class="stack">
-                <input type="hidden" name="goal_id" value=goal_id.clone()/>
-                <input type="hidden" name="form_key" value=form_key/>
-                <Choices id=rating_id name="rating".to_string() legend=legend options=scale(progress_word) hint=Msg::GoalRateHint/>
-                <div class="field">
-                    <label for=note_id.clone()>{t(Msg::GoalRateNote)}</label>
-                    {note_error.map(|m| view! { <p class="field-error" id=error_id.clone()>{t(m)}</p> })}
-                    <crate::forms::PlainTextarea id=note_id name="note".to_string() rows=2
-                        described=Some(described) invalid=note_error.is_some() counter=count_id.clone() text=note.clone()/>
-                    <Counter id=count_id max=NOTE_MAX text=note/>
-                </div>
-                <button type="submit" class="button">{t(Msg::GoalRateSave)}</button>
-            </form>
-        </details>
+            <details class="rate-goal" open=open>
+                <summary>{t(Msg::GoalRate)}</summary>
+                <form method="post" action="/api/rate-goal" novalidate class="stack">
+                    <input type="hidden" name="goal_id" value=goal_id.clone() />
+                    <input type="hidden" name="form_key" value=form_key />
+                    <Choices
+                        id=rating_id
+                        name="rating".to_string()
+                        legend=legend
+                        options=scale(progress_word)
+                        hint=Msg::GoalRateHint
+                    />
+                    <div class="field">
+                        <label for=note_id.clone()>{t(Msg::GoalRateNote)}</label>
+                        {note_error
+                            .map(|m| {
+                                view! {
+                                    <p class="field-error" id=error_id.clone()>
+                                        {t(m)}
+                                    </p>
+                                }
+                            })}
+                        <crate::forms::PlainTextarea
+                            id=note_id
+                            name="note".to_string()
+                            rows=2
+                            described=Some(described)
+                            invalid=note_error.is_some()
+                            counter=count_id.clone()
+                            text=note.clone()
+                        />
+                        <Counter id=count_id max=NOTE_MAX text=note />
+                    </div>
+                    <button type="submit" class="button">
+                        {t(Msg::GoalRateSave)}
+                    </button>
+                </form>
+            </details>
         </DraftScope>
     }
 }
@@ -284,10 +319,18 @@ pub fn meaning_word(rating: i64) -> Msg {
 pub fn WriteReflection(activity_id: String, form_key: String) -> impl IntoView {
     view! {
         <form method="post" action="/api/add-reflection" novalidate class="stack">
-            <input type="hidden" name="activity_id" value=activity_id/>
-            <input type="hidden" name="form_key" value=form_key/>
-            <crate::forms::TextArea name="body" label=Msg::ReflectionLabel hint=Msg::ReflectionHint required=true maxlength=REFLECTION_MAX/>
-            <button type="submit" class="button">{t(Msg::ReflectionSave)}</button>
+            <input type="hidden" name="activity_id" value=activity_id />
+            <input type="hidden" name="form_key" value=form_key />
+            <crate::forms::TextArea
+                name="body"
+                label=Msg::ReflectionLabel
+                hint=Msg::ReflectionHint
+                required=true
+                maxlength=REFLECTION_MAX
+            />
+            <button type="submit" class="button">
+                {t(Msg::ReflectionSave)}
+            </button>
         </form>
     }
 }
@@ -297,9 +340,18 @@ pub fn ReflectionList(reflections: Vec<Reflection>) -> impl IntoView {
     (!reflections.is_empty()).then(|| {
         view! {
             <ul class="list-rows">
-                {reflections.into_iter().map(|r| view! {
-                    <li><strong>{r.when}</strong><br/><span class="pre-wrap">{r.body}</span></li>
-                }).collect_view()}
+                {reflections
+                    .into_iter()
+                    .map(|r| {
+                        view! {
+                            <li>
+                                <strong>{r.when}</strong>
+                                <br />
+                                <span class="pre-wrap">{r.body}</span>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
             </ul>
         }
     })
@@ -309,11 +361,19 @@ pub fn ReflectionList(reflections: Vec<Reflection>) -> impl IntoView {
 pub fn GiveFeedback(activity_id: String, form_key: String) -> impl IntoView {
     view! {
         <form method="post" action="/api/give-feedback" novalidate class="stack">
-            <input type="hidden" name="activity_id" value=activity_id/>
-            <input type="hidden" name="form_key" value=form_key/>
-            <Choices id="meaning".to_string() name="rating".to_string() legend=t(Msg::FeedbackLegend).to_string() options=scale(meaning_word) hint=Msg::FeedbackHint/>
-            <crate::forms::TextArea name="comment" label=Msg::FeedbackComment maxlength=NOTE_MAX rows=2/>
-            <button type="submit" class="button">{t(Msg::FeedbackSave)}</button>
+            <input type="hidden" name="activity_id" value=activity_id />
+            <input type="hidden" name="form_key" value=form_key />
+            <Choices
+                id="meaning".to_string()
+                name="rating".to_string()
+                legend=t(Msg::FeedbackLegend).to_string()
+                options=scale(meaning_word)
+                hint=Msg::FeedbackHint
+            />
+            <crate::forms::TextArea name="comment" label=Msg::FeedbackComment maxlength=NOTE_MAX rows=2 />
+            <button type="submit" class="button">
+                {t(Msg::FeedbackSave)}
+            </button>
         </form>
     }
 }
@@ -323,12 +383,29 @@ pub fn FeedbackList(feedback: Vec<FeedbackView>) -> impl IntoView {
     (!feedback.is_empty()).then(|| {
         view! {
             <ul class="list-rows">
-                {feedback.into_iter().map(|f| view! {
-                    <li>
-                        <strong>{f.when}</strong> ": " {t(meaning_word(f.rating))} " (" {f.rating} "/5)"
-                        {f.comment.map(|c| view! { <br/><span class="pre-wrap">{c}</span> })}
-                    </li>
-                }).collect_view()}
+                {feedback
+                    .into_iter()
+                    .map(|f| {
+                        view! {
+                            <li>
+                                <strong>{f.when}</strong>
+                                ": "
+                                {t(meaning_word(f.rating))}
+                                " ("
+                                {f.rating}
+                                "/5)"
+                                {f
+                                    .comment
+                                    .map(|c| {
+                                        view! {
+                                            <br />
+                                            <span class="pre-wrap">{c}</span>
+                                        }
+                                    })}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
             </ul>
         }
     })
@@ -342,20 +419,32 @@ pub fn CitizenResponses(responses: Vec<CitizenResponse>) -> impl IntoView {
     }
     view! {
         <ul class="list-rows">
-            {responses.into_iter().map(|r| {
-                let what = match r.rating {
-                    Some(n) => format!("{}: {} ({n}/5)", t(Msg::FeedbackTitle), t(meaning_word(n))),
-                    None => t(Msg::ReflectionTitle).to_string(),
-                };
-                view! {
-                    <li>
-                        <strong>{r.when}</strong> " · "
-                        <a href=format!("/activities/{}", r.activity_id)>{r.activity_title}</a><br/>
-                        {what}
-                        {r.text.map(|c| view! { <br/><span class="pre-wrap">{c}</span> })}
-                    </li>
-                }
-            }).collect_view()}
+            {responses
+                .into_iter()
+                .map(|r| {
+                    let what = match r.rating {
+                        Some(n) => format!("{}: {} ({n}/5)", t(Msg::FeedbackTitle), t(meaning_word(n))),
+                        None => t(Msg::ReflectionTitle).to_string(),
+                    };
+                    view! {
+                        <li>
+                            <strong>{r.when}</strong>
+                            " · "
+                            <a href=format!("/activities/{}", r.activity_id)>{r.activity_title}</a>
+                            <br />
+                            {what}
+                            {r
+                                .text
+                                .map(|c| {
+                                    view! {
+                                        <br />
+                                        <span class="pre-wrap">{c}</span>
+                                    }
+                                })}
+                        </li>
+                    }
+                })
+                .collect_view()}
         </ul>
     }
     .into_any()

@@ -52,13 +52,13 @@ pub fn PwaHead() -> impl IntoView {
         owner = Some(key);
     }
     view! {
-        <link rel="manifest" href=scripts::MANIFEST/>
-        <link rel="apple-touch-icon" href="/icons/apple-touch-icon.png"/>
-        <meta name="mobile-web-app-capable" content="yes"/>
-        <meta name="apple-mobile-web-app-capable" content="yes"/>
-        <meta name="apple-mobile-web-app-title" content=t(Msg::AppName)/>
-        <meta name="apple-mobile-web-app-status-bar-style" content="default"/>
-        {owner.map(|key| view! { <meta name=scripts::OWNER_META content=key/> })}
+        <link rel="manifest" href=scripts::MANIFEST />
+        <link rel="apple-touch-icon" href="/icons/apple-touch-icon.png" />
+        <meta name="mobile-web-app-capable" content="yes" />
+        <meta name="apple-mobile-web-app-capable" content="yes" />
+        <meta name="apple-mobile-web-app-title" content=t(Msg::AppName) />
+        <meta name="apple-mobile-web-app-status-bar-style" content="default" />
+        {owner.map(|key| view! { <meta name=scripts::OWNER_META content=key /> })}
         <script src=scripts::OUTBOX_SCRIPT defer></script>
         <script src=scripts::APP_SCRIPT defer></script>
     }
@@ -72,40 +72,88 @@ pub fn AppNotices() -> impl IntoView {
     view! {
         // Calm, not an error: whole sentences that name the page and the time
         // it was fetched (filled in by app.js, with the page's date words).
-        <p class="alert alert-info offline-banner" role="status" data-offline-banner hidden
-            data-text=texts::PwaOfflineBanner::raw(lang) data-date=texts::DateDate::raw(lang)
-            data-date-time=texts::DateDateTime::raw(lang) data-time=texts::DateTime::raw(lang)>
-            <span data-offline-sentence>{t(Msg::PwaOfflineBannerShort)}</span> " " {t(Msg::PwaOfflineQueue)}
+        <p
+            class="alert alert-info offline-banner"
+            role="status"
+            data-offline-banner
+            hidden
+            data-text=texts::PwaOfflineBanner::raw(lang)
+            data-date=texts::DateDate::raw(lang)
+            data-date-time=texts::DateDateTime::raw(lang)
+            data-time=texts::DateTime::raw(lang)
+        >
+            <span data-offline-sentence>{t(Msg::PwaOfflineBannerShort)}</span>
+            " "
+            {t(Msg::PwaOfflineQueue)}
         </p>
         <div class="alert alert-info update-banner" id="update-banner" role="status" hidden>
-            <p>{t(Msg::PwaUpdateText)} " " <button type="button" class="button">{t(Msg::PwaUpdateButton)}</button></p>
-        </div>
-        {user.is_some().then(|| view! {
-            <section class="card outbox" id="outbox" aria-labelledby="outbox-heading" hidden
-                data-kind-wellbeing=t(Msg::PwaOutboxKindWellbeing) data-kind-message=t(Msg::PwaOutboxKindMessage)
-                data-state-waiting=t(Msg::PwaOutboxStateWaiting) data-state-login=t(Msg::PwaOutboxStateLogin)
-                data-state-error=t(Msg::PwaOutboxStateError) data-state-refused=t(Msg::PwaOutboxStateRefused)>
-                <h2 id="outbox-heading" tabindex="-1">{t(Msg::PwaOutboxTitle)}</h2>
-                <p>{t(Msg::PwaOutboxText)}</p>
-                <ul class="outbox-list"></ul>
-            </section>
-            // A status, not a second alert: the form's own error is the alert that takes focus.
-            <p class="alert alert-warning" id="outbox-restored" role="status" tabindex="-1" hidden>
-                {t(Msg::PwaOutboxRestored)}
+            <p>
+                {t(Msg::PwaUpdateText)} " " <button type="button" class="button">
+                    {t(Msg::PwaUpdateButton)}
+                </button>
             </p>
-        })}
+        </div>
+        {user
+            .is_some()
+            .then(|| {
+                view! {
+                    <section
+                        class="card outbox"
+                        id="outbox"
+                        aria-labelledby="outbox-heading"
+                        hidden
+                        data-kind-wellbeing=t(Msg::PwaOutboxKindWellbeing)
+                        data-kind-message=t(Msg::PwaOutboxKindMessage)
+                        data-state-waiting=t(Msg::PwaOutboxStateWaiting)
+                        data-state-login=t(Msg::PwaOutboxStateLogin)
+                        data-state-error=t(Msg::PwaOutboxStateError)
+                        data-state-refused=t(Msg::PwaOutboxStateRefused)
+                    >
+                        <h2 id="outbox-heading" tabindex="-1">
+                            {t(Msg::PwaOutboxTitle)}
+                        </h2>
+                        <p>{t(Msg::PwaOutboxText)}</p>
+                        <ul class="outbox-list"></ul>
+                    </section>
+                    // A status, not a second alert: the form's own error is the alert that takes focus.
+                    <p class="alert alert-warning" id="outbox-restored" role="status" tabindex="-1" hidden>
+                        {t(Msg::PwaOutboxRestored)}
+                    </p>
+                }
+            })}
         // Nobody is logged in, yet this browser holds someone's unsent words:
         // say so, without showing them, and let them be deleted.
-        {user.is_none().then(|| view! {
-            <section class="alert alert-warning held" id="held" aria-labelledby="held-heading" hidden
-                data-text-one=PluralText::new(Plural::PwaHeldText, use_lang()).one data-text=PluralText::new(Plural::PwaHeldText, use_lang()).other data-deleted=t(Msg::PwaHeldDeleted)>
-                <h2 id="held-heading">{t(Msg::PwaHeldTitle)}</h2>
-                <p data-held-text></p>
-                <p><button type="button" class="button secondary" data-held-delete>{t(Msg::PwaHeldDelete)}</button></p>
-            </section>
-        })}
+        {user
+            .is_none()
+            .then(|| {
+                view! {
+                    <section
+                        class="alert alert-warning held"
+                        id="held"
+                        aria-labelledby="held-heading"
+                        hidden
+                        data-text-one=PluralText::new(Plural::PwaHeldText, use_lang()).one
+                        data-text=PluralText::new(Plural::PwaHeldText, use_lang()).other
+                        data-deleted=t(Msg::PwaHeldDeleted)
+                    >
+                        <h2 id="held-heading">{t(Msg::PwaHeldTitle)}</h2>
+                        <p data-held-text></p>
+                        <p>
+                            <button type="button" class="button secondary" data-held-delete>
+                                {t(Msg::PwaHeldDelete)}
+                            </button>
+                        </p>
+                    </section>
+                }
+            })}
         // A live region, not role="status": empty until something is sent.
-        <p id="outbox-status" class="visually-hidden" aria-live="polite" data-sent-one=PluralText::new(Plural::PwaOutboxSent, use_lang()).one data-sent=PluralText::new(Plural::PwaOutboxSent, use_lang()).other></p>
+        <p
+            id="outbox-status"
+            class="visually-hidden"
+            aria-live="polite"
+            data-sent-one=PluralText::new(Plural::PwaOutboxSent, use_lang()).one
+            data-sent=PluralText::new(Plural::PwaOutboxSent, use_lang()).other
+        ></p>
     }
 }
 
@@ -117,10 +165,16 @@ pub fn InstallHint() -> impl IntoView {
         <section class="card install-hint" id="install-hint" aria-labelledby="install-heading" hidden>
             <h2 id="install-heading">{t(Msg::PwaInstallTitle)}</h2>
             <p>{t(Msg::PwaInstallText)}</p>
-            <p data-ios-steps hidden>{t(Msg::PwaInstallIos)}</p>
+            <p data-ios-steps hidden>
+                {t(Msg::PwaInstallIos)}
+            </p>
             <p class="button-row">
-                <button type="button" class="button" data-install hidden>{t(Msg::PwaInstallButton)}</button>
-                <button type="button" class="button secondary" data-dismiss>{t(Msg::PwaInstallDismiss)}</button>
+                <button type="button" class="button" data-install hidden>
+                    {t(Msg::PwaInstallButton)}
+                </button>
+                <button type="button" class="button secondary" data-dismiss>
+                    {t(Msg::PwaInstallDismiss)}
+                </button>
             </p>
         </section>
     }
@@ -130,10 +184,12 @@ pub fn InstallHint() -> impl IntoView {
 #[component]
 pub fn OfflinePage() -> impl IntoView {
     view! {
-        <Title text=t(Msg::PwaOfflinePageTitle)/>
+        <Title text=t(Msg::PwaOfflinePageTitle) />
         <h1>{t(Msg::PwaOfflinePageTitle)}</h1>
         <p>{t(Msg::PwaOfflinePageText)}</p>
-        <p><a href="/">{t(Msg::ErrorBackHome)}</a></p>
+        <p>
+            <a href="/">{t(Msg::ErrorBackHome)}</a>
+        </p>
     }
 }
 

@@ -93,7 +93,7 @@ pub async fn retention_preview() -> Result<RetentionOutlook, AppError> {
 pub fn RetentionSection() -> impl IntoView {
     view! {
         <crate::layout::Loaded future=retention_preview() let:preview>
-            <RetentionCountsView preview=preview/>
+            <RetentionCountsView preview=preview />
         </crate::layout::Loaded>
     }
 }
@@ -122,7 +122,15 @@ fn RetentionCountsView(preview: RetentionOutlook) -> impl IntoView {
             <p>{periods}</p>
             <p>{t(Msg::RetentionNextRun)}</p>
             <dl class="facts">
-                {rows.into_iter().map(|(label, n)| view! { <dt>{t(label)}</dt><dd>{n}</dd> }).collect_view()}
+                {rows
+                    .into_iter()
+                    .map(|(label, n)| {
+                        view! {
+                            <dt>{t(label)}</dt>
+                            <dd>{n}</dd>
+                        }
+                    })
+                    .collect_view()}
             </dl>
         </section>
     }

@@ -23,20 +23,50 @@ pub fn WellbeingChart(days: Vec<Day>, span: i64) -> impl IntoView {
     view! {
         <figure class="chart wellbeing-chart">
             <div role="img" aria-labelledby="wellbeing-chart-caption">
-                {measures.into_iter().map(|(label, value)| {
-                    let bars = days.iter().filter_map(|d| {
-                        let x = slot(d)? * width;
-                        let h = value(d) as f64 * 3.6;
-                        Some(view! { <rect x=x + width * 0.1 y=20.0 - h width=width * 0.8 height=h fill="#0b5470"/> })
-                    }).collect_view();
-                    view! {
-                        <p class="chart-label" aria-hidden="true">{t(label)}</p>
-                        <svg viewBox="0 0 100 20" preserveAspectRatio="none" aria-hidden="true" focusable="false">
-                            <line x1="0" y1="19.9" x2="100" y2="19.9" stroke="#6b6b6b" stroke-width="0.2"/>
-                            {bars}
-                        </svg>
-                    }
-                }).collect_view()}
+                {measures
+                    .into_iter()
+                    .map(|(label, value)| {
+                        let bars = days
+                            .iter()
+                            .filter_map(|d| {
+                                let x = slot(d)? * width;
+                                let h = value(d) as f64 * 3.6;
+                                Some(
+                                    view! {
+                                        <rect
+                                            x=x + width * 0.1
+                                            y=20.0 - h
+                                            width=width * 0.8
+                                            height=h
+                                            fill="#0b5470"
+                                        />
+                                    },
+                                )
+                            })
+                            .collect_view();
+                        view! {
+                            <p class="chart-label" aria-hidden="true">
+                                {t(label)}
+                            </p>
+                            <svg
+                                viewBox="0 0 100 20"
+                                preserveAspectRatio="none"
+                                aria-hidden="true"
+                                focusable="false"
+                            >
+                                <line
+                                    x1="0"
+                                    y1="19.9"
+                                    x2="100"
+                                    y2="19.9"
+                                    stroke="#6b6b6b"
+                                    stroke-width="0.2"
+                                />
+                                {bars}
+                            </svg>
+                        }
+                    })
+                    .collect_view()}
             </div>
             <figcaption id="wellbeing-chart-caption">{caption}</figcaption>
         </figure>

@@ -61,19 +61,30 @@ pub fn SharedWho5(results: Vec<Who5Result>) -> impl IntoView {
     (!results.is_empty()).then(|| {
         view! {
             <crate::layout::DataTable caption=t(Msg::Who5SharedCaption) id="who5-shared">
-                <thead><tr>
-                    <th scope="col">{t(Msg::Who5SharedWhen)}</th>
-                    <th scope="col">{t(Msg::Who5SharedScore)}</th>
-                    <th scope="col">{t(Msg::Who5SharedBand)}</th>
-                </tr></thead>
+                <thead>
+                    <tr>
+                        <th scope="col">{t(Msg::Who5SharedWhen)}</th>
+                        <th scope="col">{t(Msg::Who5SharedScore)}</th>
+                        <th scope="col">{t(Msg::Who5SharedBand)}</th>
+                    </tr>
+                </thead>
                 <tbody>
-                    {results.into_iter().map(|r| view! {
-                        <tr>
-                            <th scope="row">{r.answered}</th>
-                            <td>{tf(texts::Who5SharedOutOf { score: &r.score.to_string() })}</td>
-                            <td>{t(band(r.score))}</td>
-                        </tr>
-                    }).collect_view()}
+                    {results
+                        .into_iter()
+                        .map(|r| {
+                            view! {
+                                <tr>
+                                    <th scope="row">{r.answered}</th>
+                                    <td>
+                                        {tf(texts::Who5SharedOutOf {
+                                            score: &r.score.to_string(),
+                                        })}
+                                    </td>
+                                    <td>{t(band(r.score))}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
                 </tbody>
             </crate::layout::DataTable>
         }
@@ -168,11 +179,27 @@ pub fn Who5Card(status: Who5Status) -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="who5-heading">
             <h2 id="who5-heading">{t(Msg::Who5Title)}</h2>
-            {status.latest.map(|r| view! {
-                <p>{tf(texts::Who5Latest { score: &r.score.to_string(), when: &r.answered })}</p>
-            })}
+            {status
+                .latest
+                .map(|r| {
+                    view! {
+                        <p>
+                            {tf(texts::Who5Latest {
+                                score: &r.score.to_string(),
+                                when: &r.answered,
+                            })}
+                        </p>
+                    }
+                })}
             {if status.due {
-                view! { <p><a class="button secondary" href="/wellbeing/who5">{t(Msg::Who5Start)}</a></p> }.into_any()
+                view! {
+                    <p>
+                        <a class="button secondary" href="/wellbeing/who5">
+                            {t(Msg::Who5Start)}
+                        </a>
+                    </p>
+                }
+                    .into_any()
             } else {
                 let next = status.next.unwrap_or_default();
                 view! { <p>{tf(texts::Who5Next { when: &next })}</p> }.into_any()
@@ -184,12 +211,14 @@ pub fn Who5Card(status: Who5Status) -> impl IntoView {
 #[component]
 pub fn Who5QuestionnairePage() -> impl IntoView {
     view! {
-        <Title text=t(Msg::Who5Title)/>
-        <p><a href="/wellbeing">{t(Msg::Who5Back)}</a></p>
+        <Title text=t(Msg::Who5Title) />
+        <p>
+            <a href="/wellbeing">{t(Msg::Who5Back)}</a>
+        </p>
         <h1>{t(Msg::Who5Title)}</h1>
-        <FormStatus/>
+        <FormStatus />
         <Loaded future=my_who5() let:page>
-            <Who5 page=page/>
+            <Who5 page=page />
         </Loaded>
     }
 }
@@ -201,18 +230,26 @@ fn Who5(page: Who5Page) -> impl IntoView {
         let m = meaning(r.score);
         view! {
             <section class="card" aria-labelledby="who5-result-heading">
-                <h2 id="who5-result-heading">{tf(texts::Who5YourScore { score: &r.score.to_string() })}</h2>
-                <p>{tf(texts::Who5Answered { when: &r.answered })}</p>
+                <h2 id="who5-result-heading">
+                    {tf(texts::Who5YourScore {
+                        score: &r.score.to_string(),
+                    })}
+                </h2>
+                <p>
+                    {tf(texts::Who5Answered {
+                        when: &r.answered,
+                    })}
+                </p>
                 <p>{t(m)}</p>
                 <p class="hint">{t(Msg::Who5ScoreHint)}</p>
             </section>
-            {(m != Msg::Who5MeaningGood).then(|| view! { <HelpNow/> })}
+            {(m != Msg::Who5MeaningGood).then(|| view! { <HelpNow /> })}
         }
     });
     view! {
         {result}
         {if page.status.due {
-            view! { <Questionnaire form_key=page.form_key/> }.into_any()
+            view! { <Questionnaire form_key=page.form_key /> }.into_any()
         } else {
             let next = page.status.next.unwrap_or_default();
             view! { <p>{tf(texts::Who5Next { when: &next })}</p> }.into_any()
@@ -227,17 +264,25 @@ fn Questionnaire(form_key: String) -> impl IntoView {
         <section class="card" aria-labelledby="who5-form-heading">
             <h2 id="who5-form-heading">{t(Msg::Who5Intro)}</h2>
             <form method="post" action="/api/answer-who5" novalidate class="stack">
-                <input type="hidden" name="form_key" value=form_key/>
-                {ITEMS.into_iter().enumerate().map(|(i, item)| {
-                    let name = format!("item{}", i + 1);
-                    let options = (0..=5).rev().map(|v| (v, answer_word(v))).collect();
-                    view! { <Choices id=name.clone() name=name legend=t(item).to_string() options=options/> }
-                }).collect_view()}
+                <input type="hidden" name="form_key" value=form_key />
+                {ITEMS
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, item)| {
+                        let name = format!("item{}", i + 1);
+                        let options = (0..=5).rev().map(|v| (v, answer_word(v))).collect();
+                        view! {
+                            <Choices id=name.clone() name=name legend=t(item).to_string() options=options />
+                        }
+                    })
+                    .collect_view()}
                 <div class="choice">
-                    <input type="checkbox" id="share" name="share" value="yes" checked=shared/>
+                    <input type="checkbox" id="share" name="share" value="yes" checked=shared />
                     <label for="share">{t(Msg::Who5Share)}</label>
                 </div>
-                <button type="submit" class="button">{t(Msg::Who5Send)}</button>
+                <button type="submit" class="button">
+                    {t(Msg::Who5Send)}
+                </button>
             </form>
         </section>
     }

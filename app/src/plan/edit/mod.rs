@@ -207,10 +207,19 @@ fn param(name: &str) -> String {
 fn EditHeading(citizen: Citizen, heading: String) -> impl IntoView {
     let title = format!("{heading} – {}", citizen.name);
     view! {
-        <Title text=title/>
-        <p><a href=format!("/caseload/citizens/{}", citizen.id)>{tf(texts::EditBackTo { name: &citizen.name })}</a></p>
+        <Title text=title />
+        <p>
+            <a href=format!(
+                "/caseload/citizens/{}",
+                citizen.id,
+            )>
+                {tf(texts::EditBackTo {
+                    name: &citizen.name,
+                })}
+            </a>
+        </p>
         <h1>{heading}<span class="subtitle">{citizen.name}</span></h1>
-        <FormStatus/>
+        <FormStatus />
     }
 }
 
@@ -219,7 +228,7 @@ fn History(changes: Vec<Change>) -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="history-heading">
             <h2 id="history-heading">{t(Msg::HistoryTitle)}</h2>
-            <ChangeLog changes=changes detailed=true/>
+            <ChangeLog changes=changes detailed=true />
         </section>
     }
 }
@@ -228,7 +237,7 @@ fn History(changes: Vec<Change>) -> impl IntoView {
 pub fn CourseEditPage() -> impl IntoView {
     view! {
         <Loaded future=get_course_edit(param("id")) let:edit>
-            <CourseEditForm edit=edit/>
+            <CourseEditForm edit=edit />
         </Loaded>
     }
 }
@@ -247,16 +256,31 @@ fn CourseEditForm(edit: CourseEdit) -> impl IntoView {
         .map(|k| (k.as_str(), k.label()))
         .collect();
     view! {
-        <EditHeading citizen=edit.citizen.clone() heading=heading/>
+        <EditHeading citizen=edit.citizen.clone() heading=heading />
         <form method="post" action="/api/save-course" novalidate class="stack">
-            <input type="hidden" name="citizen_id" value=edit.citizen.id/>
-            <SelectField name="kind" label=Msg::CourseKind options=kinds value=edit.kind placeholder=Msg::EditChoose/>
-            <TextField name="start" label=Msg::EditCourseStart kind="date" required=true value=edit.start/>
-            <TextField name="planned_end" label=Msg::CoursePlannedEnd kind="date" required=true hint=Msg::EditCourseEndHint value=edit.planned_end/>
-            <TextArea name="main_goal" label=Msg::EditMainGoal value=edit.main_goal/>
-            <button type="submit" class="button">{t(Msg::EditSave)}</button>
+            <input type="hidden" name="citizen_id" value=edit.citizen.id />
+            <SelectField
+                name="kind"
+                label=Msg::CourseKind
+                options=kinds
+                value=edit.kind
+                placeholder=Msg::EditChoose
+            />
+            <TextField name="start" label=Msg::EditCourseStart kind="date" required=true value=edit.start />
+            <TextField
+                name="planned_end"
+                label=Msg::CoursePlannedEnd
+                kind="date"
+                required=true
+                hint=Msg::EditCourseEndHint
+                value=edit.planned_end
+            />
+            <TextArea name="main_goal" label=Msg::EditMainGoal value=edit.main_goal />
+            <button type="submit" class="button">
+                {t(Msg::EditSave)}
+            </button>
         </form>
-        {edit.exists.then(|| view! { <History changes=edit.history/> })}
+        {edit.exists.then(|| view! { <History changes=edit.history /> })}
     }
 }
 
@@ -264,7 +288,7 @@ fn CourseEditForm(edit: CourseEdit) -> impl IntoView {
 pub fn GoalEditPage() -> impl IntoView {
     view! {
         <Loaded future=get_goal_edit(param("id"), param("goal")) let:edit>
-            <GoalEditForm edit=edit/>
+            <GoalEditForm edit=edit />
         </Loaded>
     }
 }
@@ -280,22 +304,27 @@ fn GoalEditForm(edit: GoalEdit) -> impl IntoView {
     })
     .to_string();
     view! {
-        <EditHeading citizen=edit.citizen.clone() heading=heading/>
+        <EditHeading citizen=edit.citizen.clone() heading=heading />
         <form method="post" action="/api/save-goal" novalidate class="stack">
-            <input type="hidden" name="citizen_id" value=edit.citizen.id/>
-            <input type="hidden" name="goal_id" value=edit.goal_id.clone().unwrap_or_else(|| "new".into())/>
-            <input type="hidden" name="item_key" value=edit.new_key/>
-            <TextField name="title" label=Msg::EditGoalName required=true maxlength=120 value=edit.title/>
-            <TextArea name="description" label=Msg::EditGoalDescription value=edit.description/>
-            <button type="submit" class="button">{t(Msg::EditSave)}</button>
+            <input type="hidden" name="citizen_id" value=edit.citizen.id />
+            <input type="hidden" name="goal_id" value=edit.goal_id.clone().unwrap_or_else(|| "new".into()) />
+            <input type="hidden" name="item_key" value=edit.new_key />
+            <TextField name="title" label=Msg::EditGoalName required=true maxlength=120 value=edit.title />
+            <TextArea name="description" label=Msg::EditGoalDescription value=edit.description />
+            <button type="submit" class="button">
+                {t(Msg::EditSave)}
+            </button>
         </form>
-        {exists.then(|| view! {
-            <section class="card" aria-labelledby="ratings-heading">
-                <h2 id="ratings-heading">{t(Msg::GoalRatingsHistory)}</h2>
-                <super::RatingList ratings=edit.ratings/>
-            </section>
-            <History changes=edit.history/>
-        })}
+        {exists
+            .then(|| {
+                view! {
+                    <section class="card" aria-labelledby="ratings-heading">
+                        <h2 id="ratings-heading">{t(Msg::GoalRatingsHistory)}</h2>
+                        <super::RatingList ratings=edit.ratings />
+                    </section>
+                    <History changes=edit.history />
+                }
+            })}
     }
 }
 
@@ -303,7 +332,7 @@ fn GoalEditForm(edit: GoalEdit) -> impl IntoView {
 pub fn ActivityEditPage() -> impl IntoView {
     view! {
         <Loaded future=get_activity_edit(param("id"), param("activity")) let:edit>
-            <ActivityEditForm edit=edit/>
+            <ActivityEditForm edit=edit />
         </Loaded>
     }
 }
@@ -328,33 +357,84 @@ fn ActivityEditForm(edit: ActivityEdit) -> impl IntoView {
         .collect();
     let f = edit.form;
     view! {
-        <EditHeading citizen=edit.citizen.clone() heading=heading/>
-        {edit.activity_id.clone().map(|id| view! {
-            <p><a href=format!("/activities/{id}")>{t(Msg::EditSeeAsCitizen)}</a></p>
-        })}
+        <EditHeading citizen=edit.citizen.clone() heading=heading />
+        {edit
+            .activity_id
+            .clone()
+            .map(|id| {
+                view! {
+                    <p>
+                        <a href=format!("/activities/{id}")>{t(Msg::EditSeeAsCitizen)}</a>
+                    </p>
+                }
+            })}
         // Told before the form: a change now may cut across the citizen's right.
-        {edit.awaiting_assessment.then(|| view! {
-            <div class="alert alert-warning" id="awaiting-warning">
-                <p><strong>{t(Msg::ConcernAwaiting)} ": "</strong> {t(Msg::EditAwaitingWarning)}</p>
-            </div>
-        })}
+        {edit
+            .awaiting_assessment
+            .then(|| {
+                view! {
+                    <div class="alert alert-warning" id="awaiting-warning">
+                        <p>
+                            <strong>{t(Msg::ConcernAwaiting)} ": "</strong>
+                            {t(Msg::EditAwaitingWarning)}
+                        </p>
+                    </div>
+                }
+            })}
         <form method="post" action="/api/save-activity" novalidate class="stack">
-            <input type="hidden" name="citizen_id" value=edit.citizen.id/>
-            <input type="hidden" name="activity_id" value=edit.activity_id.clone().unwrap_or_else(|| "new".into())/>
-            <input type="hidden" name="item_key" value=edit.new_key/>
-            <TextField name="title" label=Msg::EditActivityName required=true maxlength=120 value=f.title/>
-            <SelectField name="kind" label=Msg::ActivityKind options=kinds value=f.kind placeholder=Msg::EditChoose/>
-            <SelectField name="status" label=Msg::FieldStatusLabel options=statuses value=f.status/>
-            <TextField name="starts_at" label=Msg::EditStartsAt kind="datetime-local" required=true hint=Msg::EditTimeHint value=f.starts_at/>
-            <TextField name="ends_at" label=Msg::EditEndsAt kind="datetime-local" hint=Msg::EditEndsHint value=f.ends_at/>
-            <TextField name="place" label=Msg::ActivityPlace maxlength=100 value=f.place/>
-            <TextField name="contact_name" label=Msg::ActivityContact maxlength=100 value=f.contact_name/>
-            <TextField name="contact_phone" label=Msg::ActivityContactPhone kind="tel" maxlength=100 value=f.contact_phone/>
-            <TextField name="hours_per_week" label=Msg::ActivityHours kind="number" hint=Msg::EditHoursHint value=f.hours_per_week/>
-            <TextArea name="purpose" label=Msg::ActivityPurpose value=f.purpose/>
-            <TextArea name="preparation" label=Msg::ActivityPreparation value=f.preparation/>
-            <button type="submit" class="button">{t(Msg::EditSave)}</button>
+            <input type="hidden" name="citizen_id" value=edit.citizen.id />
+            <input
+                type="hidden"
+                name="activity_id"
+                value=edit.activity_id.clone().unwrap_or_else(|| "new".into())
+            />
+            <input type="hidden" name="item_key" value=edit.new_key />
+            <TextField name="title" label=Msg::EditActivityName required=true maxlength=120 value=f.title />
+            <SelectField
+                name="kind"
+                label=Msg::ActivityKind
+                options=kinds
+                value=f.kind
+                placeholder=Msg::EditChoose
+            />
+            <SelectField name="status" label=Msg::FieldStatusLabel options=statuses value=f.status />
+            <TextField
+                name="starts_at"
+                label=Msg::EditStartsAt
+                kind="datetime-local"
+                required=true
+                hint=Msg::EditTimeHint
+                value=f.starts_at
+            />
+            <TextField
+                name="ends_at"
+                label=Msg::EditEndsAt
+                kind="datetime-local"
+                hint=Msg::EditEndsHint
+                value=f.ends_at
+            />
+            <TextField name="place" label=Msg::ActivityPlace maxlength=100 value=f.place />
+            <TextField name="contact_name" label=Msg::ActivityContact maxlength=100 value=f.contact_name />
+            <TextField
+                name="contact_phone"
+                label=Msg::ActivityContactPhone
+                kind="tel"
+                maxlength=100
+                value=f.contact_phone
+            />
+            <TextField
+                name="hours_per_week"
+                label=Msg::ActivityHours
+                kind="number"
+                hint=Msg::EditHoursHint
+                value=f.hours_per_week
+            />
+            <TextArea name="purpose" label=Msg::ActivityPurpose value=f.purpose />
+            <TextArea name="preparation" label=Msg::ActivityPreparation value=f.preparation />
+            <button type="submit" class="button">
+                {t(Msg::EditSave)}
+            </button>
         </form>
-        {exists.then(|| view! { <History changes=edit.history/> })}
+        {exists.then(|| view! { <History changes=edit.history /> })}
     }
 }
