@@ -16,7 +16,7 @@ export { expect };
  */
 export const test = base.extend<{ appURL: string }, { appServer: string }>({
   appServer: [
-    // biome-ignore lint/correctness/noEmptyPattern: Playwright reads the fixtures a fixture uses from this pattern.
+    // Playwright reads which fixtures a fixture needs from this pattern: none.
     async ({}, use, workerInfo) => {
       const port = E2E_PORT + 10 + workerInfo.parallelIndex;
       const url = `http://127.0.0.1:${port}`;
