@@ -687,8 +687,32 @@ both!(kept_drafts_stay_text, |app| {
     }
 });
 
-/// The names of every server function's arguments, read from the app's source.
+/// The names of every field a server function reads, from the app's source:
+/// its own arguments, and the fields of the `crate::form!` structs that
+/// flattened arguments stand for.
 fn server_fn_arguments() -> BTreeSet<String> {
+    /// The text inside the bracket that opens at `text[0]` and its match
+    /// (only that kind of bracket counts: doc comments hold the others).
+    fn inside(text: &str) -> &str {
+        let open = text.chars().next().unwrap();
+        let close = match open {
+            '(' => ')',
+            '{' => '}',
+            _ => panic!("not a bracket: {open}"),
+        };
+        let mut depth = 0;
+        for (i, c) in text.char_indices() {
+            if c == open {
+                depth += 1;
+            } else if c == close {
+                depth -= 1;
+                if depth == 0 {
+                    return &text[1..i];
+                }
+            }
+        }
+        panic!("unbalanced: {text}")
+    }
     fn walk(dir: &std::path::Path, out: &mut BTreeSet<String>) {
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
@@ -697,18 +721,44 @@ fn server_fn_arguments() -> BTreeSet<String> {
                 continue;
             }
             let text = std::fs::read_to_string(&path).unwrap();
-            let mut rest = text.as_str();
-            while let Some(at) = rest.find("#[server") {
-                rest = &rest[at..];
-                let open = rest.find('(').unwrap();
-                let sig = &rest[rest.find("fn ").unwrap()..];
-                let args = &sig[sig.find('(').unwrap() + 1..sig.find(") ->").unwrap()];
-                for arg in args.split(',') {
+            for (at, _) in text.match_indices("\n#[server") {
+                let sig = &text[at..];
+                let sig = &sig[sig.find("fn ").unwrap()..];
+                let args = inside(&sig[sig.find('(').unwrap()..]);
+                let mut depth = 0;
+                let mut start = 0;
+                let mut parts = Vec::new();
+                for (i, c) in args.char_indices() {
+                    match c {
+                        '(' | '[' | '<' => depth += 1,
+                        ')' | ']' | '>' => depth -= 1,
+                        ',' if depth == 0 => {
+                            parts.push(&args[start..i]);
+                            start = i + 1;
+                        }
+                        _ => {}
+                    }
+                }
+                parts.push(&args[start..]);
+                for arg in parts {
+                    let arg = arg.trim();
+                    // A flattened form: its fields are read below.
+                    if arg.starts_with("#[server(flatten)]") {
+                        continue;
+                    }
                     if let Some((name, _)) = arg.split_once(':') {
                         out.insert(name.trim().to_string());
                     }
                 }
-                rest = &rest[open + 1..];
+            }
+            for (at, _) in text.match_indices("crate::form! {") {
+                let body = inside(&text[at + "crate::form! ".len()..]);
+                let fields = inside(&body[body.find('{').unwrap()..]);
+                for line in fields.lines().map(str::trim) {
+                    if let Some((name, _)) = line.strip_prefix("pub ").and_then(|l| l.split_once(':')) {
+                        out.insert(name.trim().to_string());
+                    }
+                }
             }
         }
     }
