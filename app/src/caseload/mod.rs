@@ -1,7 +1,8 @@
 //! Caseworker pages: the caseload and one citizen.
 //!
 //! The view types are in `types.rs`, the invitation and activation code in
-//! `api.rs`, the pages in `pages.rs`. The server functions without an
+//! `api.rs`, the caseload page in `pages.rs`, one citizen's page in
+//! `citizen.rs`. The server functions without an
 //! explicit endpoint stay here: their URL is derived from the module they are
 //! declared in.
 use crate::error::AppError;
@@ -9,6 +10,7 @@ use crate::forms::Draft;
 use leptos::prelude::*;
 
 mod api;
+mod citizen;
 #[cfg(feature = "ssr")]
 pub mod data;
 mod pages;
@@ -17,6 +19,7 @@ mod tests;
 mod types;
 
 pub use api::*;
+pub use citizen::*;
 pub use pages::*;
 pub use types::*;
 

@@ -2,7 +2,8 @@
 //! documents: never edited or deleted; a correction is a new message.
 //!
 //! The view types are in `types.rs`, the forms and their server functions in
-//! `api.rs`, the pages in `pages.rs`. The server functions without an
+//! `api.rs`, the citizen's pages and a thread in `pages.rs`, the inbox in
+//! `inbox.rs`. The server functions without an
 //! explicit endpoint stay here: their URL is derived from the module they are
 //! declared in.
 use crate::error::AppError;
@@ -12,6 +13,7 @@ mod api;
 mod composer;
 #[cfg(feature = "ssr")]
 pub mod data;
+mod inbox;
 pub mod live;
 mod pages;
 #[cfg(all(test, feature = "ssr"))]
@@ -21,6 +23,7 @@ mod types;
 
 pub use api::*;
 pub use composer::{Composer, ComposerTexts, DraftField, FieldTexts};
+pub use inbox::*;
 pub use pages::*;
 pub use text::MessageText;
 pub use types::*;
