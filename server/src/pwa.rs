@@ -10,7 +10,8 @@ use std::sync::Arc;
 
 /// A plain script as served: the contract's line, then `public/<name>`.
 pub struct PlainScript {
-    body: String,
+    /// Shared, not copied, by each response.
+    body: axum::body::Bytes,
     /// The entity tag's opaque part, quoted: `"0123abcd…"`.
     tag: String,
     /// Weak (`W/"…"`): the same script is sent compressed or not.
@@ -21,7 +22,7 @@ pub struct PlainScript {
 /// build has no such file (it is then "not found", as before).
 pub fn plain_script(site_root: &Path, name: &str) -> Option<PlainScript> {
     let source = std::fs::read_to_string(site_root.join(name.trim_start_matches('/'))).ok()?;
-    let body = format!("{}{source}", prelude());
+    let body = axum::body::Bytes::from(format!("{}{source}", prelude()));
     let tag = format!("\"{}\"", hex::encode(&Sha256::digest(&body)[..8]));
     let etag = HeaderValue::from_str(&format!("W/{tag}")).ok()?;
     Some(PlainScript { body, tag, etag })
@@ -171,6 +172,10 @@ mod tests {
         let res = get(plain_script(&dir, "/app.js"), None).await;
         assert_eq!(res.status(), StatusCode::OK);
         assert_eq!(res.headers()[header::CACHE_CONTROL], "no-cache");
+        assert_eq!(
+            res.headers()[header::CONTENT_TYPE],
+            "text/javascript; charset=utf-8"
+        );
         let etag = res.headers()[header::ETAG].to_str().unwrap().to_string();
         assert!(etag.starts_with("W/\""), "{etag}");
         let body = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
