@@ -16,7 +16,7 @@ SERVER := $(TARGET_DIR)/server-release/server
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/end2end/node_modules/.bin:$(PATH)
 export LEPTOS_SITE_ROOT ?= $(CURDIR)/target/site
 
-.PHONY: run test tools release check lint unit-tests e2e budget deploy-test bench lighthouse clean
+.PHONY: run test tools bench-tools release check lint unit-tests e2e budget deploy-test bench throughput lighthouse clean
 
 ## Tools: each is installed only when missing.
 tools:
@@ -37,6 +37,11 @@ tools:
 		(cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund && \
 		 cp package-lock.json node_modules/.installed-lock.json)
 	@command -v wasm-opt >/dev/null || { echo "wasm-opt missing after npm ci"; exit 1; }
+
+## What only `make bench` needs: wrk (the load generator) and perf (the profiler).
+bench-tools: tools
+	@command -v wrk >/dev/null || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y wrk; }
+	@command -v perf >/dev/null || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y linux-perf; }
 
 ## The release build: size-optimised WebAssembly, hashed and precompressed assets.
 release: tools
@@ -78,11 +83,18 @@ e2e: release
 deploy-test: tools
 	cargo test -p server --test deploy -- --nocapture
 
-## Figures for the README: one release-build process on PostgreSQL, its
-## capacity, and its pages and logins with a municipality's worth of data.
-bench: release
+## Figures for the README: the overview's throughput beside nginx's (with a
+## profile); one release-build process on PostgreSQL, its capacity; its pages
+## and logins with a municipality's worth of data on both engines; Lighthouse.
+bench: bench-tools release
+	SERVER_BIN=$(SERVER) PROFILE=1 end2end/throughput.sh
 	MITFORLOB_BENCH_SERVER=$(SERVER) cargo test -p server --test deploy -- --ignored --nocapture --test-threads=1 capacity scale_and_logins
 	SERVER_BIN=$(SERVER) node end2end/lighthouse.mjs
+
+## The overview's pages a second on SQLite and PostgreSQL, beside nginx serving
+## the same HTML (also part of bench). PROFILE=1 adds where the CPU went.
+throughput: bench-tools release
+	SERVER_BIN=$(SERVER) end2end/throughput.sh
 
 ## Lighthouse's mobile preset on five pages (also part of bench).
 lighthouse: release

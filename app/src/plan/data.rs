@@ -4,7 +4,7 @@ use super::{
     Timeline,
 };
 use crate::auth::policy::CitizenAccess;
-use crate::db::Db;
+use crate::db::{Db, Flag};
 use crate::error::AppError;
 use crate::model::{ActivityKind, ActivityStatus, CourseKind};
 use crate::time::{add_months, format_date, format_day, format_ms, now_ms, today};
@@ -176,32 +176,6 @@ async fn started_an_activity(db: &Db, course_id: &str) -> Result<bool, AppError>
     .is_some())
 }
 
-async fn count(db: &Db, sql: &str, access: &CitizenAccess) -> Result<i64, AppError> {
-    Ok(sqlx::query_scalar::<_, i64>(sql)
-        .bind(access.citizen_id())
-        .fetch_one(db.pool())
-        .await?)
-}
-
-pub async fn unread_messages(db: &Db, access: &CitizenAccess) -> Result<i64, AppError> {
-    count(
-        db,
-        "SELECT COUNT(*) FROM messages m JOIN message_threads t ON t.id = m.thread_id \
-         WHERE t.citizen_id = $1 AND m.sender_id <> $1 AND m.read_at IS NULL",
-        access,
-    )
-    .await
-}
-
-pub async fn open_concerns(db: &Db, access: &CitizenAccess) -> Result<i64, AppError> {
-    count(
-        db,
-        "SELECT COUNT(*) FROM health_concerns WHERE citizen_id = $1 AND state NOT IN ('answered', 'withdrawn')",
-        access,
-    )
-    .await
-}
-
 /// The next activity that has not yet happened, and when it starts.
 pub async fn next_activity(db: &Db, access: &CitizenAccess) -> Result<Option<(ActivityView, i64)>, AppError> {
     let row = sqlx::query_as::<_, ActivityRow>(&format!(
@@ -219,34 +193,69 @@ pub async fn next_activity(db: &Db, access: &CitizenAccess) -> Result<Option<(Ac
     }))
 }
 
+/// What the overview needs beside its lists, in one row (one query, not
+/// five: the overview is the page asked for most). A citizen without an
+/// active course still gets the row, with the course's columns empty.
+#[derive(sqlx::FromRow)]
+struct OverviewFacts {
+    course_id: Option<String>,
+    kind: Option<String>,
+    start_date: Option<String>,
+    planned_end_date: Option<String>,
+    main_goal: Option<String>,
+    #[sqlx(try_from = "i64")]
+    started: Flag,
+    #[sqlx(try_from = "i64")]
+    logged_today: Flag,
+    open_concerns: i64,
+}
+
+impl OverviewFacts {
+    fn course(&self) -> Option<CourseRow> {
+        Some(CourseRow {
+            id: self.course_id.clone()?,
+            kind: self.kind.clone()?,
+            start_date: self.start_date.clone()?,
+            planned_end_date: self.planned_end_date.clone()?,
+            main_goal: self.main_goal.clone(),
+        })
+    }
+}
+
+/// The citizen's overview: the facts, the next activity and the news of a
+/// request (three queries; the unread count came with the session).
 pub async fn overview(db: &Db, access: &CitizenAccess) -> Result<Overview, AppError> {
-    let course = match active_course(db, access).await? {
-        Some(c) => {
-            let started = started_an_activity(db, &c.id).await?;
-            course_view(&c, started)
-        }
-        None => None,
-    };
-    let logged_today =
-        sqlx::query("SELECT 1 FROM wellbeing_entries WHERE citizen_id = $1 AND entry_date = $2")
-            .bind(access.citizen_id())
-            .bind(today())
-            .fetch_optional(db.pool())
-            .await?
-            .is_some();
+    let facts = sqlx::query_as::<_, OverviewFacts>(&format!(
+        "SELECT c.id AS course_id, c.kind, c.start_date, c.planned_end_date, c.main_goal, \
+         CASE WHEN EXISTS (SELECT 1 FROM activities a WHERE a.course_id = c.id AND {started}) \
+           THEN 1 ELSE 0 END AS started, \
+         CASE WHEN EXISTS (SELECT 1 FROM wellbeing_entries w WHERE w.citizen_id = $1 AND w.entry_date = $2) \
+           THEN 1 ELSE 0 END AS logged_today, \
+         (SELECT COUNT(*) FROM health_concerns h WHERE h.citizen_id = $1 \
+           AND h.state NOT IN ('answered', 'withdrawn')) AS open_concerns \
+         FROM (SELECT 1 AS one) o LEFT JOIN (SELECT id, kind, start_date, planned_end_date, main_goal \
+           FROM courses WHERE citizen_id = $1 AND status = 'active' ORDER BY start_date DESC LIMIT 1) c \
+         ON 1 = 1",
+        started = ActivityKind::started_activity_sql("a")
+    ))
+    .bind(access.citizen_id())
+    .bind(today())
+    .fetch_one(db.pool())
+    .await?;
     let next = next_activity(db, access).await?;
     let answered_since = now_ms() - crate::concerns::data::ANSWER_NEWS_MS;
     Ok(Overview {
         name: access.viewer().name.clone(),
-        course,
+        course: facts.course().and_then(|c| course_view(&c, facts.started.0)),
         next_in_days: next
             .as_ref()
             .and_then(|(_, starts)| crate::time::days_from_today(*starts)),
         next_activity: next.map(|(a, _)| a),
         concern_news: crate::concerns::data::news(db, access, answered_since).await?,
-        unread_messages: unread_messages(db, access).await?,
-        open_concerns: open_concerns(db, access).await?,
-        logged_today,
+        // Counted when the session was looked up, in this same request.
+        unread_messages: access.viewer().unread_messages,
+        open_concerns: facts.open_concerns,
+        logged_today: facts.logged_today.0,
     })
 }
 
