@@ -22,7 +22,7 @@ const BUDGET = {
   // On a page that has an island; the overview has none and loads none.
   // The goal (issue 15): 60 KB. Measured with end2end/wasm-size.sh (the
   // wasm-release build through wasm-bindgen and wasm-opt -Oz as
-  // cargo-leptos does it, brotli 11), 28 November 2026: 53.5 KB (153 KB
+  // cargo-leptos does it, brotli 11), 28 November 2026: 52.6 KB (156 KB
   // raw), down from 77.9 KB (221 KB) once the islands stopped taking props
   // (Leptos sent those as JSON: serde_json was a third of the file; see
   // app/src/islands.rs). It was 106.6 KB with the session timer.
