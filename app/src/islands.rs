@@ -35,6 +35,38 @@ pub fn rendered() {
     }
 }
 
+/// Islands here take no props. Leptos would write an island's props into the
+/// page as JSON and read them back with serde_json, whose parser and error
+/// messages (float formatting among them) were a third of the WebAssembly.
+/// Instead the component around each island hands its data down by context
+/// ([`give`], [`take`]) while the page renders on the server, the island
+/// writes what the browser needs into `data-*` attributes of its own
+/// elements (fixed ids: each island is once on a page), and in the browser it
+/// reads them back ([`data`]) before building the same view.
+pub fn give<T: Clone + Send + Sync + 'static>(props: T) {
+    provide_context(props);
+}
+
+/// An island's data on the server, as [`give`]n by the component around it.
+#[cfg(not(feature = "hydrate"))]
+pub fn take<T: Clone + Default + 'static>() -> T {
+    use_context().unwrap_or_default()
+}
+
+/// The element with `id` on this page, in the browser.
+#[cfg(feature = "hydrate")]
+pub fn element(id: &str) -> Option<web_sys::Element> {
+    web_sys::window()?.document()?.get_element_by_id(id)
+}
+
+/// The attribute `name` of the element with `id`, or empty, in the browser.
+#[cfg(feature = "hydrate")]
+pub fn data(id: &str, name: &str) -> String {
+    element(id)
+        .and_then(|e| e.get_attribute(name))
+        .unwrap_or_default()
+}
+
 /// Provides the flag for one response, and puts the page in Leptos's islands
 /// mode (no hydration markers outside islands), which `HydrationScripts` in
 /// `<head>` used to do before anything else rendered.
@@ -74,9 +106,9 @@ fn after_the_rest() -> impl std::future::Future<Output = ()> {
 #[cfg(test)]
 mod tests {
     /// Every island marks the page as needing the WebAssembly; one that did
-    /// not would render and never wake up.
+    /// not would render and never wake up. And none takes props (see [`super::give`]).
     #[test]
-    fn every_island_says_it_is_on_the_page() {
+    fn every_island_says_it_is_on_the_page_and_takes_no_props() {
         let mut islands = 0;
         let mut stack = vec![std::path::PathBuf::from(concat!(
             env!("CARGO_MANIFEST_DIR"),
@@ -96,6 +128,14 @@ mod tests {
                 for (at, _) in source.match_indices("#[island]") {
                     islands += 1;
                     let body = &source[at..];
+                    let signature = &body[..body.find('{').expect("an island has a body")];
+                    assert!(
+                        signature.contains("() -> impl IntoView"),
+                        "the island at {}:{} takes props: it must take none and read its data \
+                         with crate::islands::take/data (props would bring serde_json into the WebAssembly)",
+                        path.display(),
+                        source[..at].lines().count() + 1
+                    );
                     let open = body.find('{').expect("an island has a body");
                     let first = body[open + 1..].trim_start();
                     assert!(

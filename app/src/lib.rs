@@ -60,6 +60,10 @@ pub use routes::{shell, App};
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
+    // Panic messages in the console while developing; a release build leaves
+    // the hook out (its formatting is several KB of what a phone downloads),
+    // and a panic there stops the island with the browser's own error.
+    #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_islands();
 }

@@ -2,10 +2,9 @@
 //! browser can tell how far along someone is while they type. Without the
 //! WebAssembly the same fields post as usual and the server checks them.
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
 /// Texts for the island, translated on the server (the WebAssembly carries no dictionary).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PasswordTexts {
     pub password: String,
     pub repeat: String,
@@ -45,9 +44,61 @@ pub fn live_status(texts: &PasswordTexts, min: usize, password: &str, repeat: &s
     status
 }
 
-#[island]
+/// The new-password fields: the island, with its texts and the minimum length.
+#[component]
 pub fn NewPasswordFields(texts: PasswordTexts, min: usize) -> impl IntoView {
+    crate::islands::give(PasswordProps { texts, min });
+    view! { <PasswordFieldsIsland /> }
+}
+
+/// What the island works with (see [`crate::islands::give`]).
+#[derive(Clone, Debug, Default)]
+struct PasswordProps {
+    texts: PasswordTexts,
+    min: usize,
+}
+
+impl PasswordProps {
+    #[cfg(not(feature = "hydrate"))]
+    fn get() -> Self {
+        crate::islands::take()
+    }
+
+    /// In the browser: what the live status says, from its `data-*`
+    /// attributes, and which field has the server's error. The labels and
+    /// rules are the server's text on the page and stay as they are.
+    #[cfg(feature = "hydrate")]
+    fn get() -> Self {
+        use crate::islands::{data, element};
+        let status = |name| data("password-status", name);
+        let error_field = [
+            ("password", "password-error"),
+            ("password_repeat", "password_repeat-error"),
+        ]
+        .into_iter()
+        .find_map(|(field, error)| element(error).map(|_| field));
+        PasswordProps {
+            texts: PasswordTexts {
+                count: crate::i18n::PluralText {
+                    one: status("data-one"),
+                    other: status("data-other"),
+                },
+                length_ok: status("data-ok"),
+                matching: status("data-same"),
+                mismatch: status("data-differ"),
+                error_field: error_field.map(str::to_string),
+                error: error_field.map(|_| String::new()),
+                ..PasswordTexts::default()
+            },
+            min: status("data-min").parse().unwrap_or(0),
+        }
+    }
+}
+
+#[island]
+fn PasswordFieldsIsland() -> impl IntoView {
     crate::islands::rendered();
+    let PasswordProps { texts, min } = PasswordProps::get();
     let password = RwSignal::new(String::new());
     let repeat = RwSignal::new(String::new());
     let status = {
@@ -91,7 +142,17 @@ pub fn NewPasswordFields(texts: PasswordTexts, min: usize) -> impl IntoView {
                 aria-invalid=password_error.as_ref().map(|_| "true")
                 on:input=move |ev| password.set(event_target_value(&ev))
             />
-            <p class="hint" id="password-status" aria-live="polite">
+            <p
+                class="hint"
+                id="password-status"
+                aria-live="polite"
+                data-one=texts.count.one.clone()
+                data-other=texts.count.other.clone()
+                data-ok=texts.length_ok.clone()
+                data-same=texts.matching.clone()
+                data-differ=texts.mismatch.clone()
+                data-min=min.to_string()
+            >
                 {status}
             </p>
         </div>

@@ -3,11 +3,10 @@
 //! own post; with JavaScript, `public/app.js` sends it through the outgoing
 //! queue, so a lost connection keeps it ("venter på at blive sendt").
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
 /// A message field's texts, translated on the server (the WebAssembly
 /// carries no dictionary).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FieldTexts {
     pub label: String,
     pub hint: String,
@@ -18,7 +17,7 @@ pub struct FieldTexts {
 }
 
 /// The reply form's texts.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ComposerTexts {
     pub field: FieldTexts,
     pub send: String,
@@ -60,6 +59,7 @@ fn CountedField(
             }
         }
     });
+    let draft_key_attr = draft_key.clone();
     let on_input = Callback::new(move |text: String| {
         drafts::save(&draft_key, &text);
         body.set(text);
@@ -104,7 +104,13 @@ fn CountedField(
                 on_input=on_input
                 text=initial.clone()
             />
-            <p class="hint" id="body-count">
+            <p
+                class="hint"
+                id="body-count"
+                data-draft-key=draft_key_attr
+                data-max=max.to_string()
+                data-count=texts.count.clone()
+            >
                 {count}
             </p>
         </div>
@@ -112,7 +118,7 @@ fn CountedField(
 }
 
 /// The message field of a form: counted, with a draft in this browser.
-#[island]
+#[component]
 pub fn DraftField(
     draft_key: String,
     initial: String,
@@ -120,7 +126,68 @@ pub fn DraftField(
     rows: u32,
     texts: FieldTexts,
 ) -> impl IntoView {
+    crate::islands::give(DraftProps {
+        draft_key,
+        initial,
+        max,
+        rows,
+        texts,
+    });
+    view! { <DraftFieldIsland /> }
+}
+
+/// What the island works with (see [`crate::islands::give`]).
+#[derive(Clone, Debug, Default)]
+struct DraftProps {
+    draft_key: String,
+    initial: String,
+    max: usize,
+    rows: u32,
+    texts: FieldTexts,
+}
+
+impl DraftProps {
+    #[cfg(not(feature = "hydrate"))]
+    fn get() -> Self {
+        crate::islands::take()
+    }
+
+    /// In the browser: the draft's key, the maximum and the count's text from
+    /// the counter's `data-*` attributes; the text the server put in the
+    /// field (its default value); whether the server's error is shown. The
+    /// label and hint are the server's text on the page and stay as they are.
+    #[cfg(feature = "hydrate")]
+    fn get() -> Self {
+        use crate::islands::{data, element};
+        use wasm_bindgen::JsCast;
+        let counter = |name| data("body-count", name);
+        DraftProps {
+            draft_key: counter("data-draft-key"),
+            initial: element("body")
+                .and_then(|e| e.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
+                .and_then(|e| e.default_value().ok())
+                .unwrap_or_default(),
+            max: counter("data-max").parse().unwrap_or(0),
+            rows: data("body", "rows").parse().unwrap_or(0),
+            texts: FieldTexts {
+                count: counter("data-count"),
+                error: element("body-error").map(|_| String::new()),
+                ..FieldTexts::default()
+            },
+        }
+    }
+}
+
+#[island]
+fn DraftFieldIsland() -> impl IntoView {
     crate::islands::rendered();
+    let DraftProps {
+        draft_key,
+        initial,
+        max,
+        rows,
+        texts,
+    } = DraftProps::get();
     let body = RwSignal::new(initial.clone());
     let field = NodeRef::new();
     view! {

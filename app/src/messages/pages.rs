@@ -403,9 +403,42 @@ pub fn MessageList(messages: Vec<MessageView>) -> impl IntoView {
 /// Keeps an open thread current: when the server says a message arrived,
 /// the thread's part of the page is fetched again and swapped in, and the
 /// news is announced to screen readers. Without WebAssembly a reload does it.
-#[island]
+#[component]
 pub fn ThreadListener(thread_id: String, arrived: String) -> impl IntoView {
+    crate::islands::give(ListenerProps { thread_id, arrived });
+    view! { <ThreadListenerIsland /> }
+}
+
+/// What the island works with (see [`crate::islands::give`]).
+#[derive(Clone, Debug, Default)]
+struct ListenerProps {
+    thread_id: String,
+    /// Said to screen readers when a message arrives.
+    arrived: String,
+}
+
+impl ListenerProps {
+    #[cfg(not(feature = "hydrate"))]
+    fn get() -> Self {
+        crate::islands::take()
+    }
+
+    /// In the browser: from the status line's `data-*` attributes.
+    #[cfg(feature = "hydrate")]
+    fn get() -> Self {
+        let status = |name| crate::islands::data("thread-news", name);
+        ListenerProps {
+            thread_id: status("data-thread"),
+            arrived: status("data-arrived"),
+        }
+    }
+}
+
+#[island]
+fn ThreadListenerIsland() -> impl IntoView {
     crate::islands::rendered();
+    let ListenerProps { thread_id, arrived } = ListenerProps::get();
+    let (thread_attr, arrived_attr) = (thread_id.clone(), arrived.clone());
     let news = RwSignal::new(String::new());
     Effect::new(move |_| {
         #[cfg(feature = "hydrate")]
@@ -414,7 +447,13 @@ pub fn ThreadListener(thread_id: String, arrived: String) -> impl IntoView {
         let _ = (&thread_id, &arrived);
     });
     view! {
-        <p class="visually-hidden" role="status">
+        <p
+            class="visually-hidden"
+            role="status"
+            id="thread-news"
+            data-thread=thread_attr
+            data-arrived=arrived_attr
+        >
             {move || news.get()}
         </p>
     }

@@ -94,9 +94,44 @@ both!(only_pages_with_an_island_load_the_webassembly, |app| {
     assert!(loads_wasm(&page), "{thread} loads the WebAssembly");
     // After the page, so the islands are in the document when it runs.
     assert!(page.find("<leptos-island").unwrap() < page.find("rel=\"modulepreload\"").unwrap());
+    // No island takes props (no JSON in the page for serde_json to read in
+    // the browser): each writes what it needs into its own `data-*`.
+    assert!(!page.contains("data-props"), "{thread}: islands take no props");
+    // An attribute the page has, not empty.
+    let said = |page: &str, attr: &str| {
+        page.contains(&format!("{attr}=\"")) && !page.contains(&format!("{attr}=\"\""))
+    };
+    let id = thread.trim_start_matches("/messages/");
+    assert!(
+        page.contains(&format!("data-thread=\"{id}\"")),
+        "the live thread knows its thread"
+    );
+    assert!(said(&page, "data-arrived"), "and what to announce");
+    assert!(
+        page.contains("data-max=\"4000\""),
+        "the counter knows the maximum"
+    );
+    let key = format!("data-draft-key=\"mitforlob-draft:{id}\"");
+    assert_eq!(
+        page.matches(&key).count(),
+        2,
+        "the form and the counter know the draft's key"
+    );
+    assert!(said(&page, "data-count"), "and its text");
     let (_, _, page) = app.get("/activate", None).await;
     assert!(
         page.contains("<leptos-island") && loads_wasm(&page),
         "the new-password fields wake up"
+    );
+    assert!(
+        !page.contains("data-props"),
+        "the new-password fields take no props"
+    );
+    assert!(page.contains("data-min=\"10\""), "they know the minimum");
+    assert!(
+        ["data-one", "data-other", "data-ok", "data-same", "data-differ"]
+            .iter()
+            .all(|attr| said(&page, attr)),
+        "and what to say"
     );
 });
