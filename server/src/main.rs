@@ -8,6 +8,10 @@ use secrecy::{ExposeSecret, SecretString};
 use server::config::Settings;
 use std::process::ExitCode;
 
+/// See server/Cargo.toml: measured faster than glibc's for rendering pages.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "server", about = "Mit Forløb server")]
 struct Cli {

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower::ServiceExt;
 use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
-use tower_http::compression::CompressionLayer;
+use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
 
@@ -48,6 +48,13 @@ pub fn plain_routes(state: &AppState) -> Vec<(&'static str, MethodRouter<AppStat
     }));
     routes
 }
+
+/// Brotli (and gzip) level for what is compressed per response. At the
+/// default (brotli 4) compressing took a fifth of a loaded server's CPU; at
+/// 3 brotli's quick hasher does it for about 180 more bytes on a 10 KB page
+/// (the overview: 3,842 bytes at 4, 4,020 at 3). Built files are compressed
+/// once, at the highest level, by cargo-leptos.
+const COMPRESSION_QUALITY: i32 = 3;
 
 /// Paths whose responses are streams that stay open: no request timeout.
 pub fn is_stream(path: &str) -> bool {
@@ -112,7 +119,11 @@ pub fn build_with(state: AppState, limits: &ServeSettings) -> Router {
             middleware::request_timeout,
         ))
         .layer(axum::middleware::from_fn(middleware::request_span))
-        .layer(CompressionLayer::new().compress_when(compress_when))
+        .layer(
+            CompressionLayer::new()
+                .quality(CompressionLevel::Precise(COMPRESSION_QUALITY))
+                .compress_when(compress_when),
+        )
         .layer(axum::middleware::from_fn(middleware::headers))
         // First of all: who the client is and whether it uses HTTPS.
         .layer(axum::middleware::from_fn_with_state(
