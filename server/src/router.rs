@@ -49,12 +49,14 @@ pub fn plain_routes(state: &AppState) -> Vec<(&'static str, MethodRouter<AppStat
     routes
 }
 
-/// Brotli (and gzip) level for what is compressed per response. At the
-/// default (brotli 4) compressing took a fifth of a loaded server's CPU; at
-/// 3 brotli's quick hasher does it for about 180 more bytes on a 10 KB page
-/// (the overview: 3,842 bytes at 4, 4,020 at 3). Built files are compressed
-/// once, at the highest level, by cargo-leptos.
-const COMPRESSION_QUALITY: i32 = 3;
+/// Brotli (and gzip) level for what is compressed per response. Profiled
+/// under load on the overview (`end2end/throughput.sh`, PROFILE=1),
+/// compressing took 22 % of the server's CPU at brotli 3 and more at the
+/// default 4; level 1 is brotli's fast one-pass mode. The page is about 500
+/// bytes larger for it (the overview: 3,842 bytes at 4, 4,345 at 1), some
+/// 10 ms on a slow phone line. Built files are compressed once, at the
+/// highest level, by cargo-leptos.
+const COMPRESSION_QUALITY: i32 = 1;
 
 /// Paths whose responses are streams that stay open: no request timeout.
 pub fn is_stream(path: &str) -> bool {
