@@ -591,7 +591,12 @@ impl Topology {
         Topology::start_on(true, processes, command, with_nginx).await
     }
 
-    async fn start_on(postgres: bool, processes: usize, command: fn() -> Command, with_nginx: bool) -> Topology {
+    async fn start_on(
+        postgres: bool,
+        processes: usize,
+        command: fn() -> Command,
+        with_nginx: bool,
+    ) -> Topology {
         let dir = std::env::temp_dir().join(format!("mitforlob-deploy-{}", new_id()));
         std::fs::create_dir_all(&dir).unwrap();
         let database = TestDb::create(postgres).await;
@@ -1332,13 +1337,20 @@ async fn scale_and_logins_on(postgres: bool) {
             .await
             .unwrap();
         let audit_first = audit_rows().await - audit_before;
-        let writes_before = if postgres { pg_stat(&t.db, writes, &name).await } else { 0 };
+        let writes_before = if postgres {
+            pg_stat(&t.db, writes, &name).await
+        } else {
+            0
+        };
         let audit_before = audit_rows().await;
         let mut took = timed_gets(&http, &url, cookie, Instant::now() + Duration::from_secs(4)).await;
         let views = took.len() as f64;
         // Every row any statement wrote (the session's sliding expiry included).
         let written = if postgres {
-            format!("{:.2}", (pg_stat(&t.db, writes, &name).await - writes_before) as f64 / views)
+            format!(
+                "{:.2}",
+                (pg_stat(&t.db, writes, &name).await - writes_before) as f64 / views
+            )
         } else {
             "–".into()
         };
