@@ -1319,7 +1319,12 @@ async fn scale_and_logins_on(postgres: bool) {
     let thread_path = format!("/messages/{thread}");
     let name = t.database.pg_name().unwrap_or_default().to_string();
     let writes = "SELECT COALESCE(SUM(n_tup_ins + n_tup_upd + n_tup_del), 0)::BIGINT FROM pg_stat_user_tables WHERE $1 <> ''";
-    let audit_rows = || async { scalar(&t.db, "SELECT COUNT(*) FROM audit_events WHERE $1 = $1", "").await };
+    let audit_rows = || async {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM audit_events")
+            .fetch_one(t.db.pool())
+            .await
+            .unwrap()
+    };
     for (who, cookie, path) in [
         ("caseworker", &caseworker, "/caseload"),
         ("caseworker", &caseworker, "/inbox"),

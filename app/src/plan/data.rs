@@ -58,14 +58,16 @@ impl LastVisit<'_> {
     }
 }
 
+/// The citizen's (`$1`) active course, the newest if there were ever two:
+/// one definition for `active_course` and the overview's one-row query.
+const ACTIVE_COURSE_SQL: &str = "SELECT id, kind, start_date, planned_end_date, main_goal FROM courses \
+     WHERE citizen_id = $1 AND status = 'active' ORDER BY start_date DESC LIMIT 1";
+
 pub(crate) async fn active_course(db: &Db, access: &CitizenAccess) -> Result<Option<CourseRow>, AppError> {
-    Ok(sqlx::query_as::<_, CourseRow>(
-        "SELECT id, kind, start_date, planned_end_date, main_goal FROM courses \
-         WHERE citizen_id = $1 AND status = 'active' ORDER BY start_date DESC LIMIT 1",
-    )
-    .bind(access.citizen_id())
-    .fetch_optional(db.pool())
-    .await?)
+    Ok(sqlx::query_as::<_, CourseRow>(ACTIVE_COURSE_SQL)
+        .bind(access.citizen_id())
+        .fetch_optional(db.pool())
+        .await?)
 }
 
 fn course_view(c: &CourseRow, started_activity: bool) -> Option<CourseView> {
@@ -233,9 +235,7 @@ pub async fn overview(db: &Db, access: &CitizenAccess) -> Result<Overview, AppEr
            THEN 1 ELSE 0 END AS logged_today, \
          (SELECT COUNT(*) FROM health_concerns h WHERE h.citizen_id = $1 \
            AND h.state NOT IN ('answered', 'withdrawn')) AS open_concerns \
-         FROM (SELECT 1 AS one) o LEFT JOIN (SELECT id, kind, start_date, planned_end_date, main_goal \
-           FROM courses WHERE citizen_id = $1 AND status = 'active' ORDER BY start_date DESC LIMIT 1) c \
-         ON 1 = 1",
+         FROM (SELECT 1 AS one) o LEFT JOIN ({ACTIVE_COURSE_SQL}) c ON 1 = 1",
         started = ActivityKind::started_activity_sql("a")
     ))
     .bind(access.citizen_id())

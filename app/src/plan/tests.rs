@@ -91,3 +91,62 @@ db_test!(
         assert_eq!(missing.err(), Some(AppError::NotFound));
     }
 );
+
+// The overview's one-row query (course, started, logged today, open
+// requests) answers the same as the separate questions did, with and
+// without a course, on both engines.
+db_test!(the_overview_reads_its_facts_in_one_row, |db| {
+    let sofie = user(db, Role::Citizen, "Sofie Larsen").await;
+    let own = crate::auth::policy::own_data(&sofie).unwrap();
+    let none = crate::plan::data::overview(db, &own).await.unwrap();
+    assert!(none.course.is_none(), "no course yet");
+    assert!(!none.logged_today);
+    assert_eq!(none.open_concerns, 0);
+
+    let course_id = course(db, &sofie).await;
+    let id = activity(db, &course_id).await;
+    let planned = crate::plan::data::overview(db, &own).await.unwrap();
+    let course = planned.course.expect("the active course");
+    assert!(!course.started_activity, "a planned activity has not started");
+    assert_eq!(
+        planned.next_activity.map(|a| a.title).as_deref(),
+        Some("Praktik i kantinen")
+    );
+
+    sqlx::query("UPDATE activities SET status = 'ongoing' WHERE id = $1")
+        .bind(&id)
+        .execute(db.pool())
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO wellbeing_entries (id, citizen_id, entry_date, mood, energy, pain, sleep, \
+         idempotency_key, created_at, updated_at) VALUES ($1, $2, $3, 3, 3, 3, 3, $4, $5, $5)",
+    )
+    .bind(new_id())
+    .bind(&sofie.id)
+    .bind(crate::time::today())
+    .bind(new_id())
+    .bind(now_ms())
+    .execute(db.pool())
+    .await
+    .unwrap();
+    for state in ["sent", "answered"] {
+        sqlx::query(
+            "INSERT INTO health_concerns (id, citizen_id, course_id, description, state, \
+             idempotency_key, created_at, updated_at) VALUES ($1, $2, $3, 'Ryggen', $4, $5, $6, $6)",
+        )
+        .bind(new_id())
+        .bind(&sofie.id)
+        .bind(&course_id)
+        .bind(state)
+        .bind(new_id())
+        .bind(now_ms())
+        .execute(db.pool())
+        .await
+        .unwrap();
+    }
+    let later = crate::plan::data::overview(db, &own).await.unwrap();
+    assert!(later.course.expect("the course").started_activity);
+    assert!(later.logged_today);
+    assert_eq!(later.open_concerns, 1, "an answered request is not open");
+});
